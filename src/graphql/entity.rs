@@ -1,0 +1,241 @@
+//! The `Entity` interface and its six implementations, one per entity kind.
+
+use super::context::graph;
+use super::page::{Page, PageRequest};
+use super::relation::{Attribute, Relation};
+use super::scalars::{entity_kinds, relation_kinds, Date, Direction, EntityKind, RelationKind};
+use crate::model;
+use crate::store::{Filter, Graph, Node};
+use async_graphql::{Context, Interface, Object, Result, ID};
+
+/// A person, organisation, court, government, event or place. Query the kind-specific fields
+/// with inline fragments: `... on Person { roles }`, `... on Event { start end place { name } }`.
+#[derive(Interface)]
+#[graphql(
+    field(name = "id", ty = "ID", desc = "Stable, human-readable id (a slug such as `gubad-ibadoglu`)."),
+    field(name = "kind", ty = "EntityKind", desc = "What the entity is."),
+    field(name = "name", ty = "String", desc = "The name to display."),
+    field(name = "aliases", ty = "Vec<String>", desc = "Other spellings: transliterations, short forms, names in other scripts."),
+    field(name = "description", ty = "Option<String>", desc = "Who or what this is, in a sentence or two."),
+    field(name = "degree", ty = "usize", desc = "How many relations touch this entity."),
+    field(name = "attributes", ty = "Vec<Attribute>", desc = "Structured figures (casualties, counts)."),
+    field(
+        name = "relations",
+        ty = "Page<Relation>",
+        desc = "The relations touching this entity, in the order they were recorded, optionally only some kinds or one direction.",
+        arg(name = "kinds", ty = "Option<Vec<RelationKind>>"),
+        arg(name = "direction", ty = "Direction", default_with = "Direction::Both"),
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>")
+    ),
+    field(
+        name = "neighbours",
+        ty = "Vec<Entity>",
+        desc = "The distinct entities one relation away, optionally through some relation kinds, in one direction, of some kinds.",
+        arg(name = "relation_kinds", ty = "Option<Vec<RelationKind>>"),
+        arg(name = "direction", ty = "Direction", default_with = "Direction::Both"),
+        arg(name = "kinds", ty = "Option<Vec<EntityKind>>")
+    )
+)]
+pub enum Entity {
+    /// A person.
+    Person(Person),
+    /// An organisation.
+    Organisation(Organisation),
+    /// A court.
+    Court(Court),
+    /// A government or state body.
+    Government(Government),
+    /// An event.
+    Event(Event),
+    /// A place.
+    Place(Place),
+}
+
+impl Entity {
+    /// Wraps the entity behind `node` in the type of its kind.
+    pub(crate) fn of(graph: &Graph, node: Node) -> Entity {
+        let r = EntityRef(node);
+        match graph.entity(node).kind {
+            model::EntityKind::Person => Entity::Person(Person(r)),
+            model::EntityKind::Organisation => Entity::Organisation(Organisation(r)),
+            model::EntityKind::Court => Entity::Court(Court(r)),
+            model::EntityKind::Government => Entity::Government(Government(r)),
+            model::EntityKind::Event => Entity::Event(Event(r)),
+            model::EntityKind::Place => Entity::Place(Place(r)),
+        }
+    }
+}
+
+/// The fields every entity type shares, implemented once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EntityRef(pub Node);
+
+impl EntityRef {
+    fn get<'a>(&self, ctx: &Context<'a>) -> &'a model::Entity {
+        graph(ctx).entity(self.0)
+    }
+
+    fn relations(
+        &self,
+        ctx: &Context<'_>,
+        kinds: Option<Vec<RelationKind>>,
+        direction: Direction,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Relation>> {
+        let page = PageRequest::parse(first, after.as_deref())?;
+        let kinds = relation_kinds(kinds);
+        let filter = Filter {
+            relation_kinds: kinds.as_deref(),
+            direction: direction.into(),
+            entity_kinds: None,
+        };
+        let edges = graph(ctx).relations_of(self.0, &filter);
+        Ok(page.page(edges, Relation))
+    }
+
+    fn neighbours(
+        &self,
+        ctx: &Context<'_>,
+        relation_kinds_: Option<Vec<RelationKind>>,
+        direction: Direction,
+        kinds: Option<Vec<EntityKind>>,
+    ) -> Vec<Entity> {
+        let g = graph(ctx);
+        let rk = relation_kinds(relation_kinds_);
+        let ek = entity_kinds(kinds);
+        let filter = Filter {
+            relation_kinds: rk.as_deref(),
+            direction: direction.into(),
+            entity_kinds: ek.as_deref(),
+        };
+        g.neighbours(self.0, &filter)
+            .into_iter()
+            .map(|n| Entity::of(g, n))
+            .collect()
+    }
+}
+
+macro_rules! entity_type {
+    ($(#[$doc:meta])* $name:ident { $($extra:tt)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name(pub(crate) EntityRef);
+
+        $(#[$doc])*
+        #[Object]
+        impl $name {
+            /// Stable, human-readable id (a slug such as `gubad-ibadoglu`).
+            async fn id(&self, ctx: &Context<'_>) -> ID {
+                ID(self.0.get(ctx).id.to_string())
+            }
+            /// What the entity is.
+            async fn kind(&self, ctx: &Context<'_>) -> EntityKind {
+                self.0.get(ctx).kind.into()
+            }
+            /// The name to display.
+            async fn name(&self, ctx: &Context<'_>) -> String {
+                self.0.get(ctx).name.clone()
+            }
+            /// Other spellings: transliterations, short forms, names in other scripts.
+            async fn aliases(&self, ctx: &Context<'_>) -> Vec<String> {
+                self.0.get(ctx).aliases.clone()
+            }
+            /// Who or what this is, in a sentence or two.
+            async fn description(&self, ctx: &Context<'_>) -> Option<String> {
+                self.0.get(ctx).description.clone()
+            }
+            /// How many relations touch this entity.
+            async fn degree(&self, ctx: &Context<'_>) -> usize {
+                graph(ctx).degree(self.0 .0)
+            }
+            /// Structured figures (casualties, counts).
+            async fn attributes(&self, ctx: &Context<'_>) -> Vec<Attribute> {
+                Attribute::list(&self.0.get(ctx).attributes)
+            }
+            /// The relations touching this entity, in the order they were recorded, optionally
+            /// only some kinds or one direction (symmetric relations match every direction).
+            async fn relations(
+                &self,
+                ctx: &Context<'_>,
+                kinds: Option<Vec<RelationKind>>,
+                #[graphql(default)] direction: Direction,
+                first: Option<i32>,
+                after: Option<String>,
+            ) -> Result<Page<Relation>> {
+                self.0.relations(ctx, kinds, direction, first, after)
+            }
+            /// The distinct entities one relation away, optionally through some relation kinds,
+            /// in one direction, of some kinds.
+            async fn neighbours(
+                &self,
+                ctx: &Context<'_>,
+                relation_kinds: Option<Vec<RelationKind>>,
+                #[graphql(default)] direction: Direction,
+                kinds: Option<Vec<EntityKind>>,
+            ) -> Vec<Entity> {
+                self.0.neighbours(ctx, relation_kinds, direction, kinds)
+            }
+            $($extra)*
+        }
+    };
+}
+
+entity_type! {
+    /// A natural person.
+    Person {
+        /// The person's roles as the sources give them ("former diplomat", "activist").
+        async fn roles(&self, ctx: &Context<'_>) -> Vec<String> {
+            self.0.get(ctx).roles.clone()
+        }
+    }
+}
+
+entity_type! {
+    /// A non-state organisation: an NGO, a union, a company, a news agency, a platform.
+    Organisation {}
+}
+
+entity_type! {
+    /// A court or tribunal.
+    Court {}
+}
+
+entity_type! {
+    /// A state, a government or one of its bodies (a ministry, a presidential office).
+    Government {}
+}
+
+entity_type! {
+    /// A city, a region, a building.
+    Place {}
+}
+
+entity_type! {
+    /// Something that happened: an operation, talks, a meeting.
+    Event {
+        /// When it began.
+        async fn start(&self, ctx: &Context<'_>) -> Option<Date> {
+            self.0.get(ctx).start.map(Date)
+        }
+        /// When it ended.
+        async fn end(&self, ctx: &Context<'_>) -> Option<Date> {
+            self.0.get(ctx).end.map(Date)
+        }
+        /// Where it took place.
+        async fn place(&self, ctx: &Context<'_>) -> Option<Place> {
+            let g = graph(ctx);
+            let id = self.0.get(ctx).place.as_ref()?;
+            g.node(id.as_str()).map(|n| Place(EntityRef(n)))
+        }
+        /// Who took part (entities with a PARTICIPATED_IN relation to it).
+        async fn participants(&self, ctx: &Context<'_>) -> Vec<Entity> {
+            let g = graph(ctx);
+            g.participants(self.0 .0)
+                .into_iter()
+                .map(|n| Entity::of(g, n))
+                .collect()
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! GraphQL errors with a stable `extensions.code`, so clients can branch on the kind of error
+//! rather than on its message.
+
+use async_graphql::{ErrorExtensions, ServerError, Value};
+
+/// The stable error codes, as they appear in `extensions.code`.
+pub mod code {
+    /// An id names nothing.
+    pub const NOT_FOUND: &str = "NOT_FOUND";
+    /// An argument is malformed (an id, a date, a cursor) or out of its range.
+    pub const INVALID_INPUT: &str = "INVALID_INPUT";
+    /// An argument is over a limit; `extensions.limit` and `extensions.value` say which.
+    pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
+    /// The query could not be parsed.
+    pub const PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+    /// The query does not fit the schema.
+    pub const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+    /// A mutation requires a write token.
+    pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+    /// Something went wrong in the server; the details are in its log, not in the answer.
+    pub const INTERNAL: &str = "INTERNAL";
+}
+
+/// An error a resolver returns.
+/// (Deliberately not `Display`: that keeps async-graphql's blanket conversion from taking
+/// over, so `?` goes through [`ErrorExtensions`] and the code is never lost.)
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// An argument names an entity, relation or document that does not exist.
+    NotFound {
+        /// The argument at fault.
+        argument: &'static str,
+        /// "entity", "relation" or "document".
+        what: &'static str,
+        /// The id given.
+        id: String,
+    },
+    /// An argument is malformed.
+    InvalidInput {
+        /// The argument at fault.
+        argument: String,
+        /// What is wrong and what is expected.
+        message: String,
+    },
+    /// An argument is over a limit.
+    LimitExceeded {
+        /// The argument at fault.
+        argument: &'static str,
+        /// The largest value allowed.
+        limit: i64,
+        /// The value given.
+        value: i64,
+    },
+}
+
+impl ApiError {
+    /// An `INVALID_INPUT` error for `argument`.
+    pub fn invalid(argument: impl Into<String>, message: impl ToString) -> ApiError {
+        ApiError::InvalidInput {
+            argument: argument.into(),
+            message: message.to_string(),
+        }
+    }
+}
+
+impl ApiError {
+    /// The message a client reads.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::NotFound { argument, what, id } => format!("{argument}: no {what} with id `{id}`"),
+            ApiError::InvalidInput { argument, message } => format!("{argument}: {message}"),
+            ApiError::LimitExceeded { argument, limit, value } => {
+                format!("{argument} is {value}, over the limit of {limit}")
+            }
+        }
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(e: ApiError) -> Self {
+        e.extend()
+    }
+}
+
+impl ErrorExtensions for ApiError {
+    fn extend(&self) -> async_graphql::Error {
+        async_graphql::Error::new(self.message()).extend_with(|_, ext| match self {
+            ApiError::NotFound { argument, what, id } => {
+                ext.set("code", code::NOT_FOUND);
+                ext.set("argument", *argument);
+                ext.set("kind", *what);
+                ext.set("id", id.as_str());
+            }
+            ApiError::InvalidInput { argument, .. } => {
+                ext.set("code", code::INVALID_INPUT);
+                ext.set("argument", argument.as_str());
+            }
+            ApiError::LimitExceeded {
+                argument,
+                limit,
+                value,
+            } => {
+                ext.set("code", code::LIMIT_EXCEEDED);
+                ext.set("argument", *argument);
+                ext.set("limit", *limit);
+                ext.set("value", *value);
+            }
+        })
+    }
+}
+
+/// Gives `err` the code `code` unless it has one already.
+pub(crate) fn set_code(err: &mut ServerError, code: &'static str) {
+    let ext = err.extensions.get_or_insert_with(Default::default);
+    if ext.get("code").is_none() {
+        ext.set("code", Value::from(code));
+    }
+}
+
+/// The code for an error found by validation: a malformed argument value (a bad `Date`, an
+/// unknown enum value) is `INVALID_INPUT`, anything else `GRAPHQL_VALIDATION_FAILED`.
+pub(crate) fn validation_code(err: &ServerError) -> &'static str {
+    if err.message.starts_with("Invalid value for argument") {
+        code::INVALID_INPUT
+    } else {
+        code::VALIDATION_FAILED
+    }
+}
+
+/// The code for an error raised while executing that has none: a value that failed to parse
+/// is `INVALID_INPUT`, anything else `INTERNAL`.
+pub(crate) fn execution_code(err: &ServerError) -> &'static str {
+    let m = &err.message;
+    if m.starts_with("Failed to parse") || m.starts_with("Invalid value for argument") {
+        code::INVALID_INPUT
+    } else {
+        code::INTERNAL
+    }
+}

@@ -1,0 +1,42 @@
+//! The GraphQL schema: a thin layer that wraps store values and delegates to the store.
+//!
+//! Every request runs on one graph snapshot (see `context`); every error carries a stable
+//! `extensions.code` (see [`error::code`]). Doc comments on resolvers are the schema's
+//! descriptions that researchers read in the playground.
+
+mod codes;
+mod context;
+mod entity;
+pub mod error;
+mod page;
+mod query;
+mod relation;
+mod scalars;
+
+pub use entity::{Court, Entity, Event, Government, Organisation, Person, Place};
+pub use page::{DEFAULT_PAGE, MAX_PAGE};
+pub use query::{Path, Query, SearchHit, Subgraph};
+pub use relation::{Attribute, Citation, Document, Relation};
+pub use scalars::{ClaimStatus, Date, Direction, EntityKind, MatchReason, RelationKind};
+
+use crate::store::Store;
+use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+
+/// The schema type.
+pub type DossierSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema over a store. Each request takes the store's current version when it
+/// starts and keeps it to the end.
+pub fn build_schema(store: Store) -> DossierSchema {
+    Schema::build(Query, EmptyMutation, EmptySubscription)
+        .extension(context::Snapshots(store))
+        .extension(codes::ErrorCodes)
+        .finish()
+}
+
+/// The schema in SDL, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(Query, EmptyMutation, EmptySubscription)
+        .finish()
+        .sdl()
+}

@@ -1,0 +1,349 @@
+//! The query root: the questions researchers ask of the graph.
+
+use super::context::graph;
+use super::entity::Entity;
+use super::error::ApiError;
+use super::page::{Page, PageRequest, MAX_PAGE};
+use super::relation::{Document, Relation};
+use super::scalars::{entity_kinds, relation_kinds, Date, EntityKind, MatchReason, RelationKind};
+use crate::model;
+use crate::store::{self, Filter, Graph, Node, RelationQuery};
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
+
+/// The deepest `neighbourhood` walk allowed.
+pub const MAX_DEPTH: i32 = 4;
+/// The most entities a `neighbourhood` returns when `limit` is not given.
+pub const DEFAULT_NEIGHBOURHOOD: i32 = 100;
+/// The most entities a `neighbourhood` may return.
+pub const MAX_NEIGHBOURHOOD: i32 = 1000;
+/// The longest path `paths` searches for.
+pub const MAX_PATH_LENGTH: i32 = 6;
+/// The most paths `paths` returns.
+pub const MAX_PATHS: i32 = 100;
+/// The most seeds a `neighbourhood` takes.
+pub const MAX_SEEDS: usize = 100;
+/// The longest search text.
+pub const MAX_SEARCH_TEXT: usize = 200;
+
+/// The root of every query.
+pub struct Query;
+
+/// A search result: the entity, how relevant it is, and why it matched.
+#[derive(SimpleObject)]
+pub struct SearchHit {
+    /// The entity found.
+    entity: Entity,
+    /// Relevance in (0, 1]; 1 is an exact match of the entity's name.
+    score: f64,
+    /// The name or alias that matched, as written in the data.
+    matched: String,
+    /// How it matched: exactly, as an alias, as a transliteration, by words, prefix or typo.
+    reason: MatchReason,
+}
+
+/// A set of entities and the relations among them.
+#[derive(SimpleObject)]
+pub struct Subgraph {
+    /// The entities: the seeds first, then nearest first.
+    entities: Vec<Entity>,
+    /// Every relation among these entities (of the kinds asked for).
+    relations: Vec<Relation>,
+    /// Whether the size limit cut the walk short: more entities were in reach.
+    truncated: bool,
+}
+
+/// A chain of relations from one entity to another.
+#[derive(SimpleObject)]
+pub struct Path {
+    /// The entities along the path, from the start to the end.
+    entities: Vec<Entity>,
+    /// The relations walked, one per step (each may be walked against its direction).
+    relations: Vec<Relation>,
+    /// The number of relations walked.
+    length: usize,
+}
+
+/// One row of the relation vocabulary.
+#[derive(SimpleObject)]
+pub struct RelationKindInfo {
+    /// The enum value.
+    kind: RelationKind,
+    /// The active label ("arrested").
+    label: &'static str,
+    /// The inverse label ("arrested by").
+    inverse_label: &'static str,
+    /// Whether it reads the same both ways.
+    symmetric: bool,
+    /// The entity kinds allowed at `from`.
+    from_kinds: Vec<EntityKind>,
+    /// The entity kinds allowed at `to`.
+    to_kinds: Vec<EntityKind>,
+    /// What it means.
+    description: &'static str,
+}
+
+fn node(g: &Graph, argument: &'static str, id: &ID) -> Result<Node, ApiError> {
+    g.node(id.as_str()).ok_or_else(|| ApiError::NotFound {
+        argument,
+        what: "entity",
+        id: id.to_string(),
+    })
+}
+
+fn at_most(argument: &'static str, value: i32, min: i32, limit: i32) -> Result<usize, ApiError> {
+    if value > limit {
+        return Err(ApiError::LimitExceeded {
+            argument,
+            limit: limit as i64,
+            value: value as i64,
+        });
+    }
+    if value < min {
+        return Err(ApiError::invalid(argument, format!("must be between {min} and {limit}, got {value}")));
+    }
+    Ok(value as usize)
+}
+
+fn path(g: &Graph, p: store::Path) -> Path {
+    Path {
+        length: p.len(),
+        entities: p.nodes.into_iter().map(|n| Entity::of(g, n)).collect(),
+        relations: p.edges.into_iter().map(Relation).collect(),
+    }
+}
+
+/// The questions researchers ask of the graph: entities, names, relations, neighbourhoods,
+/// paths and the timeline.
+#[Object]
+impl Query {
+    /// The entity with this id, or null if there is none.
+    async fn entity(&self, ctx: &Context<'_>, id: ID) -> Option<Entity> {
+        let g = graph(ctx);
+        g.node(id.as_str()).map(|n| Entity::of(g, n))
+    }
+
+    /// Every entity, in id order, optionally only some kinds; 20 a page by default, at most 100.
+    async fn entities(
+        &self,
+        ctx: &Context<'_>,
+        kinds: Option<Vec<EntityKind>>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Entity>> {
+        let page = PageRequest::parse(first, after.as_deref())?;
+        let g = graph(ctx);
+        let kinds = entity_kinds(kinds);
+        let nodes: Vec<Node> = g.entities(kinds.as_deref()).collect();
+        Ok(page.page(nodes, |n| Entity::of(g, n)))
+    }
+
+    /// Finds entities by name or alias, ignoring case and diacritics, across scripts and
+    /// transliterations (Ibadoghlu / İbadoğlu, Aliev / Əliyev, Путин), tolerating typos. Best
+    /// first; each hit says which name matched and how.
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        text: String,
+        kinds: Option<Vec<EntityKind>>,
+        #[graphql(default = 10)] limit: i32,
+    ) -> Result<Vec<SearchHit>> {
+        let limit = at_most("limit", limit, 1, MAX_PAGE as i32)?;
+        if text.len() > MAX_SEARCH_TEXT {
+            return Err(ApiError::LimitExceeded {
+                argument: "text",
+                limit: MAX_SEARCH_TEXT as i64,
+                value: text.len() as i64,
+            }
+            .into());
+        }
+        let g = graph(ctx);
+        let kinds = entity_kinds(kinds);
+        Ok(g.search(&text, kinds.as_deref(), limit)
+            .into_iter()
+            .map(|h| SearchHit {
+                entity: Entity::of(g, h.node),
+                score: h.score,
+                matched: h.matched,
+                reason: h.reason.into(),
+            })
+            .collect())
+    }
+
+    /// Relations, in the order they were recorded, optionally only some kinds, from or to an
+    /// entity (symmetric relations match either end), or overlapping a date range (undated
+    /// relations are left out when a range is given).
+    #[allow(clippy::too_many_arguments)]
+    async fn relations(
+        &self,
+        ctx: &Context<'_>,
+        kinds: Option<Vec<RelationKind>>,
+        from: Option<ID>,
+        to: Option<ID>,
+        since: Option<Date>,
+        until: Option<Date>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Relation>> {
+        let page = PageRequest::parse(first, after.as_deref())?;
+        let g = graph(ctx);
+        let kinds = relation_kinds(kinds);
+        let q = RelationQuery {
+            kinds: kinds.as_deref(),
+            from: from.map(|id| node(g, "from", &id)).transpose()?,
+            to: to.map(|id| node(g, "to", &id)).transpose()?,
+            touching: None,
+            since: since.map(|d| d.0),
+            until: until.map(|d| d.0),
+        };
+        Ok(page.page(g.select_relations(&q), Relation))
+    }
+
+    /// Everything within `depth` relations (1 to 4) of the given entities, optionally only
+    /// through some relation kinds and to some entity kinds, with every relation among the
+    /// entities found. At most `limit` entities (default 100, at most 1000); `truncated` says
+    /// whether more were in reach.
+    async fn neighbourhood(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+        #[graphql(default = 1)] depth: i32,
+        relation_kinds: Option<Vec<RelationKind>>,
+        kinds: Option<Vec<EntityKind>>,
+        limit: Option<i32>,
+    ) -> Result<Subgraph> {
+        let depth = at_most("depth", depth, 0, MAX_DEPTH)?;
+        let limit = at_most("limit", limit.unwrap_or(DEFAULT_NEIGHBOURHOOD), 1, MAX_NEIGHBOURHOOD)?;
+        if ids.len() > MAX_SEEDS {
+            return Err(ApiError::LimitExceeded {
+                argument: "ids",
+                limit: MAX_SEEDS as i64,
+                value: ids.len() as i64,
+            }
+            .into());
+        }
+        let g = graph(ctx);
+        let seeds = ids
+            .iter()
+            .map(|id| node(g, "ids", id))
+            .collect::<Result<Vec<_>, _>>()?;
+        let rk = super::scalars::relation_kinds(relation_kinds);
+        let ek = entity_kinds(kinds);
+        let filter = Filter {
+            relation_kinds: rk.as_deref(),
+            direction: store::Direction::Both,
+            entity_kinds: ek.as_deref(),
+        };
+        let sub = g.neighbourhood(&seeds, depth, &filter, limit);
+        Ok(Subgraph {
+            entities: sub.nodes.into_iter().map(|n| Entity::of(g, n)).collect(),
+            relations: sub.edges.into_iter().map(Relation).collect(),
+            truncated: sub.truncated,
+        })
+    }
+
+    /// A shortest chain of relations between two entities, or null if they are not connected.
+    /// Relations are walked either way unless `directed` is true (then only from `from` towards
+    /// `to`; symmetric relations both ways). Optionally only through some relation kinds, and
+    /// only through intermediate entities of some kinds.
+    async fn shortest_path(
+        &self,
+        ctx: &Context<'_>,
+        from: ID,
+        to: ID,
+        relation_kinds: Option<Vec<RelationKind>>,
+        #[graphql(default = false)] directed: bool,
+        kinds: Option<Vec<EntityKind>>,
+    ) -> Result<Option<Path>> {
+        let g = graph(ctx);
+        let (a, b) = (node(g, "from", &from)?, node(g, "to", &to)?);
+        let rk = super::scalars::relation_kinds(relation_kinds);
+        let ek = entity_kinds(kinds);
+        let filter = Filter {
+            relation_kinds: rk.as_deref(),
+            direction: store::Direction::Both,
+            entity_kinds: ek.as_deref(),
+        };
+        Ok(g.shortest_path(a, b, &filter, directed).map(|p| path(g, p)))
+    }
+
+    /// Every chain of relations between two entities that visits no entity twice, up to
+    /// `maxLength` relations (at most 6), shortest first, at most `limit` (at most 100).
+    /// Where two entities are joined by several relations, each chain of entities is listed
+    /// once, with the first relation recorded between them.
+    async fn paths(
+        &self,
+        ctx: &Context<'_>,
+        from: ID,
+        to: ID,
+        #[graphql(default = 4)] max_length: i32,
+        #[graphql(default = 20)] limit: i32,
+        relation_kinds: Option<Vec<RelationKind>>,
+    ) -> Result<Vec<Path>> {
+        let max_len = at_most("maxLength", max_length, 1, MAX_PATH_LENGTH)?;
+        let limit = at_most("limit", limit, 1, MAX_PATHS)?;
+        let g = graph(ctx);
+        let (a, b) = (node(g, "from", &from)?, node(g, "to", &to)?);
+        let rk = super::scalars::relation_kinds(relation_kinds);
+        let filter = Filter {
+            relation_kinds: rk.as_deref(),
+            ..Filter::default()
+        };
+        Ok(g.paths(a, b, max_len, limit, &filter)
+            .into_iter()
+            .map(|p| path(g, p))
+            .collect())
+    }
+
+    /// Dated relations, oldest first, optionally overlapping a date range, touching one entity,
+    /// or of some kinds. Relative dates in sources ("on Tuesday") are resolved against the
+    /// document's publication date when the data is curated.
+    async fn timeline(
+        &self,
+        ctx: &Context<'_>,
+        since: Option<Date>,
+        until: Option<Date>,
+        entity: Option<ID>,
+        kinds: Option<Vec<RelationKind>>,
+    ) -> Result<Vec<Relation>> {
+        let g = graph(ctx);
+        let kinds = relation_kinds(kinds);
+        let q = RelationQuery {
+            kinds: kinds.as_deref(),
+            touching: entity.map(|id| node(g, "entity", &id)).transpose()?,
+            since: since.map(|d| d.0),
+            until: until.map(|d| d.0),
+            ..RelationQuery::default()
+        };
+        Ok(g.timeline(&q).into_iter().map(Relation).collect())
+    }
+
+    /// The relation with this id, or null.
+    async fn relation(&self, ctx: &Context<'_>, id: ID) -> Option<Relation> {
+        graph(ctx).edge(id.as_str()).map(Relation)
+    }
+
+    /// Every source document, in id order.
+    async fn documents(&self, ctx: &Context<'_>) -> Vec<Document> {
+        graph(ctx).documents().cloned().map(Document).collect()
+    }
+
+    /// The relation vocabulary: every kind with its labels, symmetry and allowed entity kinds.
+    async fn vocabulary(&self) -> Vec<RelationKindInfo> {
+        let kinds = |ks: &[model::EntityKind]| ks.iter().map(|&k| k.into()).collect();
+        model::RelationKind::ALL
+            .iter()
+            .map(|&k| {
+                let s = k.spec();
+                RelationKindInfo {
+                    kind: k.into(),
+                    label: s.label,
+                    inverse_label: s.inverse,
+                    symmetric: s.symmetric,
+                    from_kinds: kinds(s.from),
+                    to_kinds: kinds(s.to),
+                    description: s.doc,
+                }
+            })
+            .collect()
+    }
+}

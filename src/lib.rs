@@ -1,0 +1,26 @@
+//! # dossier
+//!
+//! A knowledge graph of *who did what to whom* — people, organisations, courts, governments,
+//! events and places, linked by typed, dated relations that each cite the sentence they come
+//! from — served over GraphQL for researchers, visualisation tools and notebooks.
+//!
+//! ## The dependency rule
+//! `main → server → graphql → store → model`, and `load` beside `store`. `model` and `store`
+//! know nothing of GraphQL, HTTP or async; the GraphQL layer wraps domain values and delegates.
+//!
+//! ## Layout
+//! - [`model`]: entity kinds, the relation vocabulary, partial dates, ids, records. No I/O.
+//! - [`store`]: the graph (petgraph), its immutable versions, traversals, paths, timeline and
+//!   name search.
+//! - [`load`]: the curated `data/` files: parsing, validation with `file:line:column` errors.
+//! - [`graphql`]: the schema — query roots, output wrappers, errors with stable codes.
+//! - [`server`]: the axum router — playground, `/graphql`, `/health`, `/schema.graphql` — and
+//!   graceful shutdown.
+//! - [`config`]: the command line and its `DOSSIER_*` variables.
+
+pub mod config;
+pub mod graphql;
+pub mod load;
+pub mod model;
+pub mod server;
+pub mod store;

@@ -1,0 +1,119 @@
+//! The `dossier` binary: parse the command line, set up logging, load, serve.
+
+use anyhow::Context;
+use clap::Parser;
+use dossier::config::{Cli, Command, ServeArgs};
+use dossier::{graphql, load, server, store::Store};
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Schema => {
+            print!("{}", graphql::sdl());
+            ExitCode::SUCCESS
+        }
+        Command::Check(args) => match load::load_dir(&args.dir) {
+            Ok((_, s)) => {
+                println!(
+                    "{}: ok — {} files, {} documents, {} entities, {} relations",
+                    args.dir.display(),
+                    s.files,
+                    s.documents,
+                    s.entities,
+                    s.relations
+                );
+                ExitCode::SUCCESS
+            }
+            Err(errors) => {
+                eprintln!("{errors}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Serve(args) => match serve(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    // 1. Logs: RUST_LOG overrides the default level.
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=info")))
+        .init();
+    if !args.write_tokens.is_empty() {
+        tracing::warn!("--write-tokens is set, but this version serves no mutations: the API is read-only");
+    }
+    // 2. Load and validate the data; any error stops here, before binding.
+    let (graph, summary) = load::load_dir(&args.data).map_err(|e| anyhow::anyhow!("{e}"))?;
+    tracing::info!(
+        data = %args.data.display(),
+        files = summary.files,
+        entities = summary.entities,
+        relations = summary.relations,
+        documents = summary.documents,
+        "data loaded"
+    );
+    let store = Store::new(graph);
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async move {
+        // 3. Bind, then serve until Ctrl-C or SIGTERM; SIGHUP reloads the data.
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.addr))?;
+        let addr = listener.local_addr()?;
+        tracing::info!("serving on http://{addr}/ (playground), http://{addr}/graphql (API)");
+        spawn_reload_on_hangup(store.clone(), args.data.clone());
+        server::serve(listener, store, shutdown_signal()).await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// On SIGHUP, reloads the data directory; a directory with errors is refused and the graph
+/// served stays as it was.
+fn spawn_reload_on_hangup(store: Store, dir: std::path::PathBuf) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
+            return;
+        };
+        while hup.recv().await.is_some() {
+            let d = dir.clone();
+            let s = store.clone();
+            match tokio::task::spawn_blocking(move || load::reload(&s, &d)).await {
+                Ok(Ok(sum)) => tracing::info!(entities = sum.entities, relations = sum.relations, "data reloaded"),
+                Ok(Err(errors)) => tracing::error!("reload refused, still serving the previous data:\n{errors}"),
+                Err(e) => tracing::error!("reload failed: {e}"),
+            }
+        }
+    });
+}

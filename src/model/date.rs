@@ -1,0 +1,145 @@
+//! Partial dates: a year, a month or a day.
+
+use std::fmt;
+
+/// A calendar date known to year, month or day precision (`2023`, `2023-09`, `2023-09-22`).
+///
+/// Ordering sorts by the earliest day the date can mean, and a coarser date before a finer one
+/// that starts on the same day (`2023-09` < `2023-09-01` < `2023-09-02`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Date {
+    year: i32,
+    month: u8,
+    day: u8,
+}
+
+/// Why a text is not a date.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{text}` is not a date: {reason} (expected YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2023-09-22)")]
+pub struct DateError {
+    /// The text given.
+    pub text: String,
+    /// What is wrong with it.
+    pub reason: &'static str,
+}
+
+impl Date {
+    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, checking month lengths and leap years.
+    pub fn parse(text: &str) -> Result<Date, DateError> {
+        let err = |reason| DateError {
+            text: text.to_string(),
+            reason,
+        };
+        let mut parts = text.split('-');
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        let year = parts.next().unwrap_or_default();
+        if !digits(year, 4) {
+            return Err(err("the year must have four digits"));
+        }
+        let year: i32 = year.parse().map_err(|_| err("bad year"))?;
+        let month = match parts.next() {
+            None => 0,
+            Some(m) if digits(m, 2) => m.parse().map_err(|_| err("bad month"))?,
+            Some(_) => return Err(err("the month must have two digits")),
+        };
+        if month > 12 || (month == 0 && text.len() > 4) {
+            return Err(err("the month must be 01 to 12"));
+        }
+        let day = match parts.next() {
+            None => 0,
+            Some(d) if digits(d, 2) => d.parse().map_err(|_| err("bad day"))?,
+            Some(_) => return Err(err("the day must have two digits")),
+        };
+        if parts.next().is_some() {
+            return Err(err("too many parts"));
+        }
+        if text.len() > 7 && (day == 0 || day > days_in_month(year, month)) {
+            return Err(err("no such day in that month"));
+        }
+        Ok(Date { year, month, day })
+    }
+
+    /// A day-precision date. Panics if the day does not exist.
+    pub fn ymd(year: i32, month: u8, day: u8) -> Date {
+        assert!((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month));
+        Date { year, month, day }
+    }
+
+    /// The first day this date can mean, as (year, month, day).
+    pub fn first_day(self) -> (i32, u8, u8) {
+        (self.year, self.month.max(1), self.day.max(1))
+    }
+
+    /// The last day this date can mean, as (year, month, day).
+    pub fn last_day(self) -> (i32, u8, u8) {
+        let month = if self.month == 0 { 12 } else { self.month };
+        let day = if self.day == 0 {
+            days_in_month(self.year, month)
+        } else {
+            self.day
+        };
+        (self.year, month, day)
+    }
+
+    /// Whether the period this date means overlaps `[since, until]` (either bound optional,
+    /// each bound taken at its own precision: `until: 2023-09` includes 30 September).
+    pub fn overlaps(self, end: Option<Date>, since: Option<Date>, until: Option<Date>) -> bool {
+        let last = end.unwrap_or(self).last_day();
+        since.is_none_or(|s| last >= s.first_day()) && until.is_none_or(|u| self.first_day() <= u.last_day())
+    }
+}
+
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if self.month > 0 {
+            write!(f, "-{:02}", self.month)?;
+        }
+        if self.day > 0 {
+            write!(f, "-{:02}", self.day)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_three_precisions_parse_and_print_back() {
+        for text in ["2023", "2023-09", "2023-09-22", "2024-02-29"] {
+            assert_eq!(Date::parse(text).unwrap().to_string(), text);
+        }
+    }
+
+    #[test]
+    fn malformed_dates_are_refused_with_a_reason() {
+        for bad in ["", "23", "2023-9", "2023-13", "2023-00", "2023-02-29", "2023-09-31", "2023-09-22-1", "22/09/2023", "2023-09-"] {
+            let err = Date::parse(bad).unwrap_err();
+            assert!(err.to_string().contains("expected YYYY"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn coarse_dates_sort_before_the_days_they_contain_and_overlap_ranges() {
+        let month = Date::parse("2023-09").unwrap();
+        let day = Date::parse("2023-09-20").unwrap();
+        assert!(month < day);
+        let since = Date::parse("2023-09-21").ok();
+        assert!(month.overlaps(None, since, None));
+        assert!(!day.overlaps(None, since, None));
+        assert!(day.overlaps(Date::parse("2023-09-21").ok(), since, None));
+        assert!(day.overlaps(None, None, Date::parse("2023-09").ok()));
+    }
+}

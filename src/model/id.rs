@@ -1,0 +1,93 @@
+//! Stable, human-readable identifiers.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// The longest id accepted, in bytes.
+pub const MAX_ID_LEN: usize = 128;
+
+/// A stable identifier: a slug of lowercase ASCII letters and digits, in words joined by single
+/// hyphens, optionally in dotted segments (`rail-abbasov`, `rail-abbasov.arrested.azerbaijan`).
+///
+/// Cloning is cheap (a reference count).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id(Arc<str>);
+
+/// Why a text is not an id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    /// The text is empty.
+    #[error("an id cannot be empty")]
+    Empty,
+    /// The text is longer than [`MAX_ID_LEN`].
+    #[error("an id is at most {MAX_ID_LEN} bytes long, this one has {0}")]
+    TooLong(usize),
+    /// The text has a character or shape outside the slug rules.
+    #[error("`{0}` is not a valid id: use lowercase letters a-z, digits and single hyphens between words (dots separate segments), e.g. `gubad-ibadoglu`")]
+    Invalid(String),
+}
+
+impl Id {
+    /// Parses a slug. Costs O(length).
+    pub fn parse(text: &str) -> Result<Id, IdError> {
+        if text.is_empty() {
+            return Err(IdError::Empty);
+        }
+        if text.len() > MAX_ID_LEN {
+            return Err(IdError::TooLong(text.len()));
+        }
+        let segment_ok = |seg: &str| {
+            !seg.is_empty()
+                && seg.split('-').all(|word| {
+                    !word.is_empty()
+                        && word
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                })
+        };
+        if text.split('.').all(segment_ok) {
+            Ok(Id(Arc::from(text)))
+        } else {
+            Err(IdError::Invalid(text.to_string()))
+        }
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Id({})", &self.0)
+    }
+}
+
+impl std::borrow::Borrow<str> for Id {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_accepted_and_everything_else_is_refused() {
+        for ok in ["echr", "gubad-ibadoglu", "a1.called.b2", "un-security-council-meeting"] {
+            assert!(Id::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "Gubad", "a--b", "-a", "a-", "a b", "a..b", "ə", "a_b"] {
+            assert!(Id::parse(bad).is_err(), "{bad}");
+        }
+        assert!(matches!(Id::parse(&"a".repeat(200)), Err(IdError::TooLong(200))));
+    }
+}

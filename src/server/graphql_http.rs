@@ -1,0 +1,137 @@
+//! GraphQL over HTTP: `POST /graphql` for queries, `GET /graphql` for queries only.
+//!
+//! Follows the GraphQL-over-HTTP draft: requests are `application/json`; the answer is
+//! `application/graphql-response+json` when the client accepts it (then a request that could
+//! not be parsed or validated gets 400), else `application/json` with 200 whenever the
+//! request was well-formed JSON.
+
+use super::AppState;
+use crate::graphql::error::code;
+use async_graphql::parser::types::OperationType;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// `POST /graphql`.
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let wants_gql = accepts_graphql_response(&headers);
+    if let Some(ct) = headers.get(header::CONTENT_TYPE) {
+        let ct = ct.to_str().unwrap_or_default().to_ascii_lowercase();
+        if !ct.starts_with("application/json") && !ct.starts_with(GRAPHQL_RESPONSE) {
+            return refuse(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "send the request as application/json: {\"query\": \"...\", \"variables\": {...}}",
+                wants_gql,
+            );
+        }
+    }
+    let value: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                &format!("the body is not valid JSON: {e}"),
+                wants_gql,
+            )
+        }
+    };
+    if value.is_array() {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "batched requests are not supported: send one operation per request",
+            wants_gql,
+        );
+    }
+    let request: async_graphql::Request = match serde_json::from_value(value) {
+        Ok(r) => r,
+        Err(e) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                &format!("not a GraphQL request (expected an object with a `query` string, and optionally `variables` and `operationName`): {e}"),
+                wants_gql,
+            )
+        }
+    };
+    execute(&state, request, wants_gql).await
+}
+
+/// `GET /graphql?query=...`: queries only; a mutation gets 405.
+pub async fn get(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+    let wants_gql = accepts_graphql_response(&headers);
+    let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or_default()) {
+        Ok(r) => r,
+        Err(e) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                &format!("not a GraphQL request (expected ?query=...&variables=...): {e}"),
+                wants_gql,
+            )
+        }
+    };
+    if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {
+        let op_type = match &request.operation_name {
+            Some(name) => doc
+                .operations
+                .iter()
+                .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))
+                .map(|(_, op)| op.node.ty),
+            None => doc.operations.iter().next().map(|(_, op)| op.node.ty),
+        };
+        if matches!(op_type, Some(OperationType::Mutation | OperationType::Subscription)) {
+            let mut resp = refuse(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "GET runs queries only: send mutations with POST",
+                wants_gql,
+            );
+            resp.headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            return resp;
+        }
+    }
+    execute(&state, request, wants_gql).await
+}
+
+async fn execute(state: &AppState, request: async_graphql::Request, wants_gql: bool) -> Response {
+    let response = state.schema.execute(request).await;
+    let unparsed = response.data == async_graphql::Value::Null
+        && response.errors.iter().any(|e| {
+            e.extensions.as_ref().and_then(|x| x.get("code")).is_some_and(|c| {
+                *c == async_graphql::Value::from(code::PARSE_FAILED)
+                    || *c == async_graphql::Value::from(code::VALIDATION_FAILED)
+                    || *c == async_graphql::Value::from(code::INVALID_INPUT)
+            })
+        });
+    let status = if wants_gql && unparsed {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let body = serde_json::to_vec(&response).unwrap_or_else(|_| b"{\"errors\":[{\"message\":\"could not encode the response\"}]}".to_vec());
+    (status, [(header::CONTENT_TYPE, content_type(wants_gql))], body).into_response()
+}
+
+fn accepts_graphql_response(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains(GRAPHQL_RESPONSE))
+}
+
+fn content_type(wants_gql: bool) -> HeaderValue {
+    HeaderValue::from_static(if wants_gql {
+        "application/graphql-response+json; charset=utf-8"
+    } else {
+        "application/json; charset=utf-8"
+    })
+}
+
+/// A request refused before execution, as a GraphQL error document.
+fn refuse(status: StatusCode, message: &str, wants_gql: bool) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }] });
+    (status, [(header::CONTENT_TYPE, content_type(wants_gql))], body.to_string()).into_response()
+}

@@ -1,0 +1,53 @@
+//! Which relations a traversal may follow, and in which direction.
+
+use super::graph::{Edge, Graph, Node};
+use crate::model::{EntityKind, RelationKind};
+
+/// Which way a relation is walked, seen from the entity at hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    /// Relations where the entity is `from` (what it did).
+    Outgoing,
+    /// Relations where the entity is `to` (what was done to it).
+    Incoming,
+    /// Both.
+    #[default]
+    Both,
+}
+
+/// A filter on relations and the entities they lead to. The default follows everything.
+#[derive(Debug, Clone, Default)]
+pub struct Filter<'a> {
+    /// Only relations of these kinds (`None`: all).
+    pub relation_kinds: Option<&'a [RelationKind]>,
+    /// Only in this direction. Symmetric relations match every direction.
+    pub direction: Direction,
+    /// Only to entities of these kinds (`None`: all).
+    pub entity_kinds: Option<&'a [EntityKind]>,
+}
+
+impl Filter<'_> {
+    /// Whether `edge`, seen from `node`, passes the relation-kind and direction filters, and if
+    /// so, the entity at its other end.
+    pub fn step(&self, graph: &Graph, node: Node, edge: Edge) -> Option<Node> {
+        let rel = graph.relation(edge);
+        if self.relation_kinds.is_some_and(|k| !k.contains(&rel.kind)) {
+            return None;
+        }
+        let (from, to) = graph.endpoints(edge);
+        let other = if from == node { to } else { from };
+        let ok = match self.direction {
+            Direction::Both => true,
+            _ if rel.kind.is_symmetric() => true,
+            Direction::Outgoing => from == node,
+            Direction::Incoming => to == node,
+        };
+        ok.then_some(other)
+    }
+
+    /// Whether an entity passes the entity-kind filter.
+    pub fn admits(&self, graph: &Graph, node: Node) -> bool {
+        self.entity_kinds
+            .is_none_or(|k| k.contains(&graph.entity(node).kind))
+    }
+}

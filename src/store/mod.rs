@@ -1,0 +1,67 @@
+//! The store: the graph of entities and relations, its versions, and everything computed on it
+//! (traversals, paths, selections, search).
+//!
+//! Knows nothing of GraphQL or HTTP. Every query runs on one [`Graph`] version, an immutable
+//! value shared through an `Arc`; a change builds a new version and swaps it in
+//! ([`Store::replace`]), so readers never wait on writers and always see one consistent graph.
+
+mod filter;
+mod fold;
+mod graph;
+mod path;
+mod search;
+mod select;
+mod traverse;
+
+pub use filter::{Direction, Filter};
+pub use fold::{fold, loose};
+pub use graph::{Edge, Graph, GraphBuilder, Node, StoreError};
+pub use path::{Path, PATH_SEARCH_BUDGET};
+pub use search::{Hit, MatchReason, SearchIndex};
+pub use select::RelationQuery;
+pub use traverse::Subgraph;
+
+use arc_swap::ArcSwap;
+use std::sync::Arc;
+
+/// A cheap, cloneable handle to the current graph version.
+///
+/// Why `ArcSwap`: a query takes a snapshot with one atomic load and keeps it for its whole
+/// execution, so it sees one consistent version however long it runs, and it never blocks.
+/// A writer builds the next version off to the side (a copy, O(V + E) — acceptable while
+/// curated graphs are small; bulk loads build once) and publishes it with one atomic store;
+/// the old version is freed when its last reader drops it.
+#[derive(Clone)]
+pub struct Store {
+    current: Arc<ArcSwap<Graph>>,
+}
+
+impl Store {
+    /// A store holding `graph`.
+    pub fn new(graph: Graph) -> Store {
+        Store {
+            current: Arc::new(ArcSwap::from_pointee(graph)),
+        }
+    }
+
+    /// The current version. O(1), lock-free.
+    pub fn snapshot(&self) -> Arc<Graph> {
+        self.current.load_full()
+    }
+
+    /// Publishes a new version; queries already running keep the one they started with.
+    pub fn replace(&self, graph: Graph) {
+        self.current.store(Arc::new(graph));
+    }
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let g = self.snapshot();
+        f.debug_struct("Store")
+            .field("version", &g.version())
+            .field("entities", &g.entity_count())
+            .field("relations", &g.relation_count())
+            .finish()
+    }
+}

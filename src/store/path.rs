@@ -1,0 +1,189 @@
+//! Paths between two entities: the shortest one, and all simple ones up to a length.
+
+use super::filter::{Direction, Filter};
+use super::graph::{Edge, Graph, Node};
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// A chain of relations from one entity to another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Path {
+    /// The entities, from the start to the end; one more than `edges`.
+    pub nodes: Vec<Node>,
+    /// The relations walked, one per step.
+    pub edges: Vec<Edge>,
+}
+
+impl Path {
+    /// The number of relations walked.
+    pub fn len(&self) -> usize {
+        self.edges.len()
+    }
+
+    /// Whether the path is a single entity (start = end).
+    pub fn is_empty(&self) -> bool {
+        self.edges.is_empty()
+    }
+}
+
+/// How much work an all-paths search may do before it stops with what it found.
+pub const PATH_SEARCH_BUDGET: usize = 1_000_000;
+
+impl Graph {
+    /// A shortest path from `from` to `to` through the filter's relation kinds, by
+    /// bidirectional breadth-first search. `directed` follows relations only from `from` to `to`
+    /// (symmetric relations both ways); otherwise relations are walked either way. The filter's
+    /// entity kinds restrict the intermediate entities. Returns `None` when no path exists.
+    /// O(V + E) in the worst case, far less when the two frontiers meet early.
+    pub fn shortest_path(&self, from: Node, to: Node, filter: &Filter, directed: bool) -> Option<Path> {
+        if from == to {
+            return Some(Path { nodes: vec![from], edges: vec![] });
+        }
+        let fwd_filter = Filter {
+            direction: if directed { Direction::Outgoing } else { Direction::Both },
+            ..filter.clone()
+        };
+        let bwd_filter = Filter {
+            direction: if directed { Direction::Incoming } else { Direction::Both },
+            ..filter.clone()
+        };
+        // parent maps: node -> (previous node, edge) on the side that reached it.
+        let mut fwd: HashMap<Node, Option<(Node, Edge)>> = HashMap::from([(from, None)]);
+        let mut bwd: HashMap<Node, Option<(Node, Edge)>> = HashMap::from([(to, None)]);
+        let mut fq = VecDeque::from([from]);
+        let mut bq = VecDeque::from([to]);
+        let passable = |n: Node| n == from || n == to || filter.admits(self, n);
+        while !fq.is_empty() && !bq.is_empty() {
+            // Expand the smaller frontier, one whole level at a time.
+            let forward = fq.len() <= bq.len();
+            let (queue, seen, other, f) = if forward {
+                (&mut fq, &mut fwd, &bwd, &fwd_filter)
+            } else {
+                (&mut bq, &mut bwd, &fwd, &bwd_filter)
+            };
+            let mut meet = None;
+            for _ in 0..queue.len() {
+                let n = queue.pop_front().expect("level size");
+                for e in self.incident(n) {
+                    let Some(m) = f.step(self, n, e) else { continue };
+                    if seen.contains_key(&m) || !passable(m) {
+                        continue;
+                    }
+                    seen.insert(m, Some((n, e)));
+                    if other.contains_key(&m) {
+                        meet = Some(m);
+                        break;
+                    }
+                    queue.push_back(m);
+                }
+                if meet.is_some() {
+                    break;
+                }
+            }
+            if let Some(m) = meet {
+                return Some(join(&fwd, &bwd, m));
+            }
+        }
+        None
+    }
+
+    /// Simple paths (no entity twice) from `from` to `to` of at most `max_len` relations,
+    /// walking relations either way through the filter, shortest first, at most `limit` of
+    /// them. Between two entities joined by several relations, one path is returned per chain
+    /// of entities, using the first relation added. Stops early after
+    /// [`PATH_SEARCH_BUDGET`] steps. O(branching^max_len) in the worst case.
+    pub fn paths(&self, from: Node, to: Node, max_len: usize, limit: usize, filter: &Filter) -> Vec<Path> {
+        let mut found = Vec::new();
+        if limit == 0 {
+            return found;
+        }
+        if from == to {
+            found.push(Path { nodes: vec![from], edges: vec![] });
+            return found;
+        }
+        let f = Filter {
+            direction: Direction::Both,
+            ..filter.clone()
+        };
+        let mut budget = PATH_SEARCH_BUDGET;
+        // Iterative deepening gives shortest-first order without holding every partial path.
+        for len in 1..=max_len {
+            let mut stack_nodes = vec![from];
+            let mut stack_edges = Vec::new();
+            let mut on_path = HashSet::from([from]);
+            self.extend_paths(to, len, &f, &mut stack_nodes, &mut stack_edges, &mut on_path, &mut found, limit, &mut budget);
+            if found.len() >= limit || budget == 0 {
+                break;
+            }
+        }
+        found
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn extend_paths(
+        &self,
+        to: Node,
+        len: usize,
+        f: &Filter,
+        nodes: &mut Vec<Node>,
+        edges: &mut Vec<Edge>,
+        on_path: &mut HashSet<Node>,
+        found: &mut Vec<Path>,
+        limit: usize,
+        budget: &mut usize,
+    ) {
+        let n = *nodes.last().expect("non-empty path");
+        let mut tried = HashSet::new();
+        for e in self.incident(n) {
+            if found.len() >= limit || *budget == 0 {
+                return;
+            }
+            *budget -= 1;
+            let Some(m) = f.step(self, n, e) else { continue };
+            if on_path.contains(&m) || !tried.insert(m) {
+                continue;
+            }
+            let last_step = edges.len() + 1 == len;
+            if last_step {
+                if m == to {
+                    let mut p_nodes = nodes.clone();
+                    p_nodes.push(m);
+                    let mut p_edges = edges.clone();
+                    p_edges.push(e);
+                    found.push(Path { nodes: p_nodes, edges: p_edges });
+                }
+                continue;
+            }
+            if m == to || !f.admits(self, m) {
+                continue;
+            }
+            nodes.push(m);
+            edges.push(e);
+            on_path.insert(m);
+            self.extend_paths(to, len, f, nodes, edges, on_path, found, limit, budget);
+            on_path.remove(&m);
+            edges.pop();
+            nodes.pop();
+        }
+    }
+}
+
+/// Joins the two half-paths of a bidirectional search at the meeting node `m`.
+fn join(fwd: &HashMap<Node, Option<(Node, Edge)>>, bwd: &HashMap<Node, Option<(Node, Edge)>>, m: Node) -> Path {
+    let mut nodes = vec![m];
+    let mut edges = Vec::new();
+    let mut cur = m;
+    while let Some(Some((prev, e))) = fwd.get(&cur) {
+        nodes.push(*prev);
+        edges.push(*e);
+        cur = *prev;
+    }
+    nodes.reverse();
+    edges.reverse();
+    cur = m;
+    while let Some(Some((next, e))) = bwd.get(&cur) {
+        nodes.push(*next);
+        edges.push(*e);
+        cur = *next;
+    }
+    Path { nodes, edges }
+}

@@ -1,0 +1,236 @@
+//! Finding entities by messy names: case, diacritics, scripts, transliterations and typos.
+//!
+//! Every name and alias is folded once when a graph version is built (see [`super::fold`]).
+//! A query is scored against each of them in tiers — exact, transliteration variant, whole
+//! words, word prefixes, typos — and an entity's best name decides its score. The hit says
+//! which name matched and how.
+
+use super::fold::{fold, loose};
+use super::graph::{Graph, Node};
+use crate::model::EntityKind;
+use strsim::normalized_damerau_levenshtein as similarity;
+
+/// How a query matched a name, from strongest to weakest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MatchReason {
+    /// The name itself, ignoring case, diacritics and punctuation.
+    Exact,
+    /// An alias, ignoring case, diacritics and punctuation.
+    Alias,
+    /// A transliteration variant of the name or an alias (Ibadoghlu / İbadoğlu / Ibadoglu).
+    Transliteration,
+    /// Every word of the query is a word of the name (perhaps transliterated): `Aliev` in
+    /// `Ilham Aliyev`.
+    Words,
+    /// Every word of the query begins a word of the name: `Ibad` in `Gubad Ibadoglu`.
+    Prefix,
+    /// Close in spelling, allowing typos.
+    Fuzzy,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// The entity found.
+    pub node: Node,
+    /// Its relevance in (0, 1]: 1 is an exact match of its name.
+    pub score: f64,
+    /// The name or alias that matched, as written in the data.
+    pub matched: String,
+    /// How it matched.
+    pub reason: MatchReason,
+}
+
+#[derive(Debug, Clone)]
+struct Name {
+    node: Node,
+    text: String,
+    alias: bool,
+    folded: String,
+    loose: String,
+    words: Vec<(String, String)>,
+}
+
+/// The folded names and aliases of every entity of one graph version.
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    names: Vec<Name>,
+}
+
+/// The lowest similarity (0..1) counted as a typo rather than a different word.
+const TYPO_SIMILARITY: f64 = 0.75;
+
+impl SearchIndex {
+    /// Folds every name and alias of the graph. O(total name length).
+    pub fn build(graph: &Graph) -> SearchIndex {
+        let mut names = Vec::new();
+        for node in graph.g.node_indices() {
+            let e = graph.entity(node);
+            let texts = std::iter::once((&e.name, false)).chain(e.aliases.iter().map(|a| (a, true)));
+            for (text, alias) in texts {
+                let folded = fold(text);
+                if folded.is_empty() {
+                    continue;
+                }
+                let words = folded
+                    .split(' ')
+                    .map(|w| (w.to_string(), loose(w)))
+                    .collect();
+                names.push(Name {
+                    node,
+                    text: text.clone(),
+                    alias,
+                    loose: loose(&folded),
+                    folded,
+                    words,
+                });
+            }
+        }
+        SearchIndex { names }
+    }
+}
+
+impl Graph {
+    /// The entities whose name or an alias matches `text`, best first, at most `limit`,
+    /// optionally only of some kinds. Ties are broken by name. O(number of names × name length).
+    pub fn search(&self, text: &str, kinds: Option<&[EntityKind]>, limit: usize) -> Vec<Hit> {
+        let q_folded = fold(text);
+        if q_folded.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let q_loose = loose(&q_folded);
+        let q_words: Vec<(String, String)> = q_folded
+            .split(' ')
+            .map(|w| (w.to_string(), loose(w)))
+            .collect();
+        let mut best: std::collections::HashMap<Node, Hit> = std::collections::HashMap::new();
+        for name in &self.search.names {
+            if kinds.is_some_and(|k| !k.contains(&self.entity(name.node).kind)) {
+                continue;
+            }
+            let Some((score, reason)) = score(name, &q_folded, &q_loose, &q_words) else {
+                continue;
+            };
+            let hit = Hit {
+                node: name.node,
+                score,
+                matched: name.text.clone(),
+                reason,
+            };
+            match best.get(&name.node) {
+                Some(h) if h.score >= score => {}
+                _ => {
+                    best.insert(name.node, hit);
+                }
+            }
+        }
+        let mut hits: Vec<Hit> = best.into_values().collect();
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| self.entity(a.node).name.cmp(&self.entity(b.node).name))
+        });
+        hits.truncate(limit);
+        hits
+    }
+}
+
+/// Scores one name against the query; `None` when it does not match at all.
+fn score(name: &Name, q_folded: &str, q_loose: &str, q_words: &[(String, String)]) -> Option<(f64, MatchReason)> {
+    // An alias scores a little below the name itself at every tier.
+    let alias_factor = if name.alias { 0.97 } else { 1.0 };
+    if name.folded == q_folded {
+        let reason = if name.alias { MatchReason::Alias } else { MatchReason::Exact };
+        return Some((if name.alias { 0.95 } else { 1.0 }, reason));
+    }
+    if name.loose == q_loose {
+        return Some((0.9 * alias_factor, MatchReason::Transliteration));
+    }
+    // Word by word: each query word must find a word of the name.
+    let mut total = 0.0;
+    let mut worst = MatchReason::Words;
+    let mut used = vec![false; name.words.len()];
+    for (qf, ql) in q_words {
+        let mut best: Option<(f64, MatchReason, usize)> = None;
+        for (i, (_wf, wl)) in name.words.iter().enumerate() {
+            let candidate = if wl == ql {
+                Some((1.0, MatchReason::Words))
+            } else if ql.len() >= 2 && wl.starts_with(ql.as_str()) {
+                Some((0.85, MatchReason::Prefix))
+            } else if qf.chars().count() >= 4 {
+                let s = similarity(ql, wl);
+                (s >= TYPO_SIMILARITY).then_some((0.8 * s, MatchReason::Fuzzy))
+            } else {
+                None
+            };
+            if let Some((s, r)) = candidate {
+                if best.is_none_or(|(b, _, _)| s > b) {
+                    best = Some((s, r, i));
+                }
+            }
+        }
+        let (s, r, i) = best?;
+        used[i] = true;
+        total += s;
+        worst = worst.max(r);
+    }
+    if total > 0.0 {
+        let word_score = total / q_words.len() as f64;
+        let coverage = used.iter().filter(|u| **u).count() as f64 / used.len() as f64;
+        return Some((0.8 * word_score * (0.7 + 0.3 * coverage) * alias_factor, worst));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entity, Id};
+    use crate::store::GraphBuilder;
+
+    fn graph(names: &[(&str, &str, &[&str])]) -> Graph {
+        let mut b = GraphBuilder::new();
+        for (id, name, aliases) in names {
+            let mut e = Entity::new(Id::parse(id).unwrap(), EntityKind::Person, *name);
+            e.aliases = aliases.iter().map(|a| a.to_string()).collect();
+            b.add_entity(e).unwrap();
+        }
+        b.build().unwrap()
+    }
+
+    fn top(g: &Graph, q: &str) -> Vec<(String, MatchReason)> {
+        g.search(q, None, 10)
+            .into_iter()
+            .map(|h| (g.entity(h.node).id.to_string(), h.reason))
+            .collect()
+    }
+
+    #[test]
+    fn ranks_exact_over_alias_over_prefix_over_fuzzy() {
+        let g = graph(&[
+            ("gubad-ibadoglu", "Gubad Ibadoglu", &["Gubad Bey"]),
+            ("galib-toghrul-bey", "Galib Toghrul Bey", &[]),
+            ("rail-abbasov", "Rail Abbasov", &[]),
+            ("nemat-abbasov", "Nemat Abbasov", &[]),
+        ]);
+        assert_eq!(top(&g, "gubad ibadoglu")[0], ("gubad-ibadoglu".into(), MatchReason::Exact));
+        assert_eq!(top(&g, "GUBAD BEY")[0], ("gubad-ibadoglu".into(), MatchReason::Alias));
+        assert_eq!(top(&g, "Qubad İbadoğlu")[0], ("gubad-ibadoglu".into(), MatchReason::Transliteration));
+        assert_eq!(top(&g, "Ibadoghlu")[0], ("gubad-ibadoglu".into(), MatchReason::Words));
+        assert_eq!(top(&g, "Ibad")[0], ("gubad-ibadoglu".into(), MatchReason::Prefix));
+        assert_eq!(top(&g, "Ibadolgu")[0], ("gubad-ibadoglu".into(), MatchReason::Fuzzy));
+        let rail = top(&g, "Rail Abbasov");
+        assert_eq!(rail[0].0, "rail-abbasov");
+        assert!(rail.iter().all(|(id, _)| id != "nemat-abbasov"));
+        let abbasov = top(&g, "Abbasov");
+        assert_eq!(abbasov.len(), 2);
+    }
+
+    #[test]
+    fn nothing_matches_an_empty_or_unrelated_query() {
+        let g = graph(&[("rail-abbasov", "Rail Abbasov", &[])]);
+        assert!(g.search("", None, 10).is_empty());
+        assert!(g.search("  ,, ", None, 10).is_empty());
+        assert!(g.search("Macron", None, 10).is_empty());
+    }
+}
