@@ -44,10 +44,15 @@ fn main() -> ExitCode {
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // 1. Logs: RUST_LOG overrides the default level.
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info")),
+        )
         .init();
     if !args.write_tokens.is_empty() {
-        tracing::warn!("--write-tokens is set, but this version serves no mutations: the API is read-only");
+        tracing::warn!(
+            "--write-tokens is set, but this version serves no mutations: the API is read-only"
+        );
     }
     // 2. Load and validate the data; any error stops here, before binding.
     let (graph, summary) = load::load_dir(&args.data).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -103,15 +108,22 @@ async fn shutdown_signal() {
 fn spawn_reload_on_hangup(store: Store, dir: std::path::PathBuf) {
     #[cfg(unix)]
     tokio::spawn(async move {
-        let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else {
+        let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        else {
             return;
         };
         while hup.recv().await.is_some() {
             let d = dir.clone();
             let s = store.clone();
             match tokio::task::spawn_blocking(move || load::reload(&s, &d)).await {
-                Ok(Ok(sum)) => tracing::info!(entities = sum.entities, relations = sum.relations, "data reloaded"),
-                Ok(Err(errors)) => tracing::error!("reload refused, still serving the previous data:\n{errors}"),
+                Ok(Ok(sum)) => tracing::info!(
+                    entities = sum.entities,
+                    relations = sum.relations,
+                    "data reloaded"
+                ),
+                Ok(Err(errors)) => {
+                    tracing::error!("reload refused, still serving the previous data:\n{errors}")
+                }
                 Err(e) => tracing::error!("reload failed: {e}"),
             }
         }

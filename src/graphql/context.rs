@@ -1,7 +1,9 @@
 //! How resolvers reach the graph: every request carries one snapshot, taken when it starts.
 
 use crate::store::{Graph, Store};
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
+};
 use async_graphql::{Context, Request, ServerResult};
 use std::sync::Arc;
 

@@ -10,15 +10,37 @@ use async_graphql::{Context, Interface, Object, Result, ID};
 
 /// A person, organisation, court, government, event or place. Query the kind-specific fields
 /// with inline fragments: `... on Person { roles }`, `... on Event { start end place { name } }`.
+// The lint mistakes the interface's per-field `arg(...)` lists for repeated attributes.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Interface)]
 #[graphql(
-    field(name = "id", ty = "ID", desc = "Stable, human-readable id (a slug such as `gubad-ibadoglu`)."),
+    field(
+        name = "id",
+        ty = "ID",
+        desc = "Stable, human-readable id (a slug such as `gubad-ibadoglu`)."
+    ),
     field(name = "kind", ty = "EntityKind", desc = "What the entity is."),
     field(name = "name", ty = "String", desc = "The name to display."),
-    field(name = "aliases", ty = "Vec<String>", desc = "Other spellings: transliterations, short forms, names in other scripts."),
-    field(name = "description", ty = "Option<String>", desc = "Who or what this is, in a sentence or two."),
-    field(name = "degree", ty = "usize", desc = "How many relations touch this entity."),
-    field(name = "attributes", ty = "Vec<Attribute>", desc = "Structured figures (casualties, counts)."),
+    field(
+        name = "aliases",
+        ty = "Vec<String>",
+        desc = "Other spellings: transliterations, short forms, names in other scripts."
+    ),
+    field(
+        name = "description",
+        ty = "Option<String>",
+        desc = "Who or what this is, in a sentence or two."
+    ),
+    field(
+        name = "degree",
+        ty = "usize",
+        desc = "How many relations touch this entity."
+    ),
+    field(
+        name = "attributes",
+        ty = "Vec<Attribute>",
+        desc = "Structured figures (casualties, counts)."
+    ),
     field(
         name = "relations",
         ty = "Page<Relation>",

@@ -67,9 +67,15 @@ impl ApiError {
     /// The message a client reads.
     pub fn message(&self) -> String {
         match self {
-            ApiError::NotFound { argument, what, id } => format!("{argument}: no {what} with id `{id}`"),
+            ApiError::NotFound { argument, what, id } => {
+                format!("{argument}: no {what} with id `{id}`")
+            }
             ApiError::InvalidInput { argument, message } => format!("{argument}: {message}"),
-            ApiError::LimitExceeded { argument, limit, value } => {
+            ApiError::LimitExceeded {
+                argument,
+                limit,
+                value,
+            } => {
                 format!("{argument} is {value}, over the limit of {limit}")
             }
         }

@@ -63,7 +63,11 @@ impl PageRequest {
     pub fn page<I, T: OutputType>(self, items: Vec<I>, wrap: impl Fn(I) -> T) -> Page<T> {
         let total = items.len();
         let has_next = self.offset.saturating_add(self.size) < total;
-        let mut conn = Connection::with_additional_fields(self.offset > 0, has_next, Totals { total_count: total });
+        let mut conn = Connection::with_additional_fields(
+            self.offset > 0,
+            has_next,
+            Totals { total_count: total },
+        );
         conn.edges.extend(
             items
                 .into_iter()
@@ -82,7 +86,11 @@ fn encode_cursor(index: usize) -> String {
 
 fn decode_cursor(cursor: &str) -> Option<usize> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    std::str::from_utf8(&bytes).ok()?.strip_prefix("o:")?.parse().ok()
+    std::str::from_utf8(&bytes)
+        .ok()?
+        .strip_prefix("o:")?
+        .parse()
+        .ok()
 }
 
 #[cfg(test)]
@@ -92,9 +100,20 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
         assert_eq!(decode_cursor(&encode_cursor(41)), Some(41));
-        assert_eq!(PageRequest::parse(None, Some(&encode_cursor(4))).unwrap().offset, 5);
+        assert_eq!(
+            PageRequest::parse(None, Some(&encode_cursor(4)))
+                .unwrap()
+                .offset,
+            5
+        );
         assert!(PageRequest::parse(None, Some("nonsense")).is_err());
-        assert!(matches!(PageRequest::parse(Some(101), None), Err(ApiError::LimitExceeded { .. })));
-        assert!(matches!(PageRequest::parse(Some(0), None), Err(ApiError::InvalidInput { .. })));
+        assert!(matches!(
+            PageRequest::parse(Some(101), None),
+            Err(ApiError::LimitExceeded { .. })
+        ));
+        assert!(matches!(
+            PageRequest::parse(Some(0), None),
+            Err(ApiError::InvalidInput { .. })
+        ));
     }
 }

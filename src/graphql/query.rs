@@ -99,7 +99,10 @@ fn at_most(argument: &'static str, value: i32, min: i32, limit: i32) -> Result<u
         });
     }
     if value < min {
-        return Err(ApiError::invalid(argument, format!("must be between {min} and {limit}, got {value}")));
+        return Err(ApiError::invalid(
+            argument,
+            format!("must be between {min} and {limit}, got {value}"),
+        ));
     }
     Ok(value as usize)
 }
@@ -212,7 +215,12 @@ impl Query {
         limit: Option<i32>,
     ) -> Result<Subgraph> {
         let depth = at_most("depth", depth, 0, MAX_DEPTH)?;
-        let limit = at_most("limit", limit.unwrap_or(DEFAULT_NEIGHBOURHOOD), 1, MAX_NEIGHBOURHOOD)?;
+        let limit = at_most(
+            "limit",
+            limit.unwrap_or(DEFAULT_NEIGHBOURHOOD),
+            1,
+            MAX_NEIGHBOURHOOD,
+        )?;
         if ids.len() > MAX_SEEDS {
             return Err(ApiError::LimitExceeded {
                 argument: "ids",

@@ -75,7 +75,9 @@ impl Relation {
     /// Where it is stated: never empty.
     async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
         let r = self.get(ctx);
-        (0..r.citations.len()).map(|i| Citation(self.0, i)).collect()
+        (0..r.citations.len())
+            .map(|i| Citation(self.0, i))
+            .collect()
     }
     /// Structured figures (a sentence length, a number of days).
     async fn attributes(&self, ctx: &Context<'_>) -> Vec<Attribute> {
@@ -94,7 +96,11 @@ impl Citation {
     async fn document(&self, ctx: &Context<'_>) -> Document {
         let g = graph(ctx);
         let id = &g.relation(self.0).citations[self.1].document;
-        Document(g.document(id.as_str()).expect("citations name known documents").clone())
+        Document(
+            g.document(id.as_str())
+                .expect("citations name known documents")
+                .clone(),
+        )
     }
     /// The exact words of the source.
     async fn quote(&self, ctx: &Context<'_>) -> String {

@@ -42,7 +42,11 @@ impl fmt::Display for LoadErrors {
             writeln!(f, "{e}")?;
         }
         let n = self.0.len();
-        write!(f, "{n} error{} found; nothing was loaded", if n == 1 { "" } else { "s" })
+        write!(
+            f,
+            "{n} error{} found; nothing was loaded",
+            if n == 1 { "" } else { "s" }
+        )
     }
 }
 
@@ -65,7 +69,10 @@ impl<'a> Lines<'a> {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let column = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
         (line + 1, column)
     }
 }

@@ -45,7 +45,10 @@ pub fn load_dir(dir: &Path) -> Result<(Graph, LoadSummary), LoadErrors> {
         match std::fs::read_to_string(&path) {
             Ok(text) => sources.push((path, text)),
             Err(e) => {
-                return Err(LoadErrors(vec![file_error(&path, format!("cannot read: {e}"))]));
+                return Err(LoadErrors(vec![file_error(
+                    &path,
+                    format!("cannot read: {e}"),
+                )]));
             }
         }
     }
@@ -61,7 +64,10 @@ pub fn reload(store: &Store, dir: &Path) -> Result<LoadSummary, LoadErrors> {
 }
 
 /// Loads data files given as (path, text) pairs; `dir` is where `text` paths are resolved.
-pub fn load_sources(dir: &Path, sources: &[(PathBuf, String)]) -> Result<(Graph, LoadSummary), LoadErrors> {
+pub fn load_sources(
+    dir: &Path,
+    sources: &[(PathBuf, String)],
+) -> Result<(Graph, LoadSummary), LoadErrors> {
     let mut loader = Loader {
         dir,
         builder: GraphBuilder::new(),
@@ -109,33 +115,29 @@ pub fn load_sources(dir: &Path, sources: &[(PathBuf, String)]) -> Result<(Graph,
             loader.relation(&at, doc_id.as_ref(), r);
         }
     }
-    let Loader {
-        builder,
-        mut errors,
-        entity_sites,
-        ..
-    } = loader;
-    if errors.is_empty() {
-        match builder.build() {
-            Ok(graph) => {
-                let summary = LoadSummary {
-                    files: sources.len(),
-                    documents: graph.document_count(),
-                    entities: graph.entity_count(),
-                    relations: graph.relation_count(),
-                };
-                return Ok((graph, summary));
-            }
-            Err(problems) => {
-                for (id, err) in problems {
-                    if let Some(site) = entity_sites.get(&id) {
-                        errors.push(site.error("entity.place", err.to_string()));
-                    }
-                }
-            }
+    for (id, err) in loader.builder.check_places() {
+        if let Some(site) = loader.entity_sites.get(&id) {
+            let e = site.error("entity.place", err.to_string());
+            loader.errors.push(e);
         }
     }
-    Err(LoadErrors(errors))
+    if !loader.errors.is_empty() {
+        loader
+            .errors
+            .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        return Err(LoadErrors(loader.errors));
+    }
+    let graph = loader
+        .builder
+        .build()
+        .expect("places were checked above, and nothing else can fail");
+    let summary = LoadSummary {
+        files: sources.len(),
+        documents: graph.document_count(),
+        entities: graph.entity_count(),
+        relations: graph.relation_count(),
+    };
+    Ok((graph, summary))
 }
 
 fn list_files(dir: &Path) -> Result<Vec<PathBuf>, LoadErrors> {
@@ -324,7 +326,9 @@ impl Loader<'_> {
                     self.texts.insert(id, text);
                 }
             }
-            Err(e) => self.errors.push(at.at(d.id.span(), "document.id", e.to_string())),
+            Err(e) => self
+                .errors
+                .push(at.at(d.id.span(), "document.id", e.to_string())),
         }
     }
 
@@ -358,7 +362,11 @@ impl Loader<'_> {
                 }
             }
         }
-        let roles = e.roles.as_ref().map(|r| r.get_ref().clone()).unwrap_or_default();
+        let roles = e
+            .roles
+            .as_ref()
+            .map(|r| r.get_ref().clone())
+            .unwrap_or_default();
         if let (true, Some(r)) = (kind != EntityKind::Person && !roles.is_empty(), &e.roles) {
             self.errors.push(at.at(
                 r.span(),
@@ -424,8 +432,27 @@ impl Loader<'_> {
         let claim = self.parse_opt(at, "relation.claim", &r.claim, str::parse::<ClaimStatus>);
         let attributes = self.attributes(at, "relation.attributes", &r.attributes);
         let citations = self.citations(at, file_doc, raw);
-        let (Ok(explicit_id), Some(kind), Some(from), Some(to), Ok(date), Ok(until), Ok(claim), Some(attributes), Some(citations)) =
-            (explicit_id, kind, from, to, date, until, claim, attributes, citations)
+        let (
+            Ok(explicit_id),
+            Some(kind),
+            Some(from),
+            Some(to),
+            Ok(date),
+            Ok(until),
+            Ok(claim),
+            Some(attributes),
+            Some(citations),
+        ) = (
+            explicit_id,
+            kind,
+            from,
+            to,
+            date,
+            until,
+            claim,
+            attributes,
+            citations,
+        )
         else {
             return;
         };
@@ -461,7 +488,8 @@ impl Loader<'_> {
                 match Id::parse(&candidate) {
                     Ok(id) => id,
                     Err(e) => {
-                        self.errors.push(at.at(raw.span(), "relation.id", e.to_string()));
+                        self.errors
+                            .push(at.at(raw.span(), "relation.id", e.to_string()));
                         return;
                     }
                 }
@@ -522,8 +550,11 @@ impl Loader<'_> {
             match Id::parse(document.get_ref()) {
                 Ok(doc) => ok &= self.cite(at, "relation.citations.quote", doc, quote, &mut out),
                 Err(e) => {
-                    self.errors
-                        .push(at.at(document.span(), "relation.citations.document", e.to_string()));
+                    self.errors.push(at.at(
+                        document.span(),
+                        "relation.citations.document",
+                        e.to_string(),
+                    ));
                     ok = false;
                 }
             }
@@ -539,7 +570,14 @@ impl Loader<'_> {
         ok.then_some(out)
     }
 
-    fn cite(&mut self, at: &Site, field: &str, document: Id, quote: &Spanned<String>, out: &mut Vec<Citation>) -> bool {
+    fn cite(
+        &mut self,
+        at: &Site,
+        field: &str,
+        document: Id,
+        quote: &Spanned<String>,
+        out: &mut Vec<Citation>,
+    ) -> bool {
         let text = quote.get_ref();
         if text.trim().is_empty() {
             self.errors

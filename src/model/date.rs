@@ -85,7 +85,8 @@ impl Date {
     /// each bound taken at its own precision: `until: 2023-09` includes 30 September).
     pub fn overlaps(self, end: Option<Date>, since: Option<Date>, until: Option<Date>) -> bool {
         let last = end.unwrap_or(self).last_day();
-        since.is_none_or(|s| last >= s.first_day()) && until.is_none_or(|u| self.first_day() <= u.last_day())
+        since.is_none_or(|s| last >= s.first_day())
+            && until.is_none_or(|u| self.first_day() <= u.last_day())
     }
 }
 
@@ -125,7 +126,18 @@ mod tests {
 
     #[test]
     fn malformed_dates_are_refused_with_a_reason() {
-        for bad in ["", "23", "2023-9", "2023-13", "2023-00", "2023-02-29", "2023-09-31", "2023-09-22-1", "22/09/2023", "2023-09-"] {
+        for bad in [
+            "",
+            "23",
+            "2023-9",
+            "2023-13",
+            "2023-00",
+            "2023-02-29",
+            "2023-09-31",
+            "2023-09-22-1",
+            "22/09/2023",
+            "2023-09-",
+        ] {
             let err = Date::parse(bad).unwrap_err();
             assert!(err.to_string().contains("expected YYYY"), "{bad}: {err}");
         }

@@ -82,12 +82,20 @@ mod tests {
 
     #[test]
     fn slugs_are_accepted_and_everything_else_is_refused() {
-        for ok in ["echr", "gubad-ibadoglu", "a1.called.b2", "un-security-council-meeting"] {
+        for ok in [
+            "echr",
+            "gubad-ibadoglu",
+            "a1.called.b2",
+            "un-security-council-meeting",
+        ] {
             assert!(Id::parse(ok).is_ok(), "{ok}");
         }
         for bad in ["", "Gubad", "a--b", "-a", "a-", "a b", "a..b", "ə", "a_b"] {
             assert!(Id::parse(bad).is_err(), "{bad}");
         }
-        assert!(matches!(Id::parse(&"a".repeat(200)), Err(IdError::TooLong(200))));
+        assert!(matches!(
+            Id::parse(&"a".repeat(200)),
+            Err(IdError::TooLong(200))
+        ));
     }
 }

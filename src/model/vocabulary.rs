@@ -196,7 +196,15 @@ mod tests {
 
     #[test]
     fn the_spec_kinds_are_present() {
-        for name in ["ARRESTED", "DETAINED", "SENTENCED", "CHARGED", "DEFENDED", "RULED_ON", "CALLED"] {
+        for name in [
+            "ARRESTED",
+            "DETAINED",
+            "SENTENCED",
+            "CHARGED",
+            "DEFENDED",
+            "RULED_ON",
+            "CALLED",
+        ] {
             assert!(name.parse::<RelationKind>().is_ok(), "{name}");
         }
     }

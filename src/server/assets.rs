@@ -16,20 +16,30 @@ macro_rules! asset {
         Asset {
             name: $name,
             content_type: $type,
-            bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/playground/", $name)),
+            bytes: include_bytes!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/assets/playground/",
+                $name
+            )),
         }
     };
 }
 
 /// The playground page, served at `/`.
-pub const PLAYGROUND: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/playground/index.html"));
+pub const PLAYGROUND: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/playground/index.html"
+));
 
 /// Every file served under `/assets/`.
 pub const ASSETS: &[Asset] = &[
     asset!("graphiql.min.js", "text/javascript; charset=utf-8"),
     asset!("graphiql.min.css", "text/css; charset=utf-8"),
     asset!("react.production.min.js", "text/javascript; charset=utf-8"),
-    asset!("react-dom.production.min.js", "text/javascript; charset=utf-8"),
+    asset!(
+        "react-dom.production.min.js",
+        "text/javascript; charset=utf-8"
+    ),
     asset!("LICENSE-graphiql.txt", "text/plain; charset=utf-8"),
     asset!("LICENSE-react.txt", "text/plain; charset=utf-8"),
     asset!("LICENSE-react-dom.txt", "text/plain; charset=utf-8"),

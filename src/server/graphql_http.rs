@@ -1,9 +1,9 @@
 //! GraphQL over HTTP: `POST /graphql` for queries, `GET /graphql` for queries only.
 //!
 //! Follows the GraphQL-over-HTTP draft: requests are `application/json`; the answer is
-//! `application/graphql-response+json` when the client accepts it (then a request that could
-//! not be parsed or validated gets 400), else `application/json` with 200 whenever the
-//! request was well-formed JSON.
+//! `application/graphql-response+json` when the client accepts it, else `application/json`.
+//! The status is 200 whenever execution was attempted, even if a field failed, and 400 when
+//! the request could not be parsed or validated (nothing was executed).
 
 use super::AppState;
 use crate::graphql::error::code;
@@ -39,6 +39,13 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
             )
         }
     };
+    if !value.is_array() && !value.get("query").is_some_and(|q| q.is_string()) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "not a GraphQL request: expected an object with a `query` string, and optionally `variables` and `operationName`",
+            wants_gql,
+        );
+    }
     if value.is_array() {
         return refuse(
             StatusCode::BAD_REQUEST,
@@ -60,18 +67,23 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
 }
 
 /// `GET /graphql?query=...`: queries only; a mutation gets 405.
-pub async fn get(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
+pub async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     let wants_gql = accepts_graphql_response(&headers);
-    let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or_default()) {
-        Ok(r) => r,
-        Err(e) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                &format!("not a GraphQL request (expected ?query=...&variables=...): {e}"),
-                wants_gql,
-            )
-        }
-    };
+    let request =
+        match async_graphql::http::parse_query_string(query.as_deref().unwrap_or_default()) {
+            Ok(r) => r,
+            Err(e) => {
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    &format!("not a GraphQL request (expected ?query=...&variables=...): {e}"),
+                    wants_gql,
+                )
+            }
+        };
     if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {
         let op_type = match &request.operation_name {
             Some(name) => doc
@@ -81,7 +93,10 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap, RawQuery(que
                 .map(|(_, op)| op.node.ty),
             None => doc.operations.iter().next().map(|(_, op)| op.node.ty),
         };
-        if matches!(op_type, Some(OperationType::Mutation | OperationType::Subscription)) {
+        if matches!(
+            op_type,
+            Some(OperationType::Mutation | OperationType::Subscription)
+        ) {
             let mut resp = refuse(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "GET runs queries only: send mutations with POST",
@@ -99,19 +114,29 @@ async fn execute(state: &AppState, request: async_graphql::Request, wants_gql: b
     let response = state.schema.execute(request).await;
     let unparsed = response.data == async_graphql::Value::Null
         && response.errors.iter().any(|e| {
-            e.extensions.as_ref().and_then(|x| x.get("code")).is_some_and(|c| {
-                *c == async_graphql::Value::from(code::PARSE_FAILED)
-                    || *c == async_graphql::Value::from(code::VALIDATION_FAILED)
-                    || *c == async_graphql::Value::from(code::INVALID_INPUT)
-            })
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .is_some_and(|c| {
+                    *c == async_graphql::Value::from(code::PARSE_FAILED)
+                        || *c == async_graphql::Value::from(code::VALIDATION_FAILED)
+                        || *c == async_graphql::Value::from(code::INVALID_INPUT)
+                })
         });
-    let status = if wants_gql && unparsed {
+    let status = if unparsed {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    let body = serde_json::to_vec(&response).unwrap_or_else(|_| b"{\"errors\":[{\"message\":\"could not encode the response\"}]}".to_vec());
-    (status, [(header::CONTENT_TYPE, content_type(wants_gql))], body).into_response()
+    let body = serde_json::to_vec(&response).unwrap_or_else(|_| {
+        b"{\"errors\":[{\"message\":\"could not encode the response\"}]}".to_vec()
+    });
+    (
+        status,
+        [(header::CONTENT_TYPE, content_type(wants_gql))],
+        body,
+    )
+        .into_response()
 }
 
 fn accepts_graphql_response(headers: &HeaderMap) -> bool {
@@ -132,6 +157,12 @@ fn content_type(wants_gql: bool) -> HeaderValue {
 
 /// A request refused before execution, as a GraphQL error document.
 fn refuse(status: StatusCode, message: &str, wants_gql: bool) -> Response {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }] });
-    (status, [(header::CONTENT_TYPE, content_type(wants_gql))], body.to_string()).into_response()
+    let body =
+        json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }] });
+    (
+        status,
+        [(header::CONTENT_TYPE, content_type(wants_gql))],
+        body.to_string(),
+    )
+        .into_response()
 }

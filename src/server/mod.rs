@@ -56,7 +56,11 @@ pub fn router(store: Store) -> Router {
 
 /// Serves the API on an already-bound listener until `shutdown` completes, then finishes the
 /// requests in flight.
-pub async fn serve(listener: TcpListener, store: Store, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    store: Store,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     axum::serve(listener, router(store))
         .with_graceful_shutdown(shutdown)
         .await

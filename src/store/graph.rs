@@ -35,7 +35,9 @@ pub enum StoreError {
         id: String,
     },
     /// The relation kind does not allow these entity kinds at its ends.
-    #[error("{kind} cannot go from a {from} to a {to} (it goes from {allowed_from} to {allowed_to})")]
+    #[error(
+        "{kind} cannot go from a {from} to a {to} (it goes from {allowed_from} to {allowed_to})"
+    )]
     KindsNotAllowed {
         /// The relation kind.
         kind: RelationKind,
@@ -152,7 +154,10 @@ impl Graph {
     }
 
     /// Entities in id order, optionally only of some kinds. O(V).
-    pub fn entities<'a>(&'a self, kinds: Option<&'a [EntityKind]>) -> impl Iterator<Item = Node> + 'a {
+    pub fn entities<'a>(
+        &'a self,
+        kinds: Option<&'a [EntityKind]>,
+    ) -> impl Iterator<Item = Node> + 'a {
         self.entity_order
             .iter()
             .copied()
@@ -291,7 +296,8 @@ impl GraphBuilder {
         let (fk, tk) = (g.g[from].kind, g.g[to].kind);
         if !relation.kind.allows(fk, tk) {
             let spec = relation.kind.spec();
-            let names = |ks: &[EntityKind]| ks.iter().map(|k| k.name()).collect::<Vec<_>>().join("|");
+            let names =
+                |ks: &[EntityKind]| ks.iter().map(|k| k.name()).collect::<Vec<_>>().join("|");
             return Err(StoreError::KindsNotAllowed {
                 kind: relation.kind,
                 from: fk,
@@ -331,11 +337,10 @@ impl GraphBuilder {
         self.graph.relation_ids.contains_key(id)
     }
 
-    /// Checks what could only be checked once everything is in (events' places), then
-    /// indexes the graph for paging and search. Returns each entity whose place is wrong, with
-    /// its error. O(V log V + names).
-    pub fn build(self) -> Result<Graph, Vec<(Id, StoreError)>> {
-        let mut graph = self.graph;
+    /// Checks what can only be checked once every entity is in: that each event's place is
+    /// a known `PLACE`. Returns each entity whose place is wrong, with its error. O(V).
+    pub fn check_places(&self) -> Vec<(Id, StoreError)> {
+        let graph = &self.graph;
         let mut errors = Vec::new();
         for n in graph.g.node_indices() {
             let e = &graph.g[n];
@@ -360,9 +365,17 @@ impl GraphBuilder {
                 }
             }
         }
+        errors
+    }
+
+    /// Checks the places (see [`GraphBuilder::check_places`]), then indexes the graph for
+    /// paging and search. O(V log V + total name length).
+    pub fn build(self) -> Result<Graph, Vec<(Id, StoreError)>> {
+        let errors = self.check_places();
         if !errors.is_empty() {
             return Err(errors);
         }
+        let mut graph = self.graph;
         let mut order: Vec<Node> = graph.g.node_indices().collect();
         order.sort_by(|&a, &b| graph.g[a].id.cmp(&graph.g[b].id));
         graph.entity_order = order;

@@ -34,16 +34,33 @@ impl Graph {
     /// (symmetric relations both ways); otherwise relations are walked either way. The filter's
     /// entity kinds restrict the intermediate entities. Returns `None` when no path exists.
     /// O(V + E) in the worst case, far less when the two frontiers meet early.
-    pub fn shortest_path(&self, from: Node, to: Node, filter: &Filter, directed: bool) -> Option<Path> {
+    pub fn shortest_path(
+        &self,
+        from: Node,
+        to: Node,
+        filter: &Filter,
+        directed: bool,
+    ) -> Option<Path> {
         if from == to {
-            return Some(Path { nodes: vec![from], edges: vec![] });
+            return Some(Path {
+                nodes: vec![from],
+                edges: vec![],
+            });
         }
         let fwd_filter = Filter {
-            direction: if directed { Direction::Outgoing } else { Direction::Both },
+            direction: if directed {
+                Direction::Outgoing
+            } else {
+                Direction::Both
+            },
             ..filter.clone()
         };
         let bwd_filter = Filter {
-            direction: if directed { Direction::Incoming } else { Direction::Both },
+            direction: if directed {
+                Direction::Incoming
+            } else {
+                Direction::Both
+            },
             ..filter.clone()
         };
         // parent maps: node -> (previous node, edge) on the side that reached it.
@@ -64,7 +81,9 @@ impl Graph {
             for _ in 0..queue.len() {
                 let n = queue.pop_front().expect("level size");
                 for e in self.incident(n) {
-                    let Some(m) = f.step(self, n, e) else { continue };
+                    let Some(m) = f.step(self, n, e) else {
+                        continue;
+                    };
                     if seen.contains_key(&m) || !passable(m) {
                         continue;
                     }
@@ -91,13 +110,23 @@ impl Graph {
     /// them. Between two entities joined by several relations, one path is returned per chain
     /// of entities, using the first relation added. Stops early after
     /// [`PATH_SEARCH_BUDGET`] steps. O(branching^max_len) in the worst case.
-    pub fn paths(&self, from: Node, to: Node, max_len: usize, limit: usize, filter: &Filter) -> Vec<Path> {
+    pub fn paths(
+        &self,
+        from: Node,
+        to: Node,
+        max_len: usize,
+        limit: usize,
+        filter: &Filter,
+    ) -> Vec<Path> {
         let mut found = Vec::new();
         if limit == 0 {
             return found;
         }
         if from == to {
-            found.push(Path { nodes: vec![from], edges: vec![] });
+            found.push(Path {
+                nodes: vec![from],
+                edges: vec![],
+            });
             return found;
         }
         let f = Filter {
@@ -110,7 +139,17 @@ impl Graph {
             let mut stack_nodes = vec![from];
             let mut stack_edges = Vec::new();
             let mut on_path = HashSet::from([from]);
-            self.extend_paths(to, len, &f, &mut stack_nodes, &mut stack_edges, &mut on_path, &mut found, limit, &mut budget);
+            self.extend_paths(
+                to,
+                len,
+                &f,
+                &mut stack_nodes,
+                &mut stack_edges,
+                &mut on_path,
+                &mut found,
+                limit,
+                &mut budget,
+            );
             if found.len() >= limit || budget == 0 {
                 break;
             }
@@ -138,7 +177,9 @@ impl Graph {
                 return;
             }
             *budget -= 1;
-            let Some(m) = f.step(self, n, e) else { continue };
+            let Some(m) = f.step(self, n, e) else {
+                continue;
+            };
             if on_path.contains(&m) || !tried.insert(m) {
                 continue;
             }
@@ -149,7 +190,10 @@ impl Graph {
                     p_nodes.push(m);
                     let mut p_edges = edges.clone();
                     p_edges.push(e);
-                    found.push(Path { nodes: p_nodes, edges: p_edges });
+                    found.push(Path {
+                        nodes: p_nodes,
+                        edges: p_edges,
+                    });
                 }
                 continue;
             }
@@ -168,7 +212,11 @@ impl Graph {
 }
 
 /// Joins the two half-paths of a bidirectional search at the meeting node `m`.
-fn join(fwd: &HashMap<Node, Option<(Node, Edge)>>, bwd: &HashMap<Node, Option<(Node, Edge)>>, m: Node) -> Path {
+fn join(
+    fwd: &HashMap<Node, Option<(Node, Edge)>>,
+    bwd: &HashMap<Node, Option<(Node, Edge)>>,
+    m: Node,
+) -> Path {
     let mut nodes = vec![m];
     let mut edges = Vec::new();
     let mut cur = m;

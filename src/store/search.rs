@@ -66,7 +66,8 @@ impl SearchIndex {
         let mut names = Vec::new();
         for node in graph.g.node_indices() {
             let e = graph.entity(node);
-            let texts = std::iter::once((&e.name, false)).chain(e.aliases.iter().map(|a| (a, true)));
+            let texts =
+                std::iter::once((&e.name, false)).chain(e.aliases.iter().map(|a| (a, true)));
             for (text, alias) in texts {
                 let folded = fold(text);
                 if folded.is_empty() {
@@ -136,11 +137,20 @@ impl Graph {
 }
 
 /// Scores one name against the query; `None` when it does not match at all.
-fn score(name: &Name, q_folded: &str, q_loose: &str, q_words: &[(String, String)]) -> Option<(f64, MatchReason)> {
+fn score(
+    name: &Name,
+    q_folded: &str,
+    q_loose: &str,
+    q_words: &[(String, String)],
+) -> Option<(f64, MatchReason)> {
     // An alias scores a little below the name itself at every tier.
     let alias_factor = if name.alias { 0.97 } else { 1.0 };
     if name.folded == q_folded {
-        let reason = if name.alias { MatchReason::Alias } else { MatchReason::Exact };
+        let reason = if name.alias {
+            MatchReason::Alias
+        } else {
+            MatchReason::Exact
+        };
         return Some((if name.alias { 0.95 } else { 1.0 }, reason));
     }
     if name.loose == q_loose {
@@ -177,7 +187,10 @@ fn score(name: &Name, q_folded: &str, q_loose: &str, q_words: &[(String, String)
     if total > 0.0 {
         let word_score = total / q_words.len() as f64;
         let coverage = used.iter().filter(|u| **u).count() as f64 / used.len() as f64;
-        return Some((0.8 * word_score * (0.7 + 0.3 * coverage) * alias_factor, worst));
+        return Some((
+            0.8 * word_score * (0.7 + 0.3 * coverage) * alias_factor,
+            worst,
+        ));
     }
     None
 }
@@ -213,12 +226,30 @@ mod tests {
             ("rail-abbasov", "Rail Abbasov", &[]),
             ("nemat-abbasov", "Nemat Abbasov", &[]),
         ]);
-        assert_eq!(top(&g, "gubad ibadoglu")[0], ("gubad-ibadoglu".into(), MatchReason::Exact));
-        assert_eq!(top(&g, "GUBAD BEY")[0], ("gubad-ibadoglu".into(), MatchReason::Alias));
-        assert_eq!(top(&g, "Qubad İbadoğlu")[0], ("gubad-ibadoglu".into(), MatchReason::Transliteration));
-        assert_eq!(top(&g, "Ibadoghlu")[0], ("gubad-ibadoglu".into(), MatchReason::Words));
-        assert_eq!(top(&g, "Ibad")[0], ("gubad-ibadoglu".into(), MatchReason::Prefix));
-        assert_eq!(top(&g, "Ibadolgu")[0], ("gubad-ibadoglu".into(), MatchReason::Fuzzy));
+        assert_eq!(
+            top(&g, "gubad ibadoglu")[0],
+            ("gubad-ibadoglu".into(), MatchReason::Exact)
+        );
+        assert_eq!(
+            top(&g, "GUBAD BEY")[0],
+            ("gubad-ibadoglu".into(), MatchReason::Alias)
+        );
+        assert_eq!(
+            top(&g, "Qubad İbadoğlu")[0],
+            ("gubad-ibadoglu".into(), MatchReason::Transliteration)
+        );
+        assert_eq!(
+            top(&g, "Ibadoghlu")[0],
+            ("gubad-ibadoglu".into(), MatchReason::Words)
+        );
+        assert_eq!(
+            top(&g, "Ibad")[0],
+            ("gubad-ibadoglu".into(), MatchReason::Prefix)
+        );
+        assert_eq!(
+            top(&g, "Ibadolgu")[0],
+            ("gubad-ibadoglu".into(), MatchReason::Fuzzy)
+        );
         let rail = top(&g, "Rail Abbasov");
         assert_eq!(rail[0].0, "rail-abbasov");
         assert!(rail.iter().all(|(id, _)| id != "nemat-abbasov"));

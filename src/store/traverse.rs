@@ -41,7 +41,13 @@ impl Graph {
     /// reachable, `truncated` is set. The relations returned are all relations among the
     /// returned entities that pass the filter's relation kinds.
     /// O(V' + E') for the part of the graph visited.
-    pub fn neighbourhood(&self, seeds: &[Node], depth: usize, filter: &Filter, limit: usize) -> Subgraph {
+    pub fn neighbourhood(
+        &self,
+        seeds: &[Node],
+        depth: usize,
+        filter: &Filter,
+        limit: usize,
+    ) -> Subgraph {
         let mut dist: HashMap<Node, usize> = HashMap::new();
         let mut nodes = Vec::new();
         let mut queue = VecDeque::new();
@@ -64,7 +70,9 @@ impl Graph {
                 continue;
             }
             for e in self.incident(n) {
-                let Some(m) = filter.step(self, n, e) else { continue };
+                let Some(m) = filter.step(self, n, e) else {
+                    continue;
+                };
                 if dist.contains_key(&m) || !filter.admits(self, m) {
                     continue;
                 }
@@ -94,6 +102,10 @@ impl Graph {
             }
         }
         edges.sort_unstable();
-        Subgraph { nodes, edges, truncated }
+        Subgraph {
+            nodes,
+            edges,
+            truncated,
+        }
     }
 }

@@ -1,0 +1,8 @@
+//! dossier's integration tests, one binary with a module per area.
+
+mod data;
+mod graphql;
+mod http;
+mod schema;
+mod store;
+mod support;

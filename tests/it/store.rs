@@ -1,0 +1,253 @@
+//! Traversals on the fixture graph: neighbours, neighbourhoods, shortest paths, all paths and
+//! the timeline, including disconnected, cyclic and self-referencing cases.
+
+use crate::support::{ids, n, traversal_graph};
+use dossier::model::{Date, EntityKind, RelationKind};
+use dossier::store::{Direction, Filter, RelationQuery, Store};
+
+fn filter(direction: Direction) -> Filter<'static> {
+    Filter {
+        direction,
+        ..Filter::default()
+    }
+}
+
+#[test]
+fn neighbours_follow_direction_and_symmetric_relations_match_both() {
+    let g = traversal_graph();
+    let ann = n(&g, "ann");
+    assert_eq!(
+        ids(&g, &g.neighbours(ann, &filter(Direction::Both))),
+        ["gov", "ngo", "bob"]
+    );
+    // ann CALLED bob is symmetric, so it counts as outgoing and incoming alike.
+    assert_eq!(
+        ids(&g, &g.neighbours(ann, &filter(Direction::Outgoing))),
+        ["bob"]
+    );
+    assert_eq!(
+        ids(&g, &g.neighbours(ann, &filter(Direction::Incoming))),
+        ["gov", "ngo", "bob"]
+    );
+    let bob = n(&g, "bob");
+    assert_eq!(
+        ids(&g, &g.neighbours(bob, &filter(Direction::Outgoing))),
+        ["ann", "ngo"]
+    );
+}
+
+#[test]
+fn neighbours_filter_by_relation_kind_and_entity_kind() {
+    let g = traversal_graph();
+    let ann = n(&g, "ann");
+    let kinds = [RelationKind::Arrested, RelationKind::Called];
+    let f = Filter {
+        relation_kinds: Some(&kinds),
+        ..Filter::default()
+    };
+    assert_eq!(ids(&g, &g.neighbours(ann, &f)), ["gov", "bob"]);
+    let people = [EntityKind::Person];
+    let f = Filter {
+        entity_kinds: Some(&people),
+        ..Filter::default()
+    };
+    assert_eq!(ids(&g, &g.neighbours(ann, &f)), ["bob"]);
+}
+
+#[test]
+fn a_self_loop_is_one_relation_and_its_entity_is_its_own_neighbour() {
+    let g = traversal_graph();
+    let selfie = n(&g, "selfie");
+    assert_eq!(g.degree(selfie), 1);
+    assert_eq!(g.relations_of(selfie, &Filter::default()).len(), 1);
+    assert_eq!(
+        ids(&g, &g.neighbours(selfie, &Filter::default())),
+        ["selfie"]
+    );
+    let sub = g.neighbourhood(&[selfie], 2, &Filter::default(), 10);
+    assert_eq!(ids(&g, &sub.nodes), ["selfie"]);
+    assert_eq!(sub.edges.len(), 1);
+}
+
+#[test]
+fn neighbourhood_grows_by_depth_and_includes_relations_among_the_entities() {
+    let g = traversal_graph();
+    let ann = n(&g, "ann");
+    let one = g.neighbourhood(&[ann], 1, &Filter::default(), 100);
+    assert_eq!(ids(&g, &one.nodes), ["ann", "gov", "ngo", "bob"]);
+    // bob MEMBER_OF ngo joins two entities at depth 1, so it is included.
+    assert_eq!(one.edges.len(), 4);
+    assert!(!one.truncated);
+    let two = g.neighbourhood(&[ann], 2, &Filter::default(), 100);
+    assert_eq!(ids(&g, &two.nodes), ["ann", "gov", "ngo", "bob", "talks"]);
+    let zero = g.neighbourhood(&[ann], 0, &Filter::default(), 100);
+    assert_eq!(ids(&g, &zero.nodes), ["ann"]);
+    assert!(zero.edges.is_empty());
+}
+
+#[test]
+fn neighbourhood_stops_at_the_limit_and_says_so() {
+    let g = traversal_graph();
+    let sub = g.neighbourhood(&[n(&g, "ann")], 3, &Filter::default(), 3);
+    assert_eq!(sub.nodes.len(), 3);
+    assert!(sub.truncated);
+    let exact = g.neighbourhood(&[n(&g, "ann")], 1, &Filter::default(), 4);
+    assert!(
+        !exact.truncated,
+        "a limit that is just enough is not a truncation"
+    );
+}
+
+#[test]
+fn neighbourhood_of_a_disconnected_entity_is_itself() {
+    let g = traversal_graph();
+    let loner = n(&g, "loner");
+    let sub = g.neighbourhood(&[loner], 3, &Filter::default(), 100);
+    assert_eq!(ids(&g, &sub.nodes), ["loner"]);
+    assert!(sub.edges.is_empty() && !sub.truncated);
+    let both = g.neighbourhood(&[loner, n(&g, "city")], 1, &Filter::default(), 100);
+    assert_eq!(ids(&g, &both.nodes), ["loner", "city", "talks"]);
+}
+
+#[test]
+fn shortest_path_walks_either_way_unless_directed() {
+    let g = traversal_graph();
+    let (ann, city, gov) = (n(&g, "ann"), n(&g, "city"), n(&g, "gov"));
+    let p = g
+        .shortest_path(ann, city, &Filter::default(), false)
+        .unwrap();
+    assert_eq!(ids(&g, &p.nodes), ["ann", "gov", "talks", "city"]);
+    assert_eq!(p.len(), 3);
+    assert_eq!(p.edges.len(), 3);
+    assert!(g
+        .shortest_path(ann, city, &Filter::default(), true)
+        .is_none());
+    let d = g
+        .shortest_path(gov, city, &Filter::default(), true)
+        .unwrap();
+    assert_eq!(ids(&g, &d.nodes), ["gov", "talks", "city"]);
+    // Against the arrow only when undirected.
+    assert!(g
+        .shortest_path(city, gov, &Filter::default(), true)
+        .is_none());
+    assert_eq!(
+        g.shortest_path(city, gov, &Filter::default(), false)
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn shortest_path_uses_symmetric_relations_both_ways_when_directed() {
+    let g = traversal_graph();
+    let p = g
+        .shortest_path(n(&g, "bob"), n(&g, "ann"), &Filter::default(), true)
+        .unwrap();
+    assert_eq!(ids(&g, &p.nodes), ["bob", "ann"]);
+}
+
+#[test]
+fn shortest_path_respects_kind_filters_and_reports_no_path() {
+    let g = traversal_graph();
+    let (ann, city) = (n(&g, "ann"), n(&g, "city"));
+    let only_calls = [RelationKind::Called];
+    let f = Filter {
+        relation_kinds: Some(&only_calls),
+        ..Filter::default()
+    };
+    assert!(g.shortest_path(ann, city, &f, false).is_none());
+    let no_governments = [
+        EntityKind::Person,
+        EntityKind::Organisation,
+        EntityKind::Event,
+    ];
+    let f = Filter {
+        entity_kinds: Some(&no_governments),
+        ..Filter::default()
+    };
+    assert!(g.shortest_path(ann, city, &f, false).is_none());
+    assert!(g
+        .shortest_path(ann, n(&g, "loner"), &Filter::default(), false)
+        .is_none());
+    let same = g
+        .shortest_path(ann, ann, &Filter::default(), false)
+        .unwrap();
+    assert_eq!(same.len(), 0);
+    assert_eq!(ids(&g, &same.nodes), ["ann"]);
+}
+
+#[test]
+fn shortest_path_on_a_cycle_takes_the_short_way_round() {
+    let g = traversal_graph();
+    let p = g
+        .shortest_path(n(&g, "ann"), n(&g, "ngo"), &Filter::default(), false)
+        .unwrap();
+    assert_eq!(p.len(), 1);
+}
+
+#[test]
+fn paths_lists_simple_paths_shortest_first_up_to_the_length_and_limit() {
+    let g = traversal_graph();
+    let (ann, ngo) = (n(&g, "ann"), n(&g, "ngo"));
+    let all = g.paths(ann, ngo, 4, 20, &Filter::default());
+    let shapes: Vec<Vec<String>> = all.iter().map(|p| ids(&g, &p.nodes)).collect();
+    assert_eq!(shapes, vec![vec!["ann", "ngo"], vec!["ann", "bob", "ngo"]]);
+    assert_eq!(g.paths(ann, ngo, 1, 20, &Filter::default()).len(), 1);
+    assert_eq!(g.paths(ann, ngo, 4, 1, &Filter::default()).len(), 1);
+    assert!(g
+        .paths(ann, n(&g, "loner"), 6, 20, &Filter::default())
+        .is_empty());
+    // No path visits an entity twice, even on the ann-bob-ngo cycle.
+    for p in g.paths(ann, n(&g, "city"), 6, 20, &Filter::default()) {
+        let mut seen = p.nodes.clone();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), p.nodes.len());
+    }
+}
+
+#[test]
+fn timeline_is_oldest_first_and_filters_by_range_and_entity() {
+    let g = traversal_graph();
+    let all = g.timeline(&RelationQuery::default());
+    let dates: Vec<String> = all
+        .iter()
+        .map(|&e| g.relation(e).date.unwrap().to_string())
+        .collect();
+    assert_eq!(dates, ["2023-09", "2023-09-20", "2023-09-21"]);
+    let since = Date::parse("2023-09-21").ok();
+    let q = RelationQuery {
+        since,
+        ..RelationQuery::default()
+    };
+    // The month-precision date overlaps the 21st, so it stays.
+    assert_eq!(g.timeline(&q).len(), 2);
+    let q = RelationQuery {
+        touching: Some(n(&g, "bob")),
+        ..RelationQuery::default()
+    };
+    assert_eq!(g.timeline(&q).len(), 1);
+}
+
+#[test]
+fn select_relations_matches_symmetric_relations_from_either_end() {
+    let g = traversal_graph();
+    let q = RelationQuery {
+        from: Some(n(&g, "bob")),
+        to: Some(n(&g, "ann")),
+        ..RelationQuery::default()
+    };
+    let found = g.select_relations(&q);
+    assert_eq!(found.len(), 1);
+    assert_eq!(g.relation(found[0]).kind, RelationKind::Called);
+}
+
+#[test]
+fn a_snapshot_keeps_its_version_when_the_store_moves_on() {
+    let store = Store::new(traversal_graph());
+    let before = store.snapshot();
+    store.replace(dossier::store::GraphBuilder::new().build().unwrap());
+    assert_eq!(before.entity_count(), 8);
+    assert_eq!(store.snapshot().entity_count(), 0);
+}

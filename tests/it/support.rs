@@ -1,0 +1,189 @@
+//! Small fixture builders shared by the tests, and `spawn_app` for tests over a real socket.
+
+use dossier::graphql::build_schema;
+use dossier::model::{Citation, Date, Document, Entity, EntityKind, Id, Relation, RelationKind};
+use dossier::store::{Graph, GraphBuilder, Node, Store};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The small fixture data directory shipped with the tests.
+pub fn small_fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small")
+}
+
+/// The bundled data directory.
+#[allow(dead_code)]
+pub fn bundled_data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+/// A graph built by hand, one call per entity or relation.
+pub struct Fixture {
+    b: GraphBuilder,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let mut b = GraphBuilder::new();
+        b.add_document(Document {
+            id: id("doc"),
+            title: "A document".into(),
+            publisher: None,
+            published: Date::parse("2023-09-22").ok(),
+            url: None,
+        })
+        .unwrap();
+        Fixture { b }
+    }
+
+    pub fn entity(mut self, slug: &str, kind: EntityKind) -> Fixture {
+        self.b
+            .add_entity(Entity::new(id(slug), kind, slug.to_uppercase()))
+            .unwrap();
+        self
+    }
+
+    pub fn relation(self, from: &str, kind: RelationKind, to: &str) -> Fixture {
+        self.dated(from, kind, to, None)
+    }
+
+    pub fn dated(
+        mut self,
+        from: &str,
+        kind: RelationKind,
+        to: &str,
+        date: Option<&str>,
+    ) -> Fixture {
+        let rid = format!(
+            "{from}.{}.{to}",
+            kind.name().to_lowercase().replace('_', "-")
+        );
+        self.b
+            .add_relation(Relation {
+                id: id(&rid),
+                kind,
+                from: id(from),
+                to: id(to),
+                date: date.map(|d| Date::parse(d).unwrap()),
+                until: None,
+                role: None,
+                claim: None,
+                description: None,
+                citations: vec![Citation {
+                    document: id("doc"),
+                    quote: format!("{from} {} {to}", kind.label()),
+                }],
+                attributes: Default::default(),
+            })
+            .unwrap();
+        self
+    }
+
+    pub fn build(self) -> Graph {
+        self.b.build().unwrap()
+    }
+}
+
+pub fn id(s: &str) -> Id {
+    Id::parse(s).unwrap()
+}
+
+/// The handle of an entity, by id.
+pub fn n(g: &Graph, slug: &str) -> Node {
+    g.node(slug).unwrap_or_else(|| panic!("no entity {slug}"))
+}
+
+/// The ids of a list of handles.
+pub fn ids(g: &Graph, nodes: &[Node]) -> Vec<String> {
+    nodes.iter().map(|&x| g.entity(x).id.to_string()).collect()
+}
+
+/// The standard traversal fixture:
+///
+/// ```text
+///   gov --ARRESTED--> ann <--DEFENDED-- ngo
+///                      |                 ^
+///                   CALLED (sym)     MEMBER_OF
+///                      v                 |
+///                     bob ---------------+
+///   gov --PARTICIPATED_IN--> talks --LOCATED_IN--> city
+///   loner (no relations)     selfie --ASSOCIATE_OF--> selfie (self-loop)
+/// ```
+pub fn traversal_graph() -> Graph {
+    use EntityKind::*;
+    use RelationKind::*;
+    Fixture::new()
+        .entity("ann", Person)
+        .entity("bob", Person)
+        .entity("ngo", Organisation)
+        .entity("gov", Government)
+        .entity("talks", Event)
+        .entity("city", Place)
+        .entity("loner", Person)
+        .entity("selfie", Person)
+        .dated("gov", Arrested, "ann", Some("2023-09-20"))
+        .relation("ngo", Defended, "ann")
+        .dated("ann", Called, "bob", Some("2023-09-21"))
+        .relation("bob", MemberOf, "ngo")
+        .dated("gov", ParticipatedIn, "talks", Some("2023-09"))
+        .relation("talks", LocatedIn, "city")
+        .relation("selfie", AssociateOf, "selfie")
+        .build()
+}
+
+/// Runs a GraphQL query in-process against a graph and returns the JSON response.
+pub async fn run(graph: Graph, query: &str) -> Value {
+    let schema = build_schema(Store::new(graph));
+    let resp = schema.execute(query).await;
+    serde_json::to_value(&resp).unwrap()
+}
+
+/// The `extensions.code` of the first error of a response.
+pub fn first_code(resp: &Value) -> &str {
+    resp["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {resp}"))
+}
+
+/// A running server on a free loopback port; shut down when dropped.
+pub struct App {
+    pub addr: std::net::SocketAddr,
+    pub store: Store,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl App {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+/// Starts the real server on port 0 over the data in `dir`.
+pub async fn spawn_app(dir: &Path) -> App {
+    let (graph, _) = dossier::load::load_dir(dir).expect("fixture loads");
+    let store = Store::new(graph);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let s = store.clone();
+    tokio::spawn(async move {
+        dossier::server::serve(listener, s, async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    App {
+        addr,
+        store,
+        stop: Some(tx),
+    }
+}
