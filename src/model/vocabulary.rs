@@ -91,6 +91,8 @@ macro_rules! relation_kinds {
         "Apologised to someone.";
     Criticised => "CRITICISED", "criticised", "was criticised by", false, ACTORS => ANY,
         "Denounced, condemned or expressed concern about someone or something.";
+    Urged => "URGED", "urged", "was urged by", false, ACTORS => ANY,
+        "Called on someone to act, or stressed the necessity of something to them (guarantees, a ceasefire).";
     Announced => "ANNOUNCED", "announced", "was announced by", false, ACTORS => ANY,
         "Made an official announcement or declaration about something.";
     Reported => "REPORTED", "reported", "was reported by", false, ACTORS => ANY,
@@ -107,6 +109,8 @@ macro_rules! relation_kinds {
         "Took part in an event (talks, a meeting, an agreement).";
     Concerns => "CONCERNS", "concerns", "is the subject of", false, &[Event] => ANY,
         "An event is about someone or something (a Security Council meeting on a region).";
+    PartOf => "PART_OF", "part of", "includes", false, &[Event] => &[Event],
+        "An event is part of a larger one (shelling within a military operation).";
     LocatedIn => "LOCATED_IN", "located in", "location of", false, ANY => &[Place],
         "Took place in, or is situated in, a place.";
     Leads => "LEADS", "leads", "is led by", false, &[Person] => &[Organisation, Court, Government],

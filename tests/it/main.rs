@@ -1,5 +1,6 @@
 //! dossier's integration tests, one binary with a module per area.
 
+mod bulletin;
 mod data;
 mod graphql;
 mod http;

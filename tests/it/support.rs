@@ -12,7 +12,6 @@ pub fn small_fixture_dir() -> PathBuf {
 }
 
 /// The bundled data directory.
-#[allow(dead_code)]
 pub fn bundled_data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
 }
