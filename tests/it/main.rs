@@ -2,6 +2,7 @@
 
 mod bulletin;
 mod data;
+mod docs;
 mod graphql;
 mod http;
 mod schema;
