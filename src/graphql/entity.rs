@@ -1,12 +1,16 @@
 //! The `Entity` interface and its six implementations, one per entity kind.
 
 use super::context::graph;
+use super::error::ApiError;
 use super::page::{Page, PageRequest};
 use super::relation::{Attribute, Relation};
 use super::scalars::{entity_kinds, relation_kinds, Date, Direction, EntityKind, RelationKind};
 use crate::model;
 use crate::store::{Filter, Graph, Node};
 use async_graphql::{Context, Interface, Object, Result, ID};
+
+/// The most entities `neighbours` returns.
+pub const MAX_NEIGHBOURS: i32 = 1000;
 
 /// A person, organisation, court, government, event or place. Query the kind-specific fields
 /// with inline fragments: `... on Person { roles }`, `... on Event { start end place { name } }`.
@@ -53,10 +57,11 @@ use async_graphql::{Context, Interface, Object, Result, ID};
     field(
         name = "neighbours",
         ty = "Vec<Entity>",
-        desc = "The distinct entities one relation away, optionally through some relation kinds, in one direction, of some kinds.",
+        desc = "The distinct entities one relation away, optionally through some relation kinds, in one direction, of some kinds; the first `limit` (default 100, at most 1000).",
         arg(name = "relation_kinds", ty = "Option<Vec<RelationKind>>"),
         arg(name = "direction", ty = "Direction", default_with = "Direction::Both"),
-        arg(name = "kinds", ty = "Option<Vec<EntityKind>>")
+        arg(name = "kinds", ty = "Option<Vec<EntityKind>>"),
+        arg(name = "limit", ty = "i32", default = 100)
     )
 )]
 pub enum Entity {
@@ -123,7 +128,23 @@ impl EntityRef {
         relation_kinds_: Option<Vec<RelationKind>>,
         direction: Direction,
         kinds: Option<Vec<EntityKind>>,
-    ) -> Vec<Entity> {
+        limit: i32,
+    ) -> Result<Vec<Entity>> {
+        if !(1..=MAX_NEIGHBOURS).contains(&limit) {
+            let err = if limit > MAX_NEIGHBOURS {
+                ApiError::LimitExceeded {
+                    argument: "limit",
+                    limit: MAX_NEIGHBOURS as i64,
+                    value: limit as i64,
+                }
+            } else {
+                ApiError::invalid(
+                    "limit",
+                    format!("must be between 1 and {MAX_NEIGHBOURS}, got {limit}"),
+                )
+            };
+            return Err(err.into());
+        }
         let g = graph(ctx);
         let rk = relation_kinds(relation_kinds_);
         let ek = entity_kinds(kinds);
@@ -132,15 +153,16 @@ impl EntityRef {
             direction: direction.into(),
             entity_kinds: ek.as_deref(),
         };
-        g.neighbours(self.0, &filter)
+        Ok(g.neighbours(self.0, &filter)
             .into_iter()
+            .take(limit as usize)
             .map(|n| Entity::of(g, n))
-            .collect()
+            .collect())
     }
 }
 
 macro_rules! entity_type {
-    ($(#[$doc:meta])* $name:ident { $($extra:tt)* }) => {
+    ($(#[$doc:meta])* $name:ident $(with $participants:ident)? { $($extra:tt)* }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy)]
         pub struct $name(pub(crate) EntityRef);
@@ -189,16 +211,27 @@ macro_rules! entity_type {
                 self.0.relations(ctx, kinds, direction, first, after)
             }
             /// The distinct entities one relation away, optionally through some relation kinds,
-            /// in one direction, of some kinds.
+            /// in one direction, of some kinds; the first `limit` (default 100, at most 1000).
             async fn neighbours(
                 &self,
                 ctx: &Context<'_>,
                 relation_kinds: Option<Vec<RelationKind>>,
                 #[graphql(default)] direction: Direction,
                 kinds: Option<Vec<EntityKind>>,
-            ) -> Vec<Entity> {
-                self.0.neighbours(ctx, relation_kinds, direction, kinds)
+                #[graphql(default = 100)] limit: i32,
+            ) -> Result<Vec<Entity>> {
+                self.0.neighbours(ctx, relation_kinds, direction, kinds, limit)
             }
+            $(
+            /// Who took part (entities with a PARTICIPATED_IN relation to it).
+            async fn $participants(&self, ctx: &Context<'_>) -> Vec<Entity> {
+                let g = graph(ctx);
+                g.participants(self.0 .0)
+                    .into_iter()
+                    .map(|n| Entity::of(g, n))
+                    .collect()
+            }
+            )?
             $($extra)*
         }
     };
@@ -236,7 +269,7 @@ entity_type! {
 
 entity_type! {
     /// Something that happened: an operation, talks, a meeting.
-    Event {
+    Event with participants {
         /// When it began.
         async fn start(&self, ctx: &Context<'_>) -> Option<Date> {
             self.0.get(ctx).start.map(Date)
@@ -250,14 +283,6 @@ entity_type! {
             let g = graph(ctx);
             let id = self.0.get(ctx).place.as_ref()?;
             g.node(id.as_str()).map(|n| Place(EntityRef(n)))
-        }
-        /// Who took part (entities with a PARTICIPATED_IN relation to it).
-        async fn participants(&self, ctx: &Context<'_>) -> Vec<Entity> {
-            let g = graph(ctx);
-            g.participants(self.0 .0)
-                .into_iter()
-                .map(|n| Entity::of(g, n))
-                .collect()
         }
     }
 }

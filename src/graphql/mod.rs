@@ -8,12 +8,14 @@ mod codes;
 mod context;
 mod entity;
 pub mod error;
+mod limits;
 mod page;
 mod query;
 mod relation;
 mod scalars;
 
 pub use entity::{Court, Entity, Event, Government, Organisation, Person, Place};
+pub use limits::Limits;
 pub use page::{DEFAULT_PAGE, MAX_PAGE};
 pub use query::{Path, Query, SearchHit, Subgraph};
 pub use relation::{Attribute, Citation, Document, Relation};
@@ -25,12 +27,20 @@ use async_graphql::{EmptyMutation, EmptySubscription, Schema};
 /// The schema type.
 pub type DossierSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
-/// Builds the schema over a store. Each request takes the store's current version when it
-/// starts and keeps it to the end.
+/// Builds the schema over a store, with the default [`Limits`]. Each request takes the
+/// store's current version when it starts and keeps it to the end.
 pub fn build_schema(store: Store) -> DossierSchema {
+    build_schema_with(store, Limits::default())
+}
+
+/// Builds the schema over a store, holding every query to `limits`.
+pub fn build_schema_with(store: Store, limits: Limits) -> DossierSchema {
     Schema::build(Query, EmptyMutation, EmptySubscription)
+        // A backstop: the limits extension refuses deep nesting before the parser sees it.
+        .limit_recursive_depth(limits.max_nesting.max(8))
         .extension(context::Snapshots(store))
         .extension(codes::ErrorCodes)
+        .extension(limits::LimitsFactory(std::sync::Arc::new(limits)))
         .finish()
 }
 

@@ -22,6 +22,8 @@ pub const MAX_PATH_LENGTH: i32 = 6;
 pub const MAX_PATHS: i32 = 100;
 /// The most seeds a `neighbourhood` takes.
 pub const MAX_SEEDS: usize = 100;
+/// The most relations `timeline` returns.
+pub const MAX_TIMELINE: i32 = 10_000;
 /// The longest search text.
 pub const MAX_SEARCH_TEXT: usize = 200;
 
@@ -303,7 +305,7 @@ impl Query {
     }
 
     /// Dated relations, oldest first, optionally overlapping a date range, touching one entity,
-    /// or of some kinds. Relative dates in sources ("on Tuesday") are resolved against the
+    /// or of some kinds; the first `limit` of them (default 1000, at most 10000). Relative dates in sources ("on Tuesday") are resolved against the
     /// document's publication date when the data is curated.
     async fn timeline(
         &self,
@@ -312,7 +314,9 @@ impl Query {
         until: Option<Date>,
         entity: Option<ID>,
         kinds: Option<Vec<RelationKind>>,
+        #[graphql(default = 1000)] limit: i32,
     ) -> Result<Vec<Relation>> {
+        let limit = at_most("limit", limit, 1, MAX_TIMELINE)?;
         let g = graph(ctx);
         let kinds = relation_kinds(kinds);
         let q = RelationQuery {
@@ -322,7 +326,11 @@ impl Query {
             until: until.map(|d| d.0),
             ..RelationQuery::default()
         };
-        Ok(g.timeline(&q).into_iter().map(Relation).collect())
+        Ok(g.timeline(&q)
+            .into_iter()
+            .take(limit)
+            .map(Relation)
+            .collect())
     }
 
     /// The relation with this id, or null.

@@ -4,6 +4,7 @@ mod bulletin;
 mod data;
 mod docs;
 mod graphql;
+mod guards;
 mod http;
 mod schema;
 mod store;

@@ -1,0 +1,432 @@
+//! Query limits: what one request may ask of the server, checked before anything runs.
+//!
+//! Refusals are `LIMIT_EXCEEDED` errors naming the limit (`extensions.limit`), the value found
+//! (`extensions.value`) and what was measured (`extensions.measure`). Introspection queries
+//! (the playground's schema fetch) are held to their own, looser depth and complexity limits.
+
+use super::error::code;
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
+};
+use async_graphql::parser::types::{
+    ExecutableDocument, OperationDefinition, Selection, SelectionSet,
+};
+use async_graphql::{
+    Pos, Positioned, ServerError, ServerResult, ValidationResult, Value, Variables,
+};
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// The limits a query is held to. Every one is configurable (see `config`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest field nesting.
+    pub max_depth: usize,
+    /// Highest complexity: each field costs 1, and list fields multiply what is under them by
+    /// the number of items they may return (`first`, `limit`, taken at most at their own
+    /// maximum: an argument over its maximum is refused by its field, with its own message).
+    pub max_complexity: usize,
+    /// Most aliased fields in a query (1,000 aliases of one expensive field is an attack).
+    pub max_aliases: usize,
+    /// Most fields at the root of the operation.
+    pub max_root_fields: usize,
+    /// Most directives in a query.
+    pub max_directives: usize,
+    /// Deepest nesting of braces, brackets and parentheses in the query text (checked before
+    /// parsing, so that no crafted text can exhaust the parser's stack).
+    pub max_nesting: usize,
+    /// Longest list in an argument or a variable.
+    pub max_list: usize,
+    /// Longest string in an argument or a variable, in bytes.
+    pub max_string: usize,
+    /// Deepest nesting for introspection queries (the playground's is 13 levels).
+    pub introspection_max_depth: usize,
+    /// Highest complexity for introspection queries.
+    pub introspection_max_complexity: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_depth: 12,
+            max_complexity: 50_000,
+            max_aliases: 30,
+            max_root_fields: 20,
+            max_directives: 20,
+            max_nesting: 32,
+            max_list: 100,
+            max_string: 1024,
+            introspection_max_depth: 20,
+            introspection_max_complexity: 100_000,
+        }
+    }
+}
+
+/// A `LIMIT_EXCEEDED` error.
+pub(crate) fn exceeded(measure: &str, limit: usize, value: usize, pos: Option<Pos>) -> ServerError {
+    let mut e = ServerError::new(
+        format!("the query's {measure} is {value}, over the limit of {limit}"),
+        pos,
+    );
+    let ext = e.extensions.get_or_insert_with(Default::default);
+    ext.set("code", code::LIMIT_EXCEEDED);
+    ext.set("measure", measure);
+    ext.set("limit", limit as u64);
+    ext.set("value", value as u64);
+    e
+}
+
+/// Builds the extension that enforces [`Limits`].
+pub(crate) struct LimitsFactory(pub Arc<Limits>);
+
+impl ExtensionFactory for LimitsFactory {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(LimitsExtension {
+            limits: self.0.clone(),
+            introspection_only: AtomicBool::new(false),
+        })
+    }
+}
+
+struct LimitsExtension {
+    limits: Arc<Limits>,
+    /// Set while parsing when every root field is an introspection field.
+    introspection_only: AtomicBool,
+}
+
+#[async_trait::async_trait]
+impl Extension for LimitsExtension {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let l = &self.limits;
+        let nesting = text_nesting(query);
+        if nesting > l.max_nesting {
+            return Err(exceeded("nesting", l.max_nesting, nesting, None));
+        }
+        check_value_sizes(
+            &Value::Object(
+                variables
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+            l,
+            "variables",
+        )?;
+        let doc = next.run(ctx, query, variables).await.map_err(|e| {
+            if e.message.starts_with("The recursion depth") {
+                // Fragments that spread each other without end land here too.
+                exceeded(
+                    "nesting (through fragments)",
+                    l.max_nesting,
+                    l.max_nesting + 1,
+                    e.locations.first().copied(),
+                )
+            } else {
+                e
+            }
+        })?;
+        let mut counts = Counts::default();
+        for (_, op) in doc.operations.iter() {
+            count_selection_set(&op.node.selection_set, &mut counts, l)?;
+        }
+        for frag in doc.fragments.values() {
+            count_selection_set(&frag.node.selection_set, &mut counts, l)?;
+        }
+        if counts.aliases > l.max_aliases {
+            return Err(exceeded(
+                "number of aliases",
+                l.max_aliases,
+                counts.aliases,
+                None,
+            ));
+        }
+        if counts.directives > l.max_directives {
+            return Err(exceeded(
+                "number of directives",
+                l.max_directives,
+                counts.directives,
+                None,
+            ));
+        }
+        let mut introspection_only = true;
+        let mut complexity = 0usize;
+        for (_, op) in doc.operations.iter() {
+            complexity = complexity.max(cost(&doc, variables, &op.node.selection_set, 0));
+            let mut roots = Vec::new();
+            root_fields(
+                &doc,
+                &op.node,
+                &op.node.selection_set,
+                &mut roots,
+                &mut HashSet::new(),
+            );
+            if roots.len() > l.max_root_fields {
+                return Err(exceeded(
+                    "number of root fields",
+                    l.max_root_fields,
+                    roots.len(),
+                    Some(op.pos),
+                ));
+            }
+            introspection_only &= roots.iter().all(|name| name.starts_with("__"));
+        }
+        self.introspection_only
+            .store(introspection_only, Ordering::Relaxed);
+        let max_complexity = if introspection_only {
+            l.introspection_max_complexity
+        } else {
+            l.max_complexity
+        };
+        if complexity > max_complexity {
+            return Err(exceeded("complexity", max_complexity, complexity, None));
+        }
+        Ok(doc)
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        let l = &self.limits;
+        let max_depth = if self.introspection_only.load(Ordering::Relaxed) {
+            l.introspection_max_depth
+        } else {
+            l.max_depth
+        };
+        if result.depth > max_depth {
+            return Err(vec![exceeded("depth", max_depth, result.depth, None)]);
+        }
+        Ok(result)
+    }
+}
+
+/// How deep [`cost`] follows fragments before it calls a query unaffordable (cycles end here;
+/// validation then names them).
+const MAX_COST_DEPTH: usize = 64;
+
+/// The complexity of a selection: each field costs 1 plus what is under it, and a field that
+/// returns a list multiplies what is under it by the most items it may return, read from its
+/// arguments (`first`, `limit`, `maxLength`) or their defaults. Computed here from field names
+/// rather than from async-graphql's per-type costs, which interface fields do not carry.
+/// Saturating; O(size of the query with fragments expanded).
+fn cost(
+    doc: &ExecutableDocument,
+    vars: &Variables,
+    set: &Positioned<SelectionSet>,
+    depth: usize,
+) -> usize {
+    if depth > MAX_COST_DEPTH {
+        return usize::MAX;
+    }
+    let mut total = 0usize;
+    for sel in &set.node.items {
+        let c = match &sel.node {
+            Selection::Field(f) => {
+                let arg = |name: &str, default: i64, max: i64| -> usize {
+                    let n = f
+                        .node
+                        .get_argument(name)
+                        .and_then(|v| {
+                            v.node
+                                .clone()
+                                .into_const_with(|var| vars.get(&var).cloned().ok_or(()))
+                                .ok()
+                        })
+                        .and_then(|v| match v {
+                            Value::Number(n) => n.as_i64(),
+                            _ => None,
+                        });
+                    n.unwrap_or(default).clamp(1, max) as usize
+                };
+                let factor = match f.node.name.node.as_str() {
+                    "entities" | "relations"
+                        if f.node.selection_set.node.items.iter().any(is_page_part) =>
+                    {
+                        arg("first", 20, 100)
+                    }
+                    "search" => arg("limit", 10, 100),
+                    "neighbourhood" => arg("limit", 100, 1000),
+                    "neighbours" => arg("limit", 100, 1000),
+                    "paths" => arg("limit", 20, 100).saturating_mul(arg("maxLength", 4, 6)),
+                    "shortestPath" => 10,
+                    "timeline" => arg("limit", 1000, 10_000),
+                    "participants" | "documents" => 20,
+                    "vocabulary" => 40,
+                    "citations" => 3,
+                    _ => 1,
+                };
+                let children = cost(doc, vars, &f.node.selection_set, depth + 1);
+                children.saturating_mul(factor).saturating_add(1)
+            }
+            Selection::InlineFragment(i) => cost(doc, vars, &i.node.selection_set, depth + 1),
+            Selection::FragmentSpread(s) => match doc.fragments.get(&s.node.fragment_name.node) {
+                Some(frag) => cost(doc, vars, &frag.node.selection_set, depth + 1),
+                None => 0,
+            },
+        };
+        total = total.saturating_add(c);
+    }
+    total
+}
+
+/// Whether a selection is part of a connection (so the field holding it is paged).
+fn is_page_part(sel: &Positioned<Selection>) -> bool {
+    match &sel.node {
+        Selection::Field(f) => matches!(
+            f.node.name.node.as_str(),
+            "edges" | "nodes" | "pageInfo" | "totalCount"
+        ),
+        _ => true,
+    }
+}
+
+/// The deepest nesting of `{`, `[` and `(` in a query text, outside strings and comments.
+/// O(length), no recursion.
+fn text_nesting(query: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut chars = query.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '#' => {
+                for c in chars.by_ref() {
+                    if c == '\n' || c == '\r' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                let mut escaped = false;
+                for c in chars.by_ref() {
+                    match c {
+                        '\\' if !escaped => escaped = true,
+                        '"' if !escaped => break,
+                        _ => escaped = false,
+                    }
+                }
+            }
+            '{' | '[' | '(' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            '}' | ']' | ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+#[derive(Default)]
+struct Counts {
+    aliases: usize,
+    directives: usize,
+}
+
+fn count_selection_set(
+    set: &Positioned<SelectionSet>,
+    counts: &mut Counts,
+    l: &Limits,
+) -> ServerResult<()> {
+    for sel in &set.node.items {
+        match &sel.node {
+            Selection::Field(f) => {
+                counts.aliases += usize::from(f.node.alias.is_some());
+                counts.directives += f.node.directives.len();
+                for (_, v) in &f.node.arguments {
+                    check_value_sizes(
+                        &v.node.clone().into_const().unwrap_or(Value::Null),
+                        l,
+                        "argument",
+                    )
+                    .map_err(|mut e| {
+                        e.locations = vec![v.pos];
+                        e
+                    })?;
+                }
+                count_selection_set(&f.node.selection_set, counts, l)?;
+            }
+            Selection::FragmentSpread(s) => counts.directives += s.node.directives.len(),
+            Selection::InlineFragment(i) => {
+                counts.directives += i.node.directives.len();
+                count_selection_set(&i.node.selection_set, counts, l)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses lists and strings over their limits anywhere in a value. Iterative.
+fn check_value_sizes(value: &Value, l: &Limits, what: &str) -> ServerResult<()> {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) if s.len() > l.max_string => {
+                return Err(exceeded(
+                    &format!("longest string in an {what}"),
+                    l.max_string,
+                    s.len(),
+                    None,
+                ));
+            }
+            Value::List(items) => {
+                if items.len() > l.max_list {
+                    return Err(exceeded(
+                        &format!("longest list in an {what}"),
+                        l.max_list,
+                        items.len(),
+                        None,
+                    ));
+                }
+                stack.extend(items.iter());
+            }
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The names of the fields at the root of an operation, through fragments.
+fn root_fields<'a>(
+    doc: &'a ExecutableDocument,
+    op: &'a OperationDefinition,
+    set: &'a Positioned<SelectionSet>,
+    out: &mut Vec<&'a str>,
+    seen: &mut HashSet<&'a str>,
+) {
+    for sel in &set.node.items {
+        match &sel.node {
+            Selection::Field(f) => out.push(f.node.name.node.as_str()),
+            Selection::InlineFragment(i) => root_fields(doc, op, &i.node.selection_set, out, seen),
+            Selection::FragmentSpread(s) => {
+                let name = s.node.fragment_name.node.as_str();
+                if seen.insert(name) {
+                    if let Some(frag) = doc.fragments.get(name) {
+                        root_fields(doc, op, &frag.node.selection_set, out, seen);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_ignores_strings_and_comments() {
+        assert_eq!(text_nesting("{ a { b } }"), 2);
+        assert_eq!(text_nesting("{ a(x: \"{{{{\") # {{{{\n }"), 2);
+        assert_eq!(text_nesting(&"{".repeat(10_000)), 10_000);
+        assert_eq!(text_nesting("}}}{"), 1);
+    }
+}
