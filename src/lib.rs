@@ -13,12 +13,15 @@
 //! - [`store`]: the graph (petgraph), its immutable versions, traversals, paths, timeline and
 //!   name search.
 //! - [`load`]: the curated `data/` files: parsing, validation with `file:line:column` errors.
+//! - [`export`]: subgraphs as files for other tools — node-link JSON, GraphML, GEXF,
+//!   Cytoscape JSON, CSV, DOT, FollowTheMoney — as pure functions of a graph version.
 //! - [`graphql`]: the schema — query roots, output wrappers, errors with stable codes.
 //! - [`server`]: the axum router — playground, `/graphql`, `/health`, `/schema.graphql` — and
 //!   graceful shutdown.
 //! - [`config`]: the command line and its `DOSSIER_*` variables.
 
 pub mod config;
+pub mod export;
 pub mod graphql;
 pub mod load;
 pub mod model;

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::Parser;
-use dossier::config::{Cli, Command, ServeArgs};
+use dossier::config::{Cli, Command, ExportArgs, ServeArgs};
 use dossier::{graphql, load, server, store::Store};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -28,6 +28,13 @@ fn main() -> ExitCode {
             }
             Err(errors) => {
                 eprintln!("{errors}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Export(args) => match export(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
                 ExitCode::FAILURE
             }
         },
@@ -78,6 +85,46 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// Loads the data, selects the subgraph and writes it to `--output` or standard output.
+fn export(args: ExportArgs) -> anyhow::Result<()> {
+    use dossier::export::{self, Format, Selection};
+    use std::io::Write;
+    let (graph, _) = load::load_dir(&args.data).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let selection = Selection {
+        ids: args.ids,
+        depth: args.depth,
+        relation_kinds: (!args.relation_kinds.is_empty()).then_some(args.relation_kinds),
+        kinds: (!args.kinds.is_empty()).then_some(args.kinds),
+        limit: args.limit,
+    };
+    let (view, truncated) = selection.select(&graph)?;
+    if truncated {
+        eprintln!("warning: --limit cut the export short");
+    }
+    match &args.output {
+        Some(dir)
+            if args.format == Format::Csv
+                && (dir.is_dir() || dir.as_os_str().to_string_lossy().ends_with('/')) =>
+        {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let (nodes, edges) = export::csv_tables(&graph, &view);
+            for (name, text) in [("nodes.csv", nodes), ("edges.csv", edges)] {
+                let path = dir.join(name);
+                std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+        }
+        Some(file) => std::fs::write(file, export::export(&graph, &view, args.format))
+            .with_context(|| format!("cannot write {}", file.display()))?,
+        None => std::io::stdout()
+            .lock()
+            .write_all(export::export(&graph, &view, args.format).as_bytes())
+            .context("cannot write to standard output")?,
+    }
+    Ok(())
 }
 
 /// Completes on Ctrl-C or SIGTERM.

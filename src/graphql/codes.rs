@@ -2,10 +2,14 @@
 
 use super::error::{code, execution_code, set_code, validation_code};
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextResolve,
+    NextValidation, ResolveInfo,
 };
 use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::Value;
 use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Variables};
+use futures_util::FutureExt;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 /// The extension that assigns codes: `GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED`,
@@ -30,6 +34,42 @@ impl Extension for ErrorCodes {
             set_code(err, c);
         }
         response
+    }
+
+    /// A panic in a resolver becomes an `INTERNAL` error for that field, logged with its
+    /// message; the client sees no internals and the server keeps serving.
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<Value>> {
+        let path = info.path_node.to_string();
+        let pos = info.field.name.pos;
+        let segments: Vec<async_graphql::PathSegment> = info
+            .path_node
+            .to_string_vec()
+            .into_iter()
+            .map(|s| match s.parse::<usize>() {
+                Ok(i) => async_graphql::PathSegment::Index(i),
+                Err(_) => async_graphql::PathSegment::Field(s),
+            })
+            .collect();
+        match AssertUnwindSafe(next.run(ctx, info)).catch_unwind().await {
+            Ok(result) => result,
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                tracing::error!(field = %path, panic = %what, "a resolver panicked");
+                let mut err = ServerError::new("internal error: the server could not resolve this field; the details are in its log", Some(pos));
+                err.path = segments;
+                set_code(&mut err, code::INTERNAL);
+                Err(err)
+            }
+        }
     }
 
     async fn parse_query(
@@ -57,5 +97,37 @@ impl Extension for ErrorCodes {
             }
             errors
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
+
+    struct Panicky;
+
+    #[Object]
+    impl Panicky {
+        async fn fine(&self) -> i32 {
+            1
+        }
+        #[allow(unreachable_code, clippy::diverging_sub_expression)]
+        async fn boom(&self) -> i32 {
+            panic!("secret internal detail at /home/x/src/file.rs")
+        }
+    }
+
+    #[tokio::test]
+    async fn a_panicking_resolver_becomes_an_internal_error_without_details() {
+        let schema = Schema::build(Panicky, EmptyMutation, EmptySubscription)
+            .extension(ErrorCodes)
+            .finish();
+        let r = serde_json::to_value(schema.execute("{ fine boom }").await).unwrap();
+        assert_eq!(r["errors"][0]["extensions"]["code"], "INTERNAL");
+        let msg = r["errors"][0]["message"].as_str().unwrap();
+        assert!(!msg.contains("secret") && !msg.contains("/home"), "{msg}");
+        let r = serde_json::to_value(schema.execute("{ fine }").await).unwrap();
+        assert_eq!(r["data"]["fine"], 1);
     }
 }

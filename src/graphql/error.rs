@@ -42,6 +42,11 @@ pub enum ApiError {
         /// What is wrong and what is expected.
         message: String,
     },
+    /// The work took longer than the request's time budget.
+    TimedOut {
+        /// The budget, in milliseconds.
+        limit_ms: u64,
+    },
     /// An argument is over a limit.
     LimitExceeded {
         /// The argument at fault.
@@ -71,6 +76,9 @@ impl ApiError {
                 format!("{argument}: no {what} with id `{id}`")
             }
             ApiError::InvalidInput { argument, message } => format!("{argument}: {message}"),
+            ApiError::TimedOut { limit_ms } => format!(
+                "the query needed more than its {limit_ms} ms of work; narrow it (fewer kinds, a shorter maxLength, a smaller limit)"
+            ),
             ApiError::LimitExceeded {
                 argument,
                 limit,
@@ -100,6 +108,11 @@ impl ErrorExtensions for ApiError {
             ApiError::InvalidInput { argument, .. } => {
                 ext.set("code", code::INVALID_INPUT);
                 ext.set("argument", argument.as_str());
+            }
+            ApiError::TimedOut { limit_ms } => {
+                ext.set("code", code::LIMIT_EXCEEDED);
+                ext.set("measure", "time (ms)");
+                ext.set("limit", *limit_ms);
             }
             ApiError::LimitExceeded {
                 argument,

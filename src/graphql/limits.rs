@@ -5,18 +5,19 @@
 //! (the playground's schema fetch) are held to their own, looser depth and complexity limits.
 
 use super::error::code;
+use crate::store::Deadline;
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
+    NextValidation,
 };
-use async_graphql::parser::types::{
-    ExecutableDocument, OperationDefinition, Selection, SelectionSet,
-};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{
-    Pos, Positioned, ServerError, ServerResult, ValidationResult, Value, Variables,
+    Pos, Positioned, Request, ServerError, ServerResult, ValidationResult, Value, Variables,
 };
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The limits a query is held to. Every one is configurable (see `config`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +45,9 @@ pub struct Limits {
     pub introspection_max_depth: usize,
     /// Highest complexity for introspection queries.
     pub introspection_max_complexity: usize,
+    /// How long the CPU-bound work of one request (paths, analytics) may run before it stops
+    /// with `LIMIT_EXCEEDED`.
+    pub max_work: Duration,
 }
 
 impl Default for Limits {
@@ -59,6 +63,7 @@ impl Default for Limits {
             max_string: 1024,
             introspection_max_depth: 20,
             introspection_max_complexity: 100_000,
+            max_work: Duration::from_secs(5),
         }
     }
 }
@@ -97,6 +102,18 @@ struct LimitsExtension {
 
 #[async_trait::async_trait]
 impl Extension for LimitsExtension {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let request = request
+            .data(Deadline::after(self.limits.max_work))
+            .data(self.limits.clone());
+        next.run(ctx, request).await
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -162,7 +179,6 @@ impl Extension for LimitsExtension {
             let mut roots = Vec::new();
             root_fields(
                 &doc,
-                &op.node,
                 &op.node.selection_set,
                 &mut roots,
                 &mut HashSet::new(),
@@ -262,6 +278,8 @@ fn cost(
                     "participants" | "documents" => 20,
                     "vocabulary" => 40,
                     "citations" => 3,
+                    "ranking" | "components" | "communities" => arg("limit", 20, 1000),
+                    "members" => arg("limit", 100, 1000),
                     _ => 1,
                 };
                 let children = cost(doc, vars, &f.node.selection_set, depth + 1);
@@ -397,7 +415,6 @@ fn check_value_sizes(value: &Value, l: &Limits, what: &str) -> ServerResult<()> 
 /// The names of the fields at the root of an operation, through fragments.
 fn root_fields<'a>(
     doc: &'a ExecutableDocument,
-    op: &'a OperationDefinition,
     set: &'a Positioned<SelectionSet>,
     out: &mut Vec<&'a str>,
     seen: &mut HashSet<&'a str>,
@@ -405,12 +422,12 @@ fn root_fields<'a>(
     for sel in &set.node.items {
         match &sel.node {
             Selection::Field(f) => out.push(f.node.name.node.as_str()),
-            Selection::InlineFragment(i) => root_fields(doc, op, &i.node.selection_set, out, seen),
+            Selection::InlineFragment(i) => root_fields(doc, &i.node.selection_set, out, seen),
             Selection::FragmentSpread(s) => {
                 let name = s.node.fragment_name.node.as_str();
                 if seen.insert(name) {
                     if let Some(frag) = doc.fragments.get(name) {
-                        root_fields(doc, op, &frag.node.selection_set, out, seen);
+                        root_fields(doc, &frag.node.selection_set, out, seen);
                     }
                 }
             }

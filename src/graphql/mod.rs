@@ -4,6 +4,7 @@
 //! `extensions.code` (see [`error::code`]). Doc comments on resolvers are the schema's
 //! descriptions that researchers read in the playground.
 
+mod analysis;
 mod codes;
 mod context;
 mod entity;
@@ -14,18 +15,27 @@ mod query;
 mod relation;
 mod scalars;
 
+pub use analysis::{AnalysisQuery, Centrality, Group, Partition, RankedEntity};
 pub use entity::{Court, Entity, Event, Government, Organisation, Person, Place};
 pub use limits::Limits;
 pub use page::{DEFAULT_PAGE, MAX_PAGE};
 pub use query::{Path, Query, SearchHit, Subgraph};
 pub use relation::{Attribute, Citation, Document, Relation};
-pub use scalars::{ClaimStatus, Date, Direction, EntityKind, MatchReason, RelationKind};
+pub use scalars::{
+    ClaimStatus, Date, Direction, EntityKind, ExportFormat, MatchReason, RelationKind,
+};
 
 use crate::store::Store;
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+
+/// The questions researchers ask of the graph: entities and names, relations, neighbourhoods,
+/// paths, the timeline, and network analyses (rankings, components, communities).
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(Query, AnalysisQuery);
 
 /// The schema type.
-pub type DossierSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type DossierSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
 /// Builds the schema over a store, with the default [`Limits`]. Each request takes the
 /// store's current version when it starts and keeps it to the end.
@@ -35,7 +45,7 @@ pub fn build_schema(store: Store) -> DossierSchema {
 
 /// Builds the schema over a store, holding every query to `limits`.
 pub fn build_schema_with(store: Store, limits: Limits) -> DossierSchema {
-    Schema::build(Query, EmptyMutation, EmptySubscription)
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
         // A backstop: the limits extension refuses deep nesting before the parser sees it.
         .limit_recursive_depth(limits.max_nesting.max(8))
         .extension(context::Snapshots(store))
@@ -46,7 +56,7 @@ pub fn build_schema_with(store: Store, limits: Limits) -> DossierSchema {
 
 /// The schema in SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query, EmptyMutation, EmptySubscription)
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
         .finish()
         .sdl()
 }

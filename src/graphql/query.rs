@@ -1,11 +1,14 @@
 //! The query root: the questions researchers ask of the graph.
 
-use super::context::graph;
+use super::analysis::{self, Centrality, Group, Partition, RankedEntity};
+use super::context::{blocking, deadline, graph};
 use super::entity::Entity;
 use super::error::ApiError;
 use super::page::{Page, PageRequest, MAX_PAGE};
 use super::relation::{Document, Relation};
+use super::scalars::ExportFormat;
 use super::scalars::{entity_kinds, relation_kinds, Date, EntityKind, MatchReason, RelationKind};
+use crate::export;
 use crate::model;
 use crate::store::{self, Filter, Graph, Node, RelationQuery};
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
@@ -28,6 +31,7 @@ pub const MAX_TIMELINE: i32 = 10_000;
 pub const MAX_SEARCH_TEXT: usize = 200;
 
 /// The root of every query.
+#[derive(Default)]
 pub struct Query;
 
 /// A search result: the entity, how relevant it is, and why it matched.
@@ -44,14 +48,65 @@ pub struct SearchHit {
 }
 
 /// A set of entities and the relations among them.
-#[derive(SimpleObject)]
 pub struct Subgraph {
-    /// The entities: the seeds first, then nearest first.
-    entities: Vec<Entity>,
-    /// Every relation among these entities (of the kinds asked for).
-    relations: Vec<Relation>,
-    /// Whether the size limit cut the walk short: more entities were in reach.
+    nodes: Vec<Node>,
+    edges: Vec<store::Edge>,
     truncated: bool,
+    relation_kinds: Option<Vec<RelationKind>>,
+}
+
+/// A set of entities and the relations among them, with analyses of it and exports in the
+/// formats of the tools researchers use.
+#[Object]
+impl Subgraph {
+    /// The entities: the seeds first, then nearest first.
+    async fn entities(&self, ctx: &Context<'_>) -> Vec<Entity> {
+        let g = graph(ctx);
+        self.nodes.iter().map(|&n| Entity::of(g, n)).collect()
+    }
+    /// Every relation among these entities (of the kinds asked for).
+    async fn relations(&self) -> Vec<Relation> {
+        self.edges.iter().copied().map(Relation).collect()
+    }
+    /// Whether the size limit cut the walk short: more entities were in reach.
+    async fn truncated(&self) -> bool {
+        self.truncated
+    }
+    /// The subgraph's entities ranked by a centrality measure computed within the subgraph,
+    /// best first, at most `limit` (default 20, at most 1000).
+    async fn ranking(
+        &self,
+        ctx: &Context<'_>,
+        measure: Centrality,
+        #[graphql(default = 20)] limit: i32,
+    ) -> Result<Vec<RankedEntity>> {
+        let scope = analysis::scope(self.relation_kinds.clone(), None, Some(self.nodes.clone()));
+        analysis::rank(ctx, measure, scope, None, limit).await
+    }
+    /// The subgraph's connected components, largest first.
+    async fn components(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] limit: i32,
+    ) -> Result<Vec<Group>> {
+        let scope = analysis::scope(self.relation_kinds.clone(), None, Some(self.nodes.clone()));
+        analysis::components(ctx, scope, limit).await
+    }
+    /// The subgraph's communities (Louvain).
+    async fn communities(&self, ctx: &Context<'_>) -> Partition {
+        let scope = analysis::scope(self.relation_kinds.clone(), None, Some(self.nodes.clone()));
+        analysis::communities(ctx, scope).await
+    }
+    /// The subgraph as a file for another tool: NetworkX node-link JSON, GraphML, GEXF (Gephi,
+    /// with a timeline), Cytoscape.js JSON, a CSV table for pandas, Graphviz DOT, or
+    /// FollowTheMoney JSON lines. Every format keeps kinds, dates and source quotes.
+    async fn export(&self, ctx: &Context<'_>, format: ExportFormat) -> String {
+        let view = export::View {
+            nodes: self.nodes.clone(),
+            edges: self.edges.clone(),
+        };
+        blocking(ctx, move |g| export::export(g, &view, format.into())).await
+    }
 }
 
 /// A chain of relations from one entity to another.
@@ -92,6 +147,14 @@ fn node(g: &Graph, argument: &'static str, id: &ID) -> Result<Node, ApiError> {
     })
 }
 
+/// The error for work stopped at the request's deadline.
+fn timed_out(ctx: &Context<'_>) -> ApiError {
+    let limit_ms = ctx
+        .data_opt::<std::sync::Arc<super::Limits>>()
+        .map_or(0, |l| l.max_work.as_millis() as u64);
+    ApiError::TimedOut { limit_ms }
+}
+
 fn at_most(argument: &'static str, value: i32, min: i32, limit: i32) -> Result<usize, ApiError> {
     if value > limit {
         return Err(ApiError::LimitExceeded {
@@ -119,7 +182,7 @@ fn path(g: &Graph, p: store::Path) -> Path {
 
 /// The questions researchers ask of the graph: entities, names, relations, neighbourhoods,
 /// paths and the timeline.
-#[Object]
+#[Object(name = "LookupQuery")]
 impl Query {
     /// The entity with this id, or null if there is none.
     async fn entity(&self, ctx: &Context<'_>, id: ID) -> Option<Entity> {
@@ -236,18 +299,24 @@ impl Query {
             .iter()
             .map(|id| node(g, "ids", id))
             .collect::<Result<Vec<_>, _>>()?;
+        let kinds_asked = relation_kinds.clone();
         let rk = super::scalars::relation_kinds(relation_kinds);
         let ek = entity_kinds(kinds);
-        let filter = Filter {
-            relation_kinds: rk.as_deref(),
-            direction: store::Direction::Both,
-            entity_kinds: ek.as_deref(),
-        };
-        let sub = g.neighbourhood(&seeds, depth, &filter, limit);
+        let sub = blocking(ctx, move |g| {
+            let filter = Filter {
+                relation_kinds: rk.as_deref(),
+                direction: store::Direction::Both,
+                entity_kinds: ek.as_deref(),
+            };
+            g.neighbourhood(&seeds, depth, &filter, limit)
+        })
+        .await;
+        let _ = g;
         Ok(Subgraph {
-            entities: sub.nodes.into_iter().map(|n| Entity::of(g, n)).collect(),
-            relations: sub.edges.into_iter().map(Relation).collect(),
+            nodes: sub.nodes,
+            edges: sub.edges,
             truncated: sub.truncated,
+            relation_kinds: kinds_asked,
         })
     }
 
@@ -268,12 +337,18 @@ impl Query {
         let (a, b) = (node(g, "from", &from)?, node(g, "to", &to)?);
         let rk = super::scalars::relation_kinds(relation_kinds);
         let ek = entity_kinds(kinds);
-        let filter = Filter {
-            relation_kinds: rk.as_deref(),
-            direction: store::Direction::Both,
-            entity_kinds: ek.as_deref(),
-        };
-        Ok(g.shortest_path(a, b, &filter, directed).map(|p| path(g, p)))
+        let deadline = deadline(ctx);
+        let found = blocking(ctx, move |g| {
+            let filter = Filter {
+                relation_kinds: rk.as_deref(),
+                direction: store::Direction::Both,
+                entity_kinds: ek.as_deref(),
+            };
+            g.shortest_path(a, b, &filter, directed, deadline)
+        })
+        .await
+        .map_err(|_| timed_out(ctx))?;
+        Ok(found.map(|p| path(g, p)))
     }
 
     /// Every chain of relations between two entities that visits no entity twice, up to
@@ -294,14 +369,17 @@ impl Query {
         let g = graph(ctx);
         let (a, b) = (node(g, "from", &from)?, node(g, "to", &to)?);
         let rk = super::scalars::relation_kinds(relation_kinds);
-        let filter = Filter {
-            relation_kinds: rk.as_deref(),
-            ..Filter::default()
-        };
-        Ok(g.paths(a, b, max_len, limit, &filter)
-            .into_iter()
-            .map(|p| path(g, p))
-            .collect())
+        let deadline = deadline(ctx);
+        let found = blocking(ctx, move |g| {
+            let filter = Filter {
+                relation_kinds: rk.as_deref(),
+                ..Filter::default()
+            };
+            g.paths(a, b, max_len, limit, &filter, deadline)
+        })
+        .await
+        .map_err(|_| timed_out(ctx))?;
+        Ok(found.into_iter().map(|p| path(g, p)).collect())
     }
 
     /// Dated relations, oldest first, optionally overlapping a date range, touching one entity,

@@ -93,6 +93,27 @@ pub enum MatchReason {
     Fuzzy,
 }
 
+/// A file format for a subgraph (see `Subgraph.export` and `GET /export/{format}`).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "ExportFormat", remote = "crate::export::Format")]
+pub enum ExportFormat {
+    /// NetworkX node-link JSON (`networkx.node_link_graph(data, edges="links")`), also D3.
+    NodeLinkJson,
+    /// GraphML with typed attributes (`networkx.read_graphml`, yEd, Gephi).
+    Graphml,
+    /// GEXF 1.3 with spells, so Gephi's timeline works (`networkx.read_gexf` too).
+    Gexf,
+    /// Cytoscape.js `{elements: {nodes, edges}}` (`networkx.cytoscape_graph`).
+    CytoscapeJson,
+    /// One long CSV table of entities and relations, told apart by its `element` column
+    /// (`pandas.read_csv`).
+    Csv,
+    /// Graphviz DOT (`dot -Tsvg`).
+    Dot,
+    /// FollowTheMoney entities as JSON lines (Aleph, OpenSanctions, `followthemoney`).
+    Ftm,
+}
+
 macro_rules! graphql_relation_kind {
     ($( $variant:ident => $name:literal, $label:literal, $inverse:literal, $sym:literal, $from:expr => $to:expr, $doc:literal; )*) => {
         /// A kind of relation. Each value's description gives its meaning; `Relation.label`

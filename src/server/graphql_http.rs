@@ -6,7 +6,6 @@
 //! the request could not be parsed or validated (nothing was executed).
 
 use super::AppState;
-use crate::graphql::error::code;
 use async_graphql::parser::types::OperationType;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -112,17 +111,11 @@ pub async fn get(
 
 async fn execute(state: &AppState, request: async_graphql::Request, wants_gql: bool) -> Response {
     let response = state.schema.execute(request).await;
+    // Nothing was executed when there is no data and no error belongs to a field: the request
+    // was refused while parsing, validating or checking limits.
     let unparsed = response.data == async_graphql::Value::Null
-        && response.errors.iter().any(|e| {
-            e.extensions
-                .as_ref()
-                .and_then(|x| x.get("code"))
-                .is_some_and(|c| {
-                    *c == async_graphql::Value::from(code::PARSE_FAILED)
-                        || *c == async_graphql::Value::from(code::VALIDATION_FAILED)
-                        || *c == async_graphql::Value::from(code::INVALID_INPUT)
-                })
-        });
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
     let status = if unparsed {
         StatusCode::BAD_REQUEST
     } else {

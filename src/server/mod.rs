@@ -7,8 +7,10 @@
 //! | `GET /graphql` | queries only, never mutations |
 //! | `GET /schema.graphql` | the SDL |
 //! | `GET /health` | liveness and counts, JSON |
+//! | `GET /export/{format}` | a subgraph as a file (GraphML, GEXF, CSV, …), see `export` |
 
 mod assets;
+mod export;
 mod graphql_http;
 
 use crate::graphql::{build_schema, sdl, DossierSchema};
@@ -50,6 +52,7 @@ pub fn router(store: Store) -> Router {
         )
         .route("/schema.graphql", get(schema_sdl))
         .route("/health", get(health))
+        .route("/export/{format}", get(export::get))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

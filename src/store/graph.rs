@@ -103,6 +103,8 @@ pub struct Graph {
     pub(super) documents: BTreeMap<Id, Document>,
     pub(super) search: SearchIndex,
     pub(super) version: u64,
+    /// Analytics results of this version, filled in on demand (a clone starts empty).
+    pub(super) analytics: super::analytics::Cache,
 }
 
 impl Graph {

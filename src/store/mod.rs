@@ -5,6 +5,8 @@
 //! value shared through an `Arc`; a change builds a new version and swaps it in
 //! ([`Store::replace`]), so readers never wait on writers and always see one consistent graph.
 
+mod analytics;
+mod deadline;
 mod filter;
 mod fold;
 mod graph;
@@ -13,6 +15,12 @@ mod search;
 mod select;
 mod traverse;
 
+pub use analytics::{
+    Betweenness, Communities, Measure, Scope, BETWEENNESS_CONFIDENCE, BETWEENNESS_SAMPLES,
+    BETWEENNESS_SEED, COMMUNITIES_SEED, EXACT_BETWEENNESS_MAX_NODES, PAGERANK_DAMPING,
+    PAGERANK_MAX_ITERATIONS, PAGERANK_TOLERANCE,
+};
+pub use deadline::{Deadline, Expired, Ticker};
 pub use filter::{Direction, Filter};
 pub use fold::{fold, loose};
 pub use graph::{Edge, Graph, GraphBuilder, Node, StoreError};

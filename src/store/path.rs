@@ -1,5 +1,6 @@
 //! Paths between two entities: the shortest one, and all simple ones up to a length.
 
+use super::deadline::{Deadline, Expired, Ticker};
 use super::filter::{Direction, Filter};
 use super::graph::{Edge, Graph, Node};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -33,20 +34,23 @@ impl Graph {
     /// bidirectional breadth-first search. `directed` follows relations only from `from` to `to`
     /// (symmetric relations both ways); otherwise relations are walked either way. The filter's
     /// entity kinds restrict the intermediate entities. Returns `None` when no path exists.
-    /// O(V + E) in the worst case, far less when the two frontiers meet early.
+    /// O(V + E) in the worst case, far less when the two frontiers meet early. Stops with
+    /// [`Expired`] at the deadline.
     pub fn shortest_path(
         &self,
         from: Node,
         to: Node,
         filter: &Filter,
         directed: bool,
-    ) -> Option<Path> {
+        deadline: Deadline,
+    ) -> Result<Option<Path>, Expired> {
         if from == to {
-            return Some(Path {
+            return Ok(Some(Path {
                 nodes: vec![from],
                 edges: vec![],
-            });
+            }));
         }
+        let mut ticker = Ticker::new(deadline);
         let fwd_filter = Filter {
             direction: if directed {
                 Direction::Outgoing
@@ -81,6 +85,7 @@ impl Graph {
             for _ in 0..queue.len() {
                 let n = queue.pop_front().expect("level size");
                 for e in self.incident(n) {
+                    ticker.tick()?;
                     let Some(m) = f.step(self, n, e) else {
                         continue;
                     };
@@ -99,17 +104,18 @@ impl Graph {
                 }
             }
             if let Some(m) = meet {
-                return Some(join(&fwd, &bwd, m));
+                return Ok(Some(join(&fwd, &bwd, m)));
             }
         }
-        None
+        Ok(None)
     }
 
     /// Simple paths (no entity twice) from `from` to `to` of at most `max_len` relations,
     /// walking relations either way through the filter, shortest first, at most `limit` of
     /// them. Between two entities joined by several relations, one path is returned per chain
     /// of entities, using the first relation added. Stops early after
-    /// [`PATH_SEARCH_BUDGET`] steps. O(branching^max_len) in the worst case.
+    /// [`PATH_SEARCH_BUDGET`] steps, or with [`Expired`] at the deadline.
+    /// O(branching^max_len) in the worst case.
     pub fn paths(
         &self,
         from: Node,
@@ -117,75 +123,88 @@ impl Graph {
         max_len: usize,
         limit: usize,
         filter: &Filter,
-    ) -> Vec<Path> {
+        deadline: Deadline,
+    ) -> Result<Vec<Path>, Expired> {
         let mut found = Vec::new();
         if limit == 0 {
-            return found;
+            return Ok(found);
         }
         if from == to {
             found.push(Path {
                 nodes: vec![from],
                 edges: vec![],
             });
-            return found;
+            return Ok(found);
         }
         let f = Filter {
             direction: Direction::Both,
             ..filter.clone()
         };
         let mut budget = PATH_SEARCH_BUDGET;
+        let mut ticker = Ticker::new(deadline);
         // Iterative deepening gives shortest-first order without holding every partial path.
         for len in 1..=max_len {
             let mut stack_nodes = vec![from];
             let mut stack_edges = Vec::new();
             let mut on_path = HashSet::from([from]);
-            self.extend_paths(
+            let mut search = Search {
                 to,
                 len,
-                &f,
+                filter: &f,
+                limit,
+                budget: &mut budget,
+                ticker: &mut ticker,
+            };
+            search.extend(
+                self,
                 &mut stack_nodes,
                 &mut stack_edges,
                 &mut on_path,
                 &mut found,
-                limit,
-                &mut budget,
-            );
+            )?;
             if found.len() >= limit || budget == 0 {
                 break;
             }
         }
-        found
+        Ok(found)
     }
+}
 
-    #[allow(clippy::too_many_arguments)]
-    fn extend_paths(
-        &self,
-        to: Node,
-        len: usize,
-        f: &Filter,
+/// The state of one depth of the all-paths search.
+struct Search<'a, 'f> {
+    to: Node,
+    len: usize,
+    filter: &'a Filter<'f>,
+    limit: usize,
+    budget: &'a mut usize,
+    ticker: &'a mut Ticker,
+}
+
+impl Search<'_, '_> {
+    fn extend(
+        &mut self,
+        g: &Graph,
         nodes: &mut Vec<Node>,
         edges: &mut Vec<Edge>,
         on_path: &mut HashSet<Node>,
         found: &mut Vec<Path>,
-        limit: usize,
-        budget: &mut usize,
-    ) {
+    ) -> Result<(), Expired> {
         let n = *nodes.last().expect("non-empty path");
         let mut tried = HashSet::new();
-        for e in self.incident(n) {
-            if found.len() >= limit || *budget == 0 {
-                return;
+        for e in g.incident(n) {
+            if found.len() >= self.limit || *self.budget == 0 {
+                return Ok(());
             }
-            *budget -= 1;
-            let Some(m) = f.step(self, n, e) else {
+            *self.budget -= 1;
+            self.ticker.tick()?;
+            let Some(m) = self.filter.step(g, n, e) else {
                 continue;
             };
             if on_path.contains(&m) || !tried.insert(m) {
                 continue;
             }
-            let last_step = edges.len() + 1 == len;
-            if last_step {
-                if m == to {
+            if edges.len() + 1 == self.len {
+                if m == self.to {
                     let mut p_nodes = nodes.clone();
                     p_nodes.push(m);
                     let mut p_edges = edges.clone();
@@ -197,17 +216,18 @@ impl Graph {
                 }
                 continue;
             }
-            if m == to || !f.admits(self, m) {
+            if m == self.to || !self.filter.admits(g, m) {
                 continue;
             }
             nodes.push(m);
             edges.push(e);
             on_path.insert(m);
-            self.extend_paths(to, len, f, nodes, edges, on_path, found, limit, budget);
+            self.extend(g, nodes, edges, on_path, found)?;
             on_path.remove(&m);
             edges.pop();
             nodes.pop();
         }
+        Ok(())
     }
 }
 

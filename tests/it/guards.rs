@@ -181,6 +181,36 @@ async fn paths_between_two_hubs_at_the_maximum_length_finish_within_the_budget()
     );
 }
 
+#[tokio::test]
+async fn work_past_the_time_budget_stops_with_limit_exceeded() {
+    let mut f = crate::support::Fixture::new();
+    for i in 0..40 {
+        f = f.entity(&format!("p{i}"), EntityKind::Person);
+    }
+    for i in 0..40 {
+        for j in (i + 1)..40 {
+            f = f.relation(
+                &format!("p{i}"),
+                RelationKind::AssociateOf,
+                &format!("p{j}"),
+            );
+        }
+    }
+    let limits = dossier::graphql::Limits {
+        max_work: std::time::Duration::ZERO,
+        ..Default::default()
+    };
+    let schema = dossier::graphql::build_schema_with(Store::new(f.build()), limits);
+    let r = schema
+        .execute(r#"{ paths(from: "p0", to: "p39", maxLength: 6, limit: 100) { length } }"#)
+        .await;
+    let r = serde_json::to_value(r).unwrap();
+    assert_eq!(first_code(&r), "LIMIT_EXCEEDED", "{r}");
+    assert_eq!(r["errors"][0]["extensions"]["measure"], "time (ms)");
+    let ok = schema.execute(r#"{ entity(id: "p0") { name } }"#).await;
+    assert!(ok.errors.is_empty());
+}
+
 fn client() -> reqwest::Client {
     reqwest::Client::new()
 }

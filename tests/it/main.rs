@@ -1,11 +1,13 @@
 //! dossier's integration tests, one binary with a module per area.
 
+mod analysis;
 mod bulletin;
 mod data;
 mod docs;
 mod graphql;
 mod guards;
 mod http;
+mod load;
 mod schema;
 mod store;
 mod support;

@@ -3,7 +3,24 @@
 
 use crate::support::{ids, n, traversal_graph};
 use dossier::model::{Date, EntityKind, RelationKind};
-use dossier::store::{Direction, Filter, RelationQuery, Store};
+use dossier::store::{Deadline, Direction, Filter, Graph, Node, Path, RelationQuery, Store};
+
+/// Shorthands for searches with no deadline.
+trait Walk {
+    fn sp(&self, a: Node, b: Node, f: &Filter, directed: bool) -> Option<Path>;
+    fn ps(&self, a: Node, b: Node, max_len: usize, limit: usize, f: &Filter) -> Vec<Path>;
+}
+
+impl Walk for Graph {
+    fn sp(&self, a: Node, b: Node, f: &Filter, directed: bool) -> Option<Path> {
+        self.shortest_path(a, b, f, directed, Deadline::none())
+            .unwrap()
+    }
+    fn ps(&self, a: Node, b: Node, max_len: usize, limit: usize, f: &Filter) -> Vec<Path> {
+        self.paths(a, b, max_len, limit, f, Deadline::none())
+            .unwrap()
+    }
+}
 
 fn filter(direction: Direction) -> Filter<'static> {
     Filter {
@@ -113,36 +130,23 @@ fn neighbourhood_of_a_disconnected_entity_is_itself() {
 fn shortest_path_walks_either_way_unless_directed() {
     let g = traversal_graph();
     let (ann, city, gov) = (n(&g, "ann"), n(&g, "city"), n(&g, "gov"));
-    let p = g
-        .shortest_path(ann, city, &Filter::default(), false)
-        .unwrap();
+    let p = g.sp(ann, city, &Filter::default(), false).unwrap();
     assert_eq!(ids(&g, &p.nodes), ["ann", "gov", "talks", "city"]);
     assert_eq!(p.len(), 3);
     assert_eq!(p.edges.len(), 3);
-    assert!(g
-        .shortest_path(ann, city, &Filter::default(), true)
-        .is_none());
-    let d = g
-        .shortest_path(gov, city, &Filter::default(), true)
-        .unwrap();
+    assert!(g.sp(ann, city, &Filter::default(), true).is_none());
+    let d = g.sp(gov, city, &Filter::default(), true).unwrap();
     assert_eq!(ids(&g, &d.nodes), ["gov", "talks", "city"]);
     // Against the arrow only when undirected.
-    assert!(g
-        .shortest_path(city, gov, &Filter::default(), true)
-        .is_none());
-    assert_eq!(
-        g.shortest_path(city, gov, &Filter::default(), false)
-            .unwrap()
-            .len(),
-        2
-    );
+    assert!(g.sp(city, gov, &Filter::default(), true).is_none());
+    assert_eq!(g.sp(city, gov, &Filter::default(), false).unwrap().len(), 2);
 }
 
 #[test]
 fn shortest_path_uses_symmetric_relations_both_ways_when_directed() {
     let g = traversal_graph();
     let p = g
-        .shortest_path(n(&g, "bob"), n(&g, "ann"), &Filter::default(), true)
+        .sp(n(&g, "bob"), n(&g, "ann"), &Filter::default(), true)
         .unwrap();
     assert_eq!(ids(&g, &p.nodes), ["bob", "ann"]);
 }
@@ -156,7 +160,7 @@ fn shortest_path_respects_kind_filters_and_reports_no_path() {
         relation_kinds: Some(&only_calls),
         ..Filter::default()
     };
-    assert!(g.shortest_path(ann, city, &f, false).is_none());
+    assert!(g.sp(ann, city, &f, false).is_none());
     let no_governments = [
         EntityKind::Person,
         EntityKind::Organisation,
@@ -166,13 +170,11 @@ fn shortest_path_respects_kind_filters_and_reports_no_path() {
         entity_kinds: Some(&no_governments),
         ..Filter::default()
     };
-    assert!(g.shortest_path(ann, city, &f, false).is_none());
+    assert!(g.sp(ann, city, &f, false).is_none());
     assert!(g
-        .shortest_path(ann, n(&g, "loner"), &Filter::default(), false)
+        .sp(ann, n(&g, "loner"), &Filter::default(), false)
         .is_none());
-    let same = g
-        .shortest_path(ann, ann, &Filter::default(), false)
-        .unwrap();
+    let same = g.sp(ann, ann, &Filter::default(), false).unwrap();
     assert_eq!(same.len(), 0);
     assert_eq!(ids(&g, &same.nodes), ["ann"]);
 }
@@ -181,7 +183,7 @@ fn shortest_path_respects_kind_filters_and_reports_no_path() {
 fn shortest_path_on_a_cycle_takes_the_short_way_round() {
     let g = traversal_graph();
     let p = g
-        .shortest_path(n(&g, "ann"), n(&g, "ngo"), &Filter::default(), false)
+        .sp(n(&g, "ann"), n(&g, "ngo"), &Filter::default(), false)
         .unwrap();
     assert_eq!(p.len(), 1);
 }
@@ -190,16 +192,16 @@ fn shortest_path_on_a_cycle_takes_the_short_way_round() {
 fn paths_lists_simple_paths_shortest_first_up_to_the_length_and_limit() {
     let g = traversal_graph();
     let (ann, ngo) = (n(&g, "ann"), n(&g, "ngo"));
-    let all = g.paths(ann, ngo, 4, 20, &Filter::default());
+    let all = g.ps(ann, ngo, 4, 20, &Filter::default());
     let shapes: Vec<Vec<String>> = all.iter().map(|p| ids(&g, &p.nodes)).collect();
     assert_eq!(shapes, vec![vec!["ann", "ngo"], vec!["ann", "bob", "ngo"]]);
-    assert_eq!(g.paths(ann, ngo, 1, 20, &Filter::default()).len(), 1);
-    assert_eq!(g.paths(ann, ngo, 4, 1, &Filter::default()).len(), 1);
+    assert_eq!(g.ps(ann, ngo, 1, 20, &Filter::default()).len(), 1);
+    assert_eq!(g.ps(ann, ngo, 4, 1, &Filter::default()).len(), 1);
     assert!(g
-        .paths(ann, n(&g, "loner"), 6, 20, &Filter::default())
+        .ps(ann, n(&g, "loner"), 6, 20, &Filter::default())
         .is_empty());
     // No path visits an entity twice, even on the ann-bob-ngo cycle.
-    for p in g.paths(ann, n(&g, "city"), 6, 20, &Filter::default()) {
+    for p in g.ps(ann, n(&g, "city"), 6, 20, &Filter::default()) {
         let mut seen = p.nodes.clone();
         seen.sort();
         seen.dedup();
@@ -250,4 +252,36 @@ fn a_snapshot_keeps_its_version_when_the_store_moves_on() {
     store.replace(dossier::store::GraphBuilder::new().build().unwrap());
     assert_eq!(before.entity_count(), 8);
     assert_eq!(store.snapshot().entity_count(), 0);
+}
+
+#[test]
+fn long_searches_stop_at_their_deadline() {
+    let g = traversal_graph();
+    let past = Deadline::after(std::time::Duration::ZERO);
+    // Too small to reach the first check: small searches finish whatever the deadline.
+    assert!(g
+        .paths(n(&g, "ann"), n(&g, "ngo"), 4, 20, &Filter::default(), past)
+        .is_ok());
+    let mut big = crate::support::Fixture::new();
+    for i in 0..40 {
+        big = big.entity(&format!("p{i}"), EntityKind::Person);
+    }
+    for i in 0..40 {
+        for j in (i + 1)..40 {
+            big = big.relation(
+                &format!("p{i}"),
+                RelationKind::AssociateOf,
+                &format!("p{j}"),
+            );
+        }
+    }
+    let g = big.build();
+    let (a, b) = (n(&g, "p0"), n(&g, "p39"));
+    assert!(g.paths(a, b, 6, 100_000, &Filter::default(), past).is_err());
+    assert!(
+        g.paths(a, b, 3, 10, &Filter::default(), Deadline::none())
+            .unwrap()
+            .len()
+            == 10
+    );
 }

@@ -1,0 +1,322 @@
+//! `GET /export/{format}`: a subgraph as a file, for tools that read a URL
+//! (`networkx.read_graphml(url)`, Gephi's "open URL", `pandas.read_csv(url)`).
+//!
+//! Query parameters: `ids` (comma-separated seeds; none means the whole graph), `depth`
+//! (default 1, at most [`MAX_DEPTH`]), `relationKinds` and `kinds` (comma-separated enum names),
+//! `limit` (entities; default [`DEFAULT_LIMIT`], at most [`MAX_LIMIT`]) and, for CSV only,
+//! `table` (`nodes` or `edges` for one plain table; by default the long table of both).
+//! The answer is an attachment named `dossier-<what>.<ext>`; `X-Dossier-Truncated: true` says
+//! the limit cut the subgraph short. Errors are JSON:
+//! `{"error": {"code": "INVALID_INPUT" | "NOT_FOUND" | "LIMIT_EXCEEDED", "message": "…"}}`.
+
+use super::AppState;
+use crate::export::{
+    csv_tables, export, Format, Selection, SelectionError, DEFAULT_LIMIT, MAX_DEPTH, MAX_IDS,
+    MAX_LIMIT,
+};
+use crate::graphql::error::code;
+use crate::model::{EntityKind, Id};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::json;
+use std::str::FromStr;
+
+/// The query string. Values are read as text and parsed here, so every mistake gets a message
+/// that names the parameter.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct Params {
+    ids: Option<String>,
+    depth: Option<String>,
+    relation_kinds: Option<String>,
+    kinds: Option<String>,
+    limit: Option<String>,
+    table: Option<String>,
+}
+
+/// A refusal: the status, a stable code and a message for the person who wrote the URL.
+#[derive(Debug)]
+struct Refusal {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl Refusal {
+    fn invalid(message: impl Into<String>) -> Refusal {
+        Refusal {
+            status: StatusCode::BAD_REQUEST,
+            code: code::INVALID_INPUT,
+            message: message.into(),
+        }
+    }
+
+    fn over_limit(parameter: &str, limit: usize, value: usize) -> Refusal {
+        Refusal {
+            status: StatusCode::BAD_REQUEST,
+            code: code::LIMIT_EXCEEDED,
+            message: format!("`{parameter}` is at most {limit}, got {value}"),
+        }
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let body = json!({ "error": { "code": self.code, "message": self.message } });
+        (self.status, Json(body)).into_response()
+    }
+}
+
+/// Which CSV table to serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Table {
+    Long,
+    Nodes,
+    Edges,
+}
+
+/// A checked request.
+struct Request {
+    format: Format,
+    selection: Selection,
+    table: Table,
+}
+
+fn list(text: Option<&str>) -> Vec<&str> {
+    text.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn kinds<T: FromStr>(parameter: &str, text: Option<&str>) -> Result<Option<Vec<T>>, Refusal>
+where
+    T::Err: std::fmt::Display,
+{
+    if text.is_none() {
+        return Ok(None);
+    }
+    list(text)
+        .into_iter()
+        .map(|name| {
+            T::from_str(&name.to_ascii_uppercase())
+                .map_err(|e| Refusal::invalid(format!("`{parameter}`: {e}")))
+        })
+        .collect::<Result<Vec<T>, _>>()
+        .map(Some)
+}
+
+fn number(parameter: &str, text: Option<&str>, default: usize) -> Result<usize, Refusal> {
+    match text {
+        None => Ok(default),
+        Some(t) => t.trim().parse().map_err(|_| {
+            Refusal::invalid(format!("`{parameter}` must be a whole number, got `{t}`"))
+        }),
+    }
+}
+
+fn check(format: &str, p: &Params) -> Result<Request, Refusal> {
+    let format = Format::parse(format).map_err(|e| Refusal::invalid(e.to_string()))?;
+    let ids = list(p.ids.as_deref());
+    if ids.len() > MAX_IDS {
+        return Err(Refusal::over_limit("ids", MAX_IDS, ids.len()));
+    }
+    for id in &ids {
+        Id::parse(id).map_err(|e| Refusal::invalid(format!("`ids`: {e}")))?;
+    }
+    let depth = number("depth", p.depth.as_deref(), 1)?;
+    if depth > MAX_DEPTH {
+        return Err(Refusal::over_limit("depth", MAX_DEPTH, depth));
+    }
+    let limit = number("limit", p.limit.as_deref(), DEFAULT_LIMIT)?;
+    if limit == 0 {
+        return Err(Refusal::invalid("`limit` must be at least 1"));
+    }
+    if limit > MAX_LIMIT {
+        return Err(Refusal::over_limit("limit", MAX_LIMIT, limit));
+    }
+    let table = match (format, p.table.as_deref()) {
+        (_, None) => Table::Long,
+        (Format::Csv, Some("nodes")) => Table::Nodes,
+        (Format::Csv, Some("edges")) => Table::Edges,
+        (Format::Csv, Some("all")) => Table::Long,
+        (Format::Csv, Some(other)) => {
+            return Err(Refusal::invalid(format!(
+                "`table` is `nodes`, `edges` or `all`, got `{other}`"
+            )))
+        }
+        (_, Some(_)) => return Err(Refusal::invalid("`table` applies only to the CSV format")),
+    };
+    Ok(Request {
+        format,
+        selection: Selection {
+            ids: ids.into_iter().map(String::from).collect(),
+            depth,
+            relation_kinds: kinds("relationKinds", p.relation_kinds.as_deref())?,
+            kinds: kinds::<EntityKind>("kinds", p.kinds.as_deref())?,
+            limit: Some(limit),
+        },
+        table,
+    })
+}
+
+/// The attachment's name: `dossier-all.graphml`, `dossier-echr-depth2.gexf`,
+/// `dossier-a-b-c-and-4-more-depth1-edges.csv`.
+fn filename(req: &Request) -> String {
+    let ids = &req.selection.ids;
+    let mut name = String::from("dossier-");
+    if ids.is_empty() {
+        name.push_str("all");
+    } else {
+        name.push_str(&ids.iter().take(3).cloned().collect::<Vec<_>>().join("-"));
+        if ids.len() > 3 {
+            name.push_str(&format!("-and-{}-more", ids.len() - 3));
+        }
+        name.push_str(&format!("-depth{}", req.selection.depth));
+    }
+    match req.table {
+        Table::Nodes => name.push_str("-nodes"),
+        Table::Edges => name.push_str("-edges"),
+        Table::Long => {}
+    }
+    format!("{name}.{}", req.format.extension())
+}
+
+/// `GET /export/{format}`.
+pub(crate) async fn get(
+    State(state): State<AppState>,
+    Path(format): Path<String>,
+    params: Result<Query<Params>, QueryRejection>,
+) -> Response {
+    let params = match params {
+        Ok(Query(p)) => p,
+        Err(e) => return Refusal::invalid(e.body_text()).into_response(),
+    };
+    let req = match check(&format, &params) {
+        Ok(r) => r,
+        Err(refusal) => return refusal.into_response(),
+    };
+    // One snapshot for the whole request; the export is CPU work proportional to the
+    // subgraph, so it runs off the async workers.
+    let graph = state.store.snapshot();
+    let name = filename(&req);
+    let (format, table) = (req.format, req.table);
+    let work = tokio::task::spawn_blocking(move || {
+        let (view, truncated) = req.selection.select(&graph)?;
+        let body = match table {
+            Table::Long => export(&graph, &view, format),
+            Table::Nodes => csv_tables(&graph, &view).0,
+            Table::Edges => csv_tables(&graph, &view).1,
+        };
+        Ok::<_, SelectionError>((body, truncated))
+    })
+    .await;
+    match work {
+        Ok(Ok((body, truncated))) => {
+            let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                .unwrap_or(HeaderValue::from_static("attachment"));
+            (
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static(format.content_type()),
+                    ),
+                    (header::CONTENT_DISPOSITION, disposition),
+                    (
+                        header::HeaderName::from_static("x-dossier-truncated"),
+                        HeaderValue::from_static(if truncated { "true" } else { "false" }),
+                    ),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Ok(Err(SelectionError::UnknownEntity(id))) => Refusal {
+            status: StatusCode::NOT_FOUND,
+            code: code::NOT_FOUND,
+            message: format!("no entity has the id `{id}`"),
+        }
+        .into_response(),
+        Err(e) => {
+            tracing::error!("export failed: {e}");
+            Refusal {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                code: code::INTERNAL,
+                message: "the export failed; the details are in the server log".into(),
+            }
+            .into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> Params {
+        let q: String = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&");
+        parse_query(&q)
+    }
+
+    fn parse_query(q: &str) -> Params {
+        let uri: axum::http::Uri = format!("/export/x?{q}").parse().unwrap();
+        Query::<Params>::try_from_uri(&uri).unwrap().0
+    }
+
+    #[test]
+    fn limits_and_bad_values_are_refused_with_their_codes() {
+        let over = check("graphml", &params(&[("depth", "5")])).err().unwrap();
+        assert_eq!(
+            (over.status, over.code),
+            (StatusCode::BAD_REQUEST, code::LIMIT_EXCEEDED)
+        );
+        let over = check("graphml", &params(&[("limit", "10001")]))
+            .err()
+            .unwrap();
+        assert_eq!(over.code, code::LIMIT_EXCEEDED);
+        let many = vec!["a"; 101].join(",");
+        let over = check("graphml", &params(&[("ids", &many)])).err().unwrap();
+        assert_eq!(over.code, code::LIMIT_EXCEEDED);
+        for bad in [
+            check("xlsx", &Params::default()),
+            check("dot", &params(&[("kinds", "PEOPLE")])),
+            check("dot", &params(&[("relationKinds", "HUGGED")])),
+            check("dot", &params(&[("depth", "two")])),
+            check("dot", &params(&[("ids", "Not%20An%20Id")])),
+            check("dot", &params(&[("table", "nodes")])),
+            check("csv", &params(&[("table", "both")])),
+        ] {
+            assert_eq!(bad.err().unwrap().code, code::INVALID_INPUT);
+        }
+    }
+
+    #[test]
+    fn a_good_request_is_parsed_and_named() {
+        let req = check(
+            "NODE_LINK_JSON",
+            &params(&[
+                ("ids", "echr,gubad-ibadoglu"),
+                ("depth", "2"),
+                ("relationKinds", "arrested,CALLED"),
+            ]),
+        )
+        .ok()
+        .unwrap();
+        assert_eq!(req.format, Format::NodeLinkJson);
+        assert_eq!(req.selection.depth, 2);
+        assert_eq!(req.selection.limit, Some(DEFAULT_LIMIT));
+        assert_eq!(req.selection.relation_kinds.as_ref().unwrap().len(), 2);
+        assert_eq!(filename(&req), "dossier-echr-gubad-ibadoglu-depth2.json");
+        let csv = check("csv", &params(&[("table", "edges")])).ok().unwrap();
+        assert_eq!(filename(&csv), "dossier-all-edges.csv");
+    }
+}

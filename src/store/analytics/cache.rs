@@ -1,0 +1,107 @@
+//! Results kept with the graph version they were computed on.
+
+use super::{Measure, Scope};
+use std::any::Any;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+/// How many results one graph version keeps. Scopes with entity lists are open-ended; past this
+/// many entries, new results are computed and returned but not kept, so a client sweeping
+/// through scopes cannot grow a version's memory without bound.
+const MAX_CACHED_RESULTS: usize = 256;
+
+/// What was computed: the measure, its parameters and its (normalised) scope.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) enum Key {
+    Ranking(Measure, Scope),
+    Betweenness(Scope),
+    Communities(Scope),
+    Components(Scope),
+}
+
+/// A computed value, shared with every caller.
+type Value = Arc<dyn Any + Send + Sync>;
+
+/// Analytics results of one graph version, by [`Key`].
+///
+/// Why a lock here: a `Graph` is immutable and shared between queries through an `Arc`, and the
+/// cache is the one thing that fills in afterwards. The map's `Mutex` is held only to find or
+/// add a slot, never while computing; each slot is a `OnceLock`, so concurrent callers for the
+/// same key wait for one computation instead of repeating it, while other keys go ahead.
+///
+/// Cloning gives an **empty** cache: a clone is the start of the next version
+/// (`GraphBuilder::from_graph`), and results of this version must not leak into it.
+#[derive(Default)]
+pub(crate) struct Cache {
+    slots: Mutex<HashMap<Key, Arc<OnceLock<Value>>>>,
+}
+
+impl Cache {
+    /// The value under `key`, computed by `compute` if it is not there yet. The type `T` must be
+    /// the same for every call with the same kind of key.
+    pub(super) fn get_or_compute<T: Any + Send + Sync>(
+        &self,
+        key: Key,
+        compute: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        let slot = {
+            // The map stays consistent even if a holder panicked: it is only ever inserted into.
+            let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+            match slots.get(&key) {
+                Some(slot) => Arc::clone(slot),
+                None if slots.len() >= MAX_CACHED_RESULTS => return Arc::new(compute()),
+                None => Arc::clone(slots.entry(key).or_default()),
+            }
+        };
+        let value = slot.get_or_init(|| -> Value { Arc::new(compute()) });
+        Arc::clone(value)
+            .downcast::<T>()
+            .expect("each kind of cache key holds one type")
+    }
+
+    fn len(&self) -> usize {
+        self.slots
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+}
+
+impl Clone for Cache {
+    fn clone(&self) -> Cache {
+        Cache::default()
+    }
+}
+
+impl fmt::Debug for Cache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cache")
+            .field("entries", &self.len())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_cache_still_answers_but_keeps_nothing_new() {
+        let cache = Cache::default();
+        for i in 0..MAX_CACHED_RESULTS {
+            let nodes = Some(vec![crate::store::Node::new(i)]);
+            let scope = Scope {
+                nodes,
+                ..Scope::default()
+            };
+            cache.get_or_compute(Key::Components(scope), || i);
+        }
+        let key = Key::Components(Scope::default());
+        let a = cache.get_or_compute(key.clone(), || 7usize);
+        let b = cache.get_or_compute(key, || 7usize);
+        assert_eq!((*a, *b), (7, 7));
+        assert!(!Arc::ptr_eq(&a, &b));
+        assert_eq!(cache.len(), MAX_CACHED_RESULTS);
+    }
+}
