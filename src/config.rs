@@ -1,10 +1,14 @@
 //! The command line. Every flag can also be set by a `DOSSIER_*` environment variable.
 
 use crate::export::Format;
+use crate::graphql::Limits;
 use crate::model::{EntityKind, RelationKind};
+use crate::server::Settings;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// dossier — a knowledge graph of who did what to whom, with the source sentence of every
 /// relation, served over GraphQL.
@@ -50,6 +54,80 @@ pub struct ServeArgs {
     /// is read-only, which is all it is for now.
     #[arg(long, env = "DOSSIER_WRITE_TOKENS", value_delimiter = ',')]
     pub write_tokens: Vec<String>,
+    /// What the public endpoint enforces.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// The limits of `dossier serve`, each with its documented default.
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Limits")]
+pub struct LimitArgs {
+    /// Deepest field nesting of a query.
+    #[arg(long, env = "DOSSIER_MAX_DEPTH", default_value_t = 12)]
+    pub max_depth: usize,
+    /// Highest query complexity (each field 1; lists multiply by their page size).
+    #[arg(long, env = "DOSSIER_MAX_COMPLEXITY", default_value_t = 50_000)]
+    pub max_complexity: usize,
+    /// Most aliases in a query.
+    #[arg(long, env = "DOSSIER_MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: usize,
+    /// Most root fields in a query.
+    #[arg(long, env = "DOSSIER_MAX_ROOT_FIELDS", default_value_t = 20)]
+    pub max_root_fields: usize,
+    /// Most directives in a query.
+    #[arg(long, env = "DOSSIER_MAX_DIRECTIVES", default_value_t = 20)]
+    pub max_directives: usize,
+    /// Longest list in an argument or variable.
+    #[arg(long, env = "DOSSIER_MAX_LIST", default_value_t = 100)]
+    pub max_list: usize,
+    /// Longest string in an argument or variable, in bytes.
+    #[arg(long, env = "DOSSIER_MAX_STRING", default_value_t = 1024)]
+    pub max_string: usize,
+    /// Milliseconds of CPU-bound work (paths, analytics) one query may use.
+    #[arg(long, env = "DOSSIER_MAX_WORK_MS", default_value_t = 5_000)]
+    pub max_work_ms: u64,
+    /// Largest request body on /graphql, in bytes.
+    #[arg(long, env = "DOSSIER_MAX_BODY_BYTES", default_value_t = 64 * 1024)]
+    pub max_body_bytes: usize,
+    /// Seconds before a request is answered 408.
+    #[arg(long, env = "DOSSIER_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+    /// Requests in progress at once; more are answered 503.
+    #[arg(long, env = "DOSSIER_MAX_IN_FLIGHT", default_value_t = 256)]
+    pub max_in_flight: usize,
+    /// Requests a second per client address (bursts of twice that); 0 for no limit.
+    #[arg(long, env = "DOSSIER_RATE_LIMIT", default_value_t = 0)]
+    pub rate_limit: u32,
+    /// Origins allowed to call the API from browser pages, comma-separated, or `*`; none by
+    /// default (no CORS headers).
+    #[arg(long, env = "DOSSIER_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+}
+
+impl LimitArgs {
+    /// The server settings these flags describe.
+    pub fn settings(&self) -> Settings {
+        let limits = Limits {
+            max_depth: self.max_depth,
+            max_complexity: self.max_complexity,
+            max_aliases: self.max_aliases,
+            max_root_fields: self.max_root_fields,
+            max_directives: self.max_directives,
+            max_list: self.max_list,
+            max_string: self.max_string,
+            max_work: Duration::from_millis(self.max_work_ms),
+            ..Limits::default()
+        };
+        Settings {
+            limits,
+            max_body_bytes: self.max_body_bytes,
+            request_timeout: Duration::from_secs(self.request_timeout),
+            max_in_flight: self.max_in_flight,
+            rate_limit: NonZeroU32::new(self.rate_limit),
+            cors_origins: self.cors_origins.clone(),
+        }
+    }
 }
 
 /// Options of `dossier check`.

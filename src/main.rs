@@ -72,6 +72,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         "data loaded"
     );
     let store = Store::new(graph);
+    let settings = args.limits.settings();
+    tracing::info!(?settings, "limits");
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         // 3. Bind, then serve until Ctrl-C or SIGTERM; SIGHUP reloads the data.
@@ -81,7 +83,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let addr = listener.local_addr()?;
         tracing::info!("serving on http://{addr}/ (playground), http://{addr}/graphql (API)");
         spawn_reload_on_hangup(store.clone(), args.data.clone());
-        server::serve(listener, store, shutdown_signal()).await?;
+        server::serve_with(listener, store, &settings, shutdown_signal()).await?;
         tracing::info!("stopped");
         Ok(())
     })

@@ -175,7 +175,7 @@ impl Extension for LimitsExtension {
         let mut introspection_only = true;
         let mut complexity = 0usize;
         for (_, op) in doc.operations.iter() {
-            complexity = complexity.max(cost(&doc, variables, &op.node.selection_set, 0));
+            complexity = complexity.max(cost(&doc, variables, &op.node.selection_set, 0, 1));
             let mut roots = Vec::new();
             root_fields(
                 &doc,
@@ -239,6 +239,7 @@ fn cost(
     vars: &Variables,
     set: &Positioned<SelectionSet>,
     depth: usize,
+    set_size: usize,
 ) -> usize {
     if depth > MAX_COST_DEPTH {
         return usize::MAX;
@@ -263,37 +264,55 @@ fn cost(
                         });
                     n.unwrap_or(default).clamp(1, max) as usize
                 };
-                let factor = match f.node.name.node.as_str() {
-                    "entities" | "relations"
-                        if f.node.selection_set.node.items.iter().any(is_page_part) =>
-                    {
-                        arg("first", 20, 100)
+                let children = f.node.selection_set.node.items.iter();
+                // (factor on what is under the field, size of the sets of entities and
+                // relations it holds: a subgraph's or a path's)
+                let (factor, inner_set) = match f.node.name.node.as_str() {
+                    "entities" | "relations" if children.clone().any(is_page_part) => {
+                        (arg("first", 20, 100), 1)
                     }
-                    "search" => arg("limit", 10, 100),
-                    "neighbourhood" => arg("limit", 100, 1000),
-                    "neighbours" => arg("limit", 100, 1000),
-                    "paths" => arg("limit", 20, 100).saturating_mul(arg("maxLength", 4, 6)),
-                    "shortestPath" => 10,
-                    "timeline" => arg("limit", 1000, 10_000),
-                    "participants" | "documents" => 20,
-                    "vocabulary" => 40,
-                    "citations" => 3,
-                    "ranking" | "components" | "communities" => arg("limit", 20, 1000),
-                    "members" => arg("limit", 100, 1000),
-                    _ => 1,
+                    // A subgraph's or a path's own lists, sized by what holds them.
+                    "entities" | "relations" => (set_size, 1),
+                    "neighbourhood" => (1, arg("limit", 100, 1000)),
+                    "paths" => (arg("limit", 20, 100), arg("maxLength", 4, 6) + 1),
+                    "shortestPath" => (1, 10),
+                    "search" => (arg("limit", 10, 100), 1),
+                    "neighbours" => (arg("limit", 100, 1000), 1),
+                    "timeline" => (arg("limit", 1000, 10_000), 1),
+                    "participants" | "documents" => (20, 1),
+                    "vocabulary" => (40, 1),
+                    "citations" => (3, 1),
+                    // `communities` is both the partition (one object) and its list of groups.
+                    "communities" if children.clone().any(is_partition_part) => (1, 1),
+                    "ranking" | "components" | "communities" => (arg("limit", 20, 1000), 1),
+                    "members" => (arg("limit", 100, 1000), 1),
+                    _ => (1, 1),
                 };
-                let children = cost(doc, vars, &f.node.selection_set, depth + 1);
-                children.saturating_mul(factor).saturating_add(1)
+                let under = cost(doc, vars, &f.node.selection_set, depth + 1, inner_set);
+                under.saturating_mul(factor).saturating_add(1)
             }
-            Selection::InlineFragment(i) => cost(doc, vars, &i.node.selection_set, depth + 1),
+            Selection::InlineFragment(i) => {
+                cost(doc, vars, &i.node.selection_set, depth + 1, set_size)
+            }
             Selection::FragmentSpread(s) => match doc.fragments.get(&s.node.fragment_name.node) {
-                Some(frag) => cost(doc, vars, &frag.node.selection_set, depth + 1),
+                Some(frag) => cost(doc, vars, &frag.node.selection_set, depth + 1, set_size),
                 None => 0,
             },
         };
         total = total.saturating_add(c);
     }
     total
+}
+
+/// Whether a selection is a field of a community partition.
+fn is_partition_part(sel: &Positioned<Selection>) -> bool {
+    match &sel.node {
+        Selection::Field(f) => matches!(
+            f.node.name.node.as_str(),
+            "modularity" | "count" | "communities"
+        ),
+        _ => false,
+    }
 }
 
 /// Whether a selection is part of a connection (so the field holding it is paged).

@@ -12,9 +12,13 @@
 mod assets;
 mod export;
 mod graphql_http;
+mod guards;
 
-use crate::graphql::{build_schema, sdl, DossierSchema};
+pub use guards::Settings;
+
+use crate::graphql::{build_schema_with, sdl, DossierSchema};
 use crate::store::Store;
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -22,11 +26,14 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 use std::future::Future;
+use std::net::SocketAddr;
 use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-
-/// The largest request body accepted on `/graphql`.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// What every handler can reach: a cheap handle, cloned per request.
 #[derive(Clone)]
@@ -35,36 +42,82 @@ pub struct AppState {
     schema: DossierSchema,
 }
 
-/// The router over a store.
+/// The router over a store, with the default [`Settings`].
 pub fn router(store: Store) -> Router {
+    router_with(store, &Settings::default())
+}
+
+/// The router over a store, guarded as `settings` says. `/health` is outside the guards, so
+/// a liveness probe answers even when the API is at its limits.
+pub fn router_with(store: Store, settings: &Settings) -> Router {
     let state = AppState {
-        schema: build_schema(store.clone()),
+        schema: build_schema_with(store.clone(), settings.limits.clone()),
         store,
     };
-    Router::new()
+    // The body limit refuses an announced oversize body before reading it, and one that
+    // streams past the limit as soon as it does.
+    let graphql = Router::new()
+        .route("/graphql", get(graphql_http::get).post(graphql_http::post))
+        .layer(DefaultBodyLimit::max(settings.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
+        .layer(axum::middleware::map_response(
+            guards::close_after_refused_body,
+        ));
+    let mut api = Router::new()
         .route("/", get(playground))
         .route("/assets/{file}", get(asset))
-        .route(
-            "/graphql",
-            get(graphql_http::get)
-                .post(graphql_http::post)
-                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
-        )
+        .merge(graphql)
         .route("/schema.graphql", get(schema_sdl))
-        .route("/health", get(health))
         .route("/export/{format}", get(export::get))
+        .layer(CompressionLayer::new());
+    if let Some(cors) = guards::cors(settings) {
+        api = api.layer(cors);
+    }
+    if let Some(limiter) = guards::limiter(settings) {
+        guards::spawn_limiter_cleanup(limiter.clone());
+        api = api.layer(axum::middleware::from_fn_with_state(
+            limiter,
+            guards::rate_limit,
+        ));
+    }
+    let api = api.layer(
+        ServiceBuilder::new()
+            .layer(HandleErrorLayer::new(guards::busy))
+            .load_shed()
+            .concurrency_limit(settings.max_in_flight.max(1))
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                settings.request_timeout,
+            )),
+    );
+    Router::new()
+        .route("/health", get(health))
+        .merge(api)
+        .layer(CatchPanicLayer::custom(guards::panic_response))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
 /// Serves the API on an already-bound listener until `shutdown` completes, then finishes the
-/// requests in flight.
+/// requests in flight. Uses the default [`Settings`].
 pub async fn serve(
     listener: TcpListener,
     store: Store,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(store))
+    serve_with(listener, store, &Settings::default(), shutdown).await
+}
+
+/// Serves the API on an already-bound listener, guarded as `settings` says, until `shutdown`
+/// completes, then finishes the requests in flight.
+pub async fn serve_with(
+    listener: TcpListener,
+    store: Store,
+    settings: &Settings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router_with(store, settings).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

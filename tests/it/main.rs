@@ -7,6 +7,7 @@ mod docs;
 mod graphql;
 mod guards;
 mod http;
+mod http_guards;
 mod load;
 mod schema;
 mod store;

@@ -167,14 +167,24 @@ impl Drop for App {
 
 /// Starts the real server on port 0 over the data in `dir`.
 pub async fn spawn_app(dir: &Path) -> App {
+    spawn_app_with(dir, dossier::server::Settings::default()).await
+}
+
+/// Starts the real server on port 0 over the data in `dir`, guarded as `settings` says.
+pub async fn spawn_app_with(dir: &Path, settings: dossier::server::Settings) -> App {
     let (graph, _) = dossier::load::load_dir(dir).expect("fixture loads");
+    spawn_graph_with(graph, settings).await
+}
+
+/// Starts the real server on port 0 over a graph, guarded as `settings` says.
+pub async fn spawn_graph_with(graph: Graph, settings: dossier::server::Settings) -> App {
     let store = Store::new(graph);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let s = store.clone();
     tokio::spawn(async move {
-        dossier::server::serve(listener, s, async {
+        dossier::server::serve_with(listener, s, &settings, async {
             let _ = rx.await;
         })
         .await

@@ -1,0 +1,171 @@
+//! What protects the public endpoint: body size, time, requests in flight, an optional rate
+//! per client, CORS, compression, and panics turned into plain 500s. Query-level limits live in
+//! `graphql::Limits`; both are set from one [`Settings`].
+
+use crate::graphql::Limits;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde_json::json;
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+/// Everything the server enforces, with documented defaults (see the README's operations
+/// section). Every field is set from a `--flag` / `DOSSIER_*` variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// What one GraphQL query may ask.
+    pub limits: Limits,
+    /// The largest request body on `/graphql`, in bytes.
+    pub max_body_bytes: usize,
+    /// How long one request may take before it is answered 408.
+    pub request_timeout: Duration,
+    /// How many requests may be in progress at once; more are answered 503 at once.
+    pub max_in_flight: usize,
+    /// Requests a second allowed from one client address (a burst of twice as many); `None`
+    /// for no limit.
+    pub rate_limit: Option<NonZeroU32>,
+    /// Origins allowed to call the API from a browser page (`*` for any); empty for no CORS.
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            limits: Limits::default(),
+            max_body_bytes: 64 * 1024,
+            request_timeout: Duration::from_secs(30),
+            max_in_flight: 256,
+            rate_limit: None,
+            cors_origins: Vec::new(),
+        }
+    }
+}
+
+/// A GraphQL-shaped error document with a code, for refusals made before GraphQL runs.
+pub(crate) fn refusal(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// Marks a 413 answer `Connection: close`: the unread body is still on the connection, so the
+/// client must not send its next request there.
+pub(crate) async fn close_after_refused_body(mut response: Response) -> Response {
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+/// A keyed token bucket per client address.
+pub(crate) type Limiter = DefaultKeyedRateLimiter<IpAddr>;
+
+/// The rate limiter for `settings`, if it asks for one.
+pub(crate) fn limiter(settings: &Settings) -> Option<Arc<Limiter>> {
+    settings.rate_limit.map(|per_second| {
+        let burst = per_second.saturating_mul(NonZeroU32::new(2).expect("2 is not 0"));
+        Arc::new(RateLimiter::keyed(
+            Quota::per_second(per_second).allow_burst(burst),
+        ))
+    })
+}
+
+/// Middleware: refuses a client over its rate with 429 and `Retry-After`. The client is the
+/// peer address of the connection (behind a proxy, that is the proxy: rate-limit there).
+pub(crate) async fn rate_limit(
+    State(limiter): State<Arc<Limiter>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let ip = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(ip) = ip {
+        if limiter.check_key(&ip).is_err() {
+            let mut resp = refusal(
+                StatusCode::TOO_MANY_REQUESTS,
+                "RATE_LIMITED",
+                "too many requests from this address: slow down and retry",
+            );
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return resp;
+        }
+    }
+    next.run(request).await
+}
+
+/// Forgets idle clients once a minute, so the limiter's memory follows the active clients.
+pub(crate) fn spawn_limiter_cleanup(limiter: Arc<Limiter>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    });
+}
+
+/// The answer when every slot is taken.
+pub(crate) async fn busy(_: tower::BoxError) -> Response {
+    refusal(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "OVERLOADED",
+        "the server is at its limit of requests in flight: retry shortly",
+    )
+}
+
+/// A panic outside GraphQL (which has its own handling) becomes a plain 500; the message is
+/// logged, never sent.
+pub(crate) fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %what, "a handler panicked");
+    refusal(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL",
+        "internal error: the details are in the server's log",
+    )
+}
+
+/// The CORS layer for `settings`: none when no origin is configured.
+pub(crate) fn cors(settings: &Settings) -> Option<CorsLayer> {
+    if settings.cors_origins.is_empty() {
+        return None;
+    }
+    let origin = if settings.cors_origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            settings
+                .cors_origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o).ok()),
+        )
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(origin)
+            .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+            .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
+            .max_age(Duration::from_secs(3600)),
+    )
+}

@@ -1,0 +1,189 @@
+//! The HTTP guards: rate per client, requests in flight, time, CORS, compression, body size.
+
+use crate::support::{small_fixture_dir, spawn_app, spawn_app_with, spawn_graph_with, Fixture};
+use dossier::model::{EntityKind, RelationKind};
+use dossier::server::Settings;
+use serde_json::{json, Value};
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+fn client() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+const QUERY: &str = r#"{"query": "{ documents { id } }"}"#;
+
+async fn post(url: &str, body: &'static str) -> reqwest::Response {
+    client()
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A graph where all simple paths between `p0` and `p29` are too many to list quickly.
+fn dense() -> dossier::store::Graph {
+    let mut f = Fixture::new();
+    for i in 0..30 {
+        f = f.entity(&format!("p{i}"), EntityKind::Person);
+    }
+    for i in 0..30 {
+        for j in (i + 1)..30 {
+            f = f.relation(
+                &format!("p{i}"),
+                RelationKind::AssociateOf,
+                &format!("p{j}"),
+            );
+        }
+    }
+    f.build()
+}
+
+const SLOW: &str = r#"{"query": "{ paths(from: \"p0\", to: \"p29\", maxLength: 6, limit: 100, relationKinds: [ASSOCIATE_OF]) { length } }"}"#;
+
+#[tokio::test]
+async fn a_client_over_its_rate_gets_429_with_retry_after() {
+    let settings = Settings {
+        rate_limit: NonZeroU32::new(2),
+        ..Settings::default()
+    };
+    let app = spawn_app_with(&small_fixture_dir(), settings).await;
+    let mut statuses = Vec::new();
+    for _ in 0..10 {
+        statuses.push(post(&app.url("/graphql"), QUERY).await.status().as_u16());
+    }
+    // A burst of 4 (twice the rate) passes, then the bucket is empty.
+    assert!(statuses[..4].iter().all(|&s| s == 200), "{statuses:?}");
+    assert!(statuses.contains(&429), "{statuses:?}");
+    let resp = post(&app.url("/graphql"), QUERY).await;
+    assert_eq!(resp.status(), 429);
+    assert_eq!(resp.headers()["retry-after"], "1");
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+    // Liveness is not rate limited.
+    let health = client().get(app.url("/health")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+}
+
+#[tokio::test]
+async fn there_is_no_rate_limit_by_default() {
+    let app = spawn_app(&small_fixture_dir()).await;
+    for _ in 0..50 {
+        assert_eq!(post(&app.url("/graphql"), QUERY).await.status(), 200);
+    }
+}
+
+#[tokio::test]
+async fn requests_past_the_in_flight_cap_are_shed_with_503() {
+    let settings = Settings {
+        max_in_flight: 1,
+        ..Settings::default()
+    };
+    let app = spawn_graph_with(dense(), settings).await;
+    let url = app.url("/graphql");
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move { post(&url, SLOW).await.status().as_u16() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert!(statuses.contains(&503), "{statuses:?}");
+    assert!(statuses.contains(&200), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 503),
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_request_past_the_timeout_gets_408() {
+    let settings = Settings {
+        request_timeout: Duration::from_millis(1),
+        ..Settings::default()
+    };
+    let app = spawn_graph_with(dense(), settings).await;
+    assert_eq!(post(&app.url("/graphql"), SLOW).await.status(), 408);
+}
+
+#[tokio::test]
+async fn cors_is_off_by_default_and_answers_the_configured_origins() {
+    let app = spawn_app(&small_fixture_dir()).await;
+    let resp = client()
+        .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+        .header("origin", "https://example.org")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.headers().get("access-control-allow-origin").is_none());
+    let settings = Settings {
+        cors_origins: vec!["https://example.org".into()],
+        ..Settings::default()
+    };
+    let app = spawn_app_with(&small_fixture_dir(), settings).await;
+    let resp = client()
+        .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+        .header("origin", "https://example.org")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.headers()["access-control-allow-origin"],
+        "https://example.org"
+    );
+    let other = client()
+        .post(app.url("/graphql"))
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/json")
+        .body(QUERY)
+        .send()
+        .await
+        .unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn responses_are_compressed_when_the_client_accepts_it() {
+    let app = spawn_app(&small_fixture_dir()).await;
+    let resp = client()
+        .get(app.url("/assets/graphiql.min.js"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["content-encoding"], "gzip");
+    let plain = client()
+        .get(app.url("/assets/graphiql.min.js"))
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+}
+
+#[tokio::test]
+async fn the_body_limit_is_configurable() {
+    let settings = Settings {
+        max_body_bytes: 100,
+        ..Settings::default()
+    };
+    let app = spawn_app_with(&small_fixture_dir(), settings).await;
+    assert_eq!(post(&app.url("/graphql"), QUERY).await.status(), 200);
+    let big =
+        json!({"query": format!("{{ documents {{ id }} }} #{}", "x".repeat(200))}).to_string();
+    let resp = client()
+        .post(app.url("/graphql"))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 413);
+}
