@@ -116,7 +116,7 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
     }
     for &edge in &view.edges {
         let r = graph.relation(edge);
-        let mut label = r.kind.label().to_string();
+        let mut label = r.label().to_string();
         match (r.date, r.until) {
             (Some(d), Some(u)) => label.push_str(&format!("\n{d} – {u}")),
             (Some(d), None) => label.push_str(&format!("\n{d}")),

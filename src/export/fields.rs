@@ -126,7 +126,7 @@ pub(crate) fn edge_texts(graph: &Graph, edge: Edge) -> Vec<(&'static str, Cow<'_
     let r = graph.relation(edge);
     let mut out: Vec<(&'static str, Cow<'_, str>)> = vec![
         ("kind", Cow::Borrowed(r.kind.name())),
-        ("label", Cow::Borrowed(r.kind.label())),
+        ("label", Cow::Borrowed(r.label())),
     ];
     if let Some(d) = r.date {
         out.push(("date", Cow::Owned(d.to_string())));
@@ -365,7 +365,7 @@ pub(crate) fn edge_json(graph: &Graph, edge: Edge, extra: &[(&'static str, Json)
         o.put(*k, v.clone());
     }
     o.put("kind", r.kind.name());
-    o.put("label", r.kind.label());
+    o.put("label", r.label());
     o.put_some("date", date_text(r.date));
     o.put_some("until", date_text(r.until));
     o.put_some("role", r.role.clone());

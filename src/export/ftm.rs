@@ -289,7 +289,7 @@ fn relation(graph: &Graph, edge: Edge, out: &mut Vec<Proxy>) {
         match l.role {
             Some(prop) => {
                 if l.schema == "UnknownLink" {
-                    p.add(prop, r.kind.label());
+                    p.add(prop, r.label());
                 }
                 match (&r.role, l.default_role) {
                     (Some(role), _) => p.add(prop, role.as_str()),

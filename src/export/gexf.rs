@@ -133,7 +133,7 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
                 ("id", r.id.as_str()),
                 ("source", r.from.as_str()),
                 ("target", r.to.as_str()),
-                ("label", r.kind.label()),
+                ("label", r.label()),
                 ("kind", r.kind.name()),
             ],
         );

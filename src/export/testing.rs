@@ -30,6 +30,7 @@ fn relation(from: &str, kind: RelationKind, to: &str) -> Relation {
     Relation {
         id: id(&Relation::default_id(&id(from), kind, &id(to))),
         kind,
+        label: None,
         from: id(from),
         to: id(to),
         date: None,

@@ -30,9 +30,10 @@ impl Relation {
     async fn kind(&self, ctx: &Context<'_>) -> RelationKind {
         self.get(ctx).kind.into()
     }
-    /// The active label, read from `from` to `to` ("arrested").
-    async fn label(&self, ctx: &Context<'_>) -> &'static str {
-        self.get(ctx).kind.label()
+    /// The active label, read from `from` to `to` ("arrested"); a `RELATED` relation's own
+    /// label ("award received").
+    async fn label(&self, ctx: &Context<'_>) -> String {
+        self.get(ctx).label().to_string()
     }
     /// The inverse label, read from `to` to `from` ("arrested by").
     async fn inverse_label(&self, ctx: &Context<'_>) -> &'static str {

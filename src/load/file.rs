@@ -50,6 +50,8 @@ pub(crate) struct RawEntity {
 pub(crate) struct RawRelation {
     pub id: Option<Spanned<String>>,
     pub kind: Spanned<String>,
+    /// The relation's own label; only (and always) with kind `RELATED`.
+    pub label: Option<Spanned<String>>,
     pub from: Spanned<String>,
     pub to: Spanned<String>,
     pub date: Option<Spanned<String>>,

@@ -495,9 +495,40 @@ impl Loader<'_> {
                 }
             }
         };
+        let label = match (&r.label, kind == RelationKind::Related) {
+            (Some(l), true) if !l.get_ref().trim().is_empty() => {
+                Some(l.get_ref().trim().to_string())
+            }
+            (Some(l), true) => {
+                self.errors
+                    .push(at.at(l.span(), "relation.label", "cannot be empty".into()));
+                return;
+            }
+            (None, true) => {
+                self.errors.push(at.at(
+                    r.kind.span(),
+                    "relation.label",
+                    "a RELATED relation needs its own `label` (\"award received\")".into(),
+                ));
+                return;
+            }
+            (Some(l), false) => {
+                self.errors.push(at.at(
+                    l.span(),
+                    "relation.label",
+                    format!(
+                        "only a RELATED relation has its own label; {kind} is labelled \"{}\"",
+                        kind.label()
+                    ),
+                ));
+                return;
+            }
+            (None, false) => None,
+        };
         let relation = Relation {
             id,
             kind,
+            label,
             from,
             to,
             date,

@@ -105,6 +105,9 @@ pub struct Relation {
     pub id: Id,
     /// What kind of relation.
     pub kind: RelationKind,
+    /// The relation's own label, for `RELATED` relations imported from datasets whose
+    /// vocabulary is not dossier's ("award received"); `None` uses the kind's label.
+    pub label: Option<String>,
     /// Who did it (for symmetric kinds, one of the two ends).
     pub from: Id,
     /// To whom or what.
@@ -126,6 +129,11 @@ pub struct Relation {
 }
 
 impl Relation {
+    /// The active label: the relation's own, else its kind's ("arrested").
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or(self.kind.label())
+    }
+
     /// The default id of a relation: `<from>.<kind in lower case>.<to>`.
     pub fn default_id(from: &Id, kind: RelationKind, to: &Id) -> String {
         format!(

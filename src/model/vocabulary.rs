@@ -129,6 +129,8 @@ macro_rules! relation_kinds {
         "A family tie; the `role` says which (\"brother\").";
     AssociateOf => "ASSOCIATE_OF", "associate of", "associate of", true, ACTORS => ACTORS,
         "A known association not covered by a more specific kind.";
+    Related => "RELATED", "related to", "related to", false, ANY => ANY,
+        "A relation outside this vocabulary, as imported datasets state it: its own `label` says what (\"award received\", \"shares border with\").";
         }
     };
 }

@@ -239,3 +239,28 @@ fn a_refused_reload_leaves_the_graph_as_it_was() {
     assert_eq!(store.snapshot().entity_count(), 8);
     assert!(store.snapshot().node("ana-petrova").is_some());
 }
+
+#[test]
+fn a_related_relation_needs_its_own_label_and_no_other_kind_takes_one() {
+    let errs = with_relation("[[relation]]\nkind = \"RELATED\"\nfrom = \"gov\"\nto = \"ann\"\nquote = \"The government arrested Ann\"\n");
+    assert_eq!(errs.len(), 1);
+    assert!(
+        errs[0].contains("relation.label: a RELATED relation needs its own `label`"),
+        "{errs:?}"
+    );
+    let errs = with_relation("[[relation]]\nkind = \"ARRESTED\"\nlabel = \"nabbed\"\nfrom = \"gov\"\nto = \"ann\"\nquote = \"The government arrested Ann\"\n");
+    assert!(
+        errs[0].starts_with(&format!(
+            "a.toml:{}:9: relation.label: only a RELATED relation",
+            rel_line(3)
+        )),
+        "{errs:?}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("source.txt"), SOURCE).unwrap();
+    let text = format!("{DOC}\n[[relation]]\nkind = \"RELATED\"\nlabel = \"watched\"\nfrom = \"gov\"\nto = \"ann\"\nquote = \"The government arrested Ann\"\n");
+    std::fs::write(dir.path().join("a.toml"), text).unwrap();
+    let (g, _) = load_dir(dir.path()).unwrap();
+    let e = g.edge("gov.related.ann").unwrap();
+    assert_eq!(g.relation(e).label(), "watched");
+}

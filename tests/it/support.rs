@@ -61,6 +61,7 @@ impl Fixture {
             .add_relation(Relation {
                 id: id(&rid),
                 kind,
+                label: None,
                 from: id(from),
                 to: id(to),
                 date: date.map(|d| Date::parse(d).unwrap()),

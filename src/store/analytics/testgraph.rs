@@ -50,6 +50,7 @@ impl TestGraph {
             .add_relation(Relation {
                 id: id(&format!("r{}", self.relations)),
                 kind,
+                label: None,
                 from: id(from),
                 to: id(to),
                 date: None,
