@@ -27,23 +27,16 @@ fn entity(b: &mut GraphBuilder, slug: &str, kind: EntityKind, name: &str) -> Ent
 }
 
 fn relation(from: &str, kind: RelationKind, to: &str) -> Relation {
-    Relation {
-        id: id(&Relation::default_id(&id(from), kind, &id(to))),
+    Relation::cited(
+        id(&Relation::default_id(&id(from), kind, &id(to))),
         kind,
-        label: None,
-        from: id(from),
-        to: id(to),
-        date: None,
-        until: None,
-        role: None,
-        claim: None,
-        description: None,
-        citations: vec![Citation {
+        id(from),
+        id(to),
+        Citation {
             document: id("bulletin"),
             quote: format!("{from} {} {to}", kind.label()),
-        }],
-        attributes: Default::default(),
-    }
+        },
+    )
 }
 
 /// The fixture graph.

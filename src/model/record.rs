@@ -129,6 +129,25 @@ pub struct Relation {
 }
 
 impl Relation {
+    /// A relation of `kind` from `from` to `to` with one citation and nothing else: no date,
+    /// role, claim, description or attributes (set those fields afterwards as needed).
+    pub fn cited(id: Id, kind: RelationKind, from: Id, to: Id, citation: Citation) -> Relation {
+        Relation {
+            id,
+            kind,
+            label: None,
+            from,
+            to,
+            date: None,
+            until: None,
+            role: None,
+            claim: None,
+            description: None,
+            citations: vec![citation],
+            attributes: Attributes::new(),
+        }
+    }
+
     /// The active label: the relation's own, else its kind's ("arrested").
     pub fn label(&self) -> &str {
         self.label.as_deref().unwrap_or(self.kind.label())

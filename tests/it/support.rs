@@ -59,21 +59,17 @@ impl Fixture {
         );
         self.b
             .add_relation(Relation {
-                id: id(&rid),
-                kind,
-                label: None,
-                from: id(from),
-                to: id(to),
                 date: date.map(|d| Date::parse(d).unwrap()),
-                until: None,
-                role: None,
-                claim: None,
-                description: None,
-                citations: vec![Citation {
-                    document: id("doc"),
-                    quote: format!("{from} {} {to}", kind.label()),
-                }],
-                attributes: Default::default(),
+                ..Relation::cited(
+                    id(&rid),
+                    kind,
+                    id(from),
+                    id(to),
+                    Citation {
+                        document: id("doc"),
+                        quote: format!("{from} {} {to}", kind.label()),
+                    },
+                )
             })
             .unwrap();
         self

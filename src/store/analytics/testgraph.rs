@@ -47,23 +47,16 @@ impl TestGraph {
     pub(super) fn relation(&mut self, from: &str, kind: RelationKind, to: &str) -> &mut TestGraph {
         self.relations += 1;
         self.b
-            .add_relation(Relation {
-                id: id(&format!("r{}", self.relations)),
+            .add_relation(Relation::cited(
+                id(&format!("r{}", self.relations)),
                 kind,
-                label: None,
-                from: id(from),
-                to: id(to),
-                date: None,
-                until: None,
-                role: None,
-                claim: None,
-                description: None,
-                citations: vec![Citation {
+                id(from),
+                id(to),
+                Citation {
                     document: id("doc"),
                     quote: format!("{from} {} {to}", kind.label()),
-                }],
-                attributes: Default::default(),
-            })
+                },
+            ))
             .unwrap();
         self
     }
