@@ -146,11 +146,16 @@ pub(crate) fn validation_code(err: &ServerError) -> &'static str {
     }
 }
 
-/// The code for an error raised while executing that has none: a value that failed to parse
-/// is `INVALID_INPUT`, anything else `INTERNAL`.
+/// The code for an error that has none by the time the response is complete. One with no
+/// field path was raised before any field ran — a request that names no operation among
+/// several, or one that does not exist — and is the client's: `INVALID_INPUT`, like a value
+/// that failed to parse. Anything else is `INTERNAL`.
 pub(crate) fn execution_code(err: &ServerError) -> &'static str {
     let m = &err.message;
-    if m.starts_with("Failed to parse") || m.starts_with("Invalid value for argument") {
+    if err.path.is_empty()
+        || m.starts_with("Failed to parse")
+        || m.starts_with("Invalid value for argument")
+    {
         code::INVALID_INPUT
     } else {
         code::INTERNAL

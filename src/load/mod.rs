@@ -87,7 +87,7 @@ pub fn load_sources(
                     line,
                     column,
                     field: "syntax".into(),
-                    message: e.message().trim().to_string(),
+                    message: syntax_message(e.message()),
                 });
             }
         }
@@ -138,6 +138,16 @@ pub fn load_sources(
         relations: graph.relation_count(),
     };
     Ok((graph, summary))
+}
+
+/// The TOML parser's message, or a description of its most common silent failure.
+fn syntax_message(message: &str) -> String {
+    let m = message.trim();
+    if m.is_empty() {
+        "invalid TOML here (a control character such as NUL, or an unexpected character)".into()
+    } else {
+        m.to_string()
+    }
 }
 
 fn list_files(dir: &Path) -> Result<Vec<PathBuf>, LoadErrors> {

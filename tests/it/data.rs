@@ -264,3 +264,13 @@ fn a_related_relation_needs_its_own_label_and_no_other_kind_takes_one() {
     let e = g.edge("gov.related.ann").unwrap();
     assert_eq!(g.relation(e).label(), "watched");
 }
+
+#[test]
+fn a_control_character_gets_a_message_not_an_empty_one() {
+    let errs = errors_of(&[("a.toml", "# a\0\n")]);
+    assert_eq!(errs.len(), 1);
+    assert!(
+        errs[0].starts_with("a.toml:1:4: syntax: invalid TOML here"),
+        "{errs:?}"
+    );
+}

@@ -293,3 +293,16 @@ async fn a_mutation_over_get_is_refused() {
         .unwrap();
     assert_eq!(resp.status(), 405);
 }
+
+#[tokio::test]
+async fn an_ambiguous_or_unknown_operation_name_is_the_clients_error() {
+    let schema = build_schema(Store::new(traversal_graph()));
+    let two = "query A { documents { id } } query B { documents { id } }";
+    for req in [
+        async_graphql::Request::new(two),
+        async_graphql::Request::new(two).operation_name("C"),
+    ] {
+        let r = serde_json::to_value(schema.execute(req).await).unwrap();
+        assert_eq!(first_code(&r), "INVALID_INPUT", "{r}");
+    }
+}
