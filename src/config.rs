@@ -2,6 +2,8 @@
 
 use crate::export::Format;
 use crate::graphql::Limits;
+use crate::import::{ImportFormat, ImportSource};
+use crate::load::LoadError;
 use crate::model::{EntityKind, RelationKind};
 use crate::server::Settings;
 use clap::{Parser, Subcommand};
@@ -35,6 +37,12 @@ pub enum Command {
     /// Export the graph, or the neighbourhood of some entities, as GraphML, GEXF, node-link
     /// JSON, Cytoscape JSON, CSV, DOT or FollowTheMoney JSON lines.
     Export(ExportArgs),
+    /// Validate datasets to import (CSV tables, FollowTheMoney JSON lines, triples) and load
+    /// them into memory, then print what they hold, the time taken and the peak memory.
+    ///
+    /// A dry run: nothing is kept, since dossier has no persistence yet. To serve imported
+    /// data, give the same files to `dossier serve --import`.
+    Import(ImportArgs),
 }
 
 /// Options of `dossier serve`.
@@ -54,9 +62,49 @@ pub struct ServeArgs {
     /// is read-only, which is all it is for now.
     #[arg(long, env = "DOSSIER_WRITE_TOKENS", value_delimiter = ',')]
     pub write_tokens: Vec<String>,
+    /// Datasets imported at start, after the data directory.
+    #[command(flatten)]
+    pub imports: ServeImportArgs,
     /// What the public endpoint enforces.
     #[command(flatten)]
     pub limits: LimitArgs,
+}
+
+/// The imports of `dossier serve`: loaded after `--data`, into the same graph; any error
+/// stops the start.
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Imports")]
+pub struct ServeImportArgs {
+    /// A dataset to import at start (repeatable, or comma-separated in the variable): a CSV
+    /// directory, an FtM JSON lines file or a triples file. Its ids may refer to `--data`.
+    #[arg(
+        long = "import",
+        value_name = "PATH",
+        env = "DOSSIER_IMPORT",
+        value_delimiter = ','
+    )]
+    pub paths: Vec<PathBuf>,
+    /// The format of every `--import`: csv, ftm or triples (default: guessed from each path).
+    #[arg(long, value_name = "FORMAT", env = "DOSSIER_IMPORT_FORMAT", value_parser = ImportFormat::parse)]
+    pub import_format: Option<ImportFormat>,
+    /// The mapping file (TOML) for the imports' relation codes and entity types.
+    #[arg(
+        long,
+        alias = "mapping",
+        value_name = "FILE",
+        env = "DOSSIER_IMPORT_MAPPING"
+    )]
+    pub import_mapping: Option<PathBuf>,
+}
+
+impl ServeImportArgs {
+    /// The sources these options name.
+    pub fn sources(&self) -> Result<Vec<ImportSource>, LoadError> {
+        self.paths
+            .iter()
+            .map(|p| ImportSource::at(p, self.import_format))
+            .collect()
+    }
 }
 
 /// The limits of `dossier serve`, each with its documented default.
@@ -168,4 +216,61 @@ pub struct ExportArgs {
     /// path ending in `/`) gets `nodes.csv` and `edges.csv`; a file gets the one long table.
     #[arg(long, env = "DOSSIER_EXPORT_OUTPUT")]
     pub output: Option<PathBuf>,
+}
+
+/// Options of `dossier import`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ImportArgs {
+    /// The datasets: a CSV directory (nodes.csv, relations.csv, optional documents.csv), an
+    /// FtM JSON lines file (.json, .jsonl, .ndjson) or a triples file (.tsv, .txt).
+    #[arg(value_name = "PATH", env = "DOSSIER_IMPORT", value_delimiter = ',')]
+    pub paths: Vec<PathBuf>,
+    /// The format of every path: csv, ftm or triples (default: guessed from each path).
+    #[arg(long, env = "DOSSIER_IMPORT_FORMAT", value_parser = ImportFormat::parse)]
+    pub format: Option<ImportFormat>,
+    /// The mapping file (TOML) for relation codes and entity types outside dossier's
+    /// vocabulary; a triples import needs one.
+    #[arg(long, value_name = "FILE", env = "DOSSIER_IMPORT_MAPPING")]
+    pub mapping: Option<PathBuf>,
+    /// A CSV nodes table with any name (with --relations and --documents, one more CSV source).
+    #[arg(long)]
+    pub nodes: Option<PathBuf>,
+    /// A CSV relations table with any name.
+    #[arg(long)]
+    pub relations: Option<PathBuf>,
+    /// A CSV documents table with any name.
+    #[arg(long)]
+    pub documents: Option<PathBuf>,
+    /// Load this data directory first, as `serve` does, so imported ids may refer to it
+    /// (default: import alone).
+    #[arg(long, env = "DOSSIER_DATA")]
+    pub data: Option<PathBuf>,
+}
+
+impl ImportArgs {
+    /// The sources these options name: the paths, then the CSV tables given by role.
+    pub fn sources(&self) -> Result<Vec<ImportSource>, LoadError> {
+        let mut sources: Vec<ImportSource> = self
+            .paths
+            .iter()
+            .map(|p| ImportSource::at(p, self.format))
+            .collect::<Result<_, _>>()?;
+        if self.nodes.is_some() || self.relations.is_some() || self.documents.is_some() {
+            sources.push(ImportSource::Csv {
+                documents: self.documents.clone(),
+                nodes: self.nodes.clone(),
+                relations: self.relations.clone(),
+            });
+        }
+        if sources.is_empty() {
+            return Err(LoadError {
+                file: PathBuf::from("."),
+                line: 1,
+                column: 1,
+                field: "paths".into(),
+                message: "nothing to import: give a path, or --nodes / --relations".into(),
+            });
+        }
+        Ok(sources)
+    }
 }

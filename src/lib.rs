@@ -13,6 +13,9 @@
 //! - [`store`]: the graph (petgraph), its immutable versions, traversals, paths, timeline and
 //!   name search.
 //! - [`load`]: the curated `data/` files: parsing, validation with `file:line:column` errors.
+//! - [`import`]: other people's datasets — CSV tables, FollowTheMoney JSON lines, triples —
+//!   streamed into a graph builder, all or nothing, with `file:line:column` errors and a
+//!   mapping file for vocabularies that are not dossier's.
 //! - [`export`]: subgraphs as files for other tools — node-link JSON, GraphML, GEXF,
 //!   Cytoscape JSON, CSV, DOT, FollowTheMoney — as pure functions of a graph version.
 //! - [`graphql`]: the schema — query roots, output wrappers, errors with stable codes.
@@ -23,6 +26,7 @@
 pub mod config;
 pub mod export;
 pub mod graphql;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod server;

@@ -2,7 +2,8 @@
 
 use anyhow::Context;
 use clap::Parser;
-use dossier::config::{Cli, Command, ExportArgs, ServeArgs};
+use dossier::config::{Cli, Command, ExportArgs, ImportArgs, ServeArgs, ServeImportArgs};
+use dossier::import::{self, Mapping};
 use dossier::{graphql, load, server, store::Store};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -35,6 +36,13 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Import(args) => match import(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("{e:#}");
                 ExitCode::FAILURE
             }
         },
@@ -71,22 +79,92 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         documents = summary.documents,
         "data loaded"
     );
+    // 3. The imports, into the same graph; any error stops here too.
+    let graph = if args.imports.paths.is_empty() {
+        graph
+    } else {
+        import_at_start(&graph, &args.imports)?
+    };
     let store = Store::new(graph);
     let settings = args.limits.settings();
     tracing::info!(?settings, "limits");
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
-        // 3. Bind, then serve until Ctrl-C or SIGTERM; SIGHUP reloads the data.
+        // 4. Bind, then serve until Ctrl-C or SIGTERM; SIGHUP reloads the data (and imports).
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         let addr = listener.local_addr()?;
         tracing::info!("serving on http://{addr}/ (playground), http://{addr}/graphql (API)");
-        spawn_reload_on_hangup(store.clone(), args.data.clone());
+        spawn_reload_on_hangup(store.clone(), args.data.clone(), args.imports.clone());
         server::serve_with(listener, store, &settings, shutdown_signal()).await?;
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// Adds `dossier serve --import` datasets to the loaded data, logging what they held.
+fn import_at_start(
+    graph: &dossier::store::Graph,
+    args: &ServeImportArgs,
+) -> anyhow::Result<dossier::store::Graph> {
+    let sources = args.sources().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mapping = mapping(args.import_mapping.as_deref())?;
+    let progress = import::for_stderr();
+    let (graph, s) = import::import_onto(graph, &sources, &mapping, &*progress)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    tracing::info!(
+        files = s.files,
+        entities = s.entities,
+        relations = s.relations,
+        documents = s.documents,
+        related = s.related,
+        fallbacks = s.fallbacks,
+        "imports loaded"
+    );
+    Ok(graph)
+}
+
+fn mapping(path: Option<&std::path::Path>) -> anyhow::Result<Mapping> {
+    match path {
+        Some(p) => Mapping::load(p).map_err(|e| anyhow::anyhow!("{e}")),
+        None => Ok(Mapping::default()),
+    }
+}
+
+/// `dossier import`: validates and loads the datasets in memory (a dry run), then prints what
+/// they hold, the time taken and the peak memory.
+fn import(args: ImportArgs) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let sources = args.sources().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mapping = mapping(args.mapping.as_deref())?;
+    let progress = import::for_stderr();
+    let (graph, s) =
+        import::load_with_imports(args.data.as_deref(), &sources, &mapping, &*progress)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("ok: {s}");
+    println!(
+        "graph: {} entities, {} relations, {} documents{}",
+        graph.entity_count(),
+        graph.relation_count(),
+        graph.document_count(),
+        args.data
+            .as_ref()
+            .map_or(String::new(), |d| format!(" (with {})", d.display()))
+    );
+    let peak = peak_memory_kib().map_or("unknown".into(), |k| format!("{} MiB", k / 1024));
+    println!(
+        "took {:.2} s, peak memory {peak}; a dry run: nothing was kept (serve it with `dossier serve --import`)",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The process's peak resident memory (`VmHWM` in `/proc/self/status`), in KiB, where known.
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Loads the data, selects the subgraph and writes it to `--output` or standard output.
@@ -152,9 +230,9 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-/// On SIGHUP, reloads the data directory; a directory with errors is refused and the graph
-/// served stays as it was.
-fn spawn_reload_on_hangup(store: Store, dir: std::path::PathBuf) {
+/// On SIGHUP, reloads the data directory (and the imports, if any); data with errors is
+/// refused and the graph served stays as it was.
+fn spawn_reload_on_hangup(store: Store, dir: std::path::PathBuf, imports: ServeImportArgs) {
     #[cfg(unix)]
     tokio::spawn(async move {
         let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
@@ -164,14 +242,24 @@ fn spawn_reload_on_hangup(store: Store, dir: std::path::PathBuf) {
         while hup.recv().await.is_some() {
             let d = dir.clone();
             let s = store.clone();
-            match tokio::task::spawn_blocking(move || load::reload(&s, &d)).await {
-                Ok(Ok(sum)) => tracing::info!(
-                    entities = sum.entities,
-                    relations = sum.relations,
-                    "data reloaded"
-                ),
+            let imports = imports.clone();
+            let reload = move || -> anyhow::Result<(usize, usize)> {
+                if imports.paths.is_empty() {
+                    let sum = load::reload(&s, &d).map_err(|e| anyhow::anyhow!("{e}"))?;
+                    return Ok((sum.entities, sum.relations));
+                }
+                let (graph, _) = load::load_dir(&d).map_err(|e| anyhow::anyhow!("{e}"))?;
+                let graph = import_at_start(&graph, &imports)?;
+                let counts = (graph.entity_count(), graph.relation_count());
+                s.replace(graph);
+                Ok(counts)
+            };
+            match tokio::task::spawn_blocking(reload).await {
+                Ok(Ok((entities, relations))) => {
+                    tracing::info!(entities, relations, "data reloaded")
+                }
                 Ok(Err(errors)) => {
-                    tracing::error!("reload refused, still serving the previous data:\n{errors}")
+                    tracing::error!("reload refused, still serving the previous data:\n{errors:#}")
                 }
                 Err(e) => tracing::error!("reload failed: {e}"),
             }

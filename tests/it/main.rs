@@ -8,6 +8,7 @@ mod graphql;
 mod guards;
 mod http;
 mod http_guards;
+mod import;
 mod load;
 mod schema;
 mod store;

@@ -1,0 +1,363 @@
+//! CSV tables: `documents.csv`, `nodes.csv` and `relations.csv`, each with a header row naming
+//! its columns (in any order; the README lists them). Empty cells are absent values; lists
+//! (`aliases`, `roles`) are separated by `|`.
+//!
+//! A relation's `kind` is a vocabulary name (`ARRESTED`: the ends must fit it), or anything
+//! else: first looked up in the mapping, then read as a vocabulary name or label written
+//! loosely (`member of`, `took part in`) — those fall back to `RELATED` when the ends do not
+//! fit — and otherwise kept as `RELATED` with the kind as its label, in lower-case words
+//! (`AWARD_RECEIVED` → "award received").
+
+mod table;
+
+use super::{Context, Draft, RelationRule};
+use crate::model::{Citation, ClaimStatus, Date, Document, Entity, EntityKind, Id, RelationKind};
+use crate::store::StoreError;
+use std::path::Path;
+use table::{each_row, Columns, Row};
+
+const DOCUMENTS: Columns = Columns {
+    table: "documents",
+    required: &["id", "title"],
+    optional: &["publisher", "published", "url"],
+};
+
+const NODES: Columns = Columns {
+    table: "nodes",
+    required: &["id", "kind", "name"],
+    optional: &["aliases", "description", "roles", "start", "end", "place"],
+};
+
+const RELATIONS: Columns = Columns {
+    table: "relations",
+    required: &["from", "to", "kind", "quote", "source"],
+    optional: &[
+        "date",
+        "label",
+        "id",
+        "until",
+        "role",
+        "claim",
+        "description",
+    ],
+};
+
+/// Reads `documents.csv`.
+pub(super) fn documents(cx: &mut Context, path: &Path) {
+    each_row(cx, path, &DOCUMENTS, |cx, row| {
+        let id = row.id(cx, "id");
+        let title = row.required(cx, "title");
+        let published = row.parse(cx, "published", Date::parse);
+        let (Some(id), Some(title), Ok(published)) = (id, title, published) else {
+            return;
+        };
+        let doc = Document {
+            id,
+            title: title.to_string(),
+            publisher: row.get("publisher").map(String::from),
+            published,
+            url: row.get("url").map(String::from),
+        };
+        if let Err(e) = cx.add_document(doc) {
+            row.fail(cx, "id", e.to_string());
+        }
+    });
+}
+
+/// Reads `nodes.csv`.
+pub(super) fn nodes(cx: &mut Context, path: &Path) {
+    each_row(cx, path, &NODES, |cx, row| {
+        let id = row.id(cx, "id");
+        let kind = row
+            .required(cx, "kind")
+            .and_then(|k| entity_kind(cx, row, k));
+        let name = row.required(cx, "name");
+        let start = row.parse(cx, "start", Date::parse);
+        let end = row.parse(cx, "end", Date::parse);
+        let place = row.parse(cx, "place", Id::parse);
+        let (Some(id), Some(kind), Some(name), Ok(start), Ok(end), Ok(place)) =
+            (id, kind, name, start, end, place)
+        else {
+            return;
+        };
+        if kind != EntityKind::Event {
+            for field in ["start", "end", "place"] {
+                if row.get(field).is_some() {
+                    return row.fail(
+                        cx,
+                        field,
+                        format!("only an EVENT has {field}, this entity is a {kind}"),
+                    );
+                }
+            }
+        }
+        let roles = list(row.get("roles"));
+        if kind != EntityKind::Person && !roles.is_empty() {
+            return row.fail(
+                cx,
+                "roles",
+                format!("only a PERSON has roles, this entity is a {kind}"),
+            );
+        }
+        if let (Some(s), Some(e)) = (start, end) {
+            if e < s {
+                return row.fail(
+                    cx,
+                    "end",
+                    format!("the end ({e}) is before the start ({s})"),
+                );
+            }
+        }
+        let mut entity = Entity::new(id.clone(), kind, name);
+        entity.aliases = list(row.get("aliases"));
+        entity.description = row.get("description").map(String::from);
+        entity.roles = roles;
+        entity.start = start;
+        entity.end = end;
+        entity.place = place;
+        let has_place = entity.place.is_some();
+        match cx.add_entity(entity) {
+            Ok(()) if has_place => {
+                let site = row.site("place");
+                cx.place_at(id, site, "place");
+            }
+            Ok(()) => {}
+            Err(e) => {
+                let field = if e.field() == Some("name") {
+                    "name"
+                } else {
+                    "id"
+                };
+                row.fail(cx, field, e.to_string());
+            }
+        }
+    });
+}
+
+/// Reads `relations.csv`.
+pub(super) fn relations(cx: &mut Context, path: &Path) {
+    each_row(cx, path, &RELATIONS, |cx, row| {
+        let from = row.id(cx, "from");
+        let to = row.id(cx, "to");
+        let kind = row
+            .required(cx, "kind")
+            .map(|k| relation_kind(cx.mapping, k));
+        let date = row.parse(cx, "date", Date::parse);
+        let until = row.parse(cx, "until", Date::parse);
+        let claim = row.parse(cx, "claim", |c| {
+            c.to_ascii_uppercase().parse::<ClaimStatus>()
+        });
+        let explicit_id = row.parse(cx, "id", Id::parse);
+        let quote = row.required(cx, "quote");
+        let source = row.id(cx, "source");
+        let (Some(from), Some(to), Some(kind), Ok(date), Ok(until), Ok(claim), Ok(explicit_id)) =
+            (from, to, kind, date, until, claim, explicit_id)
+        else {
+            return;
+        };
+        let (Some(quote), Some(source)) = (quote, source) else {
+            return;
+        };
+        match (date, until) {
+            (Some(d), Some(u)) if u < d => {
+                return row.fail(
+                    cx,
+                    "until",
+                    format!("the end ({u}) is before the date ({d})"),
+                )
+            }
+            (None, Some(_)) => {
+                return row.fail(
+                    cx,
+                    "until",
+                    "an end date needs a start: give `date` too".into(),
+                )
+            }
+            _ => {}
+        }
+        let citation = Citation {
+            document: source,
+            quote: quote.to_string(),
+        };
+        let label = row.get("label");
+        let mut draft = match kind {
+            Kind::Explicit(RelationKind::Related) => {
+                let Some(label) = label else {
+                    return row.fail(
+                        cx,
+                        "label",
+                        "a RELATED relation needs its own `label` (\"award received\")".into(),
+                    );
+                };
+                let mut d = Draft::new(RelationKind::Related, from, to, vec![citation]);
+                d.label = Some(label.to_string());
+                d
+            }
+            Kind::Explicit(k) => {
+                if label.is_some() {
+                    return row.fail(
+                        cx,
+                        "label",
+                        format!(
+                            "only a RELATED relation has its own label; {k} is labelled \"{}\"",
+                            k.label()
+                        ),
+                    );
+                }
+                Draft::new(k, from, to, vec![citation])
+            }
+            Kind::Loose(rule, words) => {
+                if label.is_some() {
+                    return row.fail(
+                        cx,
+                        "label",
+                        format!("the kind `{}` is outside the vocabulary and is itself the label: leave `label` empty, or write kind RELATED", row.get("kind").unwrap_or_default()),
+                    );
+                }
+                let (from, to) = if rule.reverse { (to, from) } else { (from, to) };
+                let mut d = Draft::new(rule.kind, from, to, vec![citation]);
+                d.reversed = rule.reverse;
+                d.role = rule.role;
+                if rule.kind == RelationKind::Related {
+                    d.label = Some(rule.label.unwrap_or(words));
+                } else {
+                    d.fallback = Some(words);
+                }
+                d
+            }
+        };
+        draft.id = explicit_id;
+        draft.date = date;
+        draft.until = until;
+        draft.claim = claim;
+        if let Some(role) = row.get("role") {
+            draft.role = Some(role.to_string());
+        }
+        draft.description = row.get("description").map(String::from);
+        if let Err(e) = cx.add_relation(draft) {
+            let field = match &e {
+                StoreError::Unknown {
+                    field: "document", ..
+                } => "source",
+                StoreError::Unknown { field, .. } => field,
+                StoreError::NoCitation | StoreError::EmptyQuote => "quote",
+                other => other.field().unwrap_or("kind"),
+            };
+            row.fail(cx, field, e.to_string());
+        }
+    });
+}
+
+/// How a relation row's `kind` was read.
+enum Kind {
+    /// A vocabulary name, written exactly: the ends must fit.
+    Explicit(RelationKind),
+    /// Mapped, or a vocabulary name or label written loosely (the words fall back to
+    /// `RELATED` when the ends do not fit), or outside the vocabulary (a `RELATED` rule: the
+    /// words are the label). The words are the kind in lower case.
+    Loose(RelationRule, String),
+}
+
+fn relation_kind(mapping: &super::Mapping, text: &str) -> Kind {
+    if let Ok(k) = text.parse::<RelationKind>() {
+        return Kind::Explicit(k);
+    }
+    let words = words(text);
+    if let Some(rule) = mapping.relation(text, Some(&words)) {
+        return Kind::Loose(rule.clone(), words);
+    }
+    let name = words.to_ascii_uppercase().replace(' ', "_");
+    let loose = RelationKind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.name() == name || k.label() == words);
+    let rule = |kind| RelationRule {
+        kind,
+        label: None,
+        role: None,
+        reverse: false,
+    };
+    Kind::Loose(rule(loose.unwrap_or(RelationKind::Related)), words)
+}
+
+/// A kind written as a label: lower case, underscores and runs of spaces to single spaces.
+fn words(text: &str) -> String {
+    text.replace('_', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn entity_kind(cx: &mut Context, row: &Row, text: &str) -> Option<EntityKind> {
+    match text.to_ascii_uppercase().parse::<EntityKind>() {
+        Ok(k) => Some(k),
+        Err(e) => match cx
+            .mapping
+            .entity_type(text)
+            .or(cx.mapping.default_entity_kind())
+        {
+            Some(k) => Some(k),
+            None => {
+                row.fail(
+                    cx,
+                    "kind",
+                    format!("{e}, or a type the mapping's [entity_types] names"),
+                );
+                None
+            }
+        },
+    }
+}
+
+fn list(cell: Option<&str>) -> Vec<String> {
+    cell.map(|c| {
+        c.split('|')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_outside_the_vocabulary_become_lower_case_words() {
+        let m = super::super::Mapping::default();
+        assert!(matches!(
+            relation_kind(&m, "ARRESTED"),
+            Kind::Explicit(RelationKind::Arrested)
+        ));
+        assert!(matches!(
+            relation_kind(&m, "member of"),
+            Kind::Loose(
+                RelationRule {
+                    kind: RelationKind::MemberOf,
+                    ..
+                },
+                _
+            )
+        ));
+        assert!(matches!(
+            relation_kind(&m, "took part in"),
+            Kind::Loose(
+                RelationRule {
+                    kind: RelationKind::ParticipatedIn,
+                    ..
+                },
+                _
+            )
+        ));
+        match relation_kind(&m, "AWARD_RECEIVED") {
+            Kind::Loose(rule, words) => {
+                assert_eq!(rule.kind, RelationKind::Related);
+                assert_eq!(words, "award received");
+            }
+            _ => panic!("expected RELATED"),
+        }
+    }
+}

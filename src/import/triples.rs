@@ -1,0 +1,195 @@
+//! Tab-separated triples (`head<TAB>relation<TAB>tail`, as CoDEx, FB15k or WN18 ship them).
+//!
+//! Entities are created on first sight: id the token slugified (`Q42` → `q42`; an entity of
+//! `data/` or of another source with that id is used instead), name the token or its label
+//! from the mapping's `entity_labels`, kind from the mapping (the entity's types, then
+//! `default_entity_kind`), and the labels of its types in the attribute `types`. A relation's
+//! kind comes from the mapping's `[relations]`, else it is `RELATED` with the code's label
+//! (`relation_labels`) or the code itself. Each relation cites the document standing for the
+//! file, quoting its line. Repeated triples are kept, with ids `.2`, `.3` as the data loader
+//! gives.
+
+use super::read::Lines;
+use super::{slug, Context, Draft, RelationRule, Site};
+use crate::model::{AttributeValue, Citation, Entity, Id, RelationKind};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// Refuses a triples file up front when the mapping gives its entities no kind.
+pub(super) fn check_mapping(cx: &mut Context, path: &Path) {
+    if !cx.mapping.has_entity_kinds() {
+        cx.push(Site::new(path, 1, 1).error(
+            "mapping",
+            "a triples file needs a mapping (--mapping FILE) with `default_entity_kind` or `[entity_types]`, to give its entities a kind",
+        ));
+    }
+}
+
+/// What a relation code becomes.
+struct Verb {
+    rule: Option<RelationRule>,
+    label: String,
+}
+
+/// Reads a triples file, adding its entities and relations.
+pub(super) fn read(cx: &mut Context, path: &Path) {
+    if !cx.mapping.has_entity_kinds() {
+        return;
+    }
+    let doc = match cx.standin(path) {
+        Ok(id) => id,
+        Err(e) => return cx.push(Site::new(path, 1, 1).error("document", e.to_string())),
+    };
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    );
+    let mut lines = match Lines::open(path, &name, cx.progress) {
+        Ok(l) => l,
+        Err(e) => return cx.push(Site::new(path, 1, 1).error("file", format!("cannot read: {e}"))),
+    };
+    let mut file = TriplesFile {
+        path,
+        doc,
+        ids: HashMap::new(),
+        mine: HashSet::new(),
+        verbs: HashMap::new(),
+    };
+    while let Some((n, line)) = lines.next_line() {
+        if cx.full() {
+            break;
+        }
+        match line {
+            Ok(line) => file.line(cx, n, line),
+            Err(e) => {
+                let stop = matches!(e, super::read::LineError::Io(_));
+                cx.push(Site::new(path, n, 1).error("line", e.message()));
+                if stop {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+struct TriplesFile<'a> {
+    path: &'a Path,
+    /// The document standing for this file.
+    doc: Id,
+    /// Token → entity id, for every token seen.
+    ids: HashMap<Box<str>, Id>,
+    /// The entities this file created (to tell a slug clash from a reference to `data/`).
+    mine: HashSet<Id>,
+    /// Relation code → what it becomes.
+    verbs: HashMap<Box<str>, Verb>,
+}
+
+impl TriplesFile<'_> {
+    fn line(&mut self, cx: &mut Context, n: usize, line: &str) {
+        if line.trim().is_empty() {
+            return;
+        }
+        let columns: Vec<&str> = line.splitn(4, '\t').collect();
+        if columns.len() != 3 {
+            let found = line.split('\t').count();
+            cx.push(Site::new(self.path, n, 1).error(
+                "columns",
+                format!("expected 3 tab-separated columns (head, relation, tail), found {found}"),
+            ));
+            return;
+        }
+        let mut column = 1;
+        let mut at = [0; 3];
+        for (i, c) in columns.iter().enumerate() {
+            at[i] = column;
+            column += c.chars().count() + 1;
+        }
+        for (i, field) in ["head", "relation", "tail"].into_iter().enumerate() {
+            if columns[i].trim().is_empty() {
+                cx.push(Site::new(self.path, n, at[i]).error(field, "is empty"));
+                return;
+            }
+        }
+        let (head, code, tail) = (columns[0].trim(), columns[1].trim(), columns[2].trim());
+        let from = self.entity(cx, head, Site::new(self.path, n, at[0]), "head");
+        let to = self.entity(cx, tail, Site::new(self.path, n, at[2]), "tail");
+        let (Some(from), Some(to)) = (from, to) else {
+            return;
+        };
+        let verb = self.verbs.entry(code.into()).or_insert_with(|| {
+            let label = cx.mapping.relation_label(code).unwrap_or(code).to_string();
+            let rule = cx.mapping.relation(code, Some(&label)).cloned();
+            Verb { rule, label }
+        });
+        let citation = Citation {
+            document: self.doc.clone(),
+            quote: line.to_string(),
+        };
+        let draft = match &verb.rule {
+            Some(rule) if rule.kind == RelationKind::Related => {
+                let mut d = Draft::new(RelationKind::Related, from, to, vec![citation]);
+                d.label = Some(rule.label.clone().unwrap_or_else(|| verb.label.clone()));
+                d.role = rule.role.clone();
+                d
+            }
+            Some(rule) => {
+                let (from, to) = if rule.reverse { (to, from) } else { (from, to) };
+                let mut d = Draft::new(rule.kind, from, to, vec![citation]);
+                d.fallback = Some(verb.label.clone());
+                d.reversed = rule.reverse;
+                d.role = rule.role.clone();
+                d
+            }
+            None => {
+                let mut d = Draft::new(RelationKind::Related, from, to, vec![citation]);
+                d.label = Some(verb.label.clone());
+                d
+            }
+        };
+        if let Err(e) = cx.add_relation(draft) {
+            cx.push(Site::new(self.path, n, 1).error(e.field().unwrap_or("line"), e.to_string()));
+        }
+    }
+
+    /// The id of the entity a token names, creating it on first sight.
+    fn entity(&mut self, cx: &mut Context, token: &str, site: Site, field: &str) -> Option<Id> {
+        if let Some(id) = self.ids.get(token) {
+            return Some(id.clone());
+        }
+        let mut id = slug::token_id(token);
+        if cx.builder.has_entity(id.as_str()) {
+            if !self.mine.contains(&id) {
+                // An entity of data/ or of another source: refer to it.
+                self.ids.insert(token.into(), id.clone());
+                return Some(id);
+            }
+            id = slug::distinct_id(token, |s| cx.builder.has_entity(s));
+        }
+        let Some(kind) = cx.mapping.entity_kind(token) else {
+            cx.push(site.error(
+                field,
+                format!("no entity kind for `{token}`: the mapping's [entity_types] names none of its types, and it has no default_entity_kind"),
+            ));
+            return None;
+        };
+        let name = cx.mapping.entity_label(token).unwrap_or(token);
+        let mut entity = Entity::new(id.clone(), kind, name);
+        if name != token {
+            entity.aliases.push(token.to_string());
+        }
+        let types = cx.mapping.types(token);
+        if !types.is_empty() {
+            let labels: Vec<&str> = types.iter().map(|t| cx.mapping.type_label(t)).collect();
+            entity
+                .attributes
+                .insert("types".into(), AttributeValue::Text(labels.join(", ")));
+        }
+        if let Err(e) = cx.add_entity(entity) {
+            cx.push(site.error(field, e.to_string()));
+            return None;
+        }
+        self.mine.insert(id.clone());
+        self.ids.insert(token.into(), id.clone());
+        Some(id)
+    }
+}
