@@ -43,6 +43,27 @@ pub enum Command {
     /// A dry run: nothing is kept, since dossier has no persistence yet. To serve imported
     /// data, give the same files to `dossier serve --import`.
     Import(ImportArgs),
+    /// Write a synthetic graph as the import CSV tables (documents.csv, nodes.csv,
+    /// relations.csv), for benchmarks: power-law degrees, a news dataset's kinds, dated and
+    /// cited relations; the same seed gives the same bytes.
+    Generate(GenerateArgs),
+}
+
+/// Options of `dossier generate`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GenerateArgs {
+    /// How many entities.
+    #[arg(long, env = "DOSSIER_GENERATE_ENTITIES", default_value_t = 100_000)]
+    pub entities: u64,
+    /// How many relations.
+    #[arg(long, env = "DOSSIER_GENERATE_RELATIONS", default_value_t = 1_000_000)]
+    pub relations: u64,
+    /// The seed.
+    #[arg(long, env = "DOSSIER_GENERATE_SEED", default_value_t = 42)]
+    pub seed: u64,
+    /// The directory to write the three tables into (created if missing).
+    #[arg(long, env = "DOSSIER_GENERATE_OUTPUT")]
+    pub output: PathBuf,
 }
 
 /// Options of `dossier serve`.

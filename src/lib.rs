@@ -21,10 +21,12 @@
 //! - [`graphql`]: the schema — query roots, output wrappers, errors with stable codes.
 //! - [`server`]: the axum router — playground, `/graphql`, `/health`, `/schema.graphql` — and
 //!   graceful shutdown.
+//! - [`generate`]: synthetic graphs for benchmarks, as import CSV tables; the same seed, the same bytes.
 //! - [`config`]: the command line and its `DOSSIER_*` variables.
 
 pub mod config;
 pub mod export;
+pub mod generate;
 pub mod graphql;
 pub mod import;
 pub mod load;

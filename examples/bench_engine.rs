@@ -1,0 +1,137 @@
+//! dossier's side of `bench/compare.py`: loads a dataset with the importer, runs the queries
+//! of a JSON file and prints one JSON object with the answers and the timings.
+//!
+//! ```sh
+//! cargo run --release --example bench_engine -- DATASET QUERIES.json [MAPPING.toml]
+//! ```
+//! DATASET is a CSV directory or a triples file (a triples file needs the mapping).
+//! QUERIES.json: `{"hops1": [id…], "hops2": [id…], "pairs": [[id, id]…],
+//! "pagerank_ids": [id…]}`. The answers: neighbourhood sizes (the start included), shortest
+//! path lengths (`null`: no path), the number of connected components, and the PageRank
+//! (damping 0.85, exactly 20 iterations) of `pagerank_ids`. Memory is the process's peak
+//! resident set (VmHWM) after loading.
+
+use dossier::import::{self, ImportSource, Mapping, Silent};
+use dossier::store::{Deadline, Filter, Graph, Node, Scope};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Deserialize)]
+struct Queries {
+    hops1: Vec<String>,
+    hops2: Vec<String>,
+    pairs: Vec<(String, String)>,
+    pagerank_ids: Vec<String>,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [dataset, queries, rest @ ..] = args.as_slice() else {
+        return Err("usage: bench_engine DATASET QUERIES.json [MAPPING.toml]".into());
+    };
+    let queries: Queries = serde_json::from_str(&std::fs::read_to_string(queries)?)?;
+    let mapping = match rest.first() {
+        Some(path) => Mapping::load(&PathBuf::from(path)).map_err(|e| e.to_string())?,
+        None => Mapping::default(),
+    };
+
+    let started = Instant::now();
+    let source = ImportSource::at(&PathBuf::from(dataset), None).map_err(|e| e.to_string())?;
+    let (graph, _) =
+        import::load_with_imports(None, &[source], &mapping, &Silent).map_err(|e| e.to_string())?;
+    let load_s = started.elapsed().as_secs_f64();
+    let peak_kib = peak_kib();
+
+    let node = |id: &str| graph.node(id).ok_or_else(|| format!("no entity `{id}`"));
+    let hops1: Vec<Node> = queries
+        .hops1
+        .iter()
+        .map(|i| node(i))
+        .collect::<Result<_, _>>()?;
+    let hops2: Vec<Node> = queries
+        .hops2
+        .iter()
+        .map(|i| node(i))
+        .collect::<Result<_, _>>()?;
+    let pairs: Vec<(Node, Node)> = queries
+        .pairs
+        .iter()
+        .map(|(a, b)| Ok::<_, String>((node(a)?, node(b)?)))
+        .collect::<Result<_, _>>()?;
+
+    let (hops1_sizes, hops1_s) = timed(|| sizes(&graph, &hops1, 1));
+    let (hops2_sizes, hops2_s) = timed(|| sizes(&graph, &hops2, 2));
+    let (lengths, paths_s) = timed(|| {
+        pairs
+            .iter()
+            .map(|&(a, b)| {
+                graph
+                    .shortest_path(a, b, &Filter::default(), false, Deadline::none())
+                    .expect("no deadline")
+                    .map(|p| p.len())
+            })
+            .collect::<Vec<_>>()
+    });
+    let (components, components_s) = timed(|| graph.components(&Scope::all()).len());
+    let (ranks, pagerank_s) = timed(|| graph.pagerank(&Scope::all(), 0.85, 20, 0.0));
+    let ranks: HashMap<Node, f64> = ranks.into_iter().collect();
+    let pagerank: HashMap<&str, f64> = queries
+        .pagerank_ids
+        .iter()
+        .map(|id| Ok::<_, String>((id.as_str(), ranks[&node(id)?])))
+        .collect::<Result<_, _>>()?;
+
+    let out = json!({
+        "entities": graph.entity_count(),
+        "relations": graph.relation_count(),
+        "load_s": load_s,
+        "peak_kib": peak_kib,
+        "hops1_s": hops1_s, "hops2_s": hops2_s, "paths_s": paths_s,
+        "components_s": components_s, "pagerank_s": pagerank_s,
+        "answers": {
+            "hops1": hops1_sizes, "hops2": hops2_sizes, "paths": lengths,
+            "components": components, "pagerank": pagerank,
+        },
+    });
+    println!("{out}");
+    Ok(())
+}
+
+/// The size of each start's neighbourhood within `depth`, the start included.
+fn sizes(graph: &Graph, starts: &[Node], depth: usize) -> Vec<usize> {
+    starts
+        .iter()
+        .map(|s| {
+            graph
+                .neighbourhood(
+                    std::slice::from_ref(s),
+                    depth,
+                    &Filter::default(),
+                    usize::MAX,
+                )
+                .nodes
+                .len()
+        })
+        .collect()
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
+    let started = Instant::now();
+    let value = f();
+    (value, started.elapsed().as_secs_f64())
+}
+
+/// The peak resident set of this process (VmHWM), in KiB; 0 where /proc is missing.
+fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
