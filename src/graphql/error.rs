@@ -148,14 +148,18 @@ pub(crate) fn validation_code(err: &ServerError) -> &'static str {
 
 /// The code for an error that has none by the time the response is complete. One with no
 /// field path was raised before any field ran — a request that names no operation among
-/// several, or one that does not exist — and is the client's: `INVALID_INPUT`, like a value
-/// that failed to parse. Anything else is `INTERNAL`.
+/// several, or one that does not exist — and is the client's: `INVALID_INPUT`. So are the
+/// errors async-graphql raises while reading a field's arguments (a value that failed to parse,
+/// a variable that was declared but not given, a null for a required argument). Anything else
+/// is `INTERNAL`.
 pub(crate) fn execution_code(err: &ServerError) -> &'static str {
-    let m = &err.message;
-    if err.path.is_empty()
-        || m.starts_with("Failed to parse")
-        || m.starts_with("Invalid value for argument")
-    {
+    const ARGUMENT_ERRORS: &[&str] = &[
+        "Failed to parse",
+        "Invalid value for argument",
+        "Variable ",
+        "Expected input type",
+    ];
+    if err.path.is_empty() || ARGUMENT_ERRORS.iter().any(|p| err.message.starts_with(p)) {
         code::INVALID_INPUT
     } else {
         code::INTERNAL

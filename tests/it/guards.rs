@@ -306,3 +306,15 @@ async fn an_ambiguous_or_unknown_operation_name_is_the_clients_error() {
         assert_eq!(first_code(&r), "INVALID_INPUT", "{r}");
     }
 }
+
+#[tokio::test]
+async fn a_missing_or_null_variable_is_the_clients_error() {
+    let schema = build_schema(Store::new(traversal_graph()));
+    for q in [
+        "query Q($id: ID!) { entity(id: $id) { name } }",
+        "query Q($id: ID) { entity(id: $id) { name } }",
+    ] {
+        let r = serde_json::to_value(schema.execute(q).await).unwrap();
+        assert_eq!(first_code(&r), "INVALID_INPUT", "{q}: {r}");
+    }
+}
