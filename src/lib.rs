@@ -31,5 +31,6 @@ pub mod graphql;
 pub mod import;
 pub mod load;
 pub mod model;
+mod rng;
 pub mod server;
 pub mod store;

@@ -20,10 +20,9 @@
 //! nothing is held per row. O(V + E) time, O(1) memory.
 
 mod names;
-mod rng;
 
 use crate::model::{EntityKind, RelationKind};
-use rng::{hash, SplitMix64};
+use crate::rng::{self, hash, SplitMix64};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;

@@ -23,7 +23,6 @@ mod components;
 mod degree;
 mod louvain;
 mod pagerank;
-mod rng;
 #[cfg(test)]
 mod testgraph;
 mod view;
@@ -37,6 +36,7 @@ pub use louvain::{Communities, COMMUNITIES_SEED};
 
 use super::graph::{Graph, Node};
 use crate::model::{EntityKind, RelationKind};
+use crate::rng;
 use cache::Key;
 use std::sync::Arc;
 
