@@ -6,7 +6,7 @@
 //! relation id: `cytoscape_graph` keys parallel edges by it) and `label` ("arrested").
 //! `directed` and `multigraph` are set for NetworkX; Cytoscape.js ignores them.
 
-use super::fields::{edge_json, graph_json, node_json, Object};
+use super::fields::{graph_json, link_json, node_json, Object};
 use super::Prepared;
 use crate::store::Graph;
 use serde::Serialize;
@@ -50,16 +50,8 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
     let edges = view
         .edges
         .iter()
-        .map(|&e| {
-            let r = graph.relation(e);
-            let extra = [
-                ("source", json!(r.from.as_str())),
-                ("target", json!(r.to.as_str())),
-                ("key", json!(r.id.as_str())),
-            ];
-            Element {
-                data: edge_json(graph, e, &extra),
-            }
+        .map(|&e| Element {
+            data: link_json(graph, e),
         })
         .collect();
     let doc = Cytoscape {

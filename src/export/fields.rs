@@ -354,6 +354,19 @@ pub(crate) fn node_json(graph: &Graph, node: Node, extra: &[(&'static str, Json)
     o
 }
 
+/// A relation as the JSON graph formats write it (node-link links, Cytoscape edges): its ends
+/// as `source` and `target`, its id again as `key` (a multigraph's edge key), then the rest of
+/// [`edge_json`].
+pub(crate) fn link_json(graph: &Graph, edge: Edge) -> Object {
+    let r = graph.relation(edge);
+    let extra = [
+        ("source", Json::from(r.from.as_str())),
+        ("target", Json::from(r.to.as_str())),
+        ("key", Json::from(r.id.as_str())),
+    ];
+    edge_json(graph, edge, &extra)
+}
+
 /// A relation's fields as JSON: `id`, the format's `extra` keys (ends, key), `kind`, `label`,
 /// `date`, `until`, `role`, `claim`, `description`, `citations` (`{document, title, quote}`),
 /// then the attributes.

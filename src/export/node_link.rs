@@ -2,11 +2,10 @@
 //! `{"directed": true, "multigraph": true, "graph": {...}, "nodes": [...], "links": [...]}`.
 //! Each link's `key` is the relation id, so parallel relations stay apart in a `MultiDiGraph`.
 
-use super::fields::{edge_json, graph_json, node_json, Object};
+use super::fields::{graph_json, link_json, node_json, Object};
 use super::Prepared;
 use crate::store::Graph;
 use serde::Serialize;
-use serde_json::json;
 
 #[derive(Serialize)]
 struct NodeLink {
@@ -24,19 +23,7 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
         .iter()
         .map(|&n| node_json(graph, n, &[]))
         .collect();
-    let links = view
-        .edges
-        .iter()
-        .map(|&e| {
-            let r = graph.relation(e);
-            let extra = [
-                ("source", json!(r.from.as_str())),
-                ("target", json!(r.to.as_str())),
-                ("key", json!(r.id.as_str())),
-            ];
-            edge_json(graph, e, &extra)
-        })
-        .collect();
+    let links = view.edges.iter().map(|&e| link_json(graph, e)).collect();
     let doc = NodeLink {
         directed: true,
         multigraph: true,
