@@ -102,7 +102,7 @@ fn benches(c: &mut Criterion) {
     });
     group.finish();
 
-    let name = graph.entity(starts[0]).name.clone();
+    let name = graph.entity(starts[0]).name().to_string();
     c.bench_function("search_by_name", |b| {
         b.iter(|| black_box(graph.search(&name, None, 10).len()))
     });

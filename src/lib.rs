@@ -10,8 +10,8 @@
 //!
 //! ## Layout
 //! - [`model`]: entity kinds, the relation vocabulary, partial dates, ids, records. No I/O.
-//! - [`store`]: the graph (petgraph), its immutable versions, traversals, paths, timeline and
-//!   name search.
+//! - [`store`]: the graph (compact records, adjacency in compressed rows), its immutable
+//!   versions, traversals, paths, timeline and name search.
 //! - [`load`]: the curated `data/` files: parsing, validation with `file:line:column` errors.
 //! - [`import`]: other people's datasets — CSV tables, FollowTheMoney JSON lines, triples —
 //!   streamed into a graph builder, all or nothing, with `file:line:column` errors and a

@@ -55,9 +55,9 @@ fn node_row<'g>(
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
-    row.insert("id".into(), Cow::Borrowed(e.id.as_str()));
+    row.insert("id".into(), Cow::Borrowed(e.id()));
     for c in attrs {
-        if let Some(v) = c.text(&e.attributes) {
+        if let Some(v) = c.text(e.attributes()) {
             row.insert(c.field.clone(), Cow::Owned(v));
         }
     }
@@ -74,11 +74,11 @@ fn edge_row<'g>(
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
-    row.insert("id".into(), Cow::Borrowed(r.id.as_str()));
-    row.insert("from".into(), Cow::Borrowed(r.from.as_str()));
-    row.insert("to".into(), Cow::Borrowed(r.to.as_str()));
+    row.insert("id".into(), r.id());
+    row.insert("from".into(), Cow::Borrowed(r.from()));
+    row.insert("to".into(), Cow::Borrowed(r.to()));
     for c in attrs {
-        if let Some(v) = c.text(&r.attributes) {
+        if let Some(v) = c.text(r.attributes()) {
             row.insert(c.field.clone(), Cow::Owned(v));
         }
     }

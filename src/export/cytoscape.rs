@@ -38,10 +38,7 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
         .iter()
         .map(|&n| {
             let e = graph.entity(n);
-            let extra = [
-                ("value", json!(e.id.as_str())),
-                ("label", json!(e.name.as_str())),
-            ];
+            let extra = [("value", json!(e.id())), ("label", json!(e.name()))];
             Element {
                 data: node_json(graph, n, &extra),
             }

@@ -88,17 +88,17 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
     out.push_str("digraph \"dossier\" {\n");
     for &n in &view.nodes {
         let e = graph.entity(n);
-        let (shape, style) = shape(e.kind);
+        let (shape, style) = shape(e.kind());
         let mut attrs: Vec<(String, String)> = vec![
-            ("id".into(), e.id.to_string()),
-            ("label".into(), e.name.clone()),
+            ("id".into(), e.id().to_string()),
+            ("label".into(), e.name().to_string()),
             ("shape".into(), shape.into()),
         ];
         if let Some(style) = style {
             attrs.push(("style".into(), style.into()));
         }
-        if let Some(d) = &e.description {
-            attrs.push(("tooltip".into(), d.clone()));
+        if let Some(d) = &e.description() {
+            attrs.push(("tooltip".into(), d.to_string()));
         }
         attrs.extend(
             node_texts(graph, n)
@@ -106,31 +106,28 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
                 .map(|(k, v)| (k.to_string(), v.into_owned())),
         );
         attrs.extend(
-            e.attributes
+            e.attributes()
                 .iter()
                 .map(|(k, v)| (format!("attr_{k}"), v.to_string())),
         );
         out.push_str("  ");
-        out.push_str(&quote(e.id.as_str()));
+        out.push_str(&quote(e.id()));
         attr_list(&mut out, &attrs);
     }
     for &edge in &view.edges {
         let r = graph.relation(edge);
         let mut label = r.label().to_string();
-        match (r.date, r.until) {
+        match (r.date(), r.until()) {
             (Some(d), Some(u)) => label.push_str(&format!("\n{d} – {u}")),
             (Some(d), None) => label.push_str(&format!("\n{d}")),
             (None, Some(u)) => label.push_str(&format!("\nuntil {u}")),
             (None, None) => {}
         }
         let mut attrs: Vec<(String, String)> =
-            vec![("id".into(), r.id.to_string()), ("label".into(), label)];
-        let tooltip = r
-            .description
-            .clone()
-            .or_else(|| r.citations.first().map(|c| c.quote.clone()));
+            vec![("id".into(), r.id().to_string()), ("label".into(), label)];
+        let tooltip = r.description().or_else(|| r.citation(0).map(|c| c.quote()));
         if let Some(t) = tooltip {
-            attrs.push(("tooltip".into(), t));
+            attrs.push(("tooltip".into(), t.to_string()));
         }
         attrs.extend(
             edge_texts(graph, edge)
@@ -139,16 +136,11 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
                 .map(|(k, v)| (k.to_string(), v.into_owned())),
         );
         attrs.extend(
-            r.attributes
+            r.attributes()
                 .iter()
                 .map(|(k, v)| (format!("attr_{k}"), v.to_string())),
         );
-        let _ = write!(
-            out,
-            "  {} -> {}",
-            quote(r.from.as_str()),
-            quote(r.to.as_str())
-        );
+        let _ = write!(out, "  {} -> {}", quote(r.from()), quote(r.to()));
         attr_list(&mut out, &attrs);
     }
     out.push_str("}\n");

@@ -3,8 +3,8 @@
 //! each.
 
 use super::Prepared;
-use crate::model::{AttributeValue, Attributes, Date, Document, Relation};
-use crate::store::{Edge, Graph, Node};
+use crate::model::{AttributeValue, Attributes, Date, Document};
+use crate::store::{Edge, Graph, Node, RelationRef};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Value as Json};
 use std::borrow::Cow;
@@ -89,25 +89,25 @@ pub(crate) fn attribute_field(name: &str) -> Cow<'_, str> {
 pub(crate) fn node_texts(graph: &Graph, node: Node) -> Vec<(&'static str, Cow<'_, str>)> {
     let e = graph.entity(node);
     let mut out: Vec<(&'static str, Cow<'_, str>)> = vec![
-        ("kind", Cow::Borrowed(e.kind.name())),
-        ("name", Cow::Borrowed(e.name.as_str())),
+        ("kind", Cow::Borrowed(e.kind().name())),
+        ("name", Cow::Borrowed(e.name())),
     ];
-    if !e.aliases.is_empty() {
-        out.push(("aliases", Cow::Owned(e.aliases.join(LIST_SEPARATOR))));
+    if !e.aliases().is_empty() {
+        out.push(("aliases", Cow::Owned(e.aliases().join(LIST_SEPARATOR))));
     }
-    if let Some(d) = &e.description {
-        out.push(("description", Cow::Borrowed(d.as_str())));
+    if let Some(d) = e.description() {
+        out.push(("description", Cow::Borrowed(d)));
     }
-    if !e.roles.is_empty() {
-        out.push(("roles", Cow::Owned(e.roles.join(LIST_SEPARATOR))));
+    if !e.roles().is_empty() {
+        out.push(("roles", Cow::Owned(e.roles().join(LIST_SEPARATOR))));
     }
-    if let Some(d) = e.start {
+    if let Some(d) = e.start() {
         out.push(("start", Cow::Owned(d.to_string())));
     }
-    if let Some(d) = e.end {
+    if let Some(d) = e.end() {
         out.push(("end", Cow::Owned(d.to_string())));
     }
-    if let Some(p) = &e.place {
+    if let Some(p) = e.place() {
         out.push(("place", Cow::Borrowed(p.as_str())));
         if let Some(name) = place_name(graph, p.as_str()) {
             out.push(("place_name", Cow::Borrowed(name)));
@@ -118,48 +118,44 @@ pub(crate) fn node_texts(graph: &Graph, node: Node) -> Vec<(&'static str, Cow<'_
 
 /// The name of the place with this id, if it exists.
 pub(crate) fn place_name<'g>(graph: &'g Graph, id: &str) -> Option<&'g str> {
-    graph.node(id).map(|n| graph.entity(n).name.as_str())
+    graph.node(id).map(|n| graph.entity(n).name())
 }
 
 /// The fixed fields of a relation as text, in [`EDGE_FIELDS`] order, absent ones left out.
 pub(crate) fn edge_texts(graph: &Graph, edge: Edge) -> Vec<(&'static str, Cow<'_, str>)> {
     let r = graph.relation(edge);
     let mut out: Vec<(&'static str, Cow<'_, str>)> = vec![
-        ("kind", Cow::Borrowed(r.kind.name())),
+        ("kind", Cow::Borrowed(r.kind().name())),
         ("label", Cow::Borrowed(r.label())),
     ];
-    if let Some(d) = r.date {
+    if let Some(d) = r.date() {
         out.push(("date", Cow::Owned(d.to_string())));
     }
-    if let Some(d) = r.until {
+    if let Some(d) = r.until() {
         out.push(("until", Cow::Owned(d.to_string())));
     }
-    if let Some(role) = &r.role {
-        out.push(("role", Cow::Borrowed(role.as_str())));
+    if let Some(role) = r.role() {
+        out.push(("role", Cow::Borrowed(role)));
     }
-    if let Some(c) = r.claim {
+    if let Some(c) = r.claim() {
         out.push(("claim", Cow::Borrowed(c.name())));
     }
-    if let Some(d) = &r.description {
-        out.push(("description", Cow::Borrowed(d.as_str())));
+    if let Some(d) = r.description() {
+        out.push(("description", Cow::Borrowed(d)));
     }
-    if !r.citations.is_empty() {
-        out.push(("quote", Cow::Owned(quotes(r))));
-    }
-    if let Some(c) = r.citations.first() {
-        out.push(("document", Cow::Borrowed(c.document.as_str())));
-        if let Some(doc) = graph.document(c.document.as_str()) {
-            out.push(("document_title", Cow::Borrowed(doc.title.as_str())));
-        }
+    out.push(("quote", Cow::Owned(quotes(r))));
+    if let Some(c) = r.citation(0) {
+        let doc = c.document();
+        out.push(("document", Cow::Borrowed(doc.id.as_str())));
+        out.push(("document_title", Cow::Borrowed(doc.title.as_str())));
     }
     out
 }
 
 /// The quotes of a relation's citations, joined with [`QUOTE_SEPARATOR`].
-pub(crate) fn quotes(r: &Relation) -> String {
-    r.citations
-        .iter()
-        .map(|c| c.quote.as_str())
+pub(crate) fn quotes(r: RelationRef<'_>) -> String {
+    r.citations()
+        .map(|c| c.quote())
         .collect::<Vec<_>>()
         .join(QUOTE_SEPARATOR)
 }
@@ -169,8 +165,8 @@ pub(crate) fn cited_documents<'g>(graph: &'g Graph, view: &Prepared) -> Vec<&'g 
     let ids: BTreeSet<&str> = view
         .edges
         .iter()
-        .flat_map(|&e| graph.relation(e).citations.iter())
-        .map(|c| c.document.as_str())
+        .flat_map(|&e| graph.relation(e).citations())
+        .map(|c| c.document().id.as_str())
         .collect();
     ids.into_iter()
         .filter_map(|id| graph.document(id))
@@ -266,12 +262,12 @@ pub(crate) fn attribute_columns<'a>(
 
 /// The attribute columns of the view's entities.
 pub(crate) fn node_columns(graph: &Graph, view: &Prepared) -> Vec<AttributeColumn> {
-    attribute_columns(view.nodes.iter().map(|&n| &graph.entity(n).attributes))
+    attribute_columns(view.nodes.iter().map(|&n| graph.entity(n).attributes()))
 }
 
 /// The attribute columns of the view's relations.
 pub(crate) fn edge_columns(graph: &Graph, view: &Prepared) -> Vec<AttributeColumn> {
-    attribute_columns(view.edges.iter().map(|&e| &graph.relation(e).attributes))
+    attribute_columns(view.edges.iter().map(|&e| graph.relation(e).attributes()))
 }
 
 /// A JSON object that keeps its keys in the order they were added (the fields in a fixed,
@@ -335,22 +331,22 @@ fn put_attributes(obj: &mut Object, attributes: &Attributes) {
 pub(crate) fn node_json(graph: &Graph, node: Node, extra: &[(&'static str, Json)]) -> Object {
     let e = graph.entity(node);
     let mut o = Object::default();
-    o.put("id", e.id.as_str());
+    o.put("id", e.id());
     for (k, v) in extra {
         o.put(*k, v.clone());
     }
-    o.put("kind", e.kind.name());
-    o.put("name", e.name.as_str());
-    o.put("aliases", e.aliases.clone());
-    o.put_some("description", e.description.clone());
-    o.put("roles", e.roles.clone());
-    o.put_some("start", date_text(e.start));
-    o.put_some("end", date_text(e.end));
-    if let Some(p) = &e.place {
+    o.put("kind", e.kind().name());
+    o.put("name", e.name());
+    o.put("aliases", e.aliases());
+    o.put_some("description", e.description());
+    o.put("roles", e.roles());
+    o.put_some("start", date_text(e.start()));
+    o.put_some("end", date_text(e.end()));
+    if let Some(p) = &e.place() {
         o.put("place", p.as_str());
         o.put_some("place_name", place_name(graph, p.as_str()));
     }
-    put_attributes(&mut o, &e.attributes);
+    put_attributes(&mut o, e.attributes());
     o
 }
 
@@ -360,9 +356,9 @@ pub(crate) fn node_json(graph: &Graph, node: Node, extra: &[(&'static str, Json)
 pub(crate) fn link_json(graph: &Graph, edge: Edge) -> Object {
     let r = graph.relation(edge);
     let extra = [
-        ("source", Json::from(r.from.as_str())),
-        ("target", Json::from(r.to.as_str())),
-        ("key", Json::from(r.id.as_str())),
+        ("source", Json::from(r.from())),
+        ("target", Json::from(r.to())),
+        ("key", Json::from(r.id())),
     ];
     edge_json(graph, edge, &extra)
 }
@@ -373,32 +369,30 @@ pub(crate) fn link_json(graph: &Graph, edge: Edge) -> Object {
 pub(crate) fn edge_json(graph: &Graph, edge: Edge, extra: &[(&'static str, Json)]) -> Object {
     let r = graph.relation(edge);
     let mut o = Object::default();
-    o.put("id", r.id.as_str());
+    o.put("id", r.id());
     for (k, v) in extra {
         o.put(*k, v.clone());
     }
-    o.put("kind", r.kind.name());
+    o.put("kind", r.kind().name());
     o.put("label", r.label());
-    o.put_some("date", date_text(r.date));
-    o.put_some("until", date_text(r.until));
-    o.put_some("role", r.role.clone());
-    o.put_some("claim", r.claim.map(|c| c.name()));
-    o.put_some("description", r.description.clone());
+    o.put_some("date", date_text(r.date()));
+    o.put_some("until", date_text(r.until()));
+    o.put_some("role", r.role());
+    o.put_some("claim", r.claim().map(|c| c.name()));
+    o.put_some("description", r.description());
     let citations: Vec<Json> = r
-        .citations
-        .iter()
+        .citations()
         .map(|c| {
             let mut obj = serde_json::Map::new();
-            obj.insert("document".into(), json!(c.document.as_str()));
-            if let Some(d) = graph.document(c.document.as_str()) {
-                obj.insert("title".into(), json!(d.title));
-            }
-            obj.insert("quote".into(), json!(c.quote));
+            let d = c.document();
+            obj.insert("document".into(), json!(d.id.as_str()));
+            obj.insert("title".into(), json!(d.title));
+            obj.insert("quote".into(), json!(c.quote()));
             Json::Object(obj)
         })
         .collect();
     o.put("citations", citations);
-    put_attributes(&mut o, &r.attributes);
+    put_attributes(&mut o, r.attributes());
     o
 }
 

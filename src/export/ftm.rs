@@ -8,8 +8,8 @@
 
 use super::fields::{cited_documents, place_name};
 use super::Prepared;
-use crate::model::{AttributeValue, EntityKind, Relation, RelationKind};
-use crate::store::{Edge, Graph, Node};
+use crate::model::{AttributeValue, EntityKind, RelationKind};
+use crate::store::{Edge, Graph, Node, RelationRef};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -191,32 +191,32 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
 
 fn entity(graph: &Graph, view: &Prepared, n: Node) -> Proxy {
     let e = graph.entity(n);
-    let schema = entity_schema(e.kind);
-    let mut p = Proxy::new(entity_id(e.id.as_str()), schema);
-    p.add("name", e.name.as_str());
-    for a in &e.aliases {
+    let schema = entity_schema(e.kind());
+    let mut p = Proxy::new(entity_id(e.id()), schema);
+    p.add("name", e.name());
+    for a in e.aliases() {
         p.add("alias", a.as_str());
     }
-    p.add_opt("description", e.description.as_deref());
-    for (k, v) in &e.attributes {
+    p.add_opt("description", e.description());
+    for (k, v) in e.attributes() {
         p.add("notes", attribute_note(k, v));
     }
-    match e.kind {
+    match e.kind() {
         EntityKind::Person => {
-            for r in &e.roles {
+            for r in e.roles() {
                 p.add("position", r.as_str());
             }
         }
-        EntityKind::Place => p.add("full", e.name.as_str()),
+        EntityKind::Place => p.add("full", e.name()),
         EntityKind::Event => {
-            let start = e.start.map(|d| d.to_string());
-            let end = e.end.map(|d| d.to_string());
+            let start = e.start().map(|d| d.to_string());
+            let end = e.end().map(|d| d.to_string());
             p.add_opt("startDate", start.clone());
             p.add_opt("endDate", end.clone());
             if end.is_none() || end == start {
                 p.add_opt("date", start);
             }
-            if let Some(place) = &e.place {
+            if let Some(place) = e.place() {
                 p.add_opt("location", place_name(graph, place.as_str()));
                 if let Some(pn) = graph.node(place.as_str()) {
                     if view.members.contains(&pn) {
@@ -226,13 +226,13 @@ fn entity(graph: &Graph, view: &Prepared, n: Node) -> Proxy {
             }
             for who in graph.participants(n) {
                 if view.members.contains(&who) {
-                    p.add("involved", entity_id(graph.entity(who).id.as_str()));
+                    p.add("involved", entity_id(graph.entity(who).id()));
                 }
             }
             for &edge in &view.edges {
                 let r = graph.relation(edge);
-                if r.kind == RelationKind::Organised && r.to == e.id {
-                    p.add("organizer", entity_id(r.from.as_str()));
+                if r.kind() == RelationKind::Organised && r.to() == e.id() {
+                    p.add("organizer", entity_id(r.from()));
                 }
             }
         }
@@ -242,18 +242,18 @@ fn entity(graph: &Graph, view: &Prepared, n: Node) -> Proxy {
 }
 
 /// The fields every relation entity shares: dates, description, claim, attributes, proof.
-fn relation_common(p: &mut Proxy, r: &Relation) {
-    let date = r.date.map(|d| d.to_string());
-    match r.until {
+fn relation_common(p: &mut Proxy, r: RelationRef<'_>) {
+    let date = r.date().map(|d| d.to_string());
+    match r.until() {
         Some(u) => {
             p.add_opt("startDate", date);
             p.add("endDate", u.to_string());
         }
         None => p.add_opt("date", date),
     }
-    p.add_opt("description", r.description.as_deref());
-    p.add("recordId", r.id.as_str());
-    if let Some(c) = r.claim {
+    p.add_opt("description", r.description());
+    p.add("recordId", r.id().into_owned());
+    if let Some(c) = r.claim() {
         if has_status(p.schema) {
             p.add("status", c.name().to_ascii_lowercase());
         } else {
@@ -263,65 +263,65 @@ fn relation_common(p: &mut Proxy, r: &Relation) {
             );
         }
     }
-    for (k, v) in &r.attributes {
+    for (k, v) in r.attributes() {
         p.add("summary", attribute_note(k, v));
     }
-    for c in &r.citations {
-        p.add("proof", document_id(c.document.as_str()));
+    for c in r.citations() {
+        p.add("proof", document_id(c.document().id.as_str()));
     }
 }
 
 fn relation(graph: &Graph, edge: Edge, out: &mut Vec<Proxy>) {
     let r = graph.relation(edge);
     let (from, to) = graph.endpoints(edge);
-    let (fk, tk) = (graph.entity(from).kind, graph.entity(to).kind);
-    let rid = relation_id(r.id.as_str());
+    let (fk, tk) = (graph.entity(from).kind(), graph.entity(to).kind());
+    let rid = relation_id(&r.id());
     // `Documentation.entity` takes a `Thing`: a court case is one, link schemata are not, so
     // their sources are documented on both ends (and the link itself has them as `proof`).
-    let documented: Vec<(&str, String)> = if r.kind == RelationKind::RuledOn {
+    let documented: Vec<(&str, String)> = if r.kind() == RelationKind::RuledOn {
         ruling(graph, r, &rid, out);
         vec![("case", rid.clone())]
     } else {
-        let l = link_for(r.kind, fk, tk);
+        let l = link_for(r.kind(), fk, tk);
         let mut p = Proxy::new(rid.clone(), l.schema);
-        p.add(l.source, entity_id(r.from.as_str()));
-        p.add(l.target, entity_id(r.to.as_str()));
+        p.add(l.source, entity_id(r.from()));
+        p.add(l.target, entity_id(r.to()));
         match l.role {
             Some(prop) => {
                 if l.schema == "UnknownLink" {
                     p.add(prop, r.label());
                 }
-                match (&r.role, l.default_role) {
-                    (Some(role), _) => p.add(prop, role.as_str()),
+                match (r.role(), l.default_role) {
+                    (Some(role), _) => p.add(prop, role),
                     (None, Some(d)) => p.add(prop, d),
                     (None, None) => {}
                 }
             }
             None => {
-                if let Some(role) = &r.role {
-                    p.add("summary", role.as_str());
+                if let Some(role) = r.role() {
+                    p.add("summary", role);
                 }
             }
         }
         relation_common(&mut p, r);
         out.push(p);
-        let mut ends = vec![("from", entity_id(r.from.as_str()))];
-        if r.to != r.from {
-            ends.push(("to", entity_id(r.to.as_str())));
+        let mut ends = vec![("from", entity_id(r.from()))];
+        if r.to() != r.from() {
+            ends.push(("to", entity_id(r.to())));
         }
         ends
     };
-    for (i, c) in r.citations.iter().enumerate() {
+    for (i, c) in r.citations().enumerate() {
         for (end, target) in &documented {
             let mut d = Proxy::new(
-                format!("dossier-cite-{}-{}-{end}", r.id, i + 1),
+                format!("dossier-cite-{}-{}-{end}", r.id(), i + 1),
                 "Documentation",
             );
-            d.add("document", document_id(c.document.as_str()));
+            d.add("document", document_id(c.document().id.as_str()));
             d.add("entity", target.as_str());
             d.add("role", "source");
-            d.add("summary", c.quote.as_str());
-            d.add("recordId", r.id.as_str());
+            d.add("summary", c.quote());
+            d.add("recordId", r.id().into_owned());
             out.push(d);
         }
     }
@@ -329,35 +329,33 @@ fn relation(graph: &Graph, edge: Edge, out: &mut Vec<Proxy>) {
 
 /// `RULED_ON` becomes a `CourtCase` (named after the ruling, with the court's name in `court`)
 /// and two `CourtCaseParty` links: the court (role "court") and the one ruled on.
-fn ruling(graph: &Graph, r: &Relation, rid: &str, out: &mut Vec<Proxy>) {
-    let court = graph.node(r.from.as_str()).map(|n| graph.entity(n));
-    let subject = graph.node(r.to.as_str()).map(|n| graph.entity(n));
-    let court_name = court.map(|c| c.name.as_str()).unwrap_or(r.from.as_str());
-    let subject_name = subject.map(|s| s.name.as_str()).unwrap_or(r.to.as_str());
+fn ruling(graph: &Graph, r: RelationRef<'_>, rid: &str, out: &mut Vec<Proxy>) {
+    let court_name = graph.entity(r.from_node()).name();
+    let subject_name = graph.entity(r.to_node()).name();
     let mut case = Proxy::new(rid.to_string(), "CourtCase");
     case.add("name", format!("{court_name} ruled on {subject_name}"));
     case.add("court", court_name);
-    case.add_opt("description", r.description.as_deref());
-    if let Some(c) = r.claim {
+    case.add_opt("description", r.description());
+    if let Some(c) = r.claim() {
         case.add("status", c.name().to_ascii_lowercase());
     }
-    for (k, v) in &r.attributes {
+    for (k, v) in r.attributes() {
         case.add("notes", attribute_note(k, v));
     }
-    for c in &r.citations {
-        case.add("proof", document_id(c.document.as_str()));
+    for c in r.citations() {
+        case.add("proof", document_id(c.document().id.as_str()));
     }
     out.push(case);
     for (suffix, party, role) in [
-        ("court", r.from.as_str(), Some("court")),
-        ("party", r.to.as_str(), r.role.as_deref()),
+        ("court", r.from(), Some("court")),
+        ("party", r.to(), r.role()),
     ] {
         let mut p = Proxy::new(format!("{rid}-{suffix}"), "CourtCaseParty");
         p.add("party", entity_id(party));
         p.add("case", rid);
         p.add_opt("role", role);
-        let date = r.date.map(|d| d.to_string());
-        match r.until {
+        let date = r.date().map(|d| d.to_string());
+        match r.until() {
             Some(u) => {
                 p.add_opt("startDate", date);
                 p.add("endDate", u.to_string());

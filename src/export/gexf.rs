@@ -111,15 +111,15 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
     x.open("nodes", &[("count", &view.nodes.len().to_string())]);
     for &n in &view.nodes {
         let e = graph.entity(n);
-        x.open("node", &[("id", e.id.as_str()), ("label", e.name.as_str())]);
+        x.open("node", &[("id", e.id()), ("label", e.name())]);
         x.open("attvalues", &[]);
         for (field, value) in node_texts(graph, n) {
             let id = field_id('n', &node_fields, field);
             x.empty("attvalue", &[("for", &id), ("value", &value)]);
         }
-        attribute_values(&mut x, 'n', node_fields.len(), &node_attrs, &e.attributes);
+        attribute_values(&mut x, 'n', node_fields.len(), &node_attrs, e.attributes());
         x.close("attvalues");
-        write_spell(&mut x, spell(e.start, e.end));
+        write_spell(&mut x, spell(e.start(), e.end()));
         x.close("node");
     }
     x.close("nodes");
@@ -127,14 +127,15 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
     x.open("edges", &[("count", &view.edges.len().to_string())]);
     for &edge in &view.edges {
         let r = graph.relation(edge);
+        let id = r.id();
         x.open(
             "edge",
             &[
-                ("id", r.id.as_str()),
-                ("source", r.from.as_str()),
-                ("target", r.to.as_str()),
+                ("id", &id),
+                ("source", r.from()),
+                ("target", r.to()),
                 ("label", r.label()),
-                ("kind", r.kind.name()),
+                ("kind", r.kind().name()),
             ],
         );
         x.open("attvalues", &[]);
@@ -145,9 +146,9 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
             let id = field_id('e', &edge_fields, field);
             x.empty("attvalue", &[("for", &id), ("value", &value)]);
         }
-        attribute_values(&mut x, 'e', edge_fields.len(), &edge_attrs, &r.attributes);
+        attribute_values(&mut x, 'e', edge_fields.len(), &edge_attrs, r.attributes());
         x.close("attvalues");
-        write_spell(&mut x, spell(r.date, r.until));
+        write_spell(&mut x, spell(r.date(), r.until()));
         x.close("edge");
     }
     x.close("edges");

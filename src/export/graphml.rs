@@ -57,13 +57,13 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
     x.open("graph", &[("id", "dossier"), ("edgedefault", "directed")]);
     for &n in &view.nodes {
         let e = graph.entity(n);
-        x.open("node", &[("id", e.id.as_str())]);
-        x.leaf("data", &[("key", &node_keys.id("label"))], &e.name);
+        x.open("node", &[("id", e.id())]);
+        x.leaf("data", &[("key", &node_keys.id("label"))], e.name());
         for (field, value) in node_texts(graph, n) {
             x.leaf("data", &[("key", &node_keys.id(field))], &value);
         }
         for (i, col) in node_attrs.iter().enumerate() {
-            if let Some(v) = col.text(&e.attributes) {
+            if let Some(v) = col.text(e.attributes()) {
                 x.leaf("data", &[("key", &node_keys.attribute(i))], &v);
             }
         }
@@ -71,19 +71,16 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
     }
     for &edge in &view.edges {
         let r = graph.relation(edge);
+        let id = r.id();
         x.open(
             "edge",
-            &[
-                ("id", r.id.as_str()),
-                ("source", r.from.as_str()),
-                ("target", r.to.as_str()),
-            ],
+            &[("id", &id), ("source", r.from()), ("target", r.to())],
         );
         for (field, value) in edge_texts(graph, edge) {
             x.leaf("data", &[("key", &edge_keys.id(field))], &value);
         }
         for (i, col) in edge_attrs.iter().enumerate() {
-            if let Some(v) = col.text(&r.attributes) {
+            if let Some(v) = col.text(r.attributes()) {
                 x.leaf("data", &[("key", &edge_keys.attribute(i))], &v);
             }
         }

@@ -50,7 +50,7 @@ impl Selection {
                 .all_relations()
                 .filter(|&e| {
                     let (a, b) = graph.endpoints(e);
-                    let kind = graph.relation(e).kind;
+                    let kind = graph.relation(e).kind();
                     members.contains(&a)
                         && members.contains(&b)
                         && filter.relation_kinds.is_none_or(|k| k.contains(&kind))
@@ -116,7 +116,7 @@ mod tests {
             ..Selection::default()
         };
         let (v, _) = sel.select(&g).unwrap();
-        let ids: Vec<&str> = v.nodes.iter().map(|&n| g.entity(n).id.as_str()).collect();
+        let ids: Vec<&str> = v.nodes.iter().map(|&n| g.entity(n).id()).collect();
         assert_eq!(ids[0], "court");
         assert!(ids.contains(&"rail-mammadov"));
         let bad = Selection {

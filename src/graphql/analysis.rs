@@ -159,7 +159,7 @@ pub(crate) async fn rank(
         .filter(|(n, _)| {
             kinds
                 .as_ref()
-                .is_none_or(|k| k.contains(&g.entity(*n).kind))
+                .is_none_or(|k| k.contains(&g.entity(*n).kind()))
         })
         .take(limit)
         .enumerate()

@@ -83,7 +83,7 @@ impl Entity {
     /// Wraps the entity behind `node` in the type of its kind.
     pub(crate) fn of(graph: &Graph, node: Node) -> Entity {
         let r = EntityRef(node);
-        match graph.entity(node).kind {
+        match graph.entity(node).kind() {
             model::EntityKind::Person => Entity::Person(Person(r)),
             model::EntityKind::Organisation => Entity::Organisation(Organisation(r)),
             model::EntityKind::Court => Entity::Court(Court(r)),
@@ -99,7 +99,7 @@ impl Entity {
 pub(crate) struct EntityRef(pub Node);
 
 impl EntityRef {
-    fn get<'a>(&self, ctx: &Context<'a>) -> &'a model::Entity {
+    fn get<'a>(&self, ctx: &Context<'a>) -> crate::store::EntityRef<'a> {
         graph(ctx).entity(self.0)
     }
 
@@ -172,23 +172,23 @@ macro_rules! entity_type {
         impl $name {
             /// Stable, human-readable id (a slug such as `gubad-ibadoglu`).
             async fn id(&self, ctx: &Context<'_>) -> ID {
-                ID(self.0.get(ctx).id.to_string())
+                ID(self.0.get(ctx).id().to_string())
             }
             /// What the entity is.
             async fn kind(&self, ctx: &Context<'_>) -> EntityKind {
-                self.0.get(ctx).kind.into()
+                self.0.get(ctx).kind().into()
             }
             /// The name to display.
             async fn name(&self, ctx: &Context<'_>) -> String {
-                self.0.get(ctx).name.clone()
+                self.0.get(ctx).name().to_owned()
             }
             /// Other spellings: transliterations, short forms, names in other scripts.
             async fn aliases(&self, ctx: &Context<'_>) -> Vec<String> {
-                self.0.get(ctx).aliases.clone()
+                self.0.get(ctx).aliases().to_owned()
             }
             /// Who or what this is, in a sentence or two.
             async fn description(&self, ctx: &Context<'_>) -> Option<String> {
-                self.0.get(ctx).description.clone()
+                self.0.get(ctx).description().map(str::to_string)
             }
             /// How many relations touch this entity.
             async fn degree(&self, ctx: &Context<'_>) -> usize {
@@ -196,7 +196,7 @@ macro_rules! entity_type {
             }
             /// Structured figures (casualties, counts).
             async fn attributes(&self, ctx: &Context<'_>) -> Vec<Attribute> {
-                Attribute::list(&self.0.get(ctx).attributes)
+                Attribute::list(&self.0.get(ctx).attributes())
             }
             /// The relations touching this entity, in the order they were recorded, optionally
             /// only some kinds or one direction (symmetric relations match every direction).
@@ -242,7 +242,7 @@ entity_type! {
     Person {
         /// The person's roles as the sources give them ("former diplomat", "activist").
         async fn roles(&self, ctx: &Context<'_>) -> Vec<String> {
-            self.0.get(ctx).roles.clone()
+            self.0.get(ctx).roles().to_owned()
         }
     }
 }
@@ -272,16 +272,16 @@ entity_type! {
     Event with participants {
         /// When it began.
         async fn start(&self, ctx: &Context<'_>) -> Option<Date> {
-            self.0.get(ctx).start.map(Date)
+            self.0.get(ctx).start().map(Date)
         }
         /// When it ended.
         async fn end(&self, ctx: &Context<'_>) -> Option<Date> {
-            self.0.get(ctx).end.map(Date)
+            self.0.get(ctx).end().map(Date)
         }
         /// Where it took place.
         async fn place(&self, ctx: &Context<'_>) -> Option<Place> {
             let g = graph(ctx);
-            let id = self.0.get(ctx).place.as_ref()?;
+            let id = self.0.get(ctx).place()?;
             g.node(id.as_str()).map(|n| Place(EntityRef(n)))
         }
     }

@@ -4,7 +4,7 @@ use super::context::graph;
 use super::entity::Entity;
 use super::scalars::{ClaimStatus, Date, RelationKind};
 use crate::model;
-use crate::store::Edge;
+use crate::store::{self, Edge};
 use async_graphql::{Context, Object, SimpleObject, ID};
 
 /// A typed, dated, sourced link: `from` did `kind` to `to` ("the ECHR ruled on Gubad
@@ -13,7 +13,7 @@ use async_graphql::{Context, Object, SimpleObject, ID};
 pub struct Relation(pub(crate) Edge);
 
 impl Relation {
-    fn get<'a>(&self, ctx: &Context<'a>) -> &'a model::Relation {
+    fn get<'a>(&self, ctx: &Context<'a>) -> store::RelationRef<'a> {
         graph(ctx).relation(self.0)
     }
 }
@@ -24,11 +24,11 @@ impl Relation {
 impl Relation {
     /// Stable id (by default `<from>.<kind>.<to>`).
     async fn id(&self, ctx: &Context<'_>) -> ID {
-        ID(self.get(ctx).id.to_string())
+        ID(self.get(ctx).id().to_string())
     }
     /// What kind of relation.
     async fn kind(&self, ctx: &Context<'_>) -> RelationKind {
-        self.get(ctx).kind.into()
+        self.get(ctx).kind().into()
     }
     /// The active label, read from `from` to `to` ("arrested"); a `RELATED` relation's own
     /// label ("award received").
@@ -37,11 +37,11 @@ impl Relation {
     }
     /// The inverse label, read from `to` to `from` ("arrested by").
     async fn inverse_label(&self, ctx: &Context<'_>) -> &'static str {
-        self.get(ctx).kind.spec().inverse
+        self.get(ctx).kind().spec().inverse
     }
     /// Whether the relation reads the same both ways (a call, a meeting, a family tie).
     async fn symmetric(&self, ctx: &Context<'_>) -> bool {
-        self.get(ctx).kind.is_symmetric()
+        self.get(ctx).kind().is_symmetric()
     }
     /// Who did it.
     async fn from(&self, ctx: &Context<'_>) -> Entity {
@@ -55,34 +55,34 @@ impl Relation {
     }
     /// When it happened or began.
     async fn date(&self, ctx: &Context<'_>) -> Option<Date> {
-        self.get(ctx).date.map(Date)
+        self.get(ctx).date().map(Date)
     }
     /// When a period ended ("in the past 24 hours": from the 21st until the 22nd).
     async fn until(&self, ctx: &Context<'_>) -> Option<Date> {
-        self.get(ctx).until.map(Date)
+        self.get(ctx).until().map(Date)
     }
     /// The role played, in free text ("brother", "defence counsel").
     async fn role(&self, ctx: &Context<'_>) -> Option<String> {
-        self.get(ctx).role.clone()
+        self.get(ctx).role().map(str::to_string)
     }
     /// How the source presents it: reported, alleged, disputed or confirmed.
     async fn claim(&self, ctx: &Context<'_>) -> Option<ClaimStatus> {
-        self.get(ctx).claim.map(Into::into)
+        self.get(ctx).claim().map(Into::into)
     }
     /// Context, in a sentence or two.
     async fn description(&self, ctx: &Context<'_>) -> Option<String> {
-        self.get(ctx).description.clone()
+        self.get(ctx).description().map(str::to_string)
     }
     /// Where it is stated: never empty.
     async fn citations(&self, ctx: &Context<'_>) -> Vec<Citation> {
         let r = self.get(ctx);
-        (0..r.citations.len())
+        (0..r.citations().len())
             .map(|i| Citation(self.0, i))
             .collect()
     }
     /// Structured figures (a sentence length, a number of days).
     async fn attributes(&self, ctx: &Context<'_>) -> Vec<Attribute> {
-        Attribute::list(&self.get(ctx).attributes)
+        Attribute::list(self.get(ctx).attributes())
     }
 }
 
@@ -96,16 +96,13 @@ impl Citation {
     /// The document quoted.
     async fn document(&self, ctx: &Context<'_>) -> Document {
         let g = graph(ctx);
-        let id = &g.relation(self.0).citations[self.1].document;
-        Document(
-            g.document(id.as_str())
-                .expect("citations name known documents")
-                .clone(),
-        )
+        let c = g.relation(self.0).citation(self.1);
+        Document(c.expect("a citation of this relation").document().clone())
     }
     /// The exact words of the source.
     async fn quote(&self, ctx: &Context<'_>) -> String {
-        graph(ctx).relation(self.0).citations[self.1].quote.clone()
+        let c = graph(ctx).relation(self.0).citation(self.1);
+        c.expect("a citation of this relation").quote().to_string()
     }
 }
 

@@ -65,6 +65,24 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// The date in 32 bits, never 0 (so 0 can mean "no date" in compact records), ordered like
+    /// the dates. `None` for years outside ±4,194,303, which no record needs.
+    pub fn to_bits(self) -> Option<u32> {
+        let year = u32::try_from(i64::from(self.year) + (1 << 22))
+            .ok()
+            .filter(|&y| y > 0 && y < (1 << 23))?;
+        Some(year << 9 | u32::from(self.month) << 5 | u32::from(self.day))
+    }
+
+    /// The date of [`Date::to_bits`]; `None` for 0.
+    pub fn from_bits(bits: u32) -> Option<Date> {
+        (bits != 0).then(|| Date {
+            year: (i64::from(bits >> 9) - (1 << 22)) as i32,
+            month: ((bits >> 5) & 0xf) as u8,
+            day: (bits & 0x1f) as u8,
+        })
+    }
+
     /// The first day this date can mean, as (year, month, day).
     pub fn first_day(self) -> (i32, u8, u8) {
         (self.year, self.month.max(1), self.day.max(1))
@@ -116,6 +134,36 @@ impl fmt::Display for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bits_round_trip_and_keep_the_order() {
+        let dates: Vec<Date> = [
+            "0001",
+            "1999-12",
+            "2023",
+            "2023-09",
+            "2023-09-01",
+            "2023-09-22",
+            "9999-12-31",
+        ]
+        .iter()
+        .map(|t| Date::parse(t).unwrap())
+        .collect();
+        for w in dates.windows(2) {
+            assert!(w[0] < w[1]);
+            assert!(w[0].to_bits().unwrap() < w[1].to_bits().unwrap());
+        }
+        for d in dates {
+            let bits = d.to_bits().unwrap();
+            assert_ne!(bits, 0);
+            assert_eq!(Date::from_bits(bits), Some(d));
+        }
+        assert_eq!(Date::from_bits(0), None);
+        assert_eq!(
+            Date::ymd(-5, 1, 1).to_bits().map(Date::from_bits),
+            Some(Some(Date::ymd(-5, 1, 1)))
+        );
+    }
 
     #[test]
     fn the_three_precisions_parse_and_print_back() {

@@ -52,6 +52,16 @@ impl Id {
         }
     }
 
+    /// An id from text that was an id already (read back from a graph's records): not checked
+    /// again.
+    pub(crate) fn trusted(text: &str) -> Id {
+        debug_assert!(
+            Id::parse(text).is_ok(),
+            "`{text}` was checked when it was added"
+        );
+        Id(Arc::from(text))
+    }
+
     /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -30,15 +30,15 @@ impl Filter<'_> {
     /// Whether `edge`, seen from `node`, passes the relation-kind and direction filters, and if
     /// so, the entity at its other end.
     pub fn step(&self, graph: &Graph, node: Node, edge: Edge) -> Option<Node> {
-        let rel = graph.relation(edge);
-        if self.relation_kinds.is_some_and(|k| !k.contains(&rel.kind)) {
+        let kind = graph.relation_kind(edge);
+        if self.relation_kinds.is_some_and(|k| !k.contains(&kind)) {
             return None;
         }
         let (from, to) = graph.endpoints(edge);
         let other = if from == node { to } else { from };
         let ok = match self.direction {
             Direction::Both => true,
-            _ if rel.kind.is_symmetric() => true,
+            _ if kind.is_symmetric() => true,
             Direction::Outgoing => from == node,
             Direction::Incoming => to == node,
         };
@@ -48,6 +48,6 @@ impl Filter<'_> {
     /// Whether an entity passes the entity-kind filter.
     pub fn admits(&self, graph: &Graph, node: Node) -> bool {
         self.entity_kinds
-            .is_none_or(|k| k.contains(&graph.entity(node).kind))
+            .is_none_or(|k| k.contains(&graph.entity_kind(node)))
     }
 }

@@ -1,110 +1,111 @@
-//! The graph itself: entities as nodes, relations as edges, with id indexes.
+//! The graph itself: compact entity and relation records, adjacency in compressed rows, and
+//! the indexes to find them by id.
 
+use super::ids::{self, EntityIndex};
+use super::records::{
+    Adjacency, CitationRecord, EntityExtra, EntityRecord, RelationExtra, RelationRecord, Text,
+    DEFAULT_ID, HAS_EXTRA,
+};
+use super::refs::{EntityRef, RelationRef};
 use super::search::SearchIndex;
-use crate::model::{Document, Entity, EntityKind, Id, Relation, RelationKind};
-use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
-use petgraph::visit::EdgeRef;
-use petgraph::Direction as PgDirection;
-use std::collections::{BTreeMap, HashMap};
+use crate::model::{Document, EntityKind, Id, RelationKind};
+use hashbrown::HashMap;
 
-/// A handle to an entity in one [`Graph`] version. Valid only for the graph that returned it.
-pub type Node = NodeIndex<u32>;
-/// A handle to a relation in one [`Graph`] version. Valid only for the graph that returned it.
-pub type Edge = EdgeIndex<u32>;
+/// A handle to an entity in one [`Graph`] version. Valid only for the graph that returned it
+/// (and the versions built from it, which keep every entity where it was).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Node(u32);
 
-/// Why the store refused a change. Each variant names the field at fault, so loaders can point
-/// at the exact place in their input.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StoreError {
-    /// An entity, relation or document with this id exists already.
-    #[error("duplicate id `{id}`: {what} with this id is already defined")]
-    Duplicate {
-        /// "an entity", "a relation" or "a document".
-        what: &'static str,
-        /// The id.
-        id: String,
-    },
-    /// A field names an entity or document that does not exist.
-    #[error("unknown {what} `{id}`")]
-    Unknown {
-        /// The field at fault (`from`, `to`, `place`, `document`).
-        field: &'static str,
-        /// "entity" or "document".
-        what: &'static str,
-        /// The id.
-        id: String,
-    },
-    /// The relation kind does not allow these entity kinds at its ends.
-    #[error(
-        "{kind} cannot go from a {from} to a {to} (it goes from {allowed_from} to {allowed_to})"
-    )]
-    KindsNotAllowed {
-        /// The relation kind.
-        kind: RelationKind,
-        /// The kind at the `from` end.
-        from: EntityKind,
-        /// The kind at the `to` end.
-        to: EntityKind,
-        /// The kinds allowed at `from`.
-        allowed_from: String,
-        /// The kinds allowed at `to`.
-        allowed_to: String,
-    },
-    /// A relation has no citation.
-    #[error("a relation needs at least one citation (a document and a verbatim quote from it)")]
-    NoCitation,
-    /// A citation's quote is empty.
-    #[error("a citation's quote cannot be empty")]
-    EmptyQuote,
-    /// A field that must name a place names something else.
-    #[error("`{id}` is a {kind}, but an event's place must be a PLACE")]
-    NotAPlace {
-        /// The id given.
-        id: String,
-        /// Its kind.
-        kind: EntityKind,
-    },
-    /// A field is empty or otherwise malformed.
-    #[error("{field}: {message}")]
-    Invalid {
-        /// The field at fault.
-        field: &'static str,
-        /// What is wrong.
-        message: String,
-    },
+impl Node {
+    /// The handle of the `index`-th entity added.
+    pub fn new(index: usize) -> Node {
+        debug_assert!(u32::try_from(index).is_ok());
+        Node(index as u32)
+    }
+
+    /// The position of the entity in the order entities were added.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
 }
 
-impl StoreError {
-    /// The field a loader should point at for this error, if one field is at fault.
-    pub fn field(&self) -> Option<&'static str> {
-        match self {
-            StoreError::Duplicate { .. } => Some("id"),
-            StoreError::Unknown { field, .. } | StoreError::Invalid { field, .. } => Some(field),
-            StoreError::KindsNotAllowed { .. } => Some("kind"),
-            StoreError::NoCitation => None,
-            StoreError::EmptyQuote => Some("quote"),
-            StoreError::NotAPlace { .. } => Some("place"),
-        }
+/// A handle to a relation in one [`Graph`] version. Valid only for the graph that returned it
+/// (and the versions built from it, which keep every relation where it was).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Edge(u32);
+
+impl Edge {
+    /// The handle of the `index`-th relation added.
+    pub fn new(index: usize) -> Edge {
+        debug_assert!(u32::try_from(index).is_ok());
+        Edge(index as u32)
+    }
+
+    /// The position of the relation in the order relations were added.
+    pub fn index(self) -> usize {
+        self.0 as usize
     }
 }
 
 /// One immutable version of the knowledge graph.
 ///
-/// Built with [`GraphBuilder`], which checks every invariant: unique ids, relations between
-/// existing entities of allowed kinds, at least one citation of an existing document. Once
-/// built, a `Graph` is never changed; a new version is built instead (see [`super::Store`]).
+/// Built with [`super::GraphBuilder`], which checks every invariant: unique ids, relations
+/// between existing entities of allowed kinds, at least one citation of an existing document.
+/// Once built, a `Graph` is never changed; a new version is built instead (see
+/// [`super::Store`]).
+///
+/// Layout (see [`super::records`]): 24-byte entity and relation records, strings in one text
+/// arena, rare fields in side tables, relations of each entity in compressed rows (4 bytes a
+/// relation at each end), relation ids derived from the records unless the data gave another.
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
-    pub(super) g: StableDiGraph<Entity, Relation, u32>,
-    pub(super) entity_ids: HashMap<Id, Node>,
-    pub(super) relation_ids: HashMap<Id, Edge>,
+    pub(super) text: Text,
+    pub(super) entities: Vec<EntityRecord>,
+    pub(super) entity_extras: Vec<EntityExtra>,
+    pub(super) entity_index: EntityIndex,
     /// Entities in id order, for stable paging.
     pub(super) entity_order: Vec<Node>,
-    pub(super) documents: BTreeMap<Id, Document>,
+    pub(super) relations: Vec<RelationRecord>,
+    /// The side-table entries of the relations flagged [`HAS_EXTRA`], by relation index.
+    pub(super) relation_extras: Vec<(u32, RelationExtra)>,
+    /// Relation ids that are not the default one.
+    pub(super) explicit_ids: HashMap<Id, u32>,
+    /// Own labels; index 0 is unused (it means "none").
+    pub(super) labels: Vec<Box<str>>,
+    pub(super) citations: Vec<CitationRecord>,
+    /// Documents in the order they were added.
+    pub(super) documents: Vec<Document>,
+    pub(super) document_index: HashMap<Id, u32>,
+    /// Documents in id order.
+    pub(super) document_order: Vec<u32>,
+    /// Each entity's relations where it is `from`.
+    pub(super) outgoing: Adjacency,
+    /// Each entity's relations where it is `to`.
+    pub(super) incoming: Adjacency,
     pub(super) search: SearchIndex,
     pub(super) version: u64,
     /// Analytics results of this version, filled in on demand (a clone starts empty).
     pub(super) analytics: super::analytics::Cache,
+}
+
+/// Where a graph version's memory goes, in bytes (capacities, not allocator overhead).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MemoryUse {
+    /// Entity and relation records, adjacency rows and id indexes.
+    pub structure: usize,
+    /// Ids, names and labels in the text arena, and the side tables.
+    pub text: usize,
+    /// The quotes of citations, and their records.
+    pub citations: usize,
+    /// The folded names of the search index.
+    pub search: usize,
+}
+
+impl MemoryUse {
+    /// Everything.
+    pub fn total(&self) -> usize {
+        self.structure + self.text + self.citations + self.search
+    }
 }
 
 impl Graph {
@@ -115,12 +116,12 @@ impl Graph {
 
     /// Number of entities. O(1).
     pub fn entity_count(&self) -> usize {
-        self.g.node_count()
+        self.entities.len()
     }
 
     /// Number of relations. O(1).
     pub fn relation_count(&self) -> usize {
-        self.g.edge_count()
+        self.relations.len()
     }
 
     /// Number of documents. O(1).
@@ -130,29 +131,74 @@ impl Graph {
 
     /// The entity with this id. O(1).
     pub fn node(&self, id: &str) -> Option<Node> {
-        self.entity_ids.get(id).copied()
+        self.entity_index
+            .find(id, &self.text, &self.entities)
+            .map(Node)
     }
 
-    /// The relation with this id. O(1).
+    /// The relation with this id. O(1) for a stored id; for a default id
+    /// (`<from>.<kind>.<to>`), O(d) for the smaller degree of its two ends.
     pub fn edge(&self, id: &str) -> Option<Edge> {
-        self.relation_ids.get(id).copied()
+        if let Some(&e) = self.explicit_ids.get(id) {
+            return Some(Edge(e));
+        }
+        ids::splits(id).find_map(|(from, kind, to)| {
+            let (f, t) = (self.node(from)?, self.node(to)?);
+            self.default_edge(f, kind, t)
+        })
     }
 
-    /// The entity behind a handle. O(1). Panics on a handle from another graph version.
-    pub fn entity(&self, node: Node) -> &Entity {
-        &self.g[node]
+    /// The relation of `kind` from `from` to `to` whose id is the default one.
+    fn default_edge(&self, from: Node, kind: RelationKind, to: Node) -> Option<Edge> {
+        let (out, inc) = (
+            self.outgoing.row(from.index()),
+            self.incoming.row(to.index()),
+        );
+        let row = if out.len() <= inc.len() { out } else { inc };
+        row.iter()
+            .copied()
+            .find(|&e| {
+                let r = &self.relations[e as usize];
+                r.from == from.0 && r.to == to.0 && r.kind == kind && r.bits & DEFAULT_ID != 0
+            })
+            .map(Edge)
     }
 
-    /// The relation behind a handle. O(1). Panics on a handle from another graph version.
-    pub fn relation(&self, edge: Edge) -> &Relation {
-        &self.g[edge]
+    /// The entity behind a handle. O(1). Panics on a handle from another graph.
+    pub fn entity(&self, node: Node) -> EntityRef<'_> {
+        EntityRef::new(self, node)
+    }
+
+    /// The relation behind a handle. O(1). Panics on a handle from another graph.
+    pub fn relation(&self, edge: Edge) -> RelationRef<'_> {
+        RelationRef::new(self, edge)
+    }
+
+    /// The kind of a relation. O(1).
+    pub fn relation_kind(&self, edge: Edge) -> RelationKind {
+        self.relations[edge.index()].kind
+    }
+
+    /// The kind of an entity. O(1).
+    pub fn entity_kind(&self, node: Node) -> EntityKind {
+        self.entities[node.index()].kind
+    }
+
+    /// The side-table entry of relation `e`, if it has one.
+    pub(super) fn relation_extra(&self, e: u32, record: &RelationRecord) -> Option<&RelationExtra> {
+        if record.bits & HAS_EXTRA == 0 {
+            return None;
+        }
+        self.relation_extras
+            .binary_search_by_key(&e, |(i, _)| *i)
+            .ok()
+            .map(|i| &self.relation_extras[i].1)
     }
 
     /// The two ends of a relation, as (from, to). O(1).
     pub fn endpoints(&self, edge: Edge) -> (Node, Node) {
-        self.g
-            .edge_endpoints(edge)
-            .expect("edge handle from this graph")
+        let r = &self.relations[edge.index()];
+        (Node(r.from), Node(r.to))
     }
 
     /// Entities in id order, optionally only of some kinds. O(V).
@@ -163,226 +209,143 @@ impl Graph {
         self.entity_order
             .iter()
             .copied()
-            .filter(move |&n| kinds.is_none_or(|k| k.contains(&self.g[n].kind)))
+            .filter(move |&n| kinds.is_none_or(|k| k.contains(&self.entity_kind(n))))
     }
 
     /// Every relation, in the order they were added. O(E).
-    pub fn all_relations(&self) -> impl Iterator<Item = Edge> + '_ {
-        self.g.edge_indices()
+    pub fn all_relations(&self) -> impl ExactSizeIterator<Item = Edge> + '_ {
+        (0..self.relations.len() as u32).map(Edge)
+    }
+
+    /// The relations where `node` is `from`, in the order they were added. O(1).
+    pub fn outgoing(&self, node: Node) -> impl ExactSizeIterator<Item = Edge> + '_ {
+        self.outgoing.row(node.index()).iter().map(|&e| Edge(e))
+    }
+
+    /// The relations where `node` is `to`, in the order they were added. O(1).
+    pub fn incoming(&self, node: Node) -> impl ExactSizeIterator<Item = Edge> + '_ {
+        self.incoming.row(node.index()).iter().map(|&e| Edge(e))
+    }
+
+    /// The relations touching `node` (each once, self-loops included once), in the order they
+    /// were added, without allocating. O(degree).
+    pub fn incident_iter(&self, node: Node) -> Incident<'_> {
+        Incident {
+            out: self.outgoing.row(node.index()),
+            inc: self.incoming.row(node.index()),
+            relations: &self.relations,
+            node: node.0,
+        }
     }
 
     /// The relations touching `node` (each once, self-loops included once), in the order they
     /// were added. O(degree).
     pub fn incident(&self, node: Node) -> Vec<Edge> {
-        let mut edges: Vec<Edge> = self
-            .g
-            .edges_directed(node, PgDirection::Outgoing)
-            .map(|e| e.id())
-            .chain(
-                self.g
-                    .edges_directed(node, PgDirection::Incoming)
-                    .filter(|e| e.source() != node)
-                    .map(|e| e.id()),
-            )
-            .collect();
-        edges.sort_unstable();
-        edges
+        self.incident_iter(node).collect()
     }
 
-    /// Number of relations touching `node`. O(degree).
+    /// Number of relations touching `node`, self-loops once. O(1), or O(in-degree) when the
+    /// entity has self-loops to leave out.
     pub fn degree(&self, node: Node) -> usize {
-        let out = self.g.edges_directed(node, PgDirection::Outgoing).count();
-        let inc = self
-            .g
-            .edges_directed(node, PgDirection::Incoming)
-            .filter(|e| e.source() != node)
+        let out = self.outgoing.row(node.index());
+        let inc = self.incoming.row(node.index());
+        let loops = inc
+            .iter()
+            .filter(|&&e| self.relations[e as usize].from == node.0)
             .count();
-        out + inc
+        out.len() + inc.len() - loops
     }
 
     /// The documents, in id order.
     pub fn documents(&self) -> impl Iterator<Item = &Document> {
-        self.documents.values()
+        self.document_order
+            .iter()
+            .map(|&i| &self.documents[i as usize])
     }
 
     /// The document with this id.
     pub fn document(&self, id: &str) -> Option<&Document> {
-        self.documents.get(id)
+        self.document_index
+            .get(id)
+            .map(|&i| &self.documents[i as usize])
     }
 
     /// The participants of an event: the entities with a `PARTICIPATED_IN` relation to it.
     /// O(degree).
     pub fn participants(&self, event: Node) -> Vec<Node> {
         let mut seen = Vec::new();
-        for e in self.g.edges_directed(event, PgDirection::Incoming) {
-            if e.weight().kind == RelationKind::ParticipatedIn && !seen.contains(&e.source()) {
-                seen.push(e.source());
+        for e in self.incoming(event) {
+            let r = &self.relations[e.index()];
+            if r.kind == RelationKind::ParticipatedIn && !seen.contains(&Node(r.from)) {
+                seen.push(Node(r.from));
             }
         }
         seen
     }
+
+    /// Where this version's memory goes (see [`MemoryUse`]).
+    pub fn memory(&self) -> MemoryUse {
+        use std::mem::size_of;
+        let quotes: usize = self
+            .citations
+            .iter()
+            .map(|c| self.text.get(c.quote).len())
+            .sum();
+        let structure = self.entities.capacity() * size_of::<EntityRecord>()
+            + self.entity_order.capacity() * size_of::<Node>()
+            + self.entity_index.bytes()
+            + self.relations.capacity() * size_of::<RelationRecord>()
+            + self.outgoing.bytes()
+            + self.incoming.bytes();
+        let extras = self.entity_extras.capacity() * size_of::<EntityExtra>()
+            + self.relation_extras.capacity() * size_of::<(u32, RelationExtra)>()
+            + self.explicit_ids.capacity() * (size_of::<(Id, u32)>() + 1)
+            + self.labels.iter().map(|l| l.len() + 16).sum::<usize>();
+        MemoryUse {
+            structure,
+            text: self.text.len() - quotes + extras,
+            citations: quotes + self.citations.capacity() * size_of::<CitationRecord>(),
+            search: self.search.bytes(),
+        }
+    }
 }
 
-/// Builds a [`Graph`], checking each addition. Nothing is visible until [`GraphBuilder::build`].
-#[derive(Debug, Default)]
-pub struct GraphBuilder {
-    graph: Graph,
+/// The relations touching one entity, in the order they were added: a merge of its outgoing
+/// and incoming rows (both ascending), self-loops once. See [`Graph::incident_iter`].
+#[derive(Debug, Clone)]
+pub struct Incident<'g> {
+    out: &'g [u32],
+    inc: &'g [u32],
+    relations: &'g [RelationRecord],
+    node: u32,
 }
 
-impl GraphBuilder {
-    /// An empty builder.
-    pub fn new() -> GraphBuilder {
-        GraphBuilder::default()
-    }
+impl Iterator for Incident<'_> {
+    type Item = Edge;
 
-    /// Starts from a copy of an existing version (for changes). O(V + E).
-    pub fn from_graph(graph: &Graph) -> GraphBuilder {
-        GraphBuilder {
-            graph: graph.clone(),
-        }
-    }
-
-    /// Adds a document. Fails on a duplicate id.
-    pub fn add_document(&mut self, doc: Document) -> Result<(), StoreError> {
-        if self.graph.documents.contains_key(&doc.id) {
-            return Err(StoreError::Duplicate {
-                what: "a document",
-                id: doc.id.to_string(),
-            });
-        }
-        self.graph.documents.insert(doc.id.clone(), doc);
-        Ok(())
-    }
-
-    /// Adds an entity. Fails on a duplicate id or an empty name. An event's `place` is checked
-    /// in [`GraphBuilder::build`], since the place may be added later.
-    pub fn add_entity(&mut self, entity: Entity) -> Result<Node, StoreError> {
-        if self.graph.entity_ids.contains_key(&entity.id) {
-            return Err(StoreError::Duplicate {
-                what: "an entity",
-                id: entity.id.to_string(),
-            });
-        }
-        if entity.name.trim().is_empty() {
-            return Err(StoreError::Invalid {
-                field: "name",
-                message: "an entity needs a non-empty name".into(),
-            });
-        }
-        let id = entity.id.clone();
-        let node = self.graph.g.add_node(entity);
-        self.graph.entity_ids.insert(id, node);
-        Ok(node)
-    }
-
-    /// Adds a relation between two existing entities. Fails on a duplicate id, unknown ends,
-    /// kinds the vocabulary does not allow, or missing or empty citations, or citations of
-    /// unknown documents.
-    pub fn add_relation(&mut self, relation: Relation) -> Result<Edge, StoreError> {
-        let g = &self.graph;
-        if g.relation_ids.contains_key(&relation.id) {
-            return Err(StoreError::Duplicate {
-                what: "a relation",
-                id: relation.id.to_string(),
-            });
-        }
-        let end = |field: &'static str, id: &Id| {
-            g.node(id.as_str()).ok_or_else(|| StoreError::Unknown {
-                field,
-                what: "entity",
-                id: id.to_string(),
-            })
-        };
-        let from = end("from", &relation.from)?;
-        let to = end("to", &relation.to)?;
-        let (fk, tk) = (g.g[from].kind, g.g[to].kind);
-        if !relation.kind.allows(fk, tk) {
-            let spec = relation.kind.spec();
-            let names =
-                |ks: &[EntityKind]| ks.iter().map(|k| k.name()).collect::<Vec<_>>().join("|");
-            return Err(StoreError::KindsNotAllowed {
-                kind: relation.kind,
-                from: fk,
-                to: tk,
-                allowed_from: names(spec.from),
-                allowed_to: names(spec.to),
-            });
-        }
-        if relation.citations.is_empty() {
-            return Err(StoreError::NoCitation);
-        }
-        for c in &relation.citations {
-            if c.quote.trim().is_empty() {
-                return Err(StoreError::EmptyQuote);
+    fn next(&mut self) -> Option<Edge> {
+        loop {
+            let take_out = match (self.out.first(), self.inc.first()) {
+                (None, None) => return None,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (Some(a), Some(b)) => a <= b,
+            };
+            if take_out {
+                let e = self.out[0];
+                self.out = &self.out[1..];
+                return Some(Edge(e));
             }
-            if !g.documents.contains_key(&c.document) {
-                return Err(StoreError::Unknown {
-                    field: "document",
-                    what: "document",
-                    id: c.document.to_string(),
-                });
+            let e = self.inc[0];
+            self.inc = &self.inc[1..];
+            // A self-loop is in both rows; it was (or will be) given from the outgoing one.
+            if self.relations[e as usize].from != self.node {
+                return Some(Edge(e));
             }
         }
-        let id = relation.id.clone();
-        let edge = self.graph.g.add_edge(from, to, relation);
-        self.graph.relation_ids.insert(id, edge);
-        Ok(edge)
     }
 
-    /// Whether an entity with this id has been added.
-    pub fn has_entity(&self, id: &str) -> bool {
-        self.graph.entity_ids.contains_key(id)
-    }
-
-    /// Whether a relation with this id has been added.
-    pub fn has_relation(&self, id: &str) -> bool {
-        self.graph.relation_ids.contains_key(id)
-    }
-
-    /// Checks what can only be checked once every entity is in: that each event's place is
-    /// a known `PLACE`. Returns each entity whose place is wrong, with its error. O(V).
-    pub fn check_places(&self) -> Vec<(Id, StoreError)> {
-        let graph = &self.graph;
-        let mut errors = Vec::new();
-        for n in graph.g.node_indices() {
-            let e = &graph.g[n];
-            if let Some(place) = &e.place {
-                match graph.node(place.as_str()) {
-                    None => errors.push((
-                        e.id.clone(),
-                        StoreError::Unknown {
-                            field: "place",
-                            what: "entity",
-                            id: place.to_string(),
-                        },
-                    )),
-                    Some(p) if graph.g[p].kind != EntityKind::Place => errors.push((
-                        e.id.clone(),
-                        StoreError::NotAPlace {
-                            id: place.to_string(),
-                            kind: graph.g[p].kind,
-                        },
-                    )),
-                    Some(_) => {}
-                }
-            }
-        }
-        errors
-    }
-
-    /// Checks the places (see [`GraphBuilder::check_places`]), then indexes the graph for
-    /// paging and search. O(V log V + total name length).
-    pub fn build(self) -> Result<Graph, Vec<(Id, StoreError)>> {
-        let errors = self.check_places();
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        let mut graph = self.graph;
-        let mut order: Vec<Node> = graph.g.node_indices().collect();
-        order.sort_by(|&a, &b| graph.g[a].id.cmp(&graph.g[b].id));
-        graph.entity_order = order;
-        graph.search = SearchIndex::build(&graph);
-        graph.version += 1;
-        Ok(graph)
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.out.len(), Some(self.out.len() + self.inc.len()))
     }
 }

@@ -6,11 +6,16 @@
 //! ([`Store::replace`]), so readers never wait on writers and always see one consistent graph.
 
 mod analytics;
+mod builder;
 mod deadline;
+mod error;
 mod filter;
 mod fold;
 mod graph;
+mod ids;
 mod path;
+mod records;
+mod refs;
 mod search;
 mod select;
 mod traverse;
@@ -20,14 +25,17 @@ pub use analytics::{
     BETWEENNESS_SEED, COMMUNITIES_SEED, EXACT_BETWEENNESS_MAX_NODES, PAGERANK_DAMPING,
     PAGERANK_MAX_ITERATIONS, PAGERANK_TOLERANCE,
 };
+pub use builder::GraphBuilder;
 pub use deadline::{Deadline, Expired, Ticker};
+pub use error::StoreError;
 pub use filter::{Direction, Filter};
 pub use fold::{fold, loose};
-pub use graph::{Edge, Graph, GraphBuilder, Node, StoreError};
+pub use graph::{Edge, Graph, Incident, MemoryUse, Node};
 pub use path::{Path, PATH_SEARCH_BUDGET};
+pub use refs::{CitationRef, EntityRef, RelationRef};
 pub use search::{Hit, MatchReason, SearchIndex};
 pub use select::RelationQuery;
-pub use traverse::Subgraph;
+pub use traverse::{Reach, Subgraph};
 
 use arc_swap::ArcSwap;
 use std::sync::Arc;

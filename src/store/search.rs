@@ -7,6 +7,7 @@
 
 use super::fold::{fold, loose};
 use super::graph::{Graph, Node};
+use super::records::{Span, Text};
 use crate::model::EntityKind;
 use strsim::normalized_damerau_levenshtein as similarity;
 
@@ -41,20 +42,29 @@ pub struct Hit {
     pub reason: MatchReason,
 }
 
-#[derive(Debug, Clone)]
+/// One name or alias of an entity, folded. 24 bytes; the texts live in the index's arena.
+#[derive(Debug, Clone, Copy)]
 struct Name {
     node: Node,
-    text: String,
-    alias: bool,
-    folded: String,
-    loose: String,
-    words: Vec<(String, String)>,
+    /// 0 for the entity's name, `i + 1` for its `i`-th alias.
+    which: u32,
+    folded: Span,
+    /// The loose key of the whole name; its words are the loose keys of the folded words
+    /// (the loose rules never cross a space).
+    loose: Span,
+}
+
+impl Name {
+    fn is_alias(&self) -> bool {
+        self.which != 0
+    }
 }
 
 /// The folded names and aliases of every entity of one graph version.
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
     names: Vec<Name>,
+    text: Text,
 }
 
 /// The lowest similarity (0..1) counted as a typo rather than a different word.
@@ -63,31 +73,39 @@ const TYPO_SIMILARITY: f64 = 0.75;
 impl SearchIndex {
     /// Folds every name and alias of the graph. O(total name length).
     pub fn build(graph: &Graph) -> SearchIndex {
-        let mut names = Vec::new();
-        for node in graph.g.node_indices() {
+        let mut index = SearchIndex::default();
+        for i in 0..graph.entity_count() {
+            let node = Node::new(i);
             let e = graph.entity(node);
-            let texts =
-                std::iter::once((&e.name, false)).chain(e.aliases.iter().map(|a| (a, true)));
-            for (text, alias) in texts {
+            let texts = std::iter::once(e.name()).chain(e.aliases().iter().map(String::as_str));
+            for (which, text) in texts.enumerate() {
                 let folded = fold(text);
                 if folded.is_empty() {
                     continue;
                 }
-                let words = folded
-                    .split(' ')
-                    .map(|w| (w.to_string(), loose(w)))
-                    .collect();
-                names.push(Name {
+                let spans = index
+                    .text
+                    .push(&folded)
+                    .and_then(|f| Ok((f, index.text.push(&loose(&folded))?)));
+                // Past 4 GiB of folded names, the rest are not searchable by name (they are
+                // still found by id); no graph one machine holds comes near.
+                let Ok((folded, loose)) = spans else { break };
+                index.names.push(Name {
                     node,
-                    text: text.clone(),
-                    alias,
-                    loose: loose(&folded),
+                    which: which as u32,
                     folded,
-                    words,
+                    loose,
                 });
             }
         }
-        SearchIndex { names }
+        index.names.shrink_to_fit();
+        index.text.shrink();
+        index
+    }
+
+    /// Bytes held.
+    pub(super) fn bytes(&self) -> usize {
+        self.names.capacity() * std::mem::size_of::<Name>() + self.text.len()
     }
 }
 
@@ -105,17 +123,32 @@ impl Graph {
             .map(|w| (w.to_string(), loose(w)))
             .collect();
         let mut best: std::collections::HashMap<Node, Hit> = std::collections::HashMap::new();
-        for name in &self.search.names {
-            if kinds.is_some_and(|k| !k.contains(&self.entity(name.node).kind)) {
+        let index = &self.search;
+        for name in &index.names {
+            if kinds.is_some_and(|k| !k.contains(&self.entity_kind(name.node))) {
                 continue;
             }
-            let Some((score, reason)) = score(name, &q_folded, &q_loose, &q_words) else {
+            let folded = index.text.get(name.folded);
+            let loose = index.text.get(name.loose);
+            let Some((score, reason)) = score(
+                name.is_alias(),
+                folded,
+                loose,
+                &q_folded,
+                &q_loose,
+                &q_words,
+            ) else {
                 continue;
+            };
+            let e = self.entity(name.node);
+            let matched = match name.which {
+                0 => e.name(),
+                i => e.aliases()[i as usize - 1].as_str(),
             };
             let hit = Hit {
                 node: name.node,
                 score,
-                matched: name.text.clone(),
+                matched: matched.to_string(),
                 reason,
             };
             match best.get(&name.node) {
@@ -129,7 +162,7 @@ impl Graph {
         hits.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
-                .then_with(|| self.entity(a.node).name.cmp(&self.entity(b.node).name))
+                .then_with(|| self.entity(a.node).name().cmp(self.entity(b.node).name()))
         });
         hits.truncate(limit);
         hits
@@ -138,31 +171,35 @@ impl Graph {
 
 /// Scores one name against the query; `None` when it does not match at all.
 fn score(
-    name: &Name,
+    alias: bool,
+    folded: &str,
+    loose: &str,
     q_folded: &str,
     q_loose: &str,
     q_words: &[(String, String)],
 ) -> Option<(f64, MatchReason)> {
     // An alias scores a little below the name itself at every tier.
-    let alias_factor = if name.alias { 0.97 } else { 1.0 };
-    if name.folded == q_folded {
-        let reason = if name.alias {
+    let alias_factor = if alias { 0.97 } else { 1.0 };
+    if folded == q_folded {
+        let reason = if alias {
             MatchReason::Alias
         } else {
             MatchReason::Exact
         };
-        return Some((if name.alias { 0.95 } else { 1.0 }, reason));
+        return Some((if alias { 0.95 } else { 1.0 }, reason));
     }
-    if name.loose == q_loose {
+    if loose == q_loose {
         return Some((0.9 * alias_factor, MatchReason::Transliteration));
     }
     // Word by word: each query word must find a word of the name.
     let mut total = 0.0;
     let mut worst = MatchReason::Words;
-    let mut used = vec![false; name.words.len()];
+    // Which words of the name a query word took, as bits (a name's 65th word on is never
+    // marked, which only lowers its coverage).
+    let mut used = 0u64;
     for (qf, ql) in q_words {
         let mut best: Option<(f64, MatchReason, usize)> = None;
-        for (i, (_wf, wl)) in name.words.iter().enumerate() {
+        for (i, wl) in loose.split(' ').enumerate() {
             let candidate = if wl == ql {
                 Some((1.0, MatchReason::Words))
             } else if ql.len() >= 2 && wl.starts_with(ql.as_str()) {
@@ -180,13 +217,15 @@ fn score(
             }
         }
         let (s, r, i) = best?;
-        used[i] = true;
+        if i < 64 {
+            used |= 1 << i;
+        }
         total += s;
         worst = worst.max(r);
     }
     if total > 0.0 {
         let word_score = total / q_words.len() as f64;
-        let coverage = used.iter().filter(|u| **u).count() as f64 / used.len() as f64;
+        let coverage = f64::from(used.count_ones()) / loose.split(' ').count() as f64;
         return Some((
             0.8 * word_score * (0.7 + 0.3 * coverage) * alias_factor,
             worst,
@@ -214,7 +253,7 @@ mod tests {
     fn top(g: &Graph, q: &str) -> Vec<(String, MatchReason)> {
         g.search(q, None, 10)
             .into_iter()
-            .map(|h| (g.entity(h.node).id.to_string(), h.reason))
+            .map(|h| (g.entity(h.node).id().to_string(), h.reason))
             .collect()
     }
 
@@ -255,6 +294,27 @@ mod tests {
         assert!(rail.iter().all(|(id, _)| id != "nemat-abbasov"));
         let abbasov = top(&g, "Abbasov");
         assert_eq!(abbasov.len(), 2);
+    }
+
+    #[test]
+    fn loose_keys_never_cross_words() {
+        for name in [
+            "Gubad Ibadoghlu",
+            "Qubad İbadoğlu",
+            "Ilham Aliyev",
+            "Bakhtiyar Hajiyev",
+            "Tofig Yagublu",
+            "Anar Mammadli",
+            "Ксения Ц",
+            "x x",
+            "ya ya yev",
+            "Ruben Vardanyan",
+        ] {
+            let folded = fold(name);
+            let whole = loose(&folded);
+            let by_word: Vec<String> = folded.split(' ').map(loose).collect();
+            assert_eq!(whole.split(' ').collect::<Vec<_>>(), by_word, "{name}");
+        }
     }
 
     #[test]

@@ -41,20 +41,21 @@ impl Graph {
         let mut edges: Vec<Edge> = self
             .select_relations(q)
             .into_iter()
-            .filter(|&e| self.relation(e).date.is_some())
+            .filter(|&e| self.relation(e).date().is_some())
             .collect();
-        edges.sort_by_key(|&e| (self.relation(e).date, e));
+        edges.sort_by_key(|&e| (self.relation(e).date(), e));
         edges
     }
 
     fn matches(&self, e: Edge, q: &RelationQuery) -> bool {
         let rel = self.relation(e);
-        if q.kinds.is_some_and(|k| !k.contains(&rel.kind)) {
+        let kind = rel.kind();
+        if q.kinds.is_some_and(|k| !k.contains(&kind)) {
             return false;
         }
         let (from, to) = self.endpoints(e);
         let either = |n: Node| from == n || to == n;
-        let sym = rel.kind.is_symmetric();
+        let sym = kind.is_symmetric();
         if let Some(n) = q.from {
             if !(from == n || (sym && to == n)) {
                 return false;
@@ -69,8 +70,8 @@ impl Graph {
             return false;
         }
         if q.since.is_some() || q.until.is_some() {
-            match rel.date {
-                Some(d) if d.overlaps(rel.until, q.since, q.until) => {}
+            match rel.date() {
+                Some(d) if d.overlaps(rel.until(), q.since, q.until) => {}
                 _ => return false,
             }
         }

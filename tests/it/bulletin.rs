@@ -56,13 +56,13 @@ fn every_quote_occurs_verbatim_in_the_source_bulletin() {
     let mut quotes = 0;
     for e in g.all_relations() {
         let rel = g.relation(e);
-        assert!(!rel.citations.is_empty(), "{} has no citation", rel.id);
-        for c in &rel.citations {
+        assert!(rel.citation_count() > 0, "{} has no citation", rel.id());
+        for c in rel.citations() {
             assert!(
-                source.contains(&c.quote),
+                source.contains(c.quote()),
                 "{}: quote not in the bulletin: {:?}",
-                rel.id,
-                c.quote
+                rel.id(),
+                c.quote()
             );
             quotes += 1;
         }

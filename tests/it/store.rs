@@ -215,7 +215,7 @@ fn timeline_is_oldest_first_and_filters_by_range_and_entity() {
     let all = g.timeline(&RelationQuery::default());
     let dates: Vec<String> = all
         .iter()
-        .map(|&e| g.relation(e).date.unwrap().to_string())
+        .map(|&e| g.relation(e).date().unwrap().to_string())
         .collect();
     assert_eq!(dates, ["2023-09", "2023-09-20", "2023-09-21"]);
     let since = Date::parse("2023-09-21").ok();
@@ -242,7 +242,7 @@ fn select_relations_matches_symmetric_relations_from_either_end() {
     };
     let found = g.select_relations(&q);
     assert_eq!(found.len(), 1);
-    assert_eq!(g.relation(found[0]).kind, RelationKind::Called);
+    assert_eq!(g.relation(found[0]).kind(), RelationKind::Called);
 }
 
 #[test]

@@ -91,7 +91,10 @@ pub fn n(g: &Graph, slug: &str) -> Node {
 
 /// The ids of a list of handles.
 pub fn ids(g: &Graph, nodes: &[Node]) -> Vec<String> {
-    nodes.iter().map(|&x| g.entity(x).id.to_string()).collect()
+    nodes
+        .iter()
+        .map(|&x| g.entity(x).id().to_string())
+        .collect()
 }
 
 /// The standard traversal fixture:

@@ -164,14 +164,17 @@ const KARATE: &[(usize, usize)] = &[
 
 /// The ids of a list of handles.
 pub(super) fn ids(g: &Graph, nodes: &[Node]) -> Vec<String> {
-    nodes.iter().map(|&n| g.entity(n).id.to_string()).collect()
+    nodes
+        .iter()
+        .map(|&n| g.entity(n).id().to_string())
+        .collect()
 }
 
 /// Scores by entity id, in the order given.
 pub(super) fn scores(g: &Graph, scores: &[(Node, f64)]) -> Vec<(String, f64)> {
     scores
         .iter()
-        .map(|&(n, s)| (g.entity(n).id.to_string(), s))
+        .map(|&(n, s)| (g.entity(n).id().to_string(), s))
         .collect()
 }
 

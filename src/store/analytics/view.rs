@@ -3,16 +3,16 @@
 
 use super::Scope;
 use crate::store::graph::{Graph, Node};
-use petgraph::visit::{EdgeRef, IntoEdgeReferences, NodeIndexable};
 
 /// Marks "not in scope" in the node-to-index table.
 const OUT: u32 = u32::MAX;
 
 /// A compact undirected adjacency of the entities in a scope.
 ///
-/// Why compressed rows of `u32`: the algorithms walk every neighbour list many times (Brandes
-/// walks them once per source); two flat arrays of 4-byte indices are the fastest thing to walk,
-/// where petgraph's lists hop from edge record to edge record, both directions apart.
+/// Why a second set of rows beside the graph's own: the algorithms walk every neighbour list
+/// many times (Brandes walks them once per source) and want each tie once, undirected, with
+/// repeats and self-loops gone, and the entities of the scope numbered `0..n`; the graph's rows
+/// hold relations, both directions apart, in the numbering of the whole graph.
 #[derive(Debug, Clone, Default)]
 pub(super) struct View {
     /// The entity of each index, in the graph's entity order.
@@ -29,7 +29,7 @@ impl View {
     ///
     /// Panics if the scope has 2^31 ties or more (far beyond what one machine holds).
     pub(super) fn build(graph: &Graph, scope: &Scope) -> View {
-        let bound = graph.g.node_bound();
+        let bound = graph.entity_count();
         let subset = scope.nodes.as_ref().map(|nodes| {
             let mut member = vec![false; bound];
             for n in nodes.iter().filter(|n| n.index() < bound) {
@@ -48,11 +48,11 @@ impl View {
         }
         let relation_kinds = scope.relation_kinds.as_deref();
         let ties = || {
-            graph.g.edge_references().filter_map(|e| {
-                if relation_kinds.is_some_and(|k| !k.contains(&e.weight().kind)) {
+            graph.relations.iter().filter_map(|r| {
+                if relation_kinds.is_some_and(|k| !k.contains(&r.kind)) {
                     return None;
                 }
-                let (a, b) = (index[e.source().index()], index[e.target().index()]);
+                let (a, b) = (index[r.from as usize], index[r.to as usize]);
                 (a != OUT && b != OUT && a != b).then_some((a as usize, b as usize))
             })
         };

@@ -1,0 +1,448 @@
+//! Building a [`Graph`]: every addition checked, nothing visible until [`GraphBuilder::build`].
+
+use super::error::StoreError;
+use super::graph::{Edge, Graph, Node};
+use super::ids;
+use super::records::{
+    Adjacency, CitationRecord, EntityExtra, EntityRecord, RelationExtra, RelationRecord, TextFull,
+    DEFAULT_ID, HAS_EXTRA, NO_EXTRA,
+};
+use super::search::SearchIndex;
+use crate::model::{Date, Document, Entity, EntityKind, Id, Relation, RelationKind};
+use hashbrown::{HashMap, HashSet};
+
+/// Builds a [`Graph`], checking each addition. Nothing is visible until [`GraphBuilder::build`].
+#[derive(Debug, Default)]
+pub struct GraphBuilder {
+    graph: Graph,
+    /// The (from, to, kind) of every relation whose id is the default one: the default ids
+    /// taken, without their text.
+    defaults: HashSet<(u32, u32, RelationKind)>,
+    /// Own labels to their index in the label table.
+    label_index: HashMap<Box<str>, u16>,
+    /// Reused to build a default id when it must be compared with stored ids.
+    scratch: String,
+}
+
+impl From<TextFull> for StoreError {
+    fn from(e: TextFull) -> StoreError {
+        StoreError::Invalid {
+            field: "text",
+            message: e.to_string(),
+        }
+    }
+}
+
+impl GraphBuilder {
+    /// An empty builder.
+    pub fn new() -> GraphBuilder {
+        GraphBuilder::default()
+    }
+
+    /// Starts from a copy of an existing version (for changes). O(V + E).
+    pub fn from_graph(graph: &Graph) -> GraphBuilder {
+        let mut graph = graph.clone();
+        graph.outgoing = Adjacency::default();
+        graph.incoming = Adjacency::default();
+        graph.search = SearchIndex::default();
+        let defaults = graph
+            .relations
+            .iter()
+            .filter(|r| r.bits & DEFAULT_ID != 0)
+            .map(|r| (r.from, r.to, r.kind))
+            .collect();
+        let label_index = graph
+            .labels
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(i, l)| (l.clone(), i as u16))
+            .collect();
+        GraphBuilder {
+            graph,
+            defaults,
+            label_index,
+            scratch: String::new(),
+        }
+    }
+
+    /// Room for this many more entities and relations, so a bulk load does not regrow its
+    /// tables as it goes.
+    pub fn reserve(&mut self, entities: usize, relations: usize) {
+        let g = &mut self.graph;
+        g.entities.reserve(entities);
+        g.entity_index.reserve(entities, &g.text, &g.entities);
+        g.relations.reserve(relations);
+        g.citations.reserve(relations);
+        self.defaults.reserve(relations);
+    }
+
+    /// Adds a document. Fails on a duplicate id.
+    pub fn add_document(&mut self, doc: Document) -> Result<(), StoreError> {
+        let g = &mut self.graph;
+        if g.document_index.contains_key(&doc.id) {
+            return Err(StoreError::Duplicate {
+                what: "a document",
+                id: doc.id.to_string(),
+            });
+        }
+        let index = u32::try_from(g.documents.len()).map_err(|_| StoreError::Invalid {
+            field: "id",
+            message: "a graph holds at most 2^32 documents".into(),
+        })?;
+        g.document_index.insert(doc.id.clone(), index);
+        g.documents.push(doc);
+        Ok(())
+    }
+
+    /// Adds an entity. Fails on a duplicate id or an empty name. An event's `place` is checked
+    /// in [`GraphBuilder::build`], since the place may be added later.
+    pub fn add_entity(&mut self, entity: Entity) -> Result<Node, StoreError> {
+        let g = &mut self.graph;
+        if g.node(entity.id.as_str()).is_some() {
+            return Err(StoreError::Duplicate {
+                what: "an entity",
+                id: entity.id.to_string(),
+            });
+        }
+        if entity.name.trim().is_empty() {
+            return Err(StoreError::Invalid {
+                field: "name",
+                message: "an entity needs a non-empty name".into(),
+            });
+        }
+        let index = u32::try_from(g.entities.len())
+            .ok()
+            .filter(|&i| i < u32::MAX)
+            .ok_or_else(|| StoreError::Invalid {
+                field: "id",
+                message: "a graph holds fewer than 2^32 entities".into(),
+            })?;
+        let Entity {
+            id,
+            kind,
+            name,
+            aliases,
+            description,
+            roles,
+            start,
+            end,
+            place,
+            attributes,
+        } = entity;
+        let extra = EntityExtra {
+            aliases,
+            description,
+            roles,
+            start,
+            end,
+            place,
+            attributes,
+        };
+        let id = g.text.push(id.as_str())?;
+        let name = g.text.push(&name)?;
+        let extra = if extra.is_empty() {
+            NO_EXTRA
+        } else {
+            g.entity_extras.push(extra);
+            (g.entity_extras.len() - 1) as u32
+        };
+        g.entities.push(EntityRecord {
+            id,
+            name,
+            extra,
+            kind,
+        });
+        g.entity_index.insert(index, &g.text, &g.entities);
+        Ok(Node::new(index as usize))
+    }
+
+    /// Adds a relation between two existing entities. Fails on a duplicate id, unknown ends,
+    /// kinds the vocabulary does not allow, missing or empty citations, citations of unknown
+    /// documents, or dates too far out to store.
+    pub fn add_relation(&mut self, relation: Relation) -> Result<Edge, StoreError> {
+        let from = self.graph.node(relation.from.as_str());
+        let to = self.graph.node(relation.to.as_str());
+        let default = ids::is_default_id(
+            relation.id.as_str(),
+            relation.from.as_str(),
+            relation.kind,
+            relation.to.as_str(),
+        );
+        let taken = match (from, to) {
+            (Some(f), Some(t)) if default => self.default_taken(f, relation.kind, t),
+            _ => self.has_relation(relation.id.as_str()),
+        };
+        if taken {
+            return Err(StoreError::Duplicate {
+                what: "a relation",
+                id: relation.id.to_string(),
+            });
+        }
+        let unknown = |field: &'static str, id: &Id| StoreError::Unknown {
+            field,
+            what: "entity",
+            id: id.to_string(),
+        };
+        let from = from.ok_or_else(|| unknown("from", &relation.from))?;
+        let to = to.ok_or_else(|| unknown("to", &relation.to))?;
+        let g = &self.graph;
+        let (fk, tk) = (g.entity_kind(from), g.entity_kind(to));
+        if !relation.kind.allows(fk, tk) {
+            let spec = relation.kind.spec();
+            let names =
+                |ks: &[EntityKind]| ks.iter().map(|k| k.name()).collect::<Vec<_>>().join("|");
+            return Err(StoreError::KindsNotAllowed {
+                kind: relation.kind,
+                from: fk,
+                to: tk,
+                allowed_from: names(spec.from),
+                allowed_to: names(spec.to),
+            });
+        }
+        if relation.citations.is_empty() {
+            return Err(StoreError::NoCitation);
+        }
+        let mut documents = Vec::with_capacity(relation.citations.len());
+        for c in &relation.citations {
+            if c.quote.trim().is_empty() {
+                return Err(StoreError::EmptyQuote);
+            }
+            match g.document_index.get(&c.document) {
+                Some(&d) => documents.push(d),
+                None => {
+                    return Err(StoreError::Unknown {
+                        field: "document",
+                        what: "document",
+                        id: c.document.to_string(),
+                    })
+                }
+            }
+        }
+        let bits = |field: &'static str, date: Option<Date>| match date {
+            None => Ok(0),
+            Some(d) => d.to_bits().ok_or_else(|| StoreError::Invalid {
+                field,
+                message: format!("{d} is too far out to store"),
+            }),
+        };
+        let date = bits("date", relation.date)?;
+        let until = bits("until", relation.until)?;
+        let edge = u32::try_from(g.relations.len()).map_err(|_| StoreError::Invalid {
+            field: "id",
+            message: "a graph holds at most 2^32 relations".into(),
+        })?;
+
+        // Checked: from here on nothing fails but a full text arena, which leaves only
+        // unreachable text behind.
+        let Relation {
+            id,
+            kind,
+            label,
+            date: _,
+            until: _,
+            from: _,
+            to: _,
+            role,
+            claim,
+            description,
+            citations,
+            attributes,
+        } = relation;
+        let mut cited = Vec::with_capacity(citations.len());
+        for (c, document) in citations.iter().zip(documents) {
+            cited.push(self.citation(document, &c.quote)?);
+        }
+        let mut extra = RelationExtra {
+            id: (!default).then_some(id),
+            label: None,
+            role,
+            description,
+            citations: cited.split_off(1),
+            attributes,
+        };
+        let label = match label {
+            None => 0,
+            Some(l) => match self.label(&l) {
+                Some(i) => i,
+                None => {
+                    extra.label = Some(l.into_boxed_str());
+                    0
+                }
+            },
+        };
+        let g = &mut self.graph;
+        let mut flags = RelationRecord::claim_bits(claim);
+        if default {
+            flags |= DEFAULT_ID;
+            self.defaults
+                .insert((from.index() as u32, to.index() as u32, kind));
+        }
+        if !extra.is_empty() {
+            flags |= HAS_EXTRA;
+            if let Some(id) = &extra.id {
+                g.explicit_ids.insert(id.clone(), edge);
+            }
+            g.relation_extras.push((edge, extra));
+        }
+        g.relations.push(RelationRecord {
+            from: from.index() as u32,
+            to: to.index() as u32,
+            date,
+            until,
+            citation: cited[0],
+            label,
+            kind,
+            bits: flags,
+        });
+        Ok(Edge::new(edge as usize))
+    }
+
+    /// The index of a citation of `document` with `quote`: the previous relation's when it is
+    /// the same (curated data cites one sentence for several relations in a row), else a new
+    /// one.
+    fn citation(&mut self, document: u32, quote: &str) -> Result<u32, StoreError> {
+        let g = &mut self.graph;
+        if let Some(last) = g.citations.last() {
+            if last.document == document && g.text.get(last.quote) == quote {
+                return Ok((g.citations.len() - 1) as u32);
+            }
+        }
+        let quote = g.text.push(quote)?;
+        g.citations.push(CitationRecord { document, quote });
+        u32::try_from(g.citations.len() - 1).map_err(|_| StoreError::Invalid {
+            field: "quote",
+            message: "a graph holds at most 2^32 citations".into(),
+        })
+    }
+
+    /// The index of an own label in the label table, added if new; `None` once the table is
+    /// full (the label is then kept with the relation).
+    fn label(&mut self, label: &str) -> Option<u16> {
+        if let Some(&i) = self.label_index.get(label) {
+            return Some(i);
+        }
+        let labels = &mut self.graph.labels;
+        if labels.is_empty() {
+            labels.push("".into());
+        }
+        let i = u16::try_from(labels.len()).ok()?;
+        labels.push(label.into());
+        self.label_index.insert(label.into(), i);
+        Some(i)
+    }
+
+    /// Whether the default id of a relation of `kind` from `from` to `to` is taken, by such a
+    /// relation or as another relation's stored id.
+    fn default_taken(&mut self, from: Node, kind: RelationKind, to: Node) -> bool {
+        if self
+            .defaults
+            .contains(&(from.index() as u32, to.index() as u32, kind))
+        {
+            return true;
+        }
+        if self.graph.explicit_ids.is_empty() {
+            return false;
+        }
+        let g = &self.graph;
+        self.scratch.clear();
+        self.scratch.push_str(g.entity(from).id());
+        self.scratch.push('.');
+        self.scratch.push_str(ids::segment(kind));
+        self.scratch.push('.');
+        self.scratch.push_str(g.entity(to).id());
+        g.explicit_ids.contains_key(self.scratch.as_str())
+    }
+
+    /// Whether an entity with this id has been added.
+    pub fn has_entity(&self, id: &str) -> bool {
+        self.graph.node(id).is_some()
+    }
+
+    /// Whether a relation with this id has been added.
+    pub fn has_relation(&self, id: &str) -> bool {
+        let g = &self.graph;
+        g.explicit_ids.contains_key(id)
+            || ids::splits(id).any(|(from, kind, to)| match (g.node(from), g.node(to)) {
+                (Some(f), Some(t)) => {
+                    self.defaults
+                        .contains(&(f.index() as u32, t.index() as u32, kind))
+                }
+                _ => false,
+            })
+    }
+
+    /// Whether the default id of a relation of `kind` between these two entity ids is free
+    /// (the fast path of [`GraphBuilder::has_relation`] for importers that name relations).
+    pub fn default_id_free(&mut self, from: &str, kind: RelationKind, to: &str) -> bool {
+        match (self.graph.node(from), self.graph.node(to)) {
+            (Some(f), Some(t)) => !self.default_taken(f, kind, t),
+            _ => !self.has_relation(&ids::default_id(from, kind, to)),
+        }
+    }
+
+    /// Checks what can only be checked once every entity is in: that each event's place is
+    /// a known `PLACE`. Returns each entity whose place is wrong, with its error. O(V).
+    pub fn check_places(&self) -> Vec<(Id, StoreError)> {
+        let g = &self.graph;
+        let mut errors = Vec::new();
+        for (i, record) in g.entities.iter().enumerate() {
+            let Some(place) = g
+                .entity_extras
+                .get(record.extra as usize)
+                .and_then(|x| x.place.as_ref())
+            else {
+                continue;
+            };
+            let id = || Id::trusted(g.entity(Node::new(i)).id());
+            match g.node(place.as_str()) {
+                None => errors.push((
+                    id(),
+                    StoreError::Unknown {
+                        field: "place",
+                        what: "entity",
+                        id: place.to_string(),
+                    },
+                )),
+                Some(p) if g.entity_kind(p) != EntityKind::Place => errors.push((
+                    id(),
+                    StoreError::NotAPlace {
+                        id: place.to_string(),
+                        kind: g.entity_kind(p),
+                    },
+                )),
+                Some(_) => {}
+            }
+        }
+        errors
+    }
+
+    /// Checks the places (see [`GraphBuilder::check_places`]), then lays the graph out for
+    /// walking, paging and search. O(V log V + E + total name length).
+    pub fn build(self) -> Result<Graph, Vec<(Id, StoreError)>> {
+        let errors = self.check_places();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut g = self.graph;
+        drop(self.defaults);
+        let mut order: Vec<Node> = (0..g.entities.len()).map(Node::new).collect();
+        order.sort_unstable_by(|&a, &b| g.entity(a).id().cmp(g.entity(b).id()));
+        g.entity_order = order;
+        let mut documents: Vec<u32> = (0..g.documents.len() as u32).collect();
+        documents
+            .sort_unstable_by(|&a, &b| g.documents[a as usize].id.cmp(&g.documents[b as usize].id));
+        g.document_order = documents;
+        g.outgoing = Adjacency::build(g.entities.len(), &g.relations, |r| r.from);
+        g.incoming = Adjacency::build(g.entities.len(), &g.relations, |r| r.to);
+        g.entities.shrink_to_fit();
+        g.entity_extras.shrink_to_fit();
+        g.relations.shrink_to_fit();
+        g.relation_extras.shrink_to_fit();
+        g.citations.shrink_to_fit();
+        g.text.shrink();
+        g.search = SearchIndex::build(&g);
+        g.version += 1;
+        Ok(g)
+    }
+}

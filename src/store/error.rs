@@ -1,0 +1,79 @@
+//! Why the store refuses a change.
+
+use crate::model::{EntityKind, RelationKind};
+
+/// Why the store refused a change. Each variant names the field at fault, so loaders can point
+/// at the exact place in their input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// An entity, relation or document with this id exists already.
+    #[error("duplicate id `{id}`: {what} with this id is already defined")]
+    Duplicate {
+        /// "an entity", "a relation" or "a document".
+        what: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// A field names an entity or document that does not exist.
+    #[error("unknown {what} `{id}`")]
+    Unknown {
+        /// The field at fault (`from`, `to`, `place`, `document`).
+        field: &'static str,
+        /// "entity" or "document".
+        what: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// The relation kind does not allow these entity kinds at its ends.
+    #[error(
+        "{kind} cannot go from a {from} to a {to} (it goes from {allowed_from} to {allowed_to})"
+    )]
+    KindsNotAllowed {
+        /// The relation kind.
+        kind: RelationKind,
+        /// The kind at the `from` end.
+        from: EntityKind,
+        /// The kind at the `to` end.
+        to: EntityKind,
+        /// The kinds allowed at `from`.
+        allowed_from: String,
+        /// The kinds allowed at `to`.
+        allowed_to: String,
+    },
+    /// A relation has no citation.
+    #[error("a relation needs at least one citation (a document and a verbatim quote from it)")]
+    NoCitation,
+    /// A citation's quote is empty.
+    #[error("a citation's quote cannot be empty")]
+    EmptyQuote,
+    /// A field that must name a place names something else.
+    #[error("`{id}` is a {kind}, but an event's place must be a PLACE")]
+    NotAPlace {
+        /// The id given.
+        id: String,
+        /// Its kind.
+        kind: EntityKind,
+    },
+    /// A field is empty or otherwise malformed.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// The field at fault.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl StoreError {
+    /// The field a loader should point at for this error, if one field is at fault.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            StoreError::Duplicate { .. } => Some("id"),
+            StoreError::Unknown { field, .. } | StoreError::Invalid { field, .. } => Some(field),
+            StoreError::KindsNotAllowed { .. } => Some("kind"),
+            StoreError::NoCitation => None,
+            StoreError::EmptyQuote => Some("quote"),
+            StoreError::NotAPlace { .. } => Some("place"),
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! Finding entities and relations by id without a map of owned strings.
+//!
+//! Entities: a hash table of entity indices, hashed by the id text that lives in the graph's
+//! text arena — 4 bytes an entity plus the table's slack, where a `HashMap<String, u32>` costs
+//! a second copy of every id.
+//!
+//! Relations: most relations have their default id, `<from>.<kind in lower case>.<to>`, which
+//! is derived from the record and never stored. Looking one up splits the id at each kind's
+//! segment, finds the two entities, and scans the smaller end's relations. Only the ids that
+//! differ from the default are kept, in a map.
+
+use super::records::{EntityRecord, Text};
+use crate::model::RelationKind;
+use hashbrown::{DefaultHashBuilder, HashTable};
+use std::hash::BuildHasher;
+use std::sync::LazyLock;
+
+/// Each kind with its id segment (`ruled-on`), for splitting ids.
+static SEGMENTS: LazyLock<Vec<(RelationKind, String)>> = LazyLock::new(|| {
+    RelationKind::ALL
+        .iter()
+        .map(|&k| (k, k.name().to_ascii_lowercase().replace('_', "-")))
+        .collect()
+});
+
+/// The id segment of a kind: its name in lower case with hyphens (`ruled-on`).
+pub(super) fn segment(kind: RelationKind) -> &'static str {
+    SEGMENTS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, s)| s.as_str())
+        .expect("every kind has a segment")
+}
+
+/// The default id of a relation: `<from>.<kind in lower case>.<to>`.
+pub(super) fn default_id(from: &str, kind: RelationKind, to: &str) -> String {
+    let seg = segment(kind);
+    let mut id = String::with_capacity(from.len() + seg.len() + to.len() + 2);
+    id.push_str(from);
+    id.push('.');
+    id.push_str(seg);
+    id.push('.');
+    id.push_str(to);
+    id
+}
+
+/// Whether `id` is the default id of a relation of `kind` from `from` to `to`, without
+/// building it.
+pub(super) fn is_default_id(id: &str, from: &str, kind: RelationKind, to: &str) -> bool {
+    let seg = segment(kind);
+    id.len() == from.len() + seg.len() + to.len() + 2
+        && id.starts_with(from)
+        && id.ends_with(to)
+        && id[from.len()..].starts_with('.')
+        && id[from.len() + 1..].starts_with(seg)
+        && id[from.len() + 1 + seg.len()..].starts_with('.')
+}
+
+/// Every way `id` splits into `(from, kind, to)` as a default id. Entity ids may contain dots,
+/// so there can be several; each is checked against the graph by the caller.
+pub(super) fn splits(id: &str) -> impl Iterator<Item = (&str, RelationKind, &str)> {
+    SEGMENTS.iter().flat_map(move |(kind, seg)| {
+        id.match_indices('.').filter_map(move |(i, _)| {
+            let rest = &id[i + 1..];
+            let to = rest.strip_prefix(seg.as_str())?.strip_prefix('.')?;
+            (i > 0 && !to.is_empty()).then_some((&id[..i], *kind, to))
+        })
+    })
+}
+
+/// Entity indices by id, hashed by the id text in the arena.
+#[derive(Clone, Default)]
+pub(super) struct EntityIndex {
+    table: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+}
+
+impl std::fmt::Debug for EntityIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EntityIndex")
+            .field("len", &self.table.len())
+            .finish()
+    }
+}
+
+impl EntityIndex {
+    /// The entity with this id. O(1).
+    pub(super) fn find(&self, id: &str, text: &Text, entities: &[EntityRecord]) -> Option<u32> {
+        let hash = self.hasher.hash_one(id);
+        self.table
+            .find(hash, |&n| text.get(entities[n as usize].id) == id)
+            .copied()
+    }
+
+    /// Adds entity `n`, whose id must not be in the index yet. O(1) amortised.
+    pub(super) fn insert(&mut self, n: u32, text: &Text, entities: &[EntityRecord]) {
+        let hasher = &self.hasher;
+        let hash = hasher.hash_one(text.get(entities[n as usize].id));
+        self.table.insert_unique(hash, n, |&m| {
+            hasher.hash_one(text.get(entities[m as usize].id))
+        });
+    }
+
+    /// Bytes held (the table's slots and control bytes, roughly).
+    pub(super) fn bytes(&self) -> usize {
+        self.table.capacity() * (std::mem::size_of::<u32>() + 1)
+    }
+
+    /// Room for `n` more entities.
+    pub(super) fn reserve(&mut self, n: usize, text: &Text, entities: &[EntityRecord]) {
+        let hasher = &self.hasher;
+        self.table
+            .reserve(n, |&m| hasher.hash_one(text.get(entities[m as usize].id)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_ids_are_recognised_without_being_built() {
+        let id = default_id("gubad-ibadoglu", RelationKind::RuledOn, "baku-court");
+        assert_eq!(id, "gubad-ibadoglu.ruled-on.baku-court");
+        assert!(is_default_id(
+            &id,
+            "gubad-ibadoglu",
+            RelationKind::RuledOn,
+            "baku-court"
+        ));
+        assert!(!is_default_id(
+            &id,
+            "gubad-ibadoglu",
+            RelationKind::Arrested,
+            "baku-court"
+        ));
+        assert!(!is_default_id(
+            &format!("{id}.2"),
+            "gubad-ibadoglu",
+            RelationKind::RuledOn,
+            "baku-court"
+        ));
+    }
+
+    #[test]
+    fn ids_split_at_every_kind_segment() {
+        let found: Vec<_> = splits("a.b.arrested.c.called.d").collect();
+        assert!(found.contains(&("a.b", RelationKind::Arrested, "c.called.d")));
+        assert!(found.contains(&("a.b.arrested.c", RelationKind::Called, "d")));
+        assert_eq!(splits("a.arrested").count(), 0);
+        assert_eq!(splits(".arrested.b").count(), 0);
+    }
+}

@@ -1,0 +1,253 @@
+//! The compact records a [`super::Graph`] is made of: one text arena for the strings, small
+//! fixed-size records for entities, relations and citations, and side tables for the fields
+//! most records do not have.
+//!
+//! Why records rather than the model's structs: a [`crate::model::Relation`] with its owned
+//! strings, vectors and maps takes about 500 bytes; a [`RelationRecord`] takes 24. Fields that
+//! are rare in bulk data (a role, a description, attributes, a second citation, an id other
+//! than the default) live in a side table, found by binary search from the records that have
+//! them. The model's structs stay the currency of loading and of the API's owned values
+//! ([`super::EntityRef::to_entity`], [`super::RelationRef::to_relation`]).
+
+use crate::model::{Attributes, ClaimStatus, Date, EntityKind, Id, RelationKind};
+
+/// Where a string lives in the [`Text`] arena.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Span {
+    start: u32,
+    len: u32,
+}
+
+/// Every short string of a graph (entity ids and names, folded search keys, quotes) in one
+/// buffer, addressed by [`Span`]s: 8 bytes a string instead of a 24-byte `String` and its own
+/// allocation.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Text {
+    buf: String,
+}
+
+/// The arena is addressed with 32-bit offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the graph's text would pass 4 GiB, the most one graph version holds")]
+pub(super) struct TextFull;
+
+impl Text {
+    /// Appends `s`. Fails if the arena would pass 4 GiB.
+    pub(super) fn push(&mut self, s: &str) -> Result<Span, TextFull> {
+        let start = u32::try_from(self.buf.len()).map_err(|_| TextFull)?;
+        let len = u32::try_from(s.len()).map_err(|_| TextFull)?;
+        start.checked_add(len).ok_or(TextFull)?;
+        self.buf.push_str(s);
+        Ok(Span { start, len })
+    }
+
+    /// The string at `span`.
+    pub(super) fn get(&self, span: Span) -> &str {
+        &self.buf[span.start as usize..(span.start + span.len) as usize]
+    }
+
+    /// Bytes held.
+    pub(super) fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Gives back spare capacity once a graph is built.
+    pub(super) fn shrink(&mut self) {
+        self.buf.shrink_to_fit();
+    }
+}
+
+/// "No side-table entry" in [`EntityRecord::extra`].
+pub(super) const NO_EXTRA: u32 = u32::MAX;
+
+/// An entity: 24 bytes.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct EntityRecord {
+    pub(super) id: Span,
+    pub(super) name: Span,
+    /// Index into the entity side table, or [`NO_EXTRA`].
+    pub(super) extra: u32,
+    pub(super) kind: EntityKind,
+}
+
+/// The fields of an entity that bulk data mostly leaves empty.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct EntityExtra {
+    pub(super) aliases: Vec<String>,
+    pub(super) description: Option<String>,
+    pub(super) roles: Vec<String>,
+    pub(super) start: Option<Date>,
+    pub(super) end: Option<Date>,
+    pub(super) place: Option<Id>,
+    pub(super) attributes: Attributes,
+}
+
+impl EntityExtra {
+    /// Whether there is nothing to keep.
+    pub(super) fn is_empty(&self) -> bool {
+        *self == EntityExtra::default()
+    }
+}
+
+/// [`RelationRecord::bits`]: the claim status, 0 for none, else its index in
+/// `ClaimStatus::ALL` plus one.
+pub(super) const CLAIM_MASK: u8 = 0b0000_0111;
+/// [`RelationRecord::bits`]: the relation's id is its default id, derived from its ends and
+/// kind, and not stored.
+pub(super) const DEFAULT_ID: u8 = 0b0000_1000;
+/// [`RelationRecord::bits`]: the relation has an entry in the relation side table.
+pub(super) const HAS_EXTRA: u8 = 0b0001_0000;
+
+/// A relation: 24 bytes.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct RelationRecord {
+    pub(super) from: u32,
+    pub(super) to: u32,
+    /// [`Date::to_bits`], 0 for none.
+    pub(super) date: u32,
+    /// [`Date::to_bits`], 0 for none.
+    pub(super) until: u32,
+    /// The first citation, an index into the citation table.
+    pub(super) citation: u32,
+    /// The own label, an index into the label table; 0 for none (the kind's label).
+    pub(super) label: u16,
+    pub(super) kind: RelationKind,
+    /// [`CLAIM_MASK`], [`DEFAULT_ID`], [`HAS_EXTRA`].
+    pub(super) bits: u8,
+}
+
+impl RelationRecord {
+    pub(super) fn claim(&self) -> Option<ClaimStatus> {
+        match self.bits & CLAIM_MASK {
+            0 => None,
+            i => ClaimStatus::ALL.get(usize::from(i) - 1).copied(),
+        }
+    }
+
+    pub(super) fn claim_bits(claim: Option<ClaimStatus>) -> u8 {
+        claim.map_or(0, |c| {
+            ClaimStatus::ALL
+                .iter()
+                .position(|&x| x == c)
+                .map_or(0, |i| i as u8 + 1)
+        })
+    }
+}
+
+/// The fields of a relation that bulk data mostly leaves empty.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct RelationExtra {
+    /// An id other than the default one.
+    pub(super) id: Option<Id>,
+    /// An own label that did not fit the 16-bit label table.
+    pub(super) label: Option<Box<str>>,
+    pub(super) role: Option<String>,
+    pub(super) description: Option<String>,
+    /// Citations after the first, as indices into the citation table.
+    pub(super) citations: Vec<u32>,
+    pub(super) attributes: Attributes,
+}
+
+impl RelationExtra {
+    /// Whether there is nothing to keep.
+    pub(super) fn is_empty(&self) -> bool {
+        *self == RelationExtra::default()
+    }
+}
+
+/// A citation: the document (an index into the document table) and the quote. 12 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct CitationRecord {
+    pub(super) document: u32,
+    pub(super) quote: Span,
+}
+
+/// Relations by entity in compressed rows: the relations of entity `n` are
+/// `edges[offsets[n]..offsets[n + 1]]`, in the order they were added.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Adjacency {
+    offsets: Vec<u32>,
+    edges: Vec<u32>,
+}
+
+impl Adjacency {
+    /// Rows for `nodes` entities from each relation's entity at this side (`end(record)`),
+    /// by counting, then placing in relation order. O(V + E).
+    pub(super) fn build(
+        nodes: usize,
+        relations: &[RelationRecord],
+        end: impl Fn(&RelationRecord) -> u32,
+    ) -> Adjacency {
+        let mut offsets = vec![0u32; nodes + 1];
+        for r in relations {
+            offsets[end(r) as usize + 1] += 1;
+        }
+        for i in 0..nodes {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill: Vec<u32> = offsets[..nodes].to_vec();
+        let mut edges = vec![0u32; relations.len()];
+        for (e, r) in relations.iter().enumerate() {
+            let slot = &mut fill[end(r) as usize];
+            edges[*slot as usize] = e as u32;
+            *slot += 1;
+        }
+        Adjacency { offsets, edges }
+    }
+
+    /// The relations of entity `n`, ascending.
+    pub(super) fn row(&self, n: usize) -> &[u32] {
+        match (self.offsets.get(n), self.offsets.get(n + 1)) {
+            (Some(&a), Some(&b)) => &self.edges[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// Bytes held.
+    pub(super) fn bytes(&self) -> usize {
+        (self.offsets.capacity() + self.edges.capacity()) * 4
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_stay_small() {
+        assert_eq!(std::mem::size_of::<EntityRecord>(), 24);
+        assert_eq!(std::mem::size_of::<RelationRecord>(), 24);
+        assert_eq!(std::mem::size_of::<CitationRecord>(), 12);
+    }
+
+    #[test]
+    fn text_spans_give_back_their_strings() {
+        let mut t = Text::default();
+        let a = t.push("gubad-ibadoglu").unwrap();
+        let b = t.push("").unwrap();
+        let c = t.push("Ибадоглу").unwrap();
+        assert_eq!(
+            (t.get(a), t.get(b), t.get(c)),
+            ("gubad-ibadoglu", "", "Ибадоглу")
+        );
+    }
+
+    #[test]
+    fn claims_pack_into_three_bits() {
+        for c in std::iter::once(None).chain(ClaimStatus::ALL.iter().copied().map(Some)) {
+            let bits = RelationRecord::claim_bits(c);
+            assert_eq!(bits & !CLAIM_MASK, 0);
+            let r = RelationRecord {
+                from: 0,
+                to: 0,
+                date: 0,
+                until: 0,
+                citation: 0,
+                label: 0,
+                kind: RelationKind::Related,
+                bits,
+            };
+            assert_eq!(r.claim(), c);
+        }
+    }
+}
