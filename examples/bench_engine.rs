@@ -8,8 +8,9 @@
 //! QUERIES.json: `{"hops1": [id…], "hops2": [id…], "pairs": [[id, id]…],
 //! "pagerank_ids": [id…]}`. The answers: neighbourhood sizes (the start included), shortest
 //! path lengths (`null`: no path), the number of connected components, and the PageRank
-//! (damping 0.85, exactly 20 iterations) of `pagerank_ids`. Memory is the process's peak
-//! resident set (VmHWM) after loading.
+//! (damping 0.85, exactly 20 iterations) of `pagerank_ids`. Memory: the process's peak
+//! resident set (VmHWM, the import included), its resident set once loaded (VmRSS), and the
+//! graph's own account of its bytes ([`dossier::store::Graph::memory`]).
 
 use dossier::import::{self, ImportSource, Mapping, Silent};
 use dossier::store::{Deadline, Filter, Graph, Node, Scope};
@@ -43,7 +44,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (graph, _) =
         import::load_with_imports(None, &[source], &mapping, &Silent).map_err(|e| e.to_string())?;
     let load_s = started.elapsed().as_secs_f64();
-    let peak_kib = peak_kib();
+    let peak_kib = status_kib("VmHWM:");
+    let resident_kib = status_kib("VmRSS:");
+    let memory = graph.memory();
 
     let node = |id: &str| graph.node(id).ok_or_else(|| format!("no entity `{id}`"));
     let hops1: Vec<Node> = queries
@@ -89,6 +92,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "relations": graph.relation_count(),
         "load_s": load_s,
         "peak_kib": peak_kib,
+        "resident_kib": resident_kib,
+        "memory": {
+            "structure": memory.structure, "text": memory.text,
+            "citations": memory.citations, "search": memory.search,
+        },
         "hops1_s": hops1_s, "hops2_s": hops2_s, "paths_s": paths_s,
         "components_s": components_s, "pagerank_s": pagerank_s,
         "answers": {
@@ -106,7 +114,7 @@ fn sizes(graph: &Graph, starts: &[Node], depth: usize) -> Vec<usize> {
         .iter()
         .map(|s| {
             graph
-                .neighbourhood(
+                .reach(
                     std::slice::from_ref(s),
                     depth,
                     &Filter::default(),
@@ -124,13 +132,14 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
     (value, started.elapsed().as_secs_f64())
 }
 
-/// The peak resident set of this process (VmHWM), in KiB; 0 where /proc is missing.
-fn peak_kib() -> u64 {
+/// A line of /proc/self/status in KiB (`VmHWM:` the peak resident set, `VmRSS:` the current
+/// one); 0 where /proc is missing.
+fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .find_map(|l| l.strip_prefix(field))
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         })
         .unwrap_or(0)

@@ -433,8 +433,8 @@ impl GraphBuilder {
         documents
             .sort_unstable_by(|&a, &b| g.documents[a as usize].id.cmp(&g.documents[b as usize].id));
         g.document_order = documents;
-        g.outgoing = Adjacency::build(g.entities.len(), &g.relations, |r| r.from);
-        g.incoming = Adjacency::build(g.entities.len(), &g.relations, |r| r.to);
+        g.outgoing = Adjacency::build(g.entities.len(), &g.relations, |r| r.from, |r| r.to);
+        g.incoming = Adjacency::build(g.entities.len(), &g.relations, |r| r.to, |r| r.from);
         g.entities.shrink_to_fit();
         g.entity_extras.shrink_to_fit();
         g.relations.shrink_to_fit();

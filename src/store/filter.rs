@@ -45,6 +45,13 @@ impl Filter<'_> {
         ok.then_some(other)
     }
 
+    /// Whether the filter lets every relation through, either way, to every entity.
+    pub fn follows_all(&self) -> bool {
+        self.relation_kinds.is_none()
+            && self.direction == Direction::Both
+            && self.entity_kinds.is_none()
+    }
+
     /// Whether an entity passes the entity-kind filter.
     pub fn admits(&self, graph: &Graph, node: Node) -> bool {
         self.entity_kinds

@@ -164,6 +164,13 @@ impl Graph {
             .map(Edge)
     }
 
+    /// The end of `edge` that is not `node` (`node` itself for a self-loop). O(1).
+    #[inline]
+    pub fn other_end(&self, edge: Edge, node: Node) -> Node {
+        let r = &self.relations[edge.index()];
+        Node(if r.from == node.0 { r.to } else { r.from })
+    }
+
     /// The entity behind a handle. O(1). Panics on a handle from another graph.
     pub fn entity(&self, node: Node) -> EntityRef<'_> {
         EntityRef::new(self, node)
@@ -230,10 +237,12 @@ impl Graph {
     /// The relations touching `node` (each once, self-loops included once), in the order they
     /// were added, without allocating. O(degree).
     pub fn incident_iter(&self, node: Node) -> Incident<'_> {
+        let n = node.index();
         Incident {
-            out: self.outgoing.row(node.index()),
-            inc: self.incoming.row(node.index()),
-            relations: &self.relations,
+            out: self.outgoing.row(n),
+            out_ends: self.outgoing.ends(n),
+            inc: self.incoming.row(n),
+            inc_ends: self.incoming.ends(n),
             node: node.0,
         }
     }
@@ -248,11 +257,8 @@ impl Graph {
     /// entity has self-loops to leave out.
     pub fn degree(&self, node: Node) -> usize {
         let out = self.outgoing.row(node.index());
-        let inc = self.incoming.row(node.index());
-        let loops = inc
-            .iter()
-            .filter(|&&e| self.relations[e as usize].from == node.0)
-            .count();
+        let inc = self.incoming.ends(node.index());
+        let loops = inc.iter().filter(|&&from| from == node.0).count();
         out.len() + inc.len() - loops
     }
 
@@ -315,15 +321,17 @@ impl Graph {
 #[derive(Debug, Clone)]
 pub struct Incident<'g> {
     out: &'g [u32],
+    out_ends: &'g [u32],
     inc: &'g [u32],
-    relations: &'g [RelationRecord],
+    inc_ends: &'g [u32],
     node: u32,
 }
 
-impl Iterator for Incident<'_> {
-    type Item = Edge;
-
-    fn next(&mut self) -> Option<Edge> {
+impl Incident<'_> {
+    /// The next relation with the entity at its other end (the entity itself for a
+    /// self-loop), read from the rows without touching the relation's record.
+    #[inline]
+    pub fn next_with_end(&mut self) -> Option<(Edge, Node)> {
         loop {
             let take_out = match (self.out.first(), self.inc.first()) {
                 (None, None) => return None,
@@ -332,17 +340,28 @@ impl Iterator for Incident<'_> {
                 (Some(a), Some(b)) => a <= b,
             };
             if take_out {
-                let e = self.out[0];
+                let item = (Edge(self.out[0]), Node(self.out_ends[0]));
                 self.out = &self.out[1..];
-                return Some(Edge(e));
+                self.out_ends = &self.out_ends[1..];
+                return Some(item);
             }
-            let e = self.inc[0];
+            let item = (Edge(self.inc[0]), Node(self.inc_ends[0]));
             self.inc = &self.inc[1..];
+            self.inc_ends = &self.inc_ends[1..];
             // A self-loop is in both rows; it was (or will be) given from the outgoing one.
-            if self.relations[e as usize].from != self.node {
-                return Some(Edge(e));
+            if item.1 .0 != self.node {
+                return Some(item);
             }
         }
+    }
+}
+
+impl Iterator for Incident<'_> {
+    type Item = Edge;
+
+    #[inline]
+    fn next(&mut self) -> Option<Edge> {
+        self.next_with_end().map(|(e, _)| e)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

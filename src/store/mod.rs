@@ -13,6 +13,7 @@ mod filter;
 mod fold;
 mod graph;
 mod ids;
+mod marks;
 mod path;
 mod records;
 mod refs;

@@ -3,7 +3,8 @@
 use super::deadline::{Deadline, Expired, Ticker};
 use super::filter::{Direction, Filter};
 use super::graph::{Edge, Graph, Node};
-use std::collections::{HashMap, HashSet, VecDeque};
+use hashbrown::{HashMap, HashSet};
+use std::collections::VecDeque;
 
 /// A chain of relations from one entity to another.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +85,7 @@ impl Graph {
             let mut meet = None;
             for _ in 0..queue.len() {
                 let n = queue.pop_front().expect("level size");
-                for e in self.incident(n) {
+                for e in self.incident_iter(n) {
                     ticker.tick()?;
                     let Some(m) = f.step(self, n, e) else {
                         continue;
@@ -191,7 +192,7 @@ impl Search<'_, '_> {
     ) -> Result<(), Expired> {
         let n = *nodes.last().expect("non-empty path");
         let mut tried = HashSet::new();
-        for e in g.incident(n) {
+        for e in g.incident_iter(n) {
             if found.len() >= self.limit || *self.budget == 0 {
                 return Ok(());
             }

@@ -2,13 +2,15 @@
 
 use super::filter::Filter;
 use super::graph::{Edge, Graph, Node};
+use super::marks::Marks;
 use crate::model::RelationKind;
 use hashbrown::HashSet;
 
 /// A set of entities and the relations among them, as returned by a neighbourhood query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Subgraph {
-    /// The entities, seeds first, then in the order they were reached.
+    /// The entities, seeds first, then nearest first, in the order they were reached (see
+    /// [`Graph::reach`]).
     pub nodes: Vec<Node>,
     /// The relations among them that pass the filter, in the order they were added.
     pub edges: Vec<Edge>,
@@ -58,12 +60,31 @@ impl Graph {
 
     /// The entities of [`Graph::neighbourhood`] without the relations among them: what a
     /// caller that only lists or counts entities needs. O(V' + E') for the part visited.
+    ///
+    /// Order: the seeds, then nearest first; within a distance, by the entity they were
+    /// reached from, and from each entity through its outgoing relations in the order they
+    /// were added, then its incoming ones (the order of its two adjacency rows, read straight
+    /// through).
     pub fn reach(&self, seeds: &[Node], depth: usize, filter: &Filter, limit: usize) -> Reach {
-        let mut seen: HashSet<Node> = HashSet::new();
+        Marks::with(
+            self.entity_count(),
+            |seen| self.reach_marked(seen, seeds, depth, filter, limit),
+            |reach| &reach.nodes,
+        )
+    }
+
+    fn reach_marked(
+        &self,
+        seen: &mut Marks,
+        seeds: &[Node],
+        depth: usize,
+        filter: &Filter,
+        limit: usize,
+    ) -> Reach {
         let mut nodes = Vec::new();
         let mut truncated = false;
         for &s in seeds {
-            if seen.contains(&s) {
+            if seen.contains(s) {
                 continue;
             }
             if nodes.len() >= limit {
@@ -73,6 +94,7 @@ impl Graph {
             seen.insert(s);
             nodes.push(s);
         }
+        let follow_all = filter.follows_all();
         // Breadth first, one layer at a time: `nodes[layer]` are the entities at the current
         // distance.
         let mut layer = 0..nodes.len();
@@ -83,11 +105,22 @@ impl Graph {
             let next_start = nodes.len();
             for i in layer.clone() {
                 let n = nodes[i];
-                for e in self.incident_iter(n) {
+                if follow_all {
+                    // Every relation goes: read the other ends straight from the two rows.
+                    // (A self-loop leads back to `n`, which is marked already.)
+                    for row in [self.outgoing.ends(n.index()), self.incoming.ends(n.index())] {
+                        if !visit_row(row, seen, &mut nodes, limit) {
+                            truncated = true;
+                            break 'walk;
+                        }
+                    }
+                    continue;
+                }
+                for e in self.outgoing(n).chain(self.incoming(n)) {
                     let Some(m) = filter.step(self, n, e) else {
                         continue;
                     };
-                    if seen.contains(&m) || !filter.admits(self, m) {
+                    if seen.contains(m) || !filter.admits(self, m) {
                         continue;
                     }
                     if nodes.len() >= limit {
@@ -120,6 +153,36 @@ impl Graph {
         edges.sort_unstable();
         edges
     }
+}
+
+/// Adds the unmarked entities of `row` to `nodes`, marking them; false if `limit` stopped it.
+/// (Only entities added to `nodes` are marked: the marks are cleared from that list.)
+#[inline]
+fn visit_row(row: &[u32], seen: &mut Marks, nodes: &mut Vec<Node>, limit: usize) -> bool {
+    if limit - nodes.len() >= row.len() {
+        // The whole row fits under the limit: no test per entity but the mark's, and no
+        // branch on it — each entity is written, and counted only if it is new.
+        let mut len = nodes.len();
+        nodes.resize(len + row.len(), Node::new(0));
+        for &m in row {
+            let m = Node::new(m as usize);
+            nodes[len] = m;
+            len += usize::from(seen.insert(m));
+        }
+        nodes.truncate(len);
+        return true;
+    }
+    for &m in row {
+        let m = Node::new(m as usize);
+        if !seen.contains(m) {
+            if nodes.len() >= limit {
+                return false;
+            }
+            seen.insert(m);
+            nodes.push(m);
+        }
+    }
+    true
 }
 
 /// The entities of a neighbourhood, without its relations: see [`Graph::reach`].

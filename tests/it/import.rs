@@ -93,10 +93,7 @@ fn csv_tables_import_documents_entities_and_relations() {
     let ann = g.entity(g.node("ann-lee").unwrap());
     assert_eq!(ann.aliases(), ["Anne Lee", "A. Lee"]);
     assert_eq!(ann.roles(), ["activist", "blogger"]);
-    assert_eq!(
-        ann.description(),
-        Some("An activist, and a blogger")
-    );
+    assert_eq!(ann.description(), Some("An activist, and a blogger"));
     let hearing = g.entity(g.node("hearing").unwrap());
     assert_eq!(hearing.place().as_ref().unwrap().as_str(), "capital");
     assert_eq!(
