@@ -4,10 +4,9 @@
 use super::{slug, ImportSummary, Mapping, Progress, MAX_ERRORS};
 use crate::load::LoadError;
 use crate::model::{
-    Attributes, Citation, ClaimStatus, Date, Document, Entity, EntityKind, Id, Relation,
-    RelationKind,
+    Attributes, Citation, ClaimStatus, Date, Document, Entity, Id, Relation, RelationKind,
 };
-use crate::store::{GraphBuilder, StoreError};
+use crate::store::{GraphBuilder, Node, StoreError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -106,8 +105,6 @@ pub(super) struct Context<'a> {
     pub(super) mapping: &'a Mapping,
     pub(super) progress: &'a dyn Progress,
     pub(super) errors: Vec<LoadError>,
-    /// The kind of every entity this import added (the builder does not say).
-    pub(super) kinds: HashMap<Id, EntityKind>,
     /// Entities with a `place`, where it was written: checked once every entity is in.
     pub(super) places: Vec<(Id, Site, &'static str)>,
     /// The document standing for each imported file, once cited.
@@ -132,9 +129,7 @@ impl Context<'_> {
     }
 
     pub(super) fn add_entity(&mut self, entity: Entity) -> Result<(), StoreError> {
-        let (id, kind) = (entity.id.clone(), entity.kind);
         self.builder.add_entity(entity)?;
-        self.kinds.insert(id, kind);
         self.summary.entities += 1;
         Ok(())
     }
@@ -177,10 +172,24 @@ impl Context<'_> {
 
     /// A fresh relation id: `<from>.<kind>.<to>`, then `.2`, `.3` for repeats, as the data
     /// loader does; shortened with a hash if too long.
-    pub(super) fn relation_id(&self, from: &Id, kind: RelationKind, to: &Id) -> Id {
+    pub(super) fn relation_id(
+        &self,
+        from: &Id,
+        kind: RelationKind,
+        to: &Id,
+        ends: (Option<Node>, Option<Node>),
+    ) -> Id {
         let base = Relation::default_id(from, kind, to);
         let base = slug::fit(&base, &base, 8);
-        if !self.builder.has_relation(base.as_str()) {
+        // Not shortened by `fit` (a kind's id segment is as long as its name).
+        let is_default =
+            base.as_str().len() == from.as_str().len() + kind.name().len() + to.as_str().len() + 2;
+        let free = match ends {
+            // The common case, checked without building or parsing the id.
+            (Some(f), Some(t)) if is_default => !self.builder.default_id_taken(f, kind, t),
+            _ => !self.builder.has_relation(base.as_str()),
+        };
+        if free {
             return base;
         }
         let mut n = 2;
@@ -196,35 +205,23 @@ impl Context<'_> {
     /// Adds a relation. A mapped kind that does not allow the ends becomes `RELATED` with its
     /// fallback label (counted); an explicit kind that does not is an error.
     pub(super) fn add_relation(&mut self, mut draft: Draft) -> Result<(), StoreError> {
+        // Each end looked up once, here (an unknown one is the store's error to report).
         let ends = (
-            self.kinds.get(&draft.from).copied(),
-            self.kinds.get(&draft.to).copied(),
+            self.builder.node(draft.from.as_str()),
+            self.builder.node(draft.to.as_str()),
         );
         let mut fell_back = false;
         if let (Some(f), Some(t)) = ends {
-            if !draft.kind.allows(f, t) {
+            if !draft
+                .kind
+                .allows(self.builder.kind_of(f), self.builder.kind_of(t))
+            {
                 fell_back = draft.fall_back();
             }
         }
-        // An end from elsewhere (data/): only the store knows its kind, so try, and fall back
-        // if it refuses.
-        let retry = (ends.0.is_none() || ends.1.is_none())
-            && draft.fallback.is_some()
-            && draft.kind != RelationKind::Related;
-        let backup = retry.then(|| draft.clone());
-        let mut kind = draft.kind;
-        let relation = self.relation(draft);
-        match self.builder.add_relation(relation) {
-            Ok(_) => {}
-            Err(StoreError::KindsNotAllowed { .. }) if backup.is_some() => {
-                let mut draft = backup.expect("kept for a retry");
-                fell_back = draft.fall_back();
-                kind = draft.kind;
-                let relation = self.relation(draft);
-                self.builder.add_relation(relation)?;
-            }
-            Err(e) => return Err(e),
-        }
+        let kind = draft.kind;
+        let relation = self.relation(draft, ends);
+        self.builder.add_relation_between(ends, relation)?;
         self.summary.relations += 1;
         if kind == RelationKind::Related {
             self.summary.related += 1;
@@ -235,10 +232,10 @@ impl Context<'_> {
         Ok(())
     }
 
-    pub(super) fn relation(&self, d: Draft) -> Relation {
+    pub(super) fn relation(&self, d: Draft, ends: (Option<Node>, Option<Node>)) -> Relation {
         let id = match d.id {
             Some(id) => id,
-            None => self.relation_id(&d.from, d.kind, &d.to),
+            None => self.relation_id(&d.from, d.kind, &d.to, ends),
         };
         Relation {
             id,

@@ -25,8 +25,7 @@
 //! # Layout
 //! - `source`: the formats and sources, as the command line names them.
 //! - `mapping`: the mapping file (TOML) and its JSON side files.
-//! - `context`: what the importers share — the builder, the errors, the kinds of the entities
-//!   added, relation drafts and their fallback to `RELATED`, fresh relation ids, the documents
+//! - `context`: what the importers share — the builder, the errors, relation drafts and their fallback to `RELATED`, fresh relation ids, the documents
 //!   standing for files.
 //! - `csv`, `ftm`, `triples`: one module per format.
 //! - `read` (streaming lines, counted bytes), `progress` (the [`Progress`] trait and the
@@ -121,7 +120,6 @@ pub fn import_into(
         mapping,
         progress,
         errors: Vec::new(),
-        kinds: HashMap::new(),
         places: Vec::new(),
         standins: HashMap::new(),
         summary: ImportSummary::default(),

@@ -20,8 +20,6 @@ pub struct GraphBuilder {
     defaults: HashSet<(u32, u32, RelationKind)>,
     /// Own labels to their index in the label table.
     label_index: HashMap<Box<str>, u16>,
-    /// Reused to build a default id when it must be compared with stored ids.
-    scratch: String,
 }
 
 impl From<TextFull> for StoreError {
@@ -62,7 +60,6 @@ impl GraphBuilder {
             graph,
             defaults,
             label_index,
-            scratch: String::new(),
         }
     }
 
@@ -161,8 +158,24 @@ impl GraphBuilder {
     /// kinds the vocabulary does not allow, missing or empty citations, citations of unknown
     /// documents, or dates too far out to store.
     pub fn add_relation(&mut self, relation: Relation) -> Result<Edge, StoreError> {
-        let from = self.graph.node(relation.from.as_str());
-        let to = self.graph.node(relation.to.as_str());
+        self.add_relation_between((None, None), relation)
+    }
+
+    /// [`GraphBuilder::add_relation`], given the ends the caller has looked up already with
+    /// [`GraphBuilder::node`] (`None`: look it up here). A handle that is not the entity the
+    /// relation names is ignored and looked up again.
+    pub fn add_relation_between(
+        &mut self,
+        ends: (Option<Node>, Option<Node>),
+        relation: Relation,
+    ) -> Result<Edge, StoreError> {
+        let g = &self.graph;
+        let end = |given: Option<Node>, id: &Id| match given {
+            Some(n) if n.index() < g.entity_count() && g.entity(n).id() == id.as_str() => Some(n),
+            _ => g.node(id.as_str()),
+        };
+        let from = end(ends.0, &relation.from);
+        let to = end(ends.1, &relation.to);
         let default = ids::is_default_id(
             relation.id.as_str(),
             relation.from.as_str(),
@@ -170,7 +183,7 @@ impl GraphBuilder {
             relation.to.as_str(),
         );
         let taken = match (from, to) {
-            (Some(f), Some(t)) if default => self.default_taken(f, relation.kind, t),
+            (Some(f), Some(t)) if default => self.default_id_taken(f, relation.kind, t),
             _ => self.has_relation(relation.id.as_str()),
         };
         if taken {
@@ -333,8 +346,9 @@ impl GraphBuilder {
     }
 
     /// Whether the default id of a relation of `kind` from `from` to `to` is taken, by such a
-    /// relation or as another relation's stored id.
-    fn default_taken(&mut self, from: Node, kind: RelationKind, to: Node) -> bool {
+    /// relation or as another relation's stored id (the fast path of
+    /// [`GraphBuilder::has_relation`] for importers that name relations).
+    pub fn default_id_taken(&self, from: Node, kind: RelationKind, to: Node) -> bool {
         if self
             .defaults
             .contains(&(from.index() as u32, to.index() as u32, kind))
@@ -345,13 +359,18 @@ impl GraphBuilder {
             return false;
         }
         let g = &self.graph;
-        self.scratch.clear();
-        self.scratch.push_str(g.entity(from).id());
-        self.scratch.push('.');
-        self.scratch.push_str(ids::segment(kind));
-        self.scratch.push('.');
-        self.scratch.push_str(g.entity(to).id());
-        g.explicit_ids.contains_key(self.scratch.as_str())
+        let id = ids::default_id(g.entity(from).id(), kind, g.entity(to).id());
+        g.explicit_ids.contains_key(id.as_str())
+    }
+
+    /// The entity with this id, if it has been added. O(1).
+    pub fn node(&self, id: &str) -> Option<Node> {
+        self.graph.node(id)
+    }
+
+    /// The kind of an entity added. O(1).
+    pub fn kind_of(&self, node: Node) -> EntityKind {
+        self.graph.entity_kind(node)
     }
 
     /// Whether an entity with this id has been added.
@@ -370,15 +389,6 @@ impl GraphBuilder {
                 }
                 _ => false,
             })
-    }
-
-    /// Whether the default id of a relation of `kind` between these two entity ids is free
-    /// (the fast path of [`GraphBuilder::has_relation`] for importers that name relations).
-    pub fn default_id_free(&mut self, from: &str, kind: RelationKind, to: &str) -> bool {
-        match (self.graph.node(from), self.graph.node(to)) {
-            (Some(f), Some(t)) => !self.default_taken(f, kind, t),
-            _ => !self.has_relation(&ids::default_id(from, kind, to)),
-        }
     }
 
     /// Checks what can only be checked once every entity is in: that each event's place is
