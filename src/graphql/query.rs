@@ -12,6 +12,7 @@ use crate::export;
 use crate::model;
 use crate::store::{self, Filter, Graph, Node, RelationQuery};
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
+use std::sync::Arc;
 
 /// The deepest `neighbourhood` walk allowed.
 pub const MAX_DEPTH: i32 = 4;
@@ -49,10 +50,24 @@ pub struct SearchHit {
 
 /// A set of entities and the relations among them.
 pub struct Subgraph {
-    nodes: Vec<Node>,
-    edges: Vec<store::Edge>,
+    nodes: Arc<Vec<Node>>,
+    /// The relations among the entities, found the first time a field needs them (listing
+    /// the entities alone does not pay for the relations of every hub among them).
+    edges: tokio::sync::OnceCell<Arc<Vec<store::Edge>>>,
     truncated: bool,
     relation_kinds: Option<Vec<RelationKind>>,
+}
+
+impl Subgraph {
+    async fn edges(&self, ctx: &Context<'_>) -> Arc<Vec<store::Edge>> {
+        let edges = self.edges.get_or_init(|| async {
+            let nodes = Arc::clone(&self.nodes);
+            let kinds = super::scalars::relation_kinds(self.relation_kinds.clone());
+            let edges = blocking(ctx, move |g| g.relations_among(&nodes, kinds.as_deref())).await;
+            Arc::new(edges)
+        });
+        Arc::clone(edges.await)
+    }
 }
 
 /// A set of entities and the relations among them, with analyses of it and exports in the
@@ -65,8 +80,13 @@ impl Subgraph {
         self.nodes.iter().map(|&n| Entity::of(g, n)).collect()
     }
     /// Every relation among these entities (of the kinds asked for).
-    async fn relations(&self) -> Vec<Relation> {
-        self.edges.iter().copied().map(Relation).collect()
+    async fn relations(&self, ctx: &Context<'_>) -> Vec<Relation> {
+        self.edges(ctx)
+            .await
+            .iter()
+            .copied()
+            .map(Relation)
+            .collect()
     }
     /// Whether the size limit cut the walk short: more entities were in reach.
     async fn truncated(&self) -> bool {
@@ -80,7 +100,7 @@ impl Subgraph {
         measure: Centrality,
         #[graphql(default = 20)] limit: i32,
     ) -> Result<Vec<RankedEntity>> {
-        let scope = analysis::scope(self.relation_kinds.clone(), None, Some(self.nodes.clone()));
+        let scope = analysis::scope(self.relation_kinds.clone(), None, Some(self.nodes.to_vec()));
         analysis::rank(ctx, measure, scope, None, limit).await
     }
     /// The subgraph's connected components, largest first.
@@ -89,12 +109,12 @@ impl Subgraph {
         ctx: &Context<'_>,
         #[graphql(default = 20)] limit: i32,
     ) -> Result<Vec<Group>> {
-        let scope = analysis::scope(self.relation_kinds.clone(), None, Some(self.nodes.clone()));
+        let scope = analysis::scope(self.relation_kinds.clone(), None, Some(self.nodes.to_vec()));
         analysis::components(ctx, scope, limit).await
     }
     /// The subgraph's communities (Louvain).
     async fn communities(&self, ctx: &Context<'_>) -> Partition {
-        let scope = analysis::scope(self.relation_kinds.clone(), None, Some(self.nodes.clone()));
+        let scope = analysis::scope(self.relation_kinds.clone(), None, Some(self.nodes.to_vec()));
         analysis::communities(ctx, scope).await
     }
     /// The subgraph as a file for another tool: NetworkX node-link JSON, GraphML, GEXF (Gephi,
@@ -102,8 +122,8 @@ impl Subgraph {
     /// FollowTheMoney JSON lines. Every format keeps kinds, dates and source quotes.
     async fn export(&self, ctx: &Context<'_>, format: ExportFormat) -> String {
         let view = export::View {
-            nodes: self.nodes.clone(),
-            edges: self.edges.clone(),
+            nodes: self.nodes.to_vec(),
+            edges: self.edges(ctx).await.to_vec(),
         };
         blocking(ctx, move |g| export::export(g, &view, format.into())).await
     }
@@ -308,13 +328,13 @@ impl Query {
                 direction: store::Direction::Both,
                 entity_kinds: ek.as_deref(),
             };
-            g.neighbourhood(&seeds, depth, &filter, limit)
+            g.reach(&seeds, depth, &filter, limit)
         })
         .await;
         let _ = g;
         Ok(Subgraph {
-            nodes: sub.nodes,
-            edges: sub.edges,
+            nodes: Arc::new(sub.nodes),
+            edges: tokio::sync::OnceCell::new(),
             truncated: sub.truncated,
             relation_kinds: kinds_asked,
         })
