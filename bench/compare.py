@@ -1,4 +1,4 @@
-"""dossier beside python-igraph, rustworkx and NetworkX on the same graphs and queries.
+"""dossier beside python-igraph, rustworkx, NetworkX and Kùzu on the same graphs and queries.
 
 Run by bench/compare.sh, which sets up the virtualenv and builds the example:
 
@@ -8,10 +8,10 @@ Run by bench/compare.sh, which sets up the virtualenv and builds the example:
 
 For each dataset: reads the edges once (not timed), writes seeded queries (random entities
 for 1- and 2-hop neighbourhoods, random pairs for shortest paths) as JSON, runs dossier's
-engine on them in its own process, then loads the graph in each Python engine and asks the
-same. Every engine's answers are checked against dossier's — neighbourhood sizes, path
-lengths, the component count, PageRank within a tolerance — before any timing is printed;
-a disagreement stops the run.
+engine on them in its own process, then loads the graph in each peer and asks the same.
+Every engine's answers are checked against dossier's — neighbourhood sizes, path lengths,
+the component count, PageRank within a tolerance — before any timing is printed; a
+disagreement stops the run.
 
 The Python engines are given the graph as undirected and simple (repeated pairs and
 self-relations dropped), which changes none of these answers and is how dossier's analytics
@@ -19,6 +19,34 @@ read it. Their "load" is building the graph from an in-memory edge list (parsing
 not counted); dossier's is the whole import, from the file, with validation. Memory: the
 peak resident set (VmHWM) of dossier's process; for a Python engine, the growth of the
 resident set while it builds the graph.
+
+Kùzu, an embedded database run in this process, gets the same simple undirected graph: a
+node table of the entity indices and a relation table holding every pair in both
+directions, since its PageRank follows relations the way they are stored; the queries
+follow them forwards (`-[:E]->`), which reaches each neighbour once, as an undirected
+`-[:E]-` over pairs stored once would. Its "load" opens an on-disk database in a temporary
+directory (buffer pool fixed at KUZU_BUFFER_POOL), creates the two tables, runs
+`COPY ... FROM` on CSV files, projects the graph for the algorithms and sets the cap on path
+lengths below; writing the CSV files from the edge list is not counted, as parsing is not
+for the others. It runs queries on all cores (its default), dossier on one. Each query is
+one Cypher statement per entity or pair through the Python API:
+- a 1-hop size is the count of relations out of the start (the graph is simple) plus one
+  for the start, which dossier counts;
+- a 2-hop size is the count of entities a `* SHORTEST 1..2` recursive join reaches (one row
+  each, the start not among them) plus one: a plain `*1..2` join enumerates walks, so it
+  returns the start itself and the same entities many times;
+- a path length is `length(p)` of a `* SHORTEST` join, `None` when it returns no row (its
+  cap on the hops, 30 by default, is raised to the number of entities so that no path is
+  cut); a pair of one entity is 0 without a query, as Kùzu's shortest paths need at least
+  one relation;
+- components and PageRank are the `algo` extension's `weakly_connected_components` and
+  `page_rank`, which Kùzu 0.11.3 links statically (nothing is downloaded). Its PageRank is
+  run for exactly 20 updates (tolerance 0) like dossier's — `maxIterations := 21`, as it
+  counts the uniform start as the first iteration — but does not share out the rank of
+  entities without relations as dossier does; the rank check bounds what that changes.
+Memory: the growth of the resident set while Kùzu loads is its buffer pool's cached pages
+and what COPY kept, not the size of a graph structure; it is printed as such, beside the
+size of the database's files on disk after the load.
 """
 
 import argparse
@@ -26,6 +54,7 @@ import csv
 import gc
 import json
 import math
+import os
 import random
 import subprocess
 import sys
@@ -39,6 +68,7 @@ PAGERANK_TOLERANCE = 0.05  # relative: dossier stops after 20 iterations, the ot
 # from the fixed point on 100,000 entities (22% off igraph's exact PRPACK answer for some):
 # ask them for a tighter one, which costs them iterations.
 TIGHT = 1e-9
+KUZU_BUFFER_POOL = 1 << 30  # bytes; Kùzu's default is 80% of the machine's memory
 
 
 def rss_kib():
@@ -213,6 +243,71 @@ def run_python(name, data, q):
     return r
 
 
+def run_kuzu(data, q):
+    """Kùzu on an on-disk database in a temporary directory (see the module's docstring)."""
+    import kuzu
+
+    ix = lambda ids: [data.index[i] for i in ids]  # noqa: E731
+    h1, h2 = ix(q["hops1"]), ix(q["hops2"])
+    pairs = [(data.index[a], data.index[b]) for a, b in q["pairs"]]
+    with tempfile.TemporaryDirectory(prefix="kuzu-") as tmp:
+        tmp = Path(tmp)
+        nodes, relations, store = tmp / "nodes.csv", tmp / "relations.csv", tmp / "db"
+        nodes.write_text("".join(f"{i}\n" for i in range(len(data.ids))))
+        with open(relations, "w") as f:
+            f.writelines(f"{a},{b}\n{b},{a}\n" for a, b in data.edges)
+        store.mkdir()
+        gc.collect()
+        before = rss_kib()
+
+        def load():
+            db = kuzu.Database(str(store / "graph.kuzu"), buffer_pool_size=KUZU_BUFFER_POOL)
+            conn = kuzu.Connection(db)
+            for statement in ["CREATE NODE TABLE N(id INT64 PRIMARY KEY)",
+                              "CREATE REL TABLE E(FROM N TO N)",
+                              f"COPY N FROM '{nodes}' (header=false)",
+                              f"COPY E FROM '{relations}' (header=false)",
+                              "CALL project_graph('G', ['N'], ['E'])",
+                              # its default cap of 30 hops would cut longer shortest paths
+                              f"CALL var_length_extend_max_depth={len(data.ids)}"]:
+                conn.execute(statement)
+            return db, conn
+
+        (db, conn), load_s = timed(load)
+        memory = rss_kib() - before
+        disk = sum(f.stat().st_size for f in store.iterdir()) // 1024
+
+        def first(query, **params):
+            result = conn.execute(query, params)
+            return result.get_next()[0] if result.has_next() else None
+
+        one = "MATCH (a:N {id: $v})-[:E]->(b:N) RETURN count(*)"
+        two = "MATCH (a:N {id: $v})-[:E* SHORTEST 1..2]->(b:N) RETURN count(*)"
+        hops1 = lambda: [first(one, v=v) + 1 for v in h1]  # noqa: E731
+        hops2 = lambda: [first(two, v=v) + 1 for v in h2]  # noqa: E731
+        path = "MATCH p = (a:N {id: $a})-[:E* SHORTEST]->(b:N {id: $b}) RETURN length(p)"
+        paths = lambda: [0 if a == b else first(path, a=a, b=b) for a, b in pairs]  # noqa: E731
+        components = lambda: first(  # noqa: E731
+            "CALL weakly_connected_components('G') RETURN count(DISTINCT group_id)")
+
+        def pagerank():
+            # maxIterations := k makes k - 1 updates (the start counts as one): 21 for 20
+            rows = conn.execute("CALL page_rank('G', dampingFactor := 0.85, maxIterations := 21,"
+                                " tolerance := 0.0) RETURN node.id, rank").get_all()
+            return dict(rows)
+
+        r = {"load_s": load_s, "memory_kib": memory, "disk_kib": disk, "answers": {}}
+        for key, f in [("hops1", hops1), ("hops2", hops2), ("paths", paths),
+                       ("components", components), ("pagerank", pagerank)]:
+            r["answers"][key], r[f"{key}_s"] = timed(f)
+        ranks = r["answers"]["pagerank"]
+        r["answers"]["pagerank"] = {i: ranks[data.index[i]] for i in q["pagerank_ids"]}
+        conn.close()
+        db.close()
+    gc.collect()
+    return r
+
+
 def check(name, mine, theirs):
     """Fails unless `theirs` (a peer) gives dossier's answers."""
     a, b = mine["answers"], theirs["answers"]
@@ -228,6 +323,15 @@ def check(name, mine, theirs):
 ROWS = [("load", "load_s"), ("1-hop neighbourhoods", "hops1_s"),
         ("2-hop neighbourhoods", "hops2_s"), ("shortest paths", "paths_s"),
         ("connected components", "components_s"), ("PageRank", "pagerank_s")]
+SIZES = [("memory per relation", "memory_kib"), ("database on disk per relation", "disk_kib")]
+
+
+def row(label, figures, unit, digits):
+    """A table row: each engine's figure ("n/a" where it has none), then each peer's ratio."""
+    cells = ["n/a" if f is None else f"{f:,.{digits}f} {unit}" for f in figures]
+    mine = figures[0]
+    ratios = ["n/a" if f is None or mine is None else f"{f / mine:.2f}×" for f in figures[1:]]
+    print(f"| {label} | " + " | ".join(cells + ratios) + " |")
 
 
 def table(data, q, results, worst):
@@ -241,13 +345,19 @@ def table(data, q, results, worst):
     head = "| | " + " | ".join(names) + " | " + " | ".join(f"{p} ÷ dossier" for p in peers) + " |"
     print(head)
     print("|" + "---|" * (1 + len(names) + len(peers)))
+    figures = lambda key, scale: [  # noqa: E731
+        results[n][key] * scale if key in results[n] else None for n in names]
     for label, key in ROWS:
-        cells = [f"{results[n][key] * 1000:,.1f} ms" for n in names]
-        ratios = [f"{results[p][key] / results['dossier'][key]:.2f}×" for p in peers]
-        print(f"| {label} | " + " | ".join(cells + ratios) + " |")
-    mem = [results[n]["memory_kib"] * 1024 / data.relations for n in names]
-    print("| memory per relation | " + " | ".join(f"{m:,.0f} B" for m in mem) + " | "
-          + " | ".join(f"{m / mem[0]:.2f}×" for m in mem[1:]) + " |")
+        row(label, figures(key, 1000), "ms", 1)
+    for label, key in SIZES:
+        if any(key in results[n] for n in names):
+            row(label, figures(key, 1024 / data.relations), "B", 0)
+    if "kuzu" in results:
+        print("\nkuzu: memory is the growth of this process's resident set while it opens and "
+              f"loads its database (buffer pool capped at {KUZU_BUFFER_POOL >> 20:,} MiB): "
+              "its cached pages and what COPY kept, not the size of a graph structure; on "
+              "disk is the size of its database files after the load. It runs queries on all "
+              f"cores by default ({os.cpu_count()} here); dossier on one.")
     return {"dataset": data.name, "results": results}
 
 
@@ -257,7 +367,7 @@ def main():
     p.add_argument("--codex", type=Path)
     p.add_argument("--mapping", type=Path)
     p.add_argument("--generated", type=Path, help="a directory written by dossier generate")
-    p.add_argument("--peers", default="igraph,rustworkx,networkx")
+    p.add_argument("--peers", default="igraph,rustworkx,networkx,kuzu")
     p.add_argument("--json", type=Path, help="write every figure here")
     args = p.parse_args()
     datasets = []
@@ -272,7 +382,7 @@ def main():
         results = {"dossier": run_dossier(args.engine, data, q)}
         worst = {}
         for peer in args.peers.split(","):
-            results[peer] = run_python(peer, data, q)
+            results[peer] = run_kuzu(data, q) if peer == "kuzu" else run_python(peer, data, q)
             worst[peer] = check(peer, results["dossier"], results[peer])
         everything.append(table(data, q, results, worst))
     if args.json:

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# dossier beside python-igraph, rustworkx and NetworkX, on CoDEx-M and a generated graph,
-# with the same seeded queries; every engine's answers are checked before timings count.
+# dossier beside python-igraph, rustworkx, NetworkX and Kùzu (an embedded database, loaded
+# with COPY from CSV files into a temporary directory, queried in Cypher, its components and
+# PageRank from its statically linked algo extension), on CoDEx-M and a generated graph, with
+# the same seeded queries; every engine's answers are checked before timings count.
 #
 #   bash bench/compare.sh [ENTITIES RELATIONS]     # the generated graph's size, default 100000 1000000
 #
