@@ -17,8 +17,10 @@ The Python engines are given the graph as undirected and simple (repeated pairs 
 self-relations dropped), which changes none of these answers and is how dossier's analytics
 read it. Their "load" is building the graph from an in-memory edge list (parsing the file is
 not counted); dossier's is the whole import, from the file, with validation. Memory: the
-peak resident set (VmHWM) of dossier's process; for a Python engine, the growth of the
-resident set while it builds the graph.
+growth of the resident set while the graph is built — for dossier, from before its import to
+after it; for a Python engine, while it builds the graph. dossier also prints its peak (the
+import's passing buffers included) and the bytes its graph accounts for without the quotes'
+text (what the issue's aim of 64 bytes a relation is about).
 
 Kùzu, an embedded database run in this process, gets the same simple undirected graph: a
 node table of the entity indices and a relation table holding every pair in both
@@ -143,7 +145,8 @@ def run_dossier(engine, data, q):
     r = json.loads(out)
     assert r["entities"] == len(data.ids), (r["entities"], len(data.ids))
     assert r["relations"] == data.relations, (r["relations"], data.relations)
-    r["memory_kib"] = r["peak_kib"]
+    # Everything the graph holds but the quotes' text (the issue's "citations' text aside").
+    r["store_kib"] = (sum(r["memory"].values()) - r["memory"]["quotes"]) / 1024
     return r
 
 
@@ -323,7 +326,10 @@ def check(name, mine, theirs):
 ROWS = [("load", "load_s"), ("1-hop neighbourhoods", "hops1_s"),
         ("2-hop neighbourhoods", "hops2_s"), ("shortest paths", "paths_s"),
         ("connected components", "components_s"), ("PageRank", "pagerank_s")]
-SIZES = [("memory per relation", "memory_kib"), ("database on disk per relation", "disk_kib")]
+SIZES = [("memory per relation", "memory_kib"),
+         ("peak memory per relation, import included", "peak_kib"),
+         ("graph's own bytes per relation, quotes' text aside", "store_kib"),
+         ("database on disk per relation", "disk_kib")]
 
 
 def row(label, figures, unit, digits):

@@ -5,6 +5,7 @@
 # the same seeded queries; every engine's answers are checked before timings count.
 #
 #   bash bench/compare.sh [ENTITIES RELATIONS]     # the generated graph's size, default 100000 1000000
+#   PEERS=igraph,rustworkx bash bench/compare.sh 1000000 10000000   # only some peers
 #
 # Creates .venv-bench/ at the repository root on first use (kept out of git by a .gitignore
 # inside it), installs bench/requirements.txt, builds dossier in release, generates the graph
@@ -37,4 +38,5 @@ else
     echo "CoDEx-M not found at $codex (set CODEX_M): comparing on the generated graph only" >&2
 fi
 "$venv/bin/python" bench/compare.py --engine target/release/examples/bench_engine \
-    "${codex_args[@]}" --generated "$out/generated" --json "$out/results.json"
+    "${codex_args[@]}" --generated "$out/generated" --json "$out/results.json" \
+    --peers "${PEERS:-igraph,rustworkx,networkx,kuzu}"

@@ -91,12 +91,12 @@ pub struct Graph {
 /// Where a graph version's memory goes, in bytes (capacities, not allocator overhead).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MemoryUse {
-    /// Entity and relation records, adjacency rows and id indexes.
+    /// Entity, relation and citation records, adjacency rows and id indexes.
     pub structure: usize,
     /// Ids, names and labels in the text arena, and the side tables.
     pub text: usize,
-    /// The quotes of citations, and their records.
-    pub citations: usize,
+    /// The text of the citations' quotes.
+    pub quotes: usize,
     /// The folded names of the search index.
     pub search: usize,
 }
@@ -104,7 +104,7 @@ pub struct MemoryUse {
 impl MemoryUse {
     /// Everything.
     pub fn total(&self) -> usize {
-        self.structure + self.text + self.citations + self.search
+        self.structure + self.text + self.quotes + self.search
     }
 }
 
@@ -302,7 +302,8 @@ impl Graph {
             + self.entity_index.bytes()
             + self.relations.capacity() * size_of::<RelationRecord>()
             + self.outgoing.bytes()
-            + self.incoming.bytes();
+            + self.incoming.bytes()
+            + self.citations.capacity() * size_of::<CitationRecord>();
         let extras = self.entity_extras.capacity() * size_of::<EntityExtra>()
             + self.relation_extras.capacity() * size_of::<(u32, RelationExtra)>()
             + self.explicit_ids.capacity() * (size_of::<(Id, u32)>() + 1)
@@ -310,7 +311,7 @@ impl Graph {
         MemoryUse {
             structure,
             text: self.text.len() - quotes + extras,
-            citations: quotes + self.citations.capacity() * size_of::<CitationRecord>(),
+            quotes,
             search: self.search.bytes(),
         }
     }
