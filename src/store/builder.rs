@@ -240,7 +240,7 @@ impl GraphBuilder {
             }),
         };
         let date = bits("date", relation.date)?;
-        let until = bits("until", relation.until)?;
+        bits("until", relation.until)?;
         let edge = u32::try_from(g.relations.len()).map_err(|_| StoreError::Invalid {
             field: "id",
             message: "a graph holds at most 2^32 relations".into(),
@@ -253,7 +253,7 @@ impl GraphBuilder {
             kind,
             label,
             date: _,
-            until: _,
+            until,
             from: _,
             to: _,
             role,
@@ -269,6 +269,7 @@ impl GraphBuilder {
         let mut extra = RelationExtra {
             id: (!default).then_some(id),
             label: None,
+            until,
             role,
             description,
             citations: cited.split_off(1),
@@ -302,7 +303,6 @@ impl GraphBuilder {
             from: from.index() as u32,
             to: to.index() as u32,
             date,
-            until,
             citation: cited[0],
             label,
             kind,

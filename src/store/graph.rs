@@ -54,7 +54,7 @@ impl Edge {
 /// Once built, a `Graph` is never changed; a new version is built instead (see
 /// [`super::Store`]).
 ///
-/// Layout (see [`super::records`]): 24-byte entity and relation records, strings in one text
+/// Layout (see [`super::records`]): 24-byte entity and 20-byte relation records, strings in one text
 /// arena, rare fields in side tables, relations of each entity in compressed rows (4 bytes a
 /// relation at each end), relation ids derived from the records unless the data gave another.
 #[derive(Debug, Clone, Default)]

@@ -3,9 +3,9 @@
 //! most records do not have.
 //!
 //! Why records rather than the model's structs: a [`crate::model::Relation`] with its owned
-//! strings, vectors and maps takes about 500 bytes; a [`RelationRecord`] takes 24. Fields that
-//! are rare in bulk data (a role, a description, attributes, a second citation, an id other
-//! than the default) live in a side table, found by binary search from the records that have
+//! strings, vectors and maps takes about 500 bytes; a [`RelationRecord`] takes 20. Fields that
+//! are rare in bulk data (the end of a period, a role, a description, attributes, a second
+//! citation, an id other than the default) live in a side table, found by binary search from the records that have
 //! them. The model's structs stay the currency of loading and of the API's owned values
 //! ([`super::EntityRef::to_entity`], [`super::RelationRef::to_relation`]).
 
@@ -98,15 +98,13 @@ pub(super) const DEFAULT_ID: u8 = 0b0000_1000;
 /// [`RelationRecord::bits`]: the relation has an entry in the relation side table.
 pub(super) const HAS_EXTRA: u8 = 0b0001_0000;
 
-/// A relation: 24 bytes.
+/// A relation: 20 bytes.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct RelationRecord {
     pub(super) from: u32,
     pub(super) to: u32,
-    /// [`Date::to_bits`], 0 for none.
+    /// [`Date::to_bits`], 0 for none. (The end of a period is rare: it is in the side table.)
     pub(super) date: u32,
-    /// [`Date::to_bits`], 0 for none.
-    pub(super) until: u32,
     /// The first citation, an index into the citation table.
     pub(super) citation: u32,
     /// The own label, an index into the label table; 0 for none (the kind's label).
@@ -141,6 +139,8 @@ pub(super) struct RelationExtra {
     pub(super) id: Option<Id>,
     /// An own label that did not fit the 16-bit label table.
     pub(super) label: Option<Box<str>>,
+    /// When a period ended.
+    pub(super) until: Option<Date>,
     pub(super) role: Option<String>,
     pub(super) description: Option<String>,
     /// Citations after the first, as indices into the citation table.
@@ -239,7 +239,7 @@ mod tests {
     #[test]
     fn records_stay_small() {
         assert_eq!(std::mem::size_of::<EntityRecord>(), 24);
-        assert_eq!(std::mem::size_of::<RelationRecord>(), 24);
+        assert_eq!(std::mem::size_of::<RelationRecord>(), 20);
         assert_eq!(std::mem::size_of::<CitationRecord>(), 12);
     }
 
@@ -264,7 +264,6 @@ mod tests {
                 from: 0,
                 to: 0,
                 date: 0,
-                until: 0,
                 citation: 0,
                 label: 0,
                 kind: RelationKind::Related,

@@ -215,7 +215,7 @@ impl<'g> RelationRef<'g> {
 
     /// When a period ended.
     pub fn until(&self) -> Option<Date> {
-        Date::from_bits(self.record.until)
+        self.extra().and_then(|x| x.until)
     }
 
     /// How the source presents it.
