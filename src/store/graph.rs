@@ -54,9 +54,10 @@ impl Edge {
 /// Once built, a `Graph` is never changed; a new version is built instead (see
 /// [`super::Store`]).
 ///
-/// Layout (see [`super::records`]): 24-byte entity and 20-byte relation records, strings in one text
-/// arena, rare fields in side tables, relations of each entity in compressed rows (4 bytes a
-/// relation at each end), relation ids derived from the records unless the data gave another.
+/// Layout (see [`super::records`]): 24-byte entity and 20-byte relation records, strings in
+/// one text arena, rare fields in side tables, relations of each entity in compressed rows
+/// with the entity at the other end (8 bytes a relation at each end), relation ids derived
+/// from the records unless the data gave another.
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
     pub(super) text: Text,

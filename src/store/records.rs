@@ -5,8 +5,8 @@
 //! Why records rather than the model's structs: a [`crate::model::Relation`] with its owned
 //! strings, vectors and maps takes about 500 bytes; a [`RelationRecord`] takes 20. Fields that
 //! are rare in bulk data (the end of a period, a role, a description, attributes, a second
-//! citation, an id other than the default) live in a side table, found by binary search from the records that have
-//! them. The model's structs stay the currency of loading and of the API's owned values
+//! citation, an id other than the default) live in a side table, found by binary search from
+//! the records that have them. The model's structs stay the currency of loading and of the API's owned values
 //! ([`super::EntityRef::to_entity`], [`super::RelationRef::to_relation`]).
 
 use crate::model::{Attributes, ClaimStatus, Date, EntityKind, Id, RelationKind};
