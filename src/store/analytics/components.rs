@@ -1,6 +1,6 @@
 //! Connected components: the groups of entities linked by any chain of ties.
 
-use super::view::View;
+use super::view::{numbering, ties};
 use super::Scope;
 use crate::store::graph::{Graph, Node};
 
@@ -8,48 +8,47 @@ impl Graph {
     /// The connected components of the scope, largest first, equal sizes by their first
     /// entity's id; each component's entities in entity (id) order. An entity without ties in
     /// scope is a component of its own. `networkx.connected_components` on an `nx.Graph`.
-    /// O(V + E log d).
+    /// O(V + E α(V)): union-find over the relations, without building the scope's neighbour
+    /// lists as the other analyses do (components do not need them, and building them costs
+    /// several times the search).
     pub fn components(&self, scope: &Scope) -> Vec<Vec<Node>> {
-        let view = View::build(self, scope);
-        components_of(&view)
-            .iter()
-            .map(|members| view.entities(members))
-            .collect()
+        let (nodes, index) = numbering(self, scope);
+        let mut parent: Vec<u32> = (0..nodes.len() as u32).collect();
+        for (a, b) in ties(self, scope, &index) {
+            let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+            if ra != rb {
+                // The smaller number becomes the root: roots stay the first entity of their
+                // component, whatever order the relations come in.
+                let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+                parent[hi] = lo as u32;
+            }
+        }
+        // Numbered in the order of their first entity; gathering in entity order keeps each
+        // group ascending.
+        let mut group = vec![u32::MAX; nodes.len()];
+        let mut groups: Vec<Vec<Node>> = Vec::new();
+        for i in 0..nodes.len() {
+            let r = root(&mut parent, i);
+            if group[r] == u32::MAX {
+                group[r] = groups.len() as u32;
+                groups.push(Vec::new());
+            }
+            groups[group[r] as usize].push(nodes[i]);
+        }
+        // A stable sort by size keeps the first-entity order on ties.
+        groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
+        groups
     }
 }
 
-/// The components as lists of view indices, each ascending, largest first, ties by their
-/// first index (the view is in entity order). O(V + E).
-pub(super) fn components_of(view: &View) -> Vec<Vec<usize>> {
-    let n = view.len();
-    let mut component = vec![usize::MAX; n];
-    let mut count = 0;
-    let mut stack = Vec::new();
-    for start in 0..n {
-        if component[start] != usize::MAX {
-            continue;
-        }
-        component[start] = count;
-        stack.push(start);
-        while let Some(v) = stack.pop() {
-            for &w in view.neighbours(v) {
-                let w = w as usize;
-                if component[w] == usize::MAX {
-                    component[w] = count;
-                    stack.push(w);
-                }
-            }
-        }
-        count += 1;
+/// The root of `i`'s tree, halving the path on the way.
+fn root(parent: &mut [u32], mut i: usize) -> usize {
+    while parent[i] as usize != i {
+        let grand = parent[parent[i] as usize];
+        parent[i] = grand;
+        i = grand as usize;
     }
-    // Gathering in index order keeps each group ascending.
-    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); count];
-    for (i, &c) in component.iter().enumerate() {
-        groups[c].push(i);
-    }
-    // Found in order of their first index, so a stable sort by size keeps that order on ties.
-    groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
-    groups
+    i
 }
 
 #[cfg(test)]

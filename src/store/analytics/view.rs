@@ -23,39 +23,54 @@ pub(super) struct View {
     targets: Vec<u32>,
 }
 
+/// The entities of the scope in entity (id) order, and each entity's number among them
+/// (indexed by [`Node::index`]; [`OUT`] for those outside). O(V).
+pub(super) fn numbering(graph: &Graph, scope: &Scope) -> (Vec<Node>, Vec<u32>) {
+    let bound = graph.entity_count();
+    let subset = scope.nodes.as_ref().map(|nodes| {
+        let mut member = vec![false; bound];
+        for n in nodes.iter().filter(|n| n.index() < bound) {
+            member[n.index()] = true;
+        }
+        member
+    });
+    let kinds = scope.entity_kinds.as_deref();
+    let nodes: Vec<Node> = graph
+        .entities(kinds)
+        .filter(|n| subset.as_ref().is_none_or(|m| m[n.index()]))
+        .collect();
+    let mut index = vec![OUT; bound];
+    for (i, n) in nodes.iter().enumerate() {
+        index[n.index()] = i as u32;
+    }
+    (nodes, index)
+}
+
+/// The ties of the scope between two different entities, as pairs of their numbers (see
+/// [`numbering`]), one per relation in scope: repeats are not dropped. O(E).
+pub(super) fn ties<'a>(
+    graph: &'a Graph,
+    scope: &'a Scope,
+    index: &'a [u32],
+) -> impl Iterator<Item = (usize, usize)> + 'a {
+    let relation_kinds = scope.relation_kinds.as_deref();
+    graph.relations.iter().filter_map(move |r| {
+        if relation_kinds.is_some_and(|k| !k.contains(&r.kind)) {
+            return None;
+        }
+        let (a, b) = (index[r.from as usize], index[r.to as usize]);
+        (a != OUT && b != OUT && a != b).then_some((a as usize, b as usize))
+    })
+}
+
 impl View {
     /// The view of `graph` restricted to `scope`. O(V + E + Σ d log d): one pass over the
     /// entities, two over the relations, and a sort of each neighbour list.
     ///
     /// Panics if the scope has 2^31 ties or more (far beyond what one machine holds).
     pub(super) fn build(graph: &Graph, scope: &Scope) -> View {
-        let bound = graph.entity_count();
-        let subset = scope.nodes.as_ref().map(|nodes| {
-            let mut member = vec![false; bound];
-            for n in nodes.iter().filter(|n| n.index() < bound) {
-                member[n.index()] = true;
-            }
-            member
-        });
-        let kinds = scope.entity_kinds.as_deref();
-        let nodes: Vec<Node> = graph
-            .entities(kinds)
-            .filter(|n| subset.as_ref().is_none_or(|m| m[n.index()]))
-            .collect();
-        let mut index = vec![OUT; bound];
-        for (i, n) in nodes.iter().enumerate() {
-            index[n.index()] = i as u32;
-        }
-        let relation_kinds = scope.relation_kinds.as_deref();
-        let ties = || {
-            graph.relations.iter().filter_map(|r| {
-                if relation_kinds.is_some_and(|k| !k.contains(&r.kind)) {
-                    return None;
-                }
-                let (a, b) = (index[r.from as usize], index[r.to as usize]);
-                (a != OUT && b != OUT && a != b).then_some((a as usize, b as usize))
-            })
-        };
+        let (nodes, index) = numbering(graph, scope);
+        let ties = || ties(graph, scope, &index);
 
         // Count, place, then sort and drop repeats within each row.
         let n = nodes.len();
