@@ -27,13 +27,13 @@ impl Graph {
         // group ascending.
         let mut group = vec![u32::MAX; nodes.len()];
         let mut groups: Vec<Vec<Node>> = Vec::new();
-        for i in 0..nodes.len() {
+        for (i, &node) in nodes.iter().enumerate() {
             let r = root(&mut parent, i);
             if group[r] == u32::MAX {
                 group[r] = groups.len() as u32;
                 groups.push(Vec::new());
             }
-            groups[group[r] as usize].push(nodes[i]);
+            groups[group[r] as usize].push(node);
         }
         // A stable sort by size keeps the first-entity order on ties.
         groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
