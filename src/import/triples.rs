@@ -12,7 +12,7 @@
 use super::read::Lines;
 use super::{slug, Context, Draft, RelationRule, Site};
 use crate::model::{AttributeValue, Citation, Entity, Id, RelationKind};
-use std::collections::{HashMap, HashSet};
+use hashbrown::{HashMap, HashSet};
 use std::path::Path;
 
 /// Refuses a triples file up front when the mapping gives its entities no kind.
