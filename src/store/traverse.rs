@@ -139,18 +139,30 @@ impl Graph {
     /// Every relation among `nodes` of the given kinds (`None`: all), in the order they were
     /// added. O(Σ out-degree of `nodes`).
     pub fn relations_among(&self, nodes: &[Node], kinds: Option<&[RelationKind]>) -> Vec<Edge> {
-        let members: HashSet<Node> = nodes.iter().copied().collect();
-        let mut edges = Vec::new();
-        for &n in &members {
-            for e in self.outgoing(n) {
-                let (_, to) = self.endpoints(e);
-                if members.contains(&to) && kinds.is_none_or(|k| k.contains(&self.relation_kind(e)))
-                {
-                    edges.push(e);
+        // Each entity marked once, and listed once in `members` so its marks are cleared.
+        let (_, edges) = Marks::with(
+            self.entity_count(),
+            |marks| {
+                let members: Vec<Node> =
+                    nodes.iter().copied().filter(|&n| marks.insert(n)).collect();
+                let mut edges = Vec::new();
+                for &n in &members {
+                    let row = self.outgoing.row(n.index());
+                    let ends = self.outgoing.ends(n.index());
+                    for (&e, &to) in row.iter().zip(ends) {
+                        let e = Edge::new(e as usize);
+                        if marks.contains(Node::new(to as usize))
+                            && kinds.is_none_or(|k| k.contains(&self.relation_kind(e)))
+                        {
+                            edges.push(e);
+                        }
+                    }
                 }
-            }
-        }
-        edges.sort_unstable();
+                edges.sort_unstable();
+                (members, edges)
+            },
+            |(members, _)| members,
+        );
         edges
     }
 }
