@@ -66,8 +66,10 @@ fn main() -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    // 1. Logs: RUST_LOG overrides the default level.
+    // 1. Logs, to stderr as the README says (fmt's default is stdout): RUST_LOG overrides the
+    //    default level.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info")),

@@ -50,7 +50,7 @@ pub fn build_schema_with(store: Store, limits: Limits) -> DossierSchema {
         .limit_recursive_depth(limits.max_nesting.max(8))
         .extension(context::Snapshots(store))
         .extension(codes::ErrorCodes)
-        .extension(limits::LimitsFactory(std::sync::Arc::new(limits)))
+        .extension(limits::LimitsFactory::new(limits))
         .finish()
 }
 

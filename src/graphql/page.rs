@@ -61,7 +61,18 @@ impl PageRequest {
 
     /// Cuts one page out of `items` and wraps it as a connection.
     pub fn page<I, T: OutputType>(self, items: Vec<I>, wrap: impl Fn(I) -> T) -> Page<T> {
-        let total = items.len();
+        self.page_of(items.len(), items, wrap)
+    }
+
+    /// Cuts one page out of `items`, of which there are `total`, and wraps it as a connection:
+    /// only the items up to the end of the page are visited, and nothing is collected, so the
+    /// first pages of a large table cost what they return, not what the table holds.
+    pub fn page_of<I, T: OutputType>(
+        self,
+        total: usize,
+        items: impl IntoIterator<Item = I>,
+        wrap: impl Fn(I) -> T,
+    ) -> Page<T> {
         let has_next = self.offset.saturating_add(self.size) < total;
         let mut conn = Connection::with_additional_fields(
             self.offset > 0,

@@ -221,8 +221,13 @@ impl Query {
         let page = PageRequest::parse(first, after.as_deref())?;
         let g = graph(ctx);
         let kinds = entity_kinds(kinds);
-        let nodes: Vec<Node> = g.entities(kinds.as_deref()).collect();
-        Ok(page.page(nodes, |n| Entity::of(g, n)))
+        // Counted, not collected: collecting every entity's handle for each page cost more
+        // than the page's 100 entities on a 100,000-entity graph.
+        let total = match kinds.as_deref() {
+            None => g.entity_count(),
+            Some(k) => g.entities(Some(k)).count(),
+        };
+        Ok(page.page_of(total, g.entities(kinds.as_deref()), |n| Entity::of(g, n)))
     }
 
     /// Finds entities by name or alias, ignoring case and diacritics, across scripts and

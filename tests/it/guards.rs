@@ -1,7 +1,7 @@
 //! Abusive queries get the documented refusal, and a normal query still answers.
 
 use crate::support::{first_code, run, small_fixture_dir, spawn_app, traversal_graph};
-use dossier::graphql::build_schema;
+use dossier::graphql::{build_schema, build_schema_with, Limits};
 use dossier::model::{EntityKind, RelationKind};
 use dossier::store::Store;
 use serde_json::{json, Value};
@@ -17,6 +17,38 @@ async fn refused(query: &str) -> Value {
 async fn still_answers() {
     let r = run(traversal_graph(), NORMAL).await;
     assert_eq!(r["data"]["entity"]["name"], "ANN", "{r}");
+}
+
+#[tokio::test]
+async fn a_query_text_seen_before_is_held_to_the_limits_with_its_new_variables() {
+    // The second request finds the document parsed by the first; the third, with the same
+    // text, asks for pages that multiply past the complexity limit.
+    let limits = Limits {
+        max_complexity: 500,
+        ..Limits::default()
+    };
+    let schema = build_schema_with(Store::new(traversal_graph()), limits);
+    let q = "query ($n: Int) { entities(first: $n) { nodes { id relations(first: $n) { nodes { id } } } } }";
+    let ask = |n: i32| {
+        async_graphql::Request::new(q)
+            .variables(async_graphql::Variables::from_json(json!({ "n": n })))
+    };
+    let first = serde_json::to_value(schema.execute(ask(2)).await).unwrap();
+    assert!(first["errors"].is_null(), "{first}");
+    assert_eq!(
+        first["data"]["entities"]["nodes"].as_array().unwrap().len(),
+        2
+    );
+    let again = serde_json::to_value(schema.execute(ask(2)).await).unwrap();
+    assert_eq!(again, first);
+    let big = serde_json::to_value(schema.execute(ask(100)).await).unwrap();
+    assert_eq!(first_code(&big), "LIMIT_EXCEEDED", "{big}");
+    assert_eq!(big["errors"][0]["extensions"]["measure"], "complexity");
+    let other = serde_json::to_value(schema.execute(ask(3)).await).unwrap();
+    assert_eq!(
+        other["data"]["entities"]["nodes"].as_array().unwrap().len(),
+        3
+    );
 }
 
 #[tokio::test]
