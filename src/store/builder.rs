@@ -68,7 +68,7 @@ impl GraphBuilder {
     pub fn reserve(&mut self, entities: usize, relations: usize) {
         let g = &mut self.graph;
         g.entities.reserve(entities);
-        g.entity_index.reserve(entities, &g.text, &g.entities);
+        g.entity_index.reserve(entities, &g.text);
         g.relations.reserve(relations);
         g.citations.reserve(relations);
         self.defaults.reserve(relations);
@@ -150,7 +150,7 @@ impl GraphBuilder {
             extra,
             kind,
         });
-        g.entity_index.insert(index, &g.text, &g.entities);
+        g.entity_index.insert(index, id, &g.text);
         Ok(Node::new(index as usize))
     }
 

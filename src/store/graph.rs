@@ -132,9 +132,7 @@ impl Graph {
 
     /// The entity with this id. O(1).
     pub fn node(&self, id: &str) -> Option<Node> {
-        self.entity_index
-            .find(id, &self.text, &self.entities)
-            .map(Node)
+        self.entity_index.find(id, &self.text).map(Node)
     }
 
     /// The relation with this id. O(1) for a stored id; for a default id

@@ -9,7 +9,7 @@
 //! segment, finds the two entities, and scans the smaller end's relations. Only the ids that
 //! differ from the default are kept, in a map.
 
-use super::records::{EntityRecord, Text};
+use super::records::{Span, Text};
 use crate::model::RelationKind;
 use hashbrown::{DefaultHashBuilder, HashTable};
 use std::hash::BuildHasher;
@@ -68,10 +68,12 @@ pub(super) fn splits(id: &str) -> impl Iterator<Item = (&str, RelationKind, &str
     })
 }
 
-/// Entity indices by id, hashed by the id text in the arena.
+/// Entity indices by id, hashed by the id text in the arena. Each slot keeps the id's span
+/// beside the entity's index, so a probe reads the table and the text, not the entity record
+/// too (a bulk import looks up two ids a relation, each a cache miss on a large graph).
 #[derive(Clone, Default)]
 pub(super) struct EntityIndex {
-    table: HashTable<u32>,
+    table: HashTable<(u32, Span)>,
     hasher: DefaultHashBuilder,
 }
 
@@ -85,32 +87,32 @@ impl std::fmt::Debug for EntityIndex {
 
 impl EntityIndex {
     /// The entity with this id. O(1).
-    pub(super) fn find(&self, id: &str, text: &Text, entities: &[EntityRecord]) -> Option<u32> {
+    pub(super) fn find(&self, id: &str, text: &Text) -> Option<u32> {
         let hash = self.hasher.hash_one(id);
         self.table
-            .find(hash, |&n| text.get(entities[n as usize].id) == id)
-            .copied()
+            .find(hash, |&(_, span)| text.get(span) == id)
+            .map(|&(n, _)| n)
     }
 
-    /// Adds entity `n`, whose id must not be in the index yet. O(1) amortised.
-    pub(super) fn insert(&mut self, n: u32, text: &Text, entities: &[EntityRecord]) {
+    /// Adds entity `n` with the id at `span`, which must not be in the index yet. O(1)
+    /// amortised.
+    pub(super) fn insert(&mut self, n: u32, span: Span, text: &Text) {
         let hasher = &self.hasher;
-        let hash = hasher.hash_one(text.get(entities[n as usize].id));
-        self.table.insert_unique(hash, n, |&m| {
-            hasher.hash_one(text.get(entities[m as usize].id))
-        });
+        let hash = hasher.hash_one(text.get(span));
+        self.table
+            .insert_unique(hash, (n, span), |&(_, s)| hasher.hash_one(text.get(s)));
     }
 
     /// Bytes held (the table's slots and control bytes, roughly).
     pub(super) fn bytes(&self) -> usize {
-        self.table.capacity() * (std::mem::size_of::<u32>() + 1)
+        self.table.capacity() * (std::mem::size_of::<(u32, Span)>() + 1)
     }
 
     /// Room for `n` more entities.
-    pub(super) fn reserve(&mut self, n: usize, text: &Text, entities: &[EntityRecord]) {
+    pub(super) fn reserve(&mut self, n: usize, text: &Text) {
         let hasher = &self.hasher;
         self.table
-            .reserve(n, |&m| hasher.hash_one(text.get(entities[m as usize].id)));
+            .reserve(n, |&(_, s)| hasher.hash_one(text.get(s)));
     }
 }
 

@@ -85,7 +85,22 @@ pub(super) struct EntityExtra {
 impl EntityExtra {
     /// Whether there is nothing to keep.
     pub(super) fn is_empty(&self) -> bool {
-        *self == EntityExtra::default()
+        let EntityExtra {
+            aliases,
+            description,
+            roles,
+            start,
+            end,
+            place,
+            attributes,
+        } = self;
+        aliases.is_empty()
+            && description.is_none()
+            && roles.is_empty()
+            && start.is_none()
+            && end.is_none()
+            && place.is_none()
+            && attributes.is_empty()
     }
 }
 
@@ -151,7 +166,22 @@ pub(super) struct RelationExtra {
 impl RelationExtra {
     /// Whether there is nothing to keep.
     pub(super) fn is_empty(&self) -> bool {
-        *self == RelationExtra::default()
+        let RelationExtra {
+            id,
+            label,
+            until,
+            role,
+            description,
+            citations,
+            attributes,
+        } = self;
+        id.is_none()
+            && label.is_none()
+            && until.is_none()
+            && role.is_none()
+            && description.is_none()
+            && citations.is_empty()
+            && attributes.is_empty()
     }
 }
 
