@@ -97,7 +97,7 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
         if let Some(style) = style {
             attrs.push(("style".into(), style.into()));
         }
-        if let Some(d) = &e.description() {
+        if let Some(d) = e.description() {
             attrs.push(("tooltip".into(), d.to_string()));
         }
         attrs.extend(

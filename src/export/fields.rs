@@ -342,7 +342,7 @@ pub(crate) fn node_json(graph: &Graph, node: Node, extra: &[(&'static str, Json)
     o.put("roles", e.roles());
     o.put_some("start", date_text(e.start()));
     o.put_some("end", date_text(e.end()));
-    if let Some(p) = &e.place() {
+    if let Some(p) = e.place() {
         o.put("place", p.as_str());
         o.put_some("place_name", place_name(graph, p.as_str()));
     }

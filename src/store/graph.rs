@@ -163,13 +163,6 @@ impl Graph {
             .map(Edge)
     }
 
-    /// The end of `edge` that is not `node` (`node` itself for a self-loop). O(1).
-    #[inline]
-    pub fn other_end(&self, edge: Edge, node: Node) -> Node {
-        let r = &self.relations[edge.index()];
-        Node(if r.from == node.0 { r.to } else { r.from })
-    }
-
     /// The entity behind a handle. O(1). Panics on a handle from another graph.
     pub fn entity(&self, node: Node) -> EntityRef<'_> {
         EntityRef::new(self, node)
@@ -331,7 +324,7 @@ impl Incident<'_> {
     /// The next relation with the entity at its other end (the entity itself for a
     /// self-loop), read from the rows without touching the relation's record.
     #[inline]
-    pub fn next_with_end(&mut self) -> Option<(Edge, Node)> {
+    fn next_with_end(&mut self) -> Option<(Edge, Node)> {
         loop {
             let take_out = match (self.out.first(), self.inc.first()) {
                 (None, None) => return None,
