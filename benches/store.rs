@@ -68,32 +68,31 @@ fn benches(c: &mut Criterion) {
 
     // The entities within 1 and 2 hops (what `reach` returns, and GraphQL's neighbourhood
     // when only entities are asked for), then with every relation among them as well.
-    let mut group = c.benchmark_group("reach");
-    for depth in [1, 2] {
-        group.bench_with_input(BenchmarkId::from_parameter(depth), &depth, |b, &depth| {
-            let mut k = 0;
-            b.iter(|| {
-                k = (k + 1) % starts.len();
-                let reach = graph.reach(&starts[k..=k], depth, &filter, usize::MAX);
-                black_box(reach.nodes.len())
-            })
-        });
-    }
-    group.finish();
-    let mut group = c.benchmark_group("neighbourhood");
+    let by_depth =
+        |c: &mut Criterion, name: &str, samples: usize, walk: &dyn Fn(Node, usize) -> usize| {
+            let mut group = c.benchmark_group(name);
+            group.sample_size(samples);
+            for depth in [1, 2] {
+                group.bench_with_input(BenchmarkId::from_parameter(depth), &depth, |b, &depth| {
+                    let mut k = 0;
+                    b.iter(|| {
+                        k = (k + 1) % starts.len();
+                        black_box(walk(starts[k], depth))
+                    })
+                });
+            }
+            group.finish();
+        };
+    by_depth(c, "reach", 100, &|s, depth| {
+        graph.reach(&[s], depth, &filter, usize::MAX).nodes.len()
+    });
     // A 2-hop neighbourhood with its relations reads every relation of the hubs it reaches.
-    group.sample_size(20);
-    for depth in [1, 2] {
-        group.bench_with_input(BenchmarkId::from_parameter(depth), &depth, |b, &depth| {
-            let mut k = 0;
-            b.iter(|| {
-                k = (k + 1) % starts.len();
-                let sub = graph.neighbourhood(&starts[k..=k], depth, &filter, usize::MAX);
-                black_box(sub.edges.len())
-            })
-        });
-    }
-    group.finish();
+    by_depth(c, "neighbourhood", 20, &|s, depth| {
+        graph
+            .neighbourhood(&[s], depth, &filter, usize::MAX)
+            .edges
+            .len()
+    });
 
     c.bench_function("shortest_path", |b| {
         let mut k = 0;

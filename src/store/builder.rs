@@ -115,27 +115,7 @@ impl GraphBuilder {
                 field: "id",
                 message: "a graph holds fewer than 2^32 entities".into(),
             })?;
-        let Entity {
-            id,
-            kind,
-            name,
-            aliases,
-            description,
-            roles,
-            start,
-            end,
-            place,
-            attributes,
-        } = entity;
-        let extra = EntityExtra {
-            aliases,
-            description,
-            roles,
-            start,
-            end,
-            place,
-            attributes,
-        };
+        let (id, kind, name, extra) = EntityExtra::split(entity);
         let id = g.text.push(id.as_str())?;
         let name = g.text.push(&name)?;
         let extra = if extra.is_empty() {
@@ -454,5 +434,86 @@ impl GraphBuilder {
         g.search = SearchIndex::build(&g);
         g.version += 1;
         Ok(g)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Citation;
+
+    fn id(s: &str) -> Id {
+        Id::parse(s).unwrap()
+    }
+
+    fn builder() -> GraphBuilder {
+        let mut b = GraphBuilder::new();
+        b.add_document(Document {
+            id: id("doc"),
+            title: "A bulletin".into(),
+            publisher: None,
+            published: None,
+            url: None,
+        })
+        .unwrap();
+        for who in ["ann", "bob"] {
+            b.add_entity(Entity::new(id(who), EntityKind::Person, who))
+                .unwrap();
+        }
+        b
+    }
+
+    fn called(from: &str, to: &str) -> Relation {
+        let citation = Citation {
+            document: id("doc"),
+            quote: "they spoke".into(),
+        };
+        let rid = id(&ids::default_id(from, RelationKind::Called, to));
+        Relation::cited(rid, RelationKind::Called, id(from), id(to), citation)
+    }
+
+    #[test]
+    fn a_date_too_far_out_to_store_is_refused_and_nothing_is_added() {
+        let mut b = builder();
+        for field in ["date", "until"] {
+            let mut r = called("ann", "bob");
+            r.date = Some(Date::ymd(2023, 9, 22));
+            let far = Some(Date::ymd(9_000_000, 1, 1));
+            match field {
+                "date" => r.date = far,
+                _ => r.until = far,
+            }
+            let err = b.add_relation(r).unwrap_err();
+            assert_eq!(err.field(), Some(field), "{err}");
+            assert!(err.to_string().contains("too far out"), "{err}");
+        }
+        assert!(!b.has_relation("ann.called.bob"));
+        let g = b.build().unwrap();
+        assert_eq!((g.relation_count(), g.entity_count()), (0, 2));
+        assert!(g.edge("ann.called.bob").is_none());
+    }
+
+    #[test]
+    fn default_and_given_ids_cannot_collide() {
+        let mut b = builder();
+        // Another relation given the id ann→bob's default id would have.
+        let mut given = called("bob", "ann");
+        given.id = id("ann.called.bob");
+        b.add_relation(given).unwrap();
+        let err = b.add_relation(called("ann", "bob")).unwrap_err();
+        assert!(matches!(err, StoreError::Duplicate { .. }), "{err}");
+        // And a default id taken first refuses the same text given later.
+        let mut b = builder();
+        b.add_relation(called("ann", "bob")).unwrap();
+        let mut given = called("bob", "ann");
+        given.id = id("ann.called.bob");
+        assert!(matches!(
+            b.add_relation(given).unwrap_err(),
+            StoreError::Duplicate { .. }
+        ));
+        let g = b.build().unwrap();
+        assert_eq!(g.relation_count(), 1);
+        let e = g.edge("ann.called.bob").unwrap();
+        assert_eq!(g.relation(e).from(), "ann");
     }
 }

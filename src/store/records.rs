@@ -9,7 +9,7 @@
 //! the records that have them. The model's structs stay the currency of loading and of the API's owned values
 //! ([`super::EntityRef::to_entity`], [`super::RelationRef::to_relation`]).
 
-use crate::model::{Attributes, ClaimStatus, Date, EntityKind, Id, RelationKind};
+use crate::model::{Attributes, ClaimStatus, Date, Entity, EntityKind, Id, RelationKind};
 
 /// Where a string lives in the [`Text`] arena.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -83,9 +83,24 @@ pub(super) struct EntityExtra {
 }
 
 impl EntityExtra {
-    /// Whether there is nothing to keep.
-    pub(super) fn is_empty(&self) -> bool {
-        let EntityExtra {
+    /// The side-table entry of an entity that has none of its fields (what a view reads for
+    /// an entity without an entry).
+    pub(super) const EMPTY: &'static EntityExtra = &EntityExtra {
+        aliases: Vec::new(),
+        description: None,
+        roles: Vec::new(),
+        start: None,
+        end: None,
+        place: None,
+        attributes: Attributes::new(),
+    };
+
+    /// Splits an entity into what its record holds (id, kind, name) and the rest.
+    pub(super) fn split(entity: Entity) -> (Id, EntityKind, String, EntityExtra) {
+        let Entity {
+            id,
+            kind,
+            name,
             aliases,
             description,
             roles,
@@ -93,14 +108,22 @@ impl EntityExtra {
             end,
             place,
             attributes,
-        } = self;
-        aliases.is_empty()
-            && description.is_none()
-            && roles.is_empty()
-            && start.is_none()
-            && end.is_none()
-            && place.is_none()
-            && attributes.is_empty()
+        } = entity;
+        let extra = EntityExtra {
+            aliases,
+            description,
+            roles,
+            start,
+            end,
+            place,
+            attributes,
+        };
+        (id, kind, name, extra)
+    }
+
+    /// Whether there is nothing to keep.
+    pub(super) fn is_empty(&self) -> bool {
+        self == EntityExtra::EMPTY
     }
 }
 
@@ -164,24 +187,19 @@ pub(super) struct RelationExtra {
 }
 
 impl RelationExtra {
+    const EMPTY: &'static RelationExtra = &RelationExtra {
+        id: None,
+        label: None,
+        until: None,
+        role: None,
+        description: None,
+        citations: Vec::new(),
+        attributes: Attributes::new(),
+    };
+
     /// Whether there is nothing to keep.
     pub(super) fn is_empty(&self) -> bool {
-        let RelationExtra {
-            id,
-            label,
-            until,
-            role,
-            description,
-            citations,
-            attributes,
-        } = self;
-        id.is_none()
-            && label.is_none()
-            && until.is_none()
-            && role.is_none()
-            && description.is_none()
-            && citations.is_empty()
-            && attributes.is_empty()
+        self == RelationExtra::EMPTY
     }
 }
 

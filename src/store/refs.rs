@@ -10,15 +10,6 @@ use crate::model::{
 use std::borrow::Cow;
 
 static NO_ATTRIBUTES: Attributes = Attributes::new();
-static NO_ENTITY_EXTRA: EntityExtra = EntityExtra {
-    aliases: Vec::new(),
-    description: None,
-    roles: Vec::new(),
-    start: None,
-    end: None,
-    place: None,
-    attributes: Attributes::new(),
-};
 
 /// One entity of a graph version. Cheap to copy; every method is O(1).
 #[derive(Clone, Copy)]
@@ -41,7 +32,7 @@ impl<'g> EntityRef<'g> {
         self.graph
             .entity_extras
             .get(self.record.extra as usize)
-            .unwrap_or(&NO_ENTITY_EXTRA)
+            .unwrap_or(EntityExtra::EMPTY)
     }
 
     /// The handle of this entity.
