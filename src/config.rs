@@ -5,7 +5,7 @@ use crate::graphql::Limits;
 use crate::import::{ImportFormat, ImportSource};
 use crate::load::LoadError;
 use crate::model::{EntityKind, RelationKind};
-use crate::server::Settings;
+use crate::server::{ConnectionLimits, Settings, WriteToken};
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
@@ -79,10 +79,11 @@ pub struct ServeArgs {
     /// served yet, so nothing is written there.
     #[arg(long, env = "DOSSIER_STATE", default_value = "state")]
     pub state: PathBuf,
-    /// Write tokens as comma-separated `name:sha256hex` pairs. Reserved: without them the API
-    /// is read-only, which is all it is for now.
-    #[arg(long, env = "DOSSIER_WRITE_TOKENS", value_delimiter = ',')]
-    pub write_tokens: Vec<String>,
+    /// Write tokens as comma-separated `name:sha256hex` pairs (the SHA-256 of each secret
+    /// token, in 64 hexadecimal digits); checked at start. Reserved: mutations are not served
+    /// yet, so the API is read-only.
+    #[arg(long, env = "DOSSIER_WRITE_TOKENS", value_delimiter = ',', value_parser = WriteToken::parse)]
+    pub write_tokens: Vec<WriteToken>,
     /// Datasets imported at start, after the data directory.
     #[command(flatten)]
     pub imports: ServeImportArgs,
@@ -128,42 +129,57 @@ impl ServeImportArgs {
     }
 }
 
-/// The limits of `dossier serve`, each with its documented default.
+/// The limits of `dossier serve`, each with its documented default. The defaults are taken
+/// from [`Settings::default`] and [`Limits::default`], their one source.
 #[derive(Debug, Clone, clap::Args)]
 #[command(next_help_heading = "Limits")]
 pub struct LimitArgs {
     /// Deepest field nesting of a query.
-    #[arg(long, env = "DOSSIER_MAX_DEPTH", default_value_t = 12)]
+    #[arg(long, env = "DOSSIER_MAX_DEPTH", default_value_t = Limits::default().max_depth)]
     pub max_depth: usize,
     /// Highest query complexity (each field 1; lists multiply by their page size).
-    #[arg(long, env = "DOSSIER_MAX_COMPLEXITY", default_value_t = 50_000)]
+    #[arg(long, env = "DOSSIER_MAX_COMPLEXITY", default_value_t = Limits::default().max_complexity)]
     pub max_complexity: usize,
     /// Most aliases in a query.
-    #[arg(long, env = "DOSSIER_MAX_ALIASES", default_value_t = 30)]
+    #[arg(long, env = "DOSSIER_MAX_ALIASES", default_value_t = Limits::default().max_aliases)]
     pub max_aliases: usize,
     /// Most root fields in a query.
-    #[arg(long, env = "DOSSIER_MAX_ROOT_FIELDS", default_value_t = 20)]
+    #[arg(long, env = "DOSSIER_MAX_ROOT_FIELDS", default_value_t = Limits::default().max_root_fields)]
     pub max_root_fields: usize,
     /// Most directives in a query.
-    #[arg(long, env = "DOSSIER_MAX_DIRECTIVES", default_value_t = 20)]
+    #[arg(long, env = "DOSSIER_MAX_DIRECTIVES", default_value_t = Limits::default().max_directives)]
     pub max_directives: usize,
     /// Longest list in an argument or variable.
-    #[arg(long, env = "DOSSIER_MAX_LIST", default_value_t = 100)]
+    #[arg(long, env = "DOSSIER_MAX_LIST", default_value_t = Limits::default().max_list)]
     pub max_list: usize,
     /// Longest string in an argument or variable, in bytes.
-    #[arg(long, env = "DOSSIER_MAX_STRING", default_value_t = 1024)]
+    #[arg(long, env = "DOSSIER_MAX_STRING", default_value_t = Limits::default().max_string)]
     pub max_string: usize,
     /// Milliseconds of CPU-bound work (paths, analytics) one query may use.
-    #[arg(long, env = "DOSSIER_MAX_WORK_MS", default_value_t = 5_000)]
+    #[arg(
+        long,
+        env = "DOSSIER_MAX_WORK_MS",
+        default_value_t = Limits::default().max_work.as_millis() as u64,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
     pub max_work_ms: u64,
+    /// Most network analyses (rankings, components, communities over one set of kinds) one
+    /// query may compute; analyses already computed for the same graph version are free.
+    #[arg(long, env = "DOSSIER_MAX_ANALYSES", default_value_t = Limits::default().max_analyses)]
+    pub max_analyses: usize,
     /// Largest request body on /graphql, in bytes.
-    #[arg(long, env = "DOSSIER_MAX_BODY_BYTES", default_value_t = 64 * 1024)]
+    #[arg(long, env = "DOSSIER_MAX_BODY_BYTES", default_value_t = Settings::default().max_body_bytes)]
     pub max_body_bytes: usize,
-    /// Seconds before a request is answered 408.
-    #[arg(long, env = "DOSSIER_REQUEST_TIMEOUT", default_value_t = 30)]
+    /// Seconds before a request is answered 408 (at least 1).
+    #[arg(
+        long,
+        env = "DOSSIER_REQUEST_TIMEOUT",
+        default_value_t = Settings::default().request_timeout.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
     pub request_timeout: u64,
     /// Requests in progress at once; more are answered 503.
-    #[arg(long, env = "DOSSIER_MAX_IN_FLIGHT", default_value_t = 256)]
+    #[arg(long, env = "DOSSIER_MAX_IN_FLIGHT", default_value_t = Settings::default().max_in_flight)]
     pub max_in_flight: usize,
     /// Requests a second per client address (bursts of twice that); 0 for no limit.
     #[arg(long, env = "DOSSIER_RATE_LIMIT", default_value_t = 0)]
@@ -172,6 +188,31 @@ pub struct LimitArgs {
     /// default (no CORS headers).
     #[arg(long, env = "DOSSIER_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// Connections open at once; past it, new ones wait in the backlog until one closes.
+    #[arg(
+        long,
+        env = "DOSSIER_MAX_CONNECTIONS",
+        default_value_t = Settings::default().connections.max_connections,
+        value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u32).range(1..), |n| n as usize)
+    )]
+    pub max_connections: usize,
+    /// Seconds a connection may take to send a request's headers: a new connection, or one
+    /// on which a next request has begun (at least 1).
+    #[arg(
+        long,
+        env = "DOSSIER_HEADER_TIMEOUT",
+        default_value_t = Settings::default().connections.header_timeout.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub header_timeout: u64,
+    /// Seconds a kept-alive connection may stay open with no request (at least 1).
+    #[arg(
+        long,
+        env = "DOSSIER_IDLE_TIMEOUT",
+        default_value_t = Settings::default().connections.idle_timeout.as_secs(),
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub idle_timeout: u64,
 }
 
 impl LimitArgs {
@@ -186,6 +227,7 @@ impl LimitArgs {
             max_list: self.max_list,
             max_string: self.max_string,
             max_work: Duration::from_millis(self.max_work_ms),
+            max_analyses: self.max_analyses,
             ..Limits::default()
         };
         Settings {
@@ -195,6 +237,11 @@ impl LimitArgs {
             max_in_flight: self.max_in_flight,
             rate_limit: NonZeroU32::new(self.rate_limit),
             cors_origins: self.cors_origins.clone(),
+            connections: ConnectionLimits {
+                max_connections: self.max_connections,
+                header_timeout: Duration::from_secs(self.header_timeout),
+                idle_timeout: Duration::from_secs(self.idle_timeout),
+            },
         }
     }
 }

@@ -68,8 +68,11 @@ fn main() -> ExitCode {
 fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // 1. Logs, to stderr as the README says (fmt's default is stdout): RUST_LOG overrides the
     //    default level.
+    // Colours only on a terminal: journald and log files get plain text.
+    use std::io::IsTerminal;
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info")),
@@ -80,22 +83,15 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "--write-tokens is set, but this version serves no mutations: the API is read-only"
         );
     }
-    // 2. Load and validate the data; any error stops here, before binding.
-    let (graph, summary) = load::load_dir(&args.data).map_err(|e| anyhow::anyhow!("{e}"))?;
-    tracing::info!(
-        data = %args.data.display(),
-        files = summary.files,
-        entities = summary.entities,
-        relations = summary.relations,
-        documents = summary.documents,
-        "data loaded"
-    );
-    // 3. The imports, into the same graph; any error stops here too.
-    let graph = if args.imports.paths.is_empty() {
-        graph
-    } else {
-        import_at_start(&graph, &args.imports)?
-    };
+    // 2. Load and validate the data, then the imports into the same graph; any error stops
+    //    here, before binding.
+    let graph = load_all(&args.data, &args.imports)?;
+    if graph.entity_count() == 0 {
+        tracing::warn!(
+            data = %args.data.display(),
+            "serving an empty graph: the data directory holds no entities and nothing is imported"
+        );
+    }
     let store = Store::new(graph);
     let settings = args.limits.settings();
     tracing::info!(?settings, "limits");
@@ -112,6 +108,31 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// The data directory, then the imports. With imports, an absent data directory is no error
+/// (the imports are served alone); without, it is.
+fn load_all(
+    data: &std::path::Path,
+    imports: &ServeImportArgs,
+) -> anyhow::Result<dossier::store::Graph> {
+    if !imports.paths.is_empty() && !data.exists() {
+        tracing::info!(data = %data.display(), "no data directory: serving the imports alone");
+        return import_at_start(&dossier::store::Graph::default(), imports);
+    }
+    let (graph, summary) = load::load_dir(data).map_err(|e| anyhow::anyhow!("{e}"))?;
+    tracing::info!(
+        data = %data.display(),
+        files = summary.files,
+        entities = summary.entities,
+        relations = summary.relations,
+        documents = summary.documents,
+        "data loaded"
+    );
+    if imports.paths.is_empty() {
+        return Ok(graph);
+    }
+    import_at_start(&graph, imports)
 }
 
 /// Adds `dossier serve --import` datasets to the loaded data, logging what they held.
@@ -277,22 +298,30 @@ fn spawn_reload_on_hangup(store: Store, dir: std::path::PathBuf, imports: ServeI
             let s = store.clone();
             let imports = imports.clone();
             let reload = move || -> anyhow::Result<(usize, usize)> {
-                if imports.paths.is_empty() {
-                    let sum = load::reload(&s, &d).map_err(|e| anyhow::anyhow!("{e}"))?;
-                    return Ok((sum.entities, sum.relations));
+                let graph = load_all(&d, &imports)?;
+                let serving = s.snapshot().entity_count();
+                if graph.entity_count() == 0 && serving > 0 {
+                    anyhow::bail!(
+                        "{} now holds nothing to serve, which would remove all {serving} entities; \
+                         if that is meant, restart the server",
+                        d.display()
+                    );
                 }
-                let (graph, _) = load::load_dir(&d).map_err(|e| anyhow::anyhow!("{e}"))?;
-                let graph = import_at_start(&graph, &imports)?;
                 let counts = (graph.entity_count(), graph.relation_count());
                 s.replace(graph);
                 Ok(counts)
             };
             match tokio::task::spawn_blocking(reload).await {
                 Ok(Ok((entities, relations))) => {
-                    tracing::info!(entities, relations, "data reloaded")
+                    tracing::info!(
+                        entities,
+                        relations,
+                        version = store.snapshot().version(),
+                        "data reloaded"
+                    )
                 }
                 Ok(Err(errors)) => {
-                    tracing::error!("reload refused, still serving the previous data:\n{errors:#}")
+                    tracing::warn!("reload refused, still serving the previous data:\n{errors:#}")
                 }
                 Err(e) => tracing::error!("reload failed: {e}"),
             }

@@ -3,7 +3,7 @@
 //! (the same fields on `Subgraph`). Results are computed by the store once per graph version and
 //! scope, then cached.
 
-use super::context::{blocking, graph};
+use super::context::{self, blocking, graph};
 use super::entity::Entity;
 use super::error::ApiError;
 use super::scalars::{entity_kinds, relation_kinds, EntityKind, RelationKind};
@@ -152,7 +152,12 @@ pub(crate) async fn rank(
     limit: i32,
 ) -> Result<Vec<RankedEntity>> {
     let limit = listed(limit)?;
-    let ranking = blocking(ctx, move |g: &Graph| g.ranking(measure.into(), &scope)).await;
+    let work = context::work(ctx);
+    let ranking = blocking(ctx, move |g: &Graph| {
+        g.ranking(measure.into(), &scope, &work)
+    })
+    .await
+    .map_err(|why| context::stopped(ctx, why))?;
     let g = graph(ctx);
     Ok(ranking
         .iter()
@@ -174,7 +179,10 @@ pub(crate) async fn rank(
 /// The connected components of `scope`, largest first.
 pub(crate) async fn components(ctx: &Context<'_>, scope: Scope, limit: i32) -> Result<Vec<Group>> {
     let limit = listed(limit)?;
-    let comps = blocking(ctx, move |g: &Graph| g.cached_components(&scope)).await;
+    let work = context::work(ctx);
+    let comps = blocking(ctx, move |g: &Graph| g.cached_components(&scope, &work))
+        .await
+        .map_err(|why| context::stopped(ctx, why))?;
     Ok((0..comps.len().min(limit))
         .map(|id| Group {
             id,
@@ -184,10 +192,13 @@ pub(crate) async fn components(ctx: &Context<'_>, scope: Scope, limit: i32) -> R
 }
 
 /// The communities of `scope`.
-pub(crate) async fn communities(ctx: &Context<'_>, scope: Scope) -> Partition {
-    let c = blocking(ctx, move |g: &Graph| g.cached_communities(&scope)).await;
+pub(crate) async fn communities(ctx: &Context<'_>, scope: Scope) -> Result<Partition> {
+    let work = context::work(ctx);
+    let c = blocking(ctx, move |g: &Graph| g.cached_communities(&scope, &work))
+        .await
+        .map_err(|why| context::stopped(ctx, why))?;
     let groups = Arc::new(c.groups.clone());
-    Partition(c, groups)
+    Ok(Partition(c, groups))
 }
 
 /// The whole-graph analysis queries, merged into the query root.
@@ -237,7 +248,7 @@ impl AnalysisQuery {
         ctx: &Context<'_>,
         relation_kinds: Option<Vec<RelationKind>>,
         kinds: Option<Vec<EntityKind>>,
-    ) -> Partition {
+    ) -> Result<Partition> {
         communities(ctx, scope(relation_kinds, kinds, None)).await
     }
 }

@@ -1,6 +1,7 @@
 //! Gives every error in a response a stable `extensions.code`, whichever stage raised it.
 
-use super::error::{code, execution_code, set_code, validation_code};
+use super::error::{code, execution_code, given_code, set_code, validation_code};
+use super::nulls::{segments, Nulls};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextResolve,
     NextValidation, ResolveInfo,
@@ -18,18 +19,31 @@ pub(crate) struct ErrorCodes;
 
 impl ExtensionFactory for ErrorCodes {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodes)
+        Arc::new(CodesExtension::default())
     }
 }
 
+/// The extension of one request: it also puts the `null`s of failed fields where the spec
+/// says (see `nulls`).
+#[derive(Default)]
+struct CodesExtension {
+    nulls: Nulls,
+}
+
 #[async_trait::async_trait]
-impl Extension for ErrorCodes {
+impl Extension for CodesExtension {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let mut response = next.run(ctx).await;
+        self.nulls.apply(&mut response);
         for err in &mut response.errors {
-            let c = execution_code(err);
+            let c = given_code(err).unwrap_or_else(|| execution_code(err));
+            // Only the server's own faults are errors in its log: a client's mistake (an
+            // unknown id, a limit) is logged at DEBUG, so no client can flood the error log
+            // and hide the real bugs.
             if c == code::INTERNAL {
                 tracing::error!(message = %err.message, path = ?err.path, "internal error in a resolver");
+            } else {
+                tracing::debug!(code = c, message = %err.message, path = ?err.path, "client error");
             }
             set_code(err, c);
         }
@@ -47,9 +61,20 @@ impl Extension for ErrorCodes {
         // Only what the panic branch needs is kept; the path is formatted there, not on
         // every field of every answer (formatting it eagerly cost 10% of a 100-entity page).
         let path_node = info.path_node;
+        let return_type = info.return_type;
         let pos = info.field.name.pos;
         match AssertUnwindSafe(next.run(ctx, info)).catch_unwind().await {
-            Ok(result) => result,
+            Ok(Ok(value)) => {
+                if self.nulls.any() {
+                    self.nulls.completed(segments(path_node), return_type);
+                }
+                Ok(value)
+            }
+            Ok(Err(mut err)) => {
+                self.nulls
+                    .failed(segments(path_node), return_type, &mut err);
+                Err(err)
+            }
             Err(panic) => {
                 let what = panic
                     .downcast_ref::<&str>()
@@ -57,17 +82,10 @@ impl Extension for ErrorCodes {
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_default();
                 tracing::error!(field = %path_node, panic = %what, "a resolver panicked");
-                let segments = path_node
-                    .to_string_vec()
-                    .into_iter()
-                    .map(|s| match s.parse::<usize>() {
-                        Ok(i) => async_graphql::PathSegment::Index(i),
-                        Err(_) => async_graphql::PathSegment::Field(s),
-                    })
-                    .collect();
                 let mut err = ServerError::new("internal error: the server could not resolve this field; the details are in its log", Some(pos));
-                err.path = segments;
                 set_code(&mut err, code::INTERNAL);
+                self.nulls
+                    .failed(segments(path_node), return_type, &mut err);
                 Err(err)
             }
         }

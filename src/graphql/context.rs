@@ -1,11 +1,13 @@
 //! How resolvers reach the graph: every request carries one snapshot, taken when it starts.
 
-use crate::store::{Deadline, Graph, Store};
+use super::error::ApiError;
+use crate::store::{Deadline, Graph, Stopped, Store, Work};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
 };
 use async_graphql::{Context, Request, ServerResult};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
+use tokio::sync::Semaphore;
 
 /// The graph version a request runs on, in the request's data.
 pub(crate) struct Snapshot(pub Arc<Graph>);
@@ -20,13 +22,51 @@ pub(crate) fn deadline(ctx: &Context<'_>) -> Deadline {
     ctx.data_opt::<Deadline>().copied().unwrap_or_default()
 }
 
-/// Runs CPU-bound work on the request's snapshot in the blocking pool, so the async workers
-/// keep serving other requests meanwhile. A panic in `work` is resumed here, where the
-/// error-code extension turns it into an `INTERNAL` error.
+/// The request's allowance for analyses (unlimited outside a server request).
+pub(crate) fn work(ctx: &Context<'_>) -> Arc<Work> {
+    ctx.data_opt::<Arc<Work>>()
+        .cloned()
+        .unwrap_or_else(|| Arc::new(Work::unlimited()))
+}
+
+/// The error for an analysis that stopped: `LIMIT_EXCEEDED` either way.
+pub(crate) fn stopped(ctx: &Context<'_>, why: Stopped) -> ApiError {
+    match why {
+        Stopped::Expired => timed_out(ctx),
+        Stopped::TooManyAnalyses { limit } => ApiError::LimitExceeded {
+            argument: "analyses not cached yet in one query",
+            limit: limit as i64,
+            value: limit as i64 + 1,
+        },
+    }
+}
+
+/// The error for work stopped at the request's deadline.
+pub(crate) fn timed_out(ctx: &Context<'_>) -> ApiError {
+    let limit_ms = ctx
+        .data_opt::<Arc<super::Limits>>()
+        .map_or(0, |l| l.max_work.as_millis() as u64);
+    ApiError::TimedOut { limit_ms }
+}
+
+/// Threads for CPU-bound work (paths, analytics), one a core: a query asking for many
+/// analyses at once, or many such queries, queue here rather than each taking a thread of
+/// tokio's blocking pool (up to 512) and all the cores with it. Work that waits past its
+/// deadline stops at its first check.
+static CPU: LazyLock<Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    Semaphore::new(cores)
+});
+
+/// Runs CPU-bound work on the request's snapshot in the blocking pool, at most one task a
+/// core at a time (see [`CPU`]), so the async workers keep serving other requests meanwhile.
+/// A panic in `work` is resumed here, where the error-code extension turns it into an
+/// `INTERNAL` error.
 pub(crate) async fn blocking<R: Send + 'static>(
     ctx: &Context<'_>,
     work: impl FnOnce(&Graph) -> R + Send + 'static,
 ) -> R {
+    let _core = CPU.acquire().await.expect("the semaphore is never closed");
     let g = ctx.data_unchecked::<Snapshot>().0.clone();
     match tokio::task::spawn_blocking(move || work(&g)).await {
         Ok(r) => r,

@@ -136,6 +136,25 @@ pub(crate) fn set_code(err: &mut ServerError, code: &'static str) {
     }
 }
 
+/// The code an error already carries (set where it was raised), if it is one of ours.
+pub(crate) fn given_code(err: &ServerError) -> Option<&'static str> {
+    let given = match err.extensions.as_ref()?.get("code")? {
+        Value::String(s) => s.as_str(),
+        _ => return None,
+    };
+    [
+        code::NOT_FOUND,
+        code::INVALID_INPUT,
+        code::LIMIT_EXCEEDED,
+        code::PARSE_FAILED,
+        code::VALIDATION_FAILED,
+        code::UNAUTHENTICATED,
+        code::INTERNAL,
+    ]
+    .into_iter()
+    .find(|c| *c == given)
+}
+
 /// The code for an error found by validation: a malformed argument value (a bad `Date`, an
 /// unknown enum value) is `INVALID_INPUT`, anything else `GRAPHQL_VALIDATION_FAILED`.
 pub(crate) fn validation_code(err: &ServerError) -> &'static str {

@@ -5,12 +5,12 @@
 //! (the playground's schema fetch) are held to their own, looser depth and complexity limits.
 
 use super::error::code;
-use crate::store::Deadline;
+use crate::store::{Deadline, Work};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
     NextValidation,
 };
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, Field, Selection, SelectionSet};
 use async_graphql::{
     Pos, Positioned, Request, ServerError, ServerResult, ValidationResult, Value, Variables,
 };
@@ -48,6 +48,10 @@ pub struct Limits {
     /// How long the CPU-bound work of one request (paths, analytics) may run before it stops
     /// with `LIMIT_EXCEEDED`.
     pub max_work: Duration,
+    /// Most network analyses (a ranking, components or communities over one set of relation
+    /// kinds) one query may compute; those already computed for the same graph version are
+    /// cached and free.
+    pub max_analyses: usize,
 }
 
 impl Default for Limits {
@@ -64,6 +68,7 @@ impl Default for Limits {
             introspection_max_depth: 20,
             introspection_max_complexity: 100_000,
             max_work: Duration::from_secs(5),
+            max_analyses: 4,
         }
     }
 }
@@ -156,18 +161,20 @@ impl Extension for LimitsExtension {
         request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
+        let deadline = Deadline::after(self.limits.max_work);
         let request = request
-            .data(Deadline::after(self.limits.max_work))
+            .data(deadline)
+            .data(Arc::new(Work::new(deadline, self.limits.max_analyses)))
             .data(self.limits.clone());
         next.run(ctx, request).await
     }
 
     async fn parse_query(
         &self,
-        ctx: &ExtensionContext<'_>,
+        _ctx: &ExtensionContext<'_>,
         query: &str,
         variables: &Variables,
-        next: NextParseQuery<'_>,
+        _next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let l = &self.limits;
         let nesting = text_nesting(query);
@@ -182,28 +189,21 @@ impl Extension for LimitsExtension {
                     .collect(),
             ),
             l,
-            "variables",
+            "the variables",
         )?;
         // A text parsed before is not parsed again; every check below still runs, on the
-        // variables of this request. (The parser's own checks passed for the same text.)
+        // variables of this request.
         let cached = self.documents.get(query);
         let hit = cached.is_some();
         let doc = match cached {
             Some(doc) => doc,
-            None => next.run(ctx, query, variables).await.map_err(|e| {
-                if e.message.starts_with("The recursion depth") {
-                    // Fragments that spread each other without end land here too.
-                    exceeded(
-                        "nesting (through fragments)",
-                        l.max_nesting,
-                        l.max_nesting + 1,
-                        e.locations.first().copied(),
-                    )
-                } else {
-                    e
-                }
-            })?,
+            // Parsed here rather than by `next`: async-graphql's own step after parsing
+            // measures the nesting by expanding every fragment spread, which takes time
+            // exponential in a 1 KB text of fragments that spread each other twice. The
+            // nesting is measured below instead, once per fragment.
+            None => async_graphql::parser::parse_query(query).map_err(ServerError::from)?,
         };
+        fragment_nesting(&doc, l.max_nesting)?;
         let mut counts = Counts::default();
         for (_, op) in doc.operations.iter() {
             count_selection_set(&op.node.selection_set, &mut counts, l)?;
@@ -230,7 +230,10 @@ impl Extension for LimitsExtension {
         let mut introspection_only = true;
         let mut complexity = 0usize;
         for (_, op) in doc.operations.iter() {
-            complexity = complexity.max(cost(&doc, variables, &op.node.selection_set, 0, 1));
+            let limit = l.max_complexity.max(l.introspection_max_complexity);
+            let counted = Cost::new(&doc, variables, limit).set(&op.node.selection_set, 0, 1);
+            let c = counted.map_err(|Uncountable::Cycle(name)| cycle(&name))?;
+            complexity = complexity.max(c);
             let mut roots = Vec::new();
             root_fields(
                 &doc,
@@ -283,83 +286,246 @@ impl Extension for LimitsExtension {
     }
 }
 
-/// How deep [`cost`] follows fragments before it calls a query unaffordable (cycles end here;
-/// validation then names them).
+/// How deep [`Cost`] follows fields and fragments before it calls a query unaffordable: the
+/// walk recurses, and a chain of thousands of fragments must not exhaust the stack.
 const MAX_COST_DEPTH: usize = 64;
 
-/// The complexity of a selection: each field costs 1 plus what is under it, and a field that
-/// returns a list multiplies what is under it by the most items it may return, read from its
-/// arguments (`first`, `limit`, `maxLength`) or their defaults. Computed here from field names
-/// rather than from async-graphql's per-type costs, which interface fields do not carry.
-/// Saturating; O(size of the query with fragments expanded).
-fn cost(
-    doc: &ExecutableDocument,
-    vars: &Variables,
-    set: &Positioned<SelectionSet>,
-    depth: usize,
-    set_size: usize,
-) -> usize {
-    if depth > MAX_COST_DEPTH {
-        return usize::MAX;
+/// Why a query's complexity could not be counted.
+enum Uncountable {
+    /// A fragment spreads itself, directly or through others.
+    Cycle(String),
+}
+
+/// The complexity of a query, counted once per fragment and never past the limit.
+///
+/// Each field costs 1 plus what is under it, and a field that returns a list multiplies what
+/// is under it by the most items it may return, read from its arguments (`first`, `limit`,
+/// `maxLength`) or their defaults. Computed here from field names rather than from
+/// async-graphql's per-type costs, which interface fields do not carry.
+///
+/// Bounded by the size of the text, whatever the query: a fragment's cost is computed once
+/// for each size of the set that holds it and remembered (fragments that spread the previous
+/// one twice, level after level, expand exponentially but are counted in linear time), and
+/// every count stops at `cap` (the limit plus one): anything over the limit is simply over it.
+struct Cost<'a> {
+    doc: &'a ExecutableDocument,
+    vars: &'a Variables,
+    cap: usize,
+    /// Costs of fragments already counted, by name and the size of the set holding them.
+    memo: HashMap<(&'a str, usize), usize>,
+    /// Fragments being counted, to find cycles.
+    open: Vec<&'a str>,
+}
+
+impl<'a> Cost<'a> {
+    fn new(doc: &'a ExecutableDocument, vars: &'a Variables, limit: usize) -> Cost<'a> {
+        Cost {
+            doc,
+            vars,
+            cap: limit.saturating_add(1),
+            memo: HashMap::new(),
+            open: Vec::new(),
+        }
     }
-    let mut total = 0usize;
-    for sel in &set.node.items {
-        let c = match &sel.node {
-            Selection::Field(f) => {
-                let arg = |name: &str, default: i64, max: i64| -> usize {
-                    let n = f
-                        .node
-                        .get_argument(name)
-                        .and_then(|v| {
-                            v.node
-                                .clone()
-                                .into_const_with(|var| vars.get(&var).cloned().ok_or(()))
-                                .ok()
-                        })
-                        .and_then(|v| match v {
-                            Value::Number(n) => n.as_i64(),
-                            _ => None,
-                        });
-                    n.unwrap_or(default).clamp(1, max) as usize
-                };
-                let children = f.node.selection_set.node.items.iter();
-                // (factor on what is under the field, size of the sets of entities and
-                // relations it holds: a subgraph's or a path's)
-                let (factor, inner_set) = match f.node.name.node.as_str() {
-                    "entities" | "relations" if children.clone().any(is_page_part) => {
-                        (arg("first", 20, 100), 1)
-                    }
-                    // A subgraph's or a path's own lists, sized by what holds them.
-                    "entities" | "relations" => (set_size, 1),
-                    "neighbourhood" => (1, arg("limit", 100, 1000)),
-                    "paths" => (arg("limit", 20, 100), arg("maxLength", 4, 6) + 1),
-                    "shortestPath" => (1, 10),
-                    "search" => (arg("limit", 10, 100), 1),
-                    "neighbours" => (arg("limit", 100, 1000), 1),
-                    "timeline" => (arg("limit", 1000, 10_000), 1),
-                    "participants" | "documents" => (20, 1),
-                    "vocabulary" => (40, 1),
-                    "citations" => (3, 1),
-                    // `communities` is both the partition (one object) and its list of groups.
-                    "communities" if children.clone().any(is_partition_part) => (1, 1),
-                    "ranking" | "components" | "communities" => (arg("limit", 20, 1000), 1),
-                    "members" => (arg("limit", 100, 1000), 1),
-                    _ => (1, 1),
-                };
-                let under = cost(doc, vars, &f.node.selection_set, depth + 1, inner_set);
-                under.saturating_mul(factor).saturating_add(1)
+
+    /// The cost of a selection set, at most `cap`.
+    fn set(
+        &mut self,
+        set: &'a Positioned<SelectionSet>,
+        depth: usize,
+        set_size: usize,
+    ) -> Result<usize, Uncountable> {
+        if depth > MAX_COST_DEPTH {
+            return Ok(self.cap);
+        }
+        let mut total = 0usize;
+        for sel in &set.node.items {
+            let c = match &sel.node {
+                Selection::Field(f) => self.field(&f.node, depth, set_size)?,
+                Selection::InlineFragment(i) => {
+                    self.set(&i.node.selection_set, depth + 1, set_size)?
+                }
+                Selection::FragmentSpread(s) => {
+                    self.spread(s.node.fragment_name.node.as_str(), depth, set_size)?
+                }
+            };
+            total = total.saturating_add(c);
+            if total >= self.cap {
+                return Ok(self.cap);
             }
-            Selection::InlineFragment(i) => {
-                cost(doc, vars, &i.node.selection_set, depth + 1, set_size)
-            }
-            Selection::FragmentSpread(s) => match doc.fragments.get(&s.node.fragment_name.node) {
-                Some(frag) => cost(doc, vars, &frag.node.selection_set, depth + 1, set_size),
-                None => 0,
-            },
+        }
+        Ok(total)
+    }
+
+    /// The cost of a fragment spread: remembered after the first time.
+    fn spread(
+        &mut self,
+        name: &'a str,
+        depth: usize,
+        set_size: usize,
+    ) -> Result<usize, Uncountable> {
+        if let Some(&c) = self.memo.get(&(name, set_size)) {
+            return Ok(c);
+        }
+        if self.open.contains(&name) {
+            return Err(Uncountable::Cycle(name.to_owned()));
+        }
+        let doc = self.doc;
+        let Some(frag) = doc.fragments.get(name) else {
+            return Ok(0); // validation names it
         };
-        total = total.saturating_add(c);
+        self.open.push(name);
+        let c = self.set(&frag.node.selection_set, depth + 1, set_size);
+        self.open.pop();
+        let c = c?;
+        self.memo.insert((name, set_size), c);
+        Ok(c)
     }
-    total
+
+    fn field(&mut self, f: &'a Field, depth: usize, set_size: usize) -> Result<usize, Uncountable> {
+        let vars = self.vars;
+        let arg = |name: &str, default: i64, max: i64| -> usize {
+            let n = f
+                .get_argument(name)
+                .and_then(|v| {
+                    v.node
+                        .clone()
+                        .into_const_with(|var| vars.get(&var).cloned().ok_or(()))
+                        .ok()
+                })
+                .and_then(|v| match v {
+                    Value::Number(n) => n.as_i64(),
+                    _ => None,
+                });
+            n.unwrap_or(default).clamp(1, max) as usize
+        };
+        let children = f.selection_set.node.items.iter();
+        // (factor on what is under the field, size of the sets of entities and relations it
+        // holds: a subgraph's or a path's)
+        let (factor, inner_set) = match f.name.node.as_str() {
+            "entities" | "relations" if children.clone().any(is_page_part) => {
+                (arg("first", 20, 100), 1)
+            }
+            // A subgraph's or a path's own lists, sized by what holds them.
+            "entities" | "relations" => (set_size, 1),
+            "neighbourhood" => (1, arg("limit", 100, 1000)),
+            "paths" => (arg("limit", 20, 100), arg("maxLength", 4, 6) + 1),
+            "shortestPath" => (1, 10),
+            "search" => (arg("limit", 10, 100), 1),
+            "neighbours" => (arg("limit", 100, 1000), 1),
+            "timeline" => (arg("limit", 1000, 10_000), 1),
+            "participants" | "documents" => (20, 1),
+            "vocabulary" => (40, 1),
+            "citations" => (3, 1),
+            // `communities` is both the partition (one object) and its list of groups.
+            "communities" if children.clone().any(is_partition_part) => (1, 1),
+            "ranking" | "components" | "communities" => (arg("limit", 20, 1000), 1),
+            "members" => (arg("limit", 100, 1000), 1),
+            _ => (1, 1),
+        };
+        let under = self.set(&f.selection_set, depth + 1, inner_set)?;
+        Ok(under.saturating_mul(factor).saturating_add(1).min(self.cap))
+    }
+}
+
+/// Refuses a query whose fields nest deeper than `max` once fragments are spread (what
+/// async-graphql's `limit_recursive_depth` measures), or whose fragments spread themselves.
+/// Each fragment's height is measured once, and the walk stops as soon as it passes `max`, so
+/// the time is linear in the text and the stack at most `max` frames deep.
+fn fragment_nesting(doc: &ExecutableDocument, max: usize) -> ServerResult<()> {
+    struct Walk<'a> {
+        doc: &'a ExecutableDocument,
+        max: usize,
+        heights: HashMap<&'a str, usize>,
+        open: Vec<&'a str>,
+    }
+    enum Stop {
+        TooDeep(Pos),
+        Cycle(String),
+    }
+    impl<'a> Walk<'a> {
+        /// How deep the selections under `set` reach, counted from `set`, when `set` is at
+        /// `depth`.
+        fn height(
+            &mut self,
+            set: &'a Positioned<SelectionSet>,
+            depth: usize,
+        ) -> Result<usize, Stop> {
+            if depth > self.max {
+                return Err(Stop::TooDeep(set.pos));
+            }
+            let mut height = 0;
+            for sel in &set.node.items {
+                let below = match &sel.node {
+                    Selection::Field(f) if f.node.selection_set.node.items.is_empty() => 0,
+                    Selection::Field(f) => 1 + self.height(&f.node.selection_set, depth + 1)?,
+                    Selection::InlineFragment(i) => {
+                        1 + self.height(&i.node.selection_set, depth + 1)?
+                    }
+                    Selection::FragmentSpread(s) => {
+                        let name = s.node.fragment_name.node.as_str();
+                        let h = match self.heights.get(name) {
+                            Some(&h) => h,
+                            None => {
+                                let doc = self.doc;
+                                let Some(frag) = doc.fragments.get(name) else {
+                                    continue; // validation names it
+                                };
+                                if self.open.contains(&name) {
+                                    return Err(Stop::Cycle(name.to_owned()));
+                                }
+                                self.open.push(name);
+                                let h = self.height(&frag.node.selection_set, depth + 1);
+                                self.open.pop();
+                                let h = h?;
+                                self.heights.insert(name, h);
+                                h
+                            }
+                        };
+                        if depth + 1 + h > self.max {
+                            return Err(Stop::TooDeep(s.pos));
+                        }
+                        1 + h
+                    }
+                };
+                height = height.max(below);
+            }
+            Ok(height)
+        }
+    }
+    let mut walk = Walk {
+        doc,
+        max,
+        heights: HashMap::new(),
+        open: Vec::new(),
+    };
+    for (_, op) in doc.operations.iter() {
+        match walk.height(&op.node.selection_set, 0) {
+            Ok(_) => {}
+            Err(Stop::TooDeep(pos)) => {
+                return Err(exceeded(
+                    "nesting (through fragments)",
+                    max,
+                    max + 1,
+                    Some(pos),
+                ))
+            }
+            Err(Stop::Cycle(name)) => return Err(cycle(&name)),
+        }
+    }
+    Ok(())
+}
+
+/// The error for a fragment that spreads itself.
+fn cycle(name: &str) -> ServerError {
+    let mut e = ServerError::new(
+        format!("fragment `{name}` spreads itself, directly or through other fragments"),
+        None,
+    );
+    e.extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code::VALIDATION_FAILED);
+    e
 }
 
 /// Whether a selection is a field of a community partition.
@@ -439,7 +605,7 @@ fn count_selection_set(
                     check_value_sizes(
                         &v.node.clone().into_const().unwrap_or(Value::Null),
                         l,
-                        "argument",
+                        "an argument",
                     )
                     .map_err(|mut e| {
                         e.locations = vec![v.pos];
@@ -465,7 +631,7 @@ fn check_value_sizes(value: &Value, l: &Limits, what: &str) -> ServerResult<()> 
         match v {
             Value::String(s) if s.len() > l.max_string => {
                 return Err(exceeded(
-                    &format!("longest string in an {what}"),
+                    &format!("longest string in {what}"),
                     l.max_string,
                     s.len(),
                     None,
@@ -474,7 +640,7 @@ fn check_value_sizes(value: &Value, l: &Limits, what: &str) -> ServerResult<()> 
             Value::List(items) => {
                 if items.len() > l.max_list {
                     return Err(exceeded(
-                        &format!("longest list in an {what}"),
+                        &format!("longest list in {what}"),
                         l.max_list,
                         items.len(),
                         None,

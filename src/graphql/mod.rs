@@ -10,6 +10,7 @@ mod context;
 mod entity;
 pub mod error;
 mod limits;
+mod nulls;
 mod page;
 mod query;
 mod relation;

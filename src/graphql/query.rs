@@ -1,7 +1,7 @@
 //! The query root: the questions researchers ask of the graph.
 
 use super::analysis::{self, Centrality, Group, Partition, RankedEntity};
-use super::context::{blocking, deadline, graph};
+use super::context::{blocking, deadline, graph, timed_out};
 use super::entity::Entity;
 use super::error::ApiError;
 use super::page::{Page, PageRequest, MAX_PAGE};
@@ -113,7 +113,7 @@ impl Subgraph {
         analysis::components(ctx, scope, limit).await
     }
     /// The subgraph's communities (Louvain).
-    async fn communities(&self, ctx: &Context<'_>) -> Partition {
+    async fn communities(&self, ctx: &Context<'_>) -> Result<Partition> {
         let scope = analysis::scope(self.relation_kinds.clone(), None, Some(self.nodes.to_vec()));
         analysis::communities(ctx, scope).await
     }
@@ -167,12 +167,19 @@ fn node(g: &Graph, argument: &'static str, id: &ID) -> Result<Node, ApiError> {
     })
 }
 
-/// The error for work stopped at the request's deadline.
-fn timed_out(ctx: &Context<'_>) -> ApiError {
-    let limit_ms = ctx
-        .data_opt::<std::sync::Arc<super::Limits>>()
-        .map_or(0, |l| l.max_work.as_millis() as u64);
-    ApiError::TimedOut { limit_ms }
+/// Refuses a range that ends before it begins: `since` is compared by its first day and
+/// `until` by its last, so `since: "2023-09", until: "2023-09-01"` is a valid (one-day)
+/// overlap, and `since: "2023-09-22", until: "2023-09-21"` is not.
+fn date_range(since: Option<Date>, until: Option<Date>) -> Result<(), ApiError> {
+    if let (Some(s), Some(u)) = (since, until) {
+        if s.0.first_day() > u.0.last_day() {
+            return Err(ApiError::invalid(
+                "since",
+                format!("`{}` is after `until` (`{}`): the range is empty", s.0, u.0),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn at_most(argument: &'static str, value: i32, min: i32, limit: i32) -> Result<usize, ApiError> {
@@ -278,6 +285,7 @@ impl Query {
         after: Option<String>,
     ) -> Result<Page<Relation>> {
         let page = PageRequest::parse(first, after.as_deref())?;
+        date_range(since, until)?;
         let g = graph(ctx);
         let kinds = relation_kinds(kinds);
         let q = RelationQuery {
@@ -420,6 +428,7 @@ impl Query {
         #[graphql(default = 1000)] limit: i32,
     ) -> Result<Vec<Relation>> {
         let limit = at_most("limit", limit, 1, MAX_TIMELINE)?;
+        date_range(since, until)?;
         let g = graph(ctx);
         let kinds = relation_kinds(kinds);
         let q = RelationQuery {

@@ -18,15 +18,24 @@ const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 /// `POST /graphql`.
 pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let wants_gql = accepts_graphql_response(&headers);
-    if let Some(ct) = headers.get(header::CONTENT_TYPE) {
-        let ct = ct.to_str().unwrap_or_default().to_ascii_lowercase();
-        if !ct.starts_with("application/json") && !ct.starts_with(GRAPHQL_RESPONSE) {
-            return refuse(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "send the request as application/json: {\"query\": \"...\", \"variables\": {...}}",
-                wants_gql,
-            );
-        }
+    // GraphQL over HTTP: a POST body is `application/json` (parameters such as `charset`
+    // aside); anything else, or no content type at all, is refused.
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|ct| ct.to_str().ok())
+        .map(|ct| {
+            ct.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        });
+    if media_type.as_deref() != Some("application/json") {
+        return refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the request with `Content-Type: application/json`: {\"query\": \"...\", \"variables\": {...}}",
+            wants_gql,
+        );
     }
     let value: serde_json::Value = match serde_json::from_slice(&body) {
         Ok(v) => v,

@@ -2,6 +2,7 @@
 //! per client, CORS, compression, and panics turned into plain 500s. Query-level limits live in
 //! `graphql::Limits`; both are set from one [`Settings`].
 
+use super::ConnectionLimits;
 use crate::graphql::Limits;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
@@ -33,6 +34,8 @@ pub struct Settings {
     pub rate_limit: Option<NonZeroU32>,
     /// Origins allowed to call the API from a browser page (`*` for any); empty for no CORS.
     pub cors_origins: Vec<String>,
+    /// Connections: how many, and how long they may idle or dawdle over their headers.
+    pub connections: ConnectionLimits,
 }
 
 impl Default for Settings {
@@ -44,6 +47,11 @@ impl Default for Settings {
             max_in_flight: 256,
             rate_limit: None,
             cors_origins: Vec::new(),
+            connections: ConnectionLimits {
+                max_connections: 1024,
+                header_timeout: Duration::from_secs(10),
+                idle_timeout: Duration::from_secs(60),
+            },
         }
     }
 }
@@ -57,6 +65,69 @@ pub(crate) fn refusal(status: StatusCode, code: &str, message: &str) -> Response
         body.to_string(),
     )
         .into_response()
+}
+
+/// The longest request target (path and query) accepted, in bytes; longer is answered 414.
+pub(crate) const MAX_URI_BYTES: usize = 8 * 1024;
+/// The most bytes of request headers accepted (names and values); more is answered 431.
+pub(crate) const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// Middleware: refuses an overlong request target (414) or oversize headers (431) in the
+/// JSON shape of every other refusal. (Far larger ones are refused by hyper itself, with its
+/// own empty answer, before any middleware runs.)
+pub(crate) async fn request_size(request: Request, next: Next) -> Response {
+    let uri = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |p| p.as_str().len());
+    if uri > MAX_URI_BYTES {
+        return refusal(
+            StatusCode::URI_TOO_LONG,
+            "URI_TOO_LONG",
+            &format!("the request target is {uri} bytes, over the limit of {MAX_URI_BYTES}: send long queries by POST"),
+        );
+    }
+    let headers: usize = request
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len())
+        .sum();
+    if headers > MAX_HEADER_BYTES {
+        return refusal(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "HEADERS_TOO_LARGE",
+            &format!(
+                "the request headers are {headers} bytes, over the limit of {MAX_HEADER_BYTES}"
+            ),
+        );
+    }
+    next.run(request).await
+}
+
+/// Gives the refusals that layers make with a bare body (413 from the body limit, 408 from
+/// the timeout) the JSON shape and code of every other refusal.
+pub(crate) async fn shape_refusals(response: Response) -> Response {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("json"));
+    if is_json {
+        return response;
+    }
+    match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => refusal(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "the request body is over the server's limit (see --max-body-bytes)",
+        ),
+        StatusCode::REQUEST_TIMEOUT => refusal(
+            StatusCode::REQUEST_TIMEOUT,
+            "TIMEOUT",
+            "the request took longer than the server's limit (see --request-timeout): narrow it",
+        ),
+        _ => response,
+    }
 }
 
 /// Marks a 413 answer `Connection: close`: the unread body is still on the connection, so the

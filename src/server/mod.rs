@@ -10,11 +10,15 @@
 //! | `GET /export/{format}` | a subgraph as a file (GraphML, GEXF, CSV, …), see `export` |
 
 mod assets;
+mod connections;
 mod export;
 mod graphql_http;
 mod guards;
+mod tokens;
 
+pub use connections::ConnectionLimits;
 pub use guards::Settings;
+pub use tokens::WriteToken;
 
 use crate::graphql::{build_schema_with, sdl, DossierSchema};
 use crate::store::Store;
@@ -26,7 +30,6 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 use std::future::Future;
-use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -60,6 +63,7 @@ pub fn router_with(store: Store, settings: &Settings) -> Router {
         .route("/graphql", get(graphql_http::get).post(graphql_http::post))
         .layer(DefaultBodyLimit::max(settings.max_body_bytes))
         .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
+        .layer(axum::middleware::map_response(guards::shape_refusals))
         .layer(axum::middleware::map_response(
             guards::close_after_refused_body,
         ));
@@ -93,6 +97,8 @@ pub fn router_with(store: Store, settings: &Settings) -> Router {
     Router::new()
         .route("/health", get(health))
         .merge(api)
+        .layer(axum::middleware::map_response(guards::shape_refusals))
+        .layer(axum::middleware::from_fn(guards::request_size))
         .layer(CatchPanicLayer::custom(guards::panic_response))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -109,17 +115,16 @@ pub async fn serve(
 }
 
 /// Serves the API on an already-bound listener, guarded as `settings` says, until `shutdown`
-/// completes, then finishes the requests in flight.
+/// completes; then closes idle connections and finishes the requests in flight (see
+/// `connections` for the timeouts and the connection cap).
 pub async fn serve_with(
     listener: TcpListener,
     store: Store,
     settings: &Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router_with(store, settings).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let app = router_with(store, settings);
+    connections::serve(listener, app, settings.connections, shutdown).await
 }
 
 async fn playground() -> Html<&'static [u8]> {

@@ -22,9 +22,9 @@ mod select;
 mod traverse;
 
 pub use analytics::{
-    Betweenness, Communities, Measure, Scope, BETWEENNESS_CONFIDENCE, BETWEENNESS_SAMPLES,
-    BETWEENNESS_SEED, COMMUNITIES_SEED, EXACT_BETWEENNESS_MAX_NODES, PAGERANK_DAMPING,
-    PAGERANK_MAX_ITERATIONS, PAGERANK_TOLERANCE,
+    Betweenness, Communities, Measure, Scope, Stopped, Work, BETWEENNESS_CONFIDENCE,
+    BETWEENNESS_SAMPLES, BETWEENNESS_SEED, COMMUNITIES_SEED, EXACT_BETWEENNESS_MAX_NODES,
+    PAGERANK_DAMPING, PAGERANK_MAX_ITERATIONS, PAGERANK_TOLERANCE,
 };
 pub use builder::GraphBuilder;
 pub use deadline::{Deadline, Expired, Ticker};
@@ -66,8 +66,13 @@ impl Store {
         self.current.load_full()
     }
 
-    /// Publishes a new version; queries already running keep the one they started with.
-    pub fn replace(&self, graph: Graph) {
+    /// Publishes a new version; queries already running keep the one they started with. The
+    /// new version's number is above the one it replaces (a graph loaded afresh, as on a
+    /// reload, counts from zero), so clients that cache by `graphVersion` see the change.
+    /// One writer at a time: two concurrent calls may publish the same number.
+    pub fn replace(&self, mut graph: Graph) {
+        let previous = self.current.load().version;
+        graph.version = graph.version.max(previous + 1);
         self.current.store(Arc::new(graph));
     }
 }

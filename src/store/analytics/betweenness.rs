@@ -3,6 +3,7 @@
 use super::rng::SplitMix64;
 use super::view::View;
 use super::Scope;
+use crate::store::deadline::{Deadline, Expired};
 use crate::store::graph::{Graph, Node};
 
 /// Up to this many entities in scope, [`Graph::betweenness_auto`] computes exact scores; above
@@ -58,22 +59,37 @@ impl Graph {
     /// each entity separately, not for all at once, and is absolute: with k = 500, ε ≈ 0.061,
     /// which separates the brokers of a large graph from the rest but not close scores.
     pub fn betweenness(&self, scope: &Scope, sample: Option<(usize, u64)>) -> Betweenness {
-        brandes(&View::build(self, scope), sample)
+        brandes(&View::build(self, scope), sample, &Deadline::none()).expect("no deadline")
     }
 
     /// [`Graph::betweenness`], exact up to [`EXACT_BETWEENNESS_MAX_NODES`] entities in scope
     /// and sampled above, with min(n, [`BETWEENNESS_SAMPLES`]) sources and seed
     /// [`BETWEENNESS_SEED`]. O(V · E) up to the threshold, O(500 · E) above.
     pub fn betweenness_auto(&self, scope: &Scope) -> Betweenness {
-        let view = View::build(self, scope);
+        self.betweenness_auto_within(scope, &Deadline::none())
+            .expect("no deadline")
+    }
+
+    /// [`Graph::betweenness_auto`], stopped with [`Expired`] once `deadline` passes (checked
+    /// between the passes over the scope and before each source's search).
+    pub fn betweenness_auto_within(
+        &self,
+        scope: &Scope,
+        deadline: &Deadline,
+    ) -> Result<Betweenness, Expired> {
+        let view = View::build_within(self, scope, deadline)?;
         let sample = (view.len() > EXACT_BETWEENNESS_MAX_NODES)
             .then_some((BETWEENNESS_SAMPLES.min(view.len()), BETWEENNESS_SEED));
-        brandes(&view, sample)
+        brandes(&view, sample, deadline)
     }
 }
 
 /// Brandes' algorithm on the view, from every source or from a sample of them.
-fn brandes(view: &View, sample: Option<(usize, u64)>) -> Betweenness {
+fn brandes(
+    view: &View,
+    sample: Option<(usize, u64)>,
+    deadline: &Deadline,
+) -> Result<Betweenness, Expired> {
     let n = view.len();
     let mut sources: Vec<usize> = (0..n).collect();
     let k = match sample {
@@ -89,6 +105,7 @@ fn brandes(view: &View, sample: Option<(usize, u64)>) -> Betweenness {
     if n > 2 {
         let mut search = Search::new(n);
         for &s in &sources {
+            deadline.check()?;
             search.accumulate(view, s, &mut scores);
         }
         // Normalise: divide by the number of sources informing each entity times (n − 2).
@@ -105,11 +122,11 @@ fn brandes(view: &View, sample: Option<(usize, u64)>) -> Betweenness {
             }
         }
     }
-    Betweenness {
+    Ok(Betweenness {
         scores: view.label(scores),
         sampled_sources: k,
         error_bound: k.map(hoeffding_bound),
-    }
+    })
 }
 
 /// ε = sqrt(ln(2/δ) / (2(k − 1))): see [`Graph::betweenness`].

@@ -1,10 +1,11 @@
 //! Results kept with the graph version they were computed on.
 
-use super::{Measure, Scope};
+use super::{Measure, Scope, Stopped, Work};
+use once_cell::sync::OnceCell;
 use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// How many results one graph version keeps. Scopes with entity lists are open-ended; past this
 /// many entries, new results are computed and returned but not kept, so a client sweeping
@@ -27,37 +28,53 @@ type Value = Arc<dyn Any + Send + Sync>;
 ///
 /// Why a lock here: a `Graph` is immutable and shared between queries through an `Arc`, and the
 /// cache is the one thing that fills in afterwards. The map's `Mutex` is held only to find or
-/// add a slot, never while computing; each slot is a `OnceLock`, so concurrent callers for the
-/// same key wait for one computation instead of repeating it, while other keys go ahead.
+/// add a slot, never while computing; each slot is a `OnceCell`, so concurrent callers for the
+/// same key wait for one computation instead of repeating it, while other keys go ahead. A
+/// computation stopped by its deadline leaves its slot empty (`OnceCell::get_or_try_init`,
+/// which std's `OnceLock` has no stable form of): the next caller computes afresh.
 ///
 /// Cloning gives an **empty** cache: a clone is the start of the next version
 /// (`GraphBuilder::from_graph`), and results of this version must not leak into it.
 #[derive(Default)]
 pub(crate) struct Cache {
-    slots: Mutex<HashMap<Key, Arc<OnceLock<Value>>>>,
+    slots: Mutex<HashMap<Key, Arc<OnceCell<Value>>>>,
 }
 
 impl Cache {
     /// The value under `key`, computed by `compute` if it is not there yet. The type `T` must be
     /// the same for every call with the same kind of key.
+    ///
+    /// A value not yet there counts as one analysis of `work`'s allowance (refused with
+    /// [`Stopped::TooManyAnalyses`] past it), and `compute` is given `work`'s deadline: if it
+    /// stops, nothing is kept.
     pub(super) fn get_or_compute<T: Any + Send + Sync>(
         &self,
         key: Key,
-        compute: impl FnOnce() -> T,
-    ) -> Arc<T> {
+        work: &Work,
+        compute: impl FnOnce() -> Result<T, Stopped>,
+    ) -> Result<Arc<T>, Stopped> {
         let slot = {
             // The map stays consistent even if a holder panicked: it is only ever inserted into.
             let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
             match slots.get(&key) {
                 Some(slot) => Arc::clone(slot),
-                None if slots.len() >= MAX_CACHED_RESULTS => return Arc::new(compute()),
+                None if slots.len() >= MAX_CACHED_RESULTS => {
+                    work.admit()?;
+                    return Ok(Arc::new(compute()?));
+                }
                 None => Arc::clone(slots.entry(key).or_default()),
             }
         };
-        let value = slot.get_or_init(|| -> Value { Arc::new(compute()) });
-        Arc::clone(value)
+        let value = match slot.get() {
+            Some(value) => value,
+            None => slot.get_or_try_init(|| -> Result<Value, Stopped> {
+                work.admit()?;
+                Ok(Arc::new(compute()?))
+            })?,
+        };
+        Ok(Arc::clone(value)
             .downcast::<T>()
-            .expect("each kind of cache key holds one type")
+            .expect("each kind of cache key holds one type"))
     }
 
     fn len(&self) -> usize {
@@ -95,13 +112,47 @@ mod tests {
                 nodes,
                 ..Scope::default()
             };
-            cache.get_or_compute(Key::Components(scope), || i);
+            cache
+                .get_or_compute(Key::Components(scope), &Work::unlimited(), || Ok(i))
+                .unwrap();
         }
         let key = Key::Components(Scope::default());
-        let a = cache.get_or_compute(key.clone(), || 7usize);
-        let b = cache.get_or_compute(key, || 7usize);
+        let work = Work::unlimited();
+        let a = cache
+            .get_or_compute(key.clone(), &work, || Ok(7usize))
+            .unwrap();
+        let b = cache.get_or_compute(key, &work, || Ok(7usize)).unwrap();
         assert_eq!((*a, *b), (7, 7));
         assert!(!Arc::ptr_eq(&a, &b));
         assert_eq!(cache.len(), MAX_CACHED_RESULTS);
+    }
+
+    #[test]
+    fn a_stopped_computation_keeps_nothing_and_the_next_caller_computes() {
+        let cache = Cache::default();
+        let key = Key::Components(Scope::default());
+        let work = Work::unlimited();
+        let stopped =
+            cache.get_or_compute(key.clone(), &work, || Err::<usize, _>(Stopped::Expired));
+        assert_eq!(stopped.unwrap_err(), Stopped::Expired);
+        let again = cache.get_or_compute(key, &work, || Ok(3usize)).unwrap();
+        assert_eq!(*again, 3);
+    }
+
+    #[test]
+    fn only_computed_values_count_against_the_allowance() {
+        let cache = Cache::default();
+        let work = Work::new(crate::store::Deadline::none(), 1);
+        let key = |n| {
+            Key::Components(Scope {
+                nodes: Some(vec![crate::store::Node::new(n)]),
+                ..Scope::default()
+            })
+        };
+        cache.get_or_compute(key(0), &work, || Ok(0usize)).unwrap();
+        // A hit is free.
+        cache.get_or_compute(key(0), &work, || Ok(0usize)).unwrap();
+        let refused = cache.get_or_compute(key(1), &work, || Ok(1usize));
+        assert_eq!(refused.unwrap_err(), Stopped::TooManyAnalyses { limit: 1 });
     }
 }

@@ -2,6 +2,7 @@
 
 use super::view::{numbering, ties};
 use super::Scope;
+use crate::store::deadline::{Deadline, Expired, Ticker};
 use crate::store::graph::{Graph, Node};
 
 impl Graph {
@@ -12,9 +13,22 @@ impl Graph {
     /// lists as the other analyses do (components do not need them, and building them costs
     /// several times the search).
     pub fn components(&self, scope: &Scope) -> Vec<Vec<Node>> {
+        self.components_within(scope, &Deadline::none())
+            .expect("no deadline")
+    }
+
+    /// [`Graph::components`], stopped with [`Expired`] once `deadline` passes (checked every
+    /// 1,024 relations).
+    pub fn components_within(
+        &self,
+        scope: &Scope,
+        deadline: &Deadline,
+    ) -> Result<Vec<Vec<Node>>, Expired> {
         let (nodes, index) = numbering(self, scope);
         let mut parent: Vec<u32> = (0..nodes.len() as u32).collect();
+        let mut ticker = Ticker::new(*deadline);
         for (a, b) in ties(self, scope, &index) {
+            ticker.tick()?;
             let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
             if ra != rb {
                 // The smaller number becomes the root: roots stay the first entity of their
@@ -37,7 +51,7 @@ impl Graph {
         }
         // A stable sort by size keeps the first-entity order on ties.
         groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
-        groups
+        Ok(groups)
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::view::View;
 use super::Scope;
+use crate::store::deadline::{Deadline, Expired};
 use crate::store::graph::{Graph, Node};
 
 impl Graph {
@@ -10,9 +11,19 @@ impl Graph {
     /// at all; this is `networkx.Graph.degree`, not the number of relations ([`Graph::degree`]).
     /// O(V + E log d).
     pub fn degree_ranking(&self, scope: &Scope) -> Vec<(Node, f64)> {
-        let view = View::build(self, scope);
+        self.degree_ranking_within(scope, &Deadline::none())
+            .expect("no deadline")
+    }
+
+    /// [`Graph::degree_ranking`], stopped with [`Expired`] once `deadline` passes.
+    pub fn degree_ranking_within(
+        &self,
+        scope: &Scope,
+        deadline: &Deadline,
+    ) -> Result<Vec<(Node, f64)>, Expired> {
+        let view = View::build_within(self, scope, deadline)?;
         let degrees = (0..view.len()).map(|i| view.degree(i) as f64).collect();
-        view.label(degrees)
+        Ok(view.label(degrees))
     }
 }
 

@@ -4,6 +4,7 @@
 use super::rng::SplitMix64;
 use super::view::View;
 use super::Scope;
+use crate::store::deadline::{Deadline, Expired};
 use crate::store::graph::{Graph, Node};
 
 /// The seed [`Graph::cached_communities`] uses, so that its answer is reproducible.
@@ -45,27 +46,39 @@ impl Graph {
     /// Each sweep is O(V + E); in practice a few sweeps per level and a few levels, so about
     /// O(E log V) overall, plus O(V + E log d) to read the scope.
     pub fn communities(&self, scope: &Scope, seed: u64) -> Communities {
-        let view = View::build(self, scope);
-        let membership = louvain(&view, seed);
+        self.communities_within(scope, seed, &Deadline::none())
+            .expect("no deadline")
+    }
+
+    /// [`Graph::communities`], stopped with [`Expired`] once `deadline` passes (checked
+    /// between the passes over the scope and at each sweep of the local moves).
+    pub fn communities_within(
+        &self,
+        scope: &Scope,
+        seed: u64,
+        deadline: &Deadline,
+    ) -> Result<Communities, Expired> {
+        let view = View::build_within(self, scope, deadline)?;
+        let membership = louvain(&view, seed, deadline)?;
         let (groups, count) = groups_of(&membership);
-        Communities {
+        Ok(Communities {
             modularity: modularity(&view, &membership, count),
             groups: groups.iter().map(|g| view.entities(g)).collect(),
-        }
+        })
     }
 }
 
 /// Each view index's community, numbered from 0.
-fn louvain(view: &View, seed: u64) -> Vec<usize> {
+fn louvain(view: &View, seed: u64, deadline: &Deadline) -> Result<Vec<usize>, Expired> {
     let mut membership: Vec<usize> = (0..view.len()).collect();
     let m = view.tie_count() as f64;
     if m == 0.0 {
-        return membership;
+        return Ok(membership);
     }
     let mut rng = SplitMix64::new(seed);
     let mut level = Level::from_view(view);
     let mut current = level.modularity(&membership, membership.len(), m);
-    while let Some((community, count)) = level.local_moves(m, &mut rng) {
+    while let Some((community, count)) = level.local_moves(m, &mut rng, deadline)? {
         membership.iter_mut().for_each(|c| *c = community[*c]);
         let next = level.modularity(&community, count, m);
         if next - current <= THRESHOLD {
@@ -74,7 +87,7 @@ fn louvain(view: &View, seed: u64) -> Vec<usize> {
         current = next;
         level = level.aggregate(&community, count);
     }
-    membership
+    Ok(membership)
 }
 
 /// One level of the method: a weighted undirected graph whose nodes are the communities of the
@@ -141,7 +154,12 @@ impl Level {
     /// Moves nodes between communities until no move raises modularity: the local-moving
     /// phase, as networkx's `_one_level`. Returns each node's community, numbered from 0 in
     /// order of the node first in it, and the number of communities; `None` if nothing moved.
-    fn local_moves(&self, m: f64, rng: &mut SplitMix64) -> Option<(Vec<usize>, usize)> {
+    fn local_moves(
+        &self,
+        m: f64,
+        rng: &mut SplitMix64,
+        deadline: &Deadline,
+    ) -> Result<Option<(Vec<usize>, usize)>, Expired> {
         let n = self.len();
         let mut community: Vec<usize> = (0..n).collect();
         // Total degree of each community.
@@ -155,6 +173,7 @@ impl Level {
         let two_m_squared = 2.0 * m * m;
         let mut moved = false;
         for _ in 0..MAX_SWEEPS {
+            deadline.check()?;
             let mut moves = 0;
             for &u in &order {
                 for &(v, w) in self.ties(u) {
@@ -192,7 +211,7 @@ impl Level {
             moved = true;
         }
         if !moved {
-            return None;
+            return Ok(None);
         }
         let mut number = vec![usize::MAX; n];
         let mut count = 0;
@@ -203,7 +222,7 @@ impl Level {
             }
             *c = number[*c];
         }
-        Some((community, count))
+        Ok(Some((community, count)))
     }
 
     /// The next level: one node per community, tie weights summed. O(V + E log E).

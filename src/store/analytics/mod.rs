@@ -34,11 +34,71 @@ pub use betweenness::{
 pub(crate) use cache::Cache;
 pub use louvain::{Communities, COMMUNITIES_SEED};
 
+use super::deadline::{Deadline, Expired};
 use super::graph::{Graph, Node};
 use crate::model::{EntityKind, RelationKind};
 use crate::rng;
 use cache::Key;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+
+/// What one request may spend on analyses: a deadline, and how many analyses not yet cached
+/// it may compute. Shared by the analyses of one query, which may run at the same time.
+#[derive(Debug)]
+pub struct Work {
+    /// When every analysis of the request must stop.
+    pub deadline: Deadline,
+    /// The most analyses the request may compute.
+    limit: usize,
+    /// How many it has started.
+    started: AtomicUsize,
+}
+
+impl Work {
+    /// An allowance of `limit` analyses, each stopped at `deadline`.
+    pub fn new(deadline: Deadline, limit: usize) -> Work {
+        Work {
+            deadline,
+            limit,
+            started: AtomicUsize::new(0),
+        }
+    }
+
+    /// No deadline and no limit (for tools and tests).
+    pub fn unlimited() -> Work {
+        Work::new(Deadline::none(), usize::MAX)
+    }
+
+    /// Counts one more analysis, or refuses it past the limit.
+    fn admit(&self) -> Result<(), Stopped> {
+        let before = self.started.fetch_add(1, Ordering::Relaxed);
+        if before >= self.limit {
+            return Err(Stopped::TooManyAnalyses { limit: self.limit });
+        }
+        self.deadline.check()?;
+        Ok(())
+    }
+}
+
+/// Why an analysis did not answer. Nothing is cached for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Stopped {
+    /// The request's deadline passed.
+    #[error("the analysis was stopped at the request's deadline")]
+    Expired,
+    /// The request asked for more analyses than it may compute.
+    #[error("the query asks for more than {limit} analyses that are not cached yet")]
+    TooManyAnalyses {
+        /// The most analyses one request may compute.
+        limit: usize,
+    },
+}
+
+impl From<Expired> for Stopped {
+    fn from(_: Expired) -> Stopped {
+        Stopped::Expired
+    }
+}
 
 /// Which part of the graph an analysis runs on. The default is the whole graph.
 ///
@@ -108,54 +168,80 @@ impl Graph {
     /// Cached: the cost of the measure (O(V + E) for degree, O(iterations · (V + E)) for
     /// PageRank, O(V · E) or O(k · E) for betweenness) plus O(V log V) for the sort is paid once
     /// per graph version and scope; later calls cost a hash lookup and return the same `Arc`.
-    pub fn ranking(&self, measure: Measure, scope: &Scope) -> Arc<Vec<(Node, f64)>> {
+    ///
+    /// Within `work`: a result not cached yet counts against its allowance of analyses (a
+    /// betweenness ranking counts two: the scores and the ranking), and the computation stops
+    /// at its deadline. A stopped computation caches nothing.
+    pub fn ranking(
+        &self,
+        measure: Measure,
+        scope: &Scope,
+        work: &Work,
+    ) -> Result<Arc<Vec<(Node, f64)>>, Stopped> {
         let scope = scope.normalised();
+        let deadline = &work.deadline;
         self.analytics
-            .get_or_compute(Key::Ranking(measure, scope.clone()), || {
+            .get_or_compute(Key::Ranking(measure, scope.clone()), work, || {
                 let mut scores = match measure {
-                    Measure::Degree => self.degree_ranking(&scope),
-                    Measure::PageRank => self.pagerank(
+                    Measure::Degree => self.degree_ranking_within(&scope, deadline)?,
+                    Measure::PageRank => self.pagerank_within(
                         &scope,
                         PAGERANK_DAMPING,
                         PAGERANK_MAX_ITERATIONS,
                         PAGERANK_TOLERANCE,
-                    ),
-                    Measure::Betweenness => self.cached_betweenness(&scope).scores.clone(),
+                        deadline,
+                    )?,
+                    Measure::Betweenness => self.cached_betweenness(&scope, work)?.scores.clone(),
                 };
+                deadline.check()?;
                 // A stable sort keeps entity order among equal scores.
                 scores.sort_by(|a, b| b.1.total_cmp(&a.1));
-                scores
+                Ok(scores)
             })
     }
 
     /// [`Graph::betweenness_auto`], cached: its cost is paid once per graph version and scope,
     /// later calls cost a hash lookup and return the same `Arc`. Scores are in entity order;
     /// use it when the sample size and error bound are wanted along with the scores.
-    pub fn cached_betweenness(&self, scope: &Scope) -> Arc<Betweenness> {
+    pub fn cached_betweenness(
+        &self,
+        scope: &Scope,
+        work: &Work,
+    ) -> Result<Arc<Betweenness>, Stopped> {
         let scope = scope.normalised();
         self.analytics
-            .get_or_compute(Key::Betweenness(scope.clone()), || {
-                self.betweenness_auto(&scope)
+            .get_or_compute(Key::Betweenness(scope.clone()), work, || {
+                Ok(self.betweenness_auto_within(&scope, &work.deadline)?)
             })
     }
 
     /// [`Graph::communities`] with seed [`COMMUNITIES_SEED`], cached: its cost (about
     /// O(E log V) in practice) is paid once per graph version and scope, later calls cost a hash
     /// lookup and return the same `Arc`.
-    pub fn cached_communities(&self, scope: &Scope) -> Arc<Communities> {
+    pub fn cached_communities(
+        &self,
+        scope: &Scope,
+        work: &Work,
+    ) -> Result<Arc<Communities>, Stopped> {
         let scope = scope.normalised();
         self.analytics
-            .get_or_compute(Key::Communities(scope.clone()), || {
-                self.communities(&scope, COMMUNITIES_SEED)
+            .get_or_compute(Key::Communities(scope.clone()), work, || {
+                Ok(self.communities_within(&scope, COMMUNITIES_SEED, &work.deadline)?)
             })
     }
 
     /// [`Graph::components`], cached: its cost, O(V + E log d), is paid once per graph version
     /// and scope, later calls cost a hash lookup and return the same `Arc`.
-    pub fn cached_components(&self, scope: &Scope) -> Arc<Vec<Vec<Node>>> {
+    pub fn cached_components(
+        &self,
+        scope: &Scope,
+        work: &Work,
+    ) -> Result<Arc<Vec<Vec<Node>>>, Stopped> {
         let scope = scope.normalised();
         self.analytics
-            .get_or_compute(Key::Components(scope.clone()), || self.components(&scope))
+            .get_or_compute(Key::Components(scope.clone()), work, || {
+                Ok(self.components_within(&scope, &work.deadline)?)
+            })
     }
 }
 
@@ -170,14 +256,30 @@ mod tests {
     fn a_second_ranking_call_is_a_cache_hit() {
         let g = TestGraph::path(4);
         for measure in [Measure::Degree, Measure::PageRank, Measure::Betweenness] {
-            let first = g.ranking(measure, &Scope::all());
-            let second = g.ranking(measure, &Scope::all());
+            let first = g
+                .ranking(measure, &Scope::all(), &Work::unlimited())
+                .unwrap();
+            let second = g
+                .ranking(measure, &Scope::all(), &Work::unlimited())
+                .unwrap();
             assert!(Arc::ptr_eq(&first, &second), "{measure:?}");
         }
-        let c = g.cached_communities(&Scope::all());
-        assert!(Arc::ptr_eq(&c, &g.cached_communities(&Scope::all())));
-        let c = g.cached_components(&Scope::all());
-        assert!(Arc::ptr_eq(&c, &g.cached_components(&Scope::all())));
+        let c = g
+            .cached_communities(&Scope::all(), &Work::unlimited())
+            .unwrap();
+        assert!(Arc::ptr_eq(
+            &c,
+            &g.cached_communities(&Scope::all(), &Work::unlimited())
+                .unwrap()
+        ));
+        let c = g
+            .cached_components(&Scope::all(), &Work::unlimited())
+            .unwrap();
+        assert!(Arc::ptr_eq(
+            &c,
+            &g.cached_components(&Scope::all(), &Work::unlimited())
+                .unwrap()
+        ));
     }
 
     #[test]
@@ -192,22 +294,34 @@ mod tests {
             nodes: Some(vec![a, b]),
             ..Scope::default()
         };
-        let first = g.ranking(Measure::Degree, &messy);
-        assert!(Arc::ptr_eq(&first, &g.ranking(Measure::Degree, &tidy)));
+        let first = g
+            .ranking(Measure::Degree, &messy, &Work::unlimited())
+            .unwrap();
+        assert!(Arc::ptr_eq(
+            &first,
+            &g.ranking(Measure::Degree, &tidy, &Work::unlimited())
+                .unwrap()
+        ));
         assert_eq!(
             scores(&g, &first),
             [("n000".into(), 1.0), ("n001".into(), 1.0)]
         );
-        let other = g.ranking(Measure::Degree, &Scope::all());
+        let other = g
+            .ranking(Measure::Degree, &Scope::all(), &Work::unlimited())
+            .unwrap();
         assert!(!Arc::ptr_eq(&first, &other));
     }
 
     #[test]
     fn a_clone_starts_with_an_empty_cache_and_computes_the_same() {
         let g = TestGraph::path(4);
-        let first = g.ranking(Measure::PageRank, &Scope::all());
+        let first = g
+            .ranking(Measure::PageRank, &Scope::all(), &Work::unlimited())
+            .unwrap();
         let copy = g.clone();
-        let again = copy.ranking(Measure::PageRank, &Scope::all());
+        let again = copy
+            .ranking(Measure::PageRank, &Scope::all(), &Work::unlimited())
+            .unwrap();
         assert!(!Arc::ptr_eq(&first, &again));
         assert_eq!(first, again);
     }
@@ -215,7 +329,9 @@ mod tests {
     #[test]
     fn rankings_are_best_first_with_ties_in_entity_order() {
         let g = TestGraph::path(4);
-        let ranked = g.ranking(Measure::Betweenness, &Scope::all());
+        let ranked = g
+            .ranking(Measure::Betweenness, &Scope::all(), &Work::unlimited())
+            .unwrap();
         assert_eq!(
             scores(&g, &ranked),
             [
@@ -225,7 +341,9 @@ mod tests {
                 ("n003".into(), 0.0),
             ]
         );
-        let ranked = g.ranking(Measure::Degree, &Scope::all());
+        let ranked = g
+            .ranking(Measure::Degree, &Scope::all(), &Work::unlimited())
+            .unwrap();
         let order: Vec<Node> = ranked.iter().map(|&(n, _)| n).collect();
         assert_eq!(ids(&g, &order), ["n001", "n002", "n000", "n003"]);
     }
@@ -378,10 +496,14 @@ mod timing {
             sampled.error_bound
         );
         time("ranking pagerank, first call", &|| {
-            g.ranking(Measure::PageRank, &all).len()
+            g.ranking(Measure::PageRank, &all, &Work::unlimited())
+                .unwrap()
+                .len()
         });
         time("ranking pagerank, cached", &|| {
-            g.ranking(Measure::PageRank, &all).len()
+            g.ranking(Measure::PageRank, &all, &Work::unlimited())
+                .unwrap()
+                .len()
         });
     }
 }

@@ -2,6 +2,7 @@
 
 use super::view::View;
 use super::Scope;
+use crate::store::deadline::{Deadline, Expired};
 use crate::store::graph::{Graph, Node};
 
 impl Graph {
@@ -27,21 +28,41 @@ impl Graph {
         max_iterations: usize,
         tolerance: f64,
     ) -> Vec<(Node, f64)> {
+        self.pagerank_within(scope, damping, max_iterations, tolerance, &Deadline::none())
+            .expect("no deadline")
+    }
+
+    /// [`Graph::pagerank`], stopped with [`Expired`] once `deadline` passes (checked between
+    /// the passes over the scope and at each iteration).
+    pub fn pagerank_within(
+        &self,
+        scope: &Scope,
+        damping: f64,
+        max_iterations: usize,
+        tolerance: f64,
+        deadline: &Deadline,
+    ) -> Result<Vec<(Node, f64)>, Expired> {
         assert!(
             (0.0..=1.0).contains(&damping),
             "PageRank's damping must be between 0 and 1, got {damping}"
         );
-        let view = View::build(self, scope);
-        let scores = power_iteration(&view, damping, max_iterations, tolerance);
-        view.label(scores)
+        let view = View::build_within(self, scope, deadline)?;
+        let scores = power_iteration(&view, damping, max_iterations, tolerance, deadline)?;
+        Ok(view.label(scores))
     }
 }
 
 /// The iteration itself, on the view's indices.
-fn power_iteration(view: &View, damping: f64, max_iterations: usize, tolerance: f64) -> Vec<f64> {
+fn power_iteration(
+    view: &View,
+    damping: f64,
+    max_iterations: usize,
+    tolerance: f64,
+    deadline: &Deadline,
+) -> Result<Vec<f64>, Expired> {
     let n = view.len();
     if n == 0 {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     let uniform = 1.0 / n as f64;
     // The share of its score an entity passes to each neighbour: 1 / degree.
@@ -55,6 +76,7 @@ fn power_iteration(view: &View, damping: f64, max_iterations: usize, tolerance: 
     let mut x = vec![uniform; n];
     let mut next = vec![0.0; n];
     for _ in 0..max_iterations {
+        deadline.check()?;
         next.fill(0.0);
         for (i, &xi) in x.iter().enumerate() {
             let passed = xi * share[i];
@@ -73,7 +95,7 @@ fn power_iteration(view: &View, damping: f64, max_iterations: usize, tolerance: 
             break;
         }
     }
-    x
+    Ok(x)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! entity (id) order, each with its distinct neighbours, in compressed sparse rows.
 
 use super::Scope;
+use crate::store::deadline::{Deadline, Expired};
 use crate::store::graph::{Graph, Node};
 
 /// Marks "not in scope" in the node-to-index table.
@@ -69,7 +70,17 @@ impl View {
     ///
     /// Panics if the scope has 2^31 ties or more (far beyond what one machine holds).
     pub(super) fn build(graph: &Graph, scope: &Scope) -> View {
+        View::build_within(graph, scope, &Deadline::none()).expect("no deadline")
+    }
+
+    /// [`View::build`], checking `deadline` between its passes.
+    pub(super) fn build_within(
+        graph: &Graph,
+        scope: &Scope,
+        deadline: &Deadline,
+    ) -> Result<View, Expired> {
         let (nodes, index) = numbering(graph, scope);
+        deadline.check()?;
         let ties = || ties(graph, scope, &index);
 
         // Count, place, then sort and drop repeats within each row.
@@ -84,6 +95,7 @@ impl View {
                 .checked_add(offsets[i + 1])
                 .expect("fewer than 2^31 ties in scope");
         }
+        deadline.check()?;
         let mut fill: Vec<u32> = offsets[..n].to_vec();
         let mut targets = vec![0u32; offsets[n] as usize];
         for (a, b) in ties() {
@@ -92,6 +104,7 @@ impl View {
             targets[fill[b] as usize] = a as u32;
             fill[b] += 1;
         }
+        deadline.check()?;
         let mut write = 0usize;
         for i in 0..n {
             let (start, end) = (offsets[i] as usize, offsets[i + 1] as usize);
@@ -107,11 +120,11 @@ impl View {
         offsets[n] = write as u32;
         targets.truncate(write);
         targets.shrink_to_fit();
-        View {
+        Ok(View {
             nodes,
             offsets,
             targets,
-        }
+        })
     }
 
     /// Number of entities in scope. O(1).
