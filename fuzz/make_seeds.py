@@ -122,6 +122,11 @@ names = set(re.findall(r"[_A-Za-z][_0-9A-Za-z]*", sdl))
 gql = names | {"query", "fragment", "on", "true", "false", "null", "__schema", "__type", "__typename",
                "@skip(if: true)", "@include(if: false)", "...", "$", "{", "}", "(", ")", ":", "[", "]", "!",
                "=", "\"", "\"\"\"", "ana-petrova", "boris-lind", "city-court", "hearing-2024-02-27", "2024-02-27"}
+# Fragment definitions and spreads, so the fuzzer builds fragments that spread each other
+# (fan-outs that expand exponentially must be refused in bounded time).
+gql |= {"fragment A on Entity { ", "fragment B on Entity { ", "fragment C on Person { ",
+        "...A ", "...B ", "...C ", "...A ...A ", "...B ...B ...B ", "... on Person { ",
+        "query { entity(id: \"ana-petrova\") { ...A } }", "{ documents { ...D } } fragment D on Document { id }"}
 dict_file("graphql.dict", gql)
 dict_file("graphql_json.dict", gql | {'"query"', '"variables"', '"operationName"', '"extensions"', "{\"query\": \"", "\\\"", "\\u"})
 
