@@ -113,11 +113,16 @@ pub(super) fn each_row(
         Ok(f) => f,
         Err(e) => return cx.push(Site::new(path, 1, 1).error("file", format!("cannot read: {e}"))),
     };
+    // Records end at `\n` only, so that a record's position is its first byte in CRLF files
+    // too (with the default terminator, a record after `\r\n` starts at the `\n`, one line
+    // early); the `\r` left at the end of the last cell is trimmed like any other space.
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(file);
     let mut record = StringRecord::new();
+    cx.line_read();
     let index = match reader.read_record(&mut record) {
         Ok(true) => header(cx, path, columns, &record),
         Ok(false) => {
@@ -134,6 +139,7 @@ pub(super) fn each_row(
         if cx.full() {
             break;
         }
+        cx.line_read();
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
