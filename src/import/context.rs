@@ -110,6 +110,10 @@ pub(super) struct Context<'a> {
     /// The document standing for each imported file, once cited.
     pub(super) standins: HashMap<PathBuf, Id>,
     pub(super) summary: ImportSummary,
+    /// Lines (CSV records) read so far, over every file and pass: told when reading stops.
+    pub(super) lines: usize,
+    /// Where reading was when the error that filled the list was found.
+    pub(super) stopped_at: Option<(PathBuf, usize)>,
 }
 
 impl Context<'_> {
@@ -119,7 +123,15 @@ impl Context<'_> {
     }
 
     pub(super) fn push(&mut self, error: LoadError) {
+        if self.errors.len() + 1 == MAX_ERRORS {
+            self.stopped_at = Some((error.file.clone(), error.line));
+        }
         self.errors.push(error);
+    }
+
+    /// Counts one line (or CSV record) read.
+    pub(super) fn line_read(&mut self) {
+        self.lines += 1;
     }
 
     pub(super) fn add_document(&mut self, doc: Document) -> Result<(), StoreError> {

@@ -5,7 +5,8 @@
 //! - **All or nothing.** [`import_into`] returns `Err` if any line of any file is wrong; the
 //!   builder then holds part of the import and must be dropped, so the caller builds nothing.
 //!   Errors are `file:line:column: field: message` ([`LoadError`], column 1 when no finer
-//!   place is known); at most [`MAX_ERRORS`] are collected, then reading stops.
+//!   place is known); at most [`MAX_ERRORS`] are collected, then reading stops, and a last
+//!   entry ([`LoadError::stopped`]) says where and after how many lines.
 //! - **Streaming.** Files are read a record or a line at a time, never whole: memory grows with
 //!   the graph built, not with the file. An FtM file is read twice (things, then links), so
 //!   links may come before the entities they join.
@@ -28,12 +29,14 @@
 //! - `context`: what the importers share — the builder, the errors, relation drafts and their fallback to `RELATED`, fresh relation ids, the documents
 //!   standing for files.
 //! - `csv`, `ftm`, `triples`: one module per format.
+//! - `loose`: relation kinds written loosely ("member of", "Accuse", "Apologize").
 //! - `read` (streaming lines, counted bytes), `progress` (the [`Progress`] trait and the
 //!   terminal bar), `slug` (valid ids from any text).
 
 mod context;
 mod csv;
 mod ftm;
+mod loose;
 mod mapping;
 mod progress;
 mod read;
@@ -123,6 +126,8 @@ pub fn import_into(
         places: Vec::new(),
         standins: HashMap::new(),
         summary: ImportSummary::default(),
+        lines: 0,
+        stopped_at: None,
     };
     let mut ftm = ftm::Ftm::default();
     // 1. Documents and entities of every source.
@@ -174,5 +179,8 @@ pub fn import_into(
     let mut errors = cx.errors;
     errors.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     errors.truncate(MAX_ERRORS);
+    if let Some((file, line)) = cx.stopped_at {
+        errors.push(LoadError::stopped(file, line, MAX_ERRORS, cx.lines));
+    }
     Err(LoadErrors(errors))
 }

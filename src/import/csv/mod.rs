@@ -4,7 +4,7 @@
 //!
 //! A relation's `kind` is a vocabulary name (`ARRESTED`: the ends must fit it), or anything
 //! else: first looked up in the mapping, then read as a vocabulary name or label written
-//! loosely (`member of`, `took part in`) — those fall back to `RELATED` when the ends do not
+//! loosely (`member of`, `took part in`, `Accuse`, `Apologize`: see `loose`) — those fall back to `RELATED` when the ends do not
 //! fit — and otherwise kept as `RELATED` with the kind as its label, in lower-case words
 //! (`AWARD_RECEIVED` → "award received").
 
@@ -86,7 +86,10 @@ pub(super) fn nodes(cx: &mut Context, path: &Path) {
                     return row.fail(
                         cx,
                         field,
-                        format!("only an EVENT has {field}, this entity is a {kind}"),
+                        format!(
+                            "only an EVENT has {field}, this entity is {}",
+                            kind.with_article()
+                        ),
                     );
                 }
             }
@@ -96,7 +99,10 @@ pub(super) fn nodes(cx: &mut Context, path: &Path) {
             return row.fail(
                 cx,
                 "roles",
-                format!("only a PERSON has roles, this entity is a {kind}"),
+                format!(
+                    "only a PERSON has roles, this entity is {}",
+                    kind.with_article()
+                ),
             );
         }
         if let (Some(s), Some(e)) = (start, end) {
@@ -266,11 +272,7 @@ fn relation_kind(mapping: &super::Mapping, text: &str) -> Kind {
     if let Some(rule) = mapping.relation(text, Some(&words)) {
         return Kind::Loose(rule.clone(), words);
     }
-    let name = words.to_ascii_uppercase().replace(' ', "_");
-    let loose = RelationKind::ALL
-        .iter()
-        .copied()
-        .find(|k| k.name() == name || k.label() == words);
+    let loose = super::loose::relation_kind(&words);
     let rule = |kind| RelationRule {
         kind,
         label: None,
