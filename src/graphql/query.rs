@@ -232,7 +232,8 @@ impl Query {
 
     /// Finds entities by name or alias, ignoring case and diacritics, across scripts and
     /// transliterations (Ibadoghlu / İbadoğlu, Aliev / Əliyev, Путин), tolerating typos. Best
-    /// first; each hit says which name matched and how.
+    /// first; each hit says which name matched and how. Hits with the same score come in
+    /// order of prominence — more relations first (the entity's `degree`) — then by name.
     async fn search(
         &self,
         ctx: &Context<'_>,
