@@ -30,11 +30,13 @@
 //!   standing for files.
 //! - `csv`, `ftm`, `triples`: one module per format.
 //! - `loose`: relation kinds written loosely ("member of", "Accuse", "Apologize").
+//! - `first`: where a duplicate id was first defined (found again only on the error).
 //! - `read` (streaming lines, counted bytes), `progress` (the [`Progress`] trait and the
 //!   terminal bar), `slug` (valid ids from any text).
 
 mod context;
 mod csv;
+mod first;
 mod ftm;
 mod loose;
 mod mapping;
@@ -68,8 +70,14 @@ pub fn load_with_imports(
     progress: &dyn Progress,
 ) -> Result<(Graph, ImportSummary), LoadErrors> {
     match data {
-        Some(dir) => import_onto(&load::load_dir(dir)?.0, sources, mapping, progress),
-        None => build(GraphBuilder::new(), sources, mapping, progress),
+        Some(dir) => build(
+            GraphBuilder::from_graph(&load::load_dir(dir)?.0),
+            Some(dir),
+            sources,
+            mapping,
+            progress,
+        ),
+        None => build(GraphBuilder::new(), None, sources, mapping, progress),
     }
 }
 
@@ -81,16 +89,23 @@ pub fn import_onto(
     mapping: &Mapping,
     progress: &dyn Progress,
 ) -> Result<(Graph, ImportSummary), LoadErrors> {
-    build(GraphBuilder::from_graph(graph), sources, mapping, progress)
+    build(
+        GraphBuilder::from_graph(graph),
+        None,
+        sources,
+        mapping,
+        progress,
+    )
 }
 
 fn build(
     mut builder: GraphBuilder,
+    curated_dir: Option<&Path>,
     sources: &[ImportSource],
     mapping: &Mapping,
     progress: &dyn Progress,
 ) -> Result<(Graph, ImportSummary), LoadErrors> {
-    let summary = import_into(&mut builder, sources, mapping, progress)?;
+    let summary = import_with(&mut builder, curated_dir, sources, mapping, progress)?;
     let graph = builder.build().map_err(|errors| {
         // The import's own places were checked with their lines; only an entity the builder
         // held before (never one of `data/`, which is validated) can be left.
@@ -118,6 +133,20 @@ pub fn import_into(
     mapping: &Mapping,
     progress: &dyn Progress,
 ) -> Result<ImportSummary, LoadErrors> {
+    import_with(builder, None, sources, mapping, progress)
+}
+
+/// [`import_into`], knowing the curated directory the builder was loaded from (to say where a
+/// duplicate id was first defined).
+fn import_with(
+    builder: &mut GraphBuilder,
+    curated_dir: Option<&Path>,
+    sources: &[ImportSource],
+    mapping: &Mapping,
+    progress: &dyn Progress,
+) -> Result<ImportSummary, LoadErrors> {
+    let entities_before = builder.entity_count();
+    let documents_before = builder.document_ids().map(|id| id.to_string()).collect();
     let mut cx = Context {
         builder,
         mapping,
@@ -128,6 +157,10 @@ pub fn import_into(
         summary: ImportSummary::default(),
         lines: 0,
         stopped_at: None,
+        entities_before,
+        documents_before,
+        curated_dir: curated_dir.map(Path::to_path_buf),
+        tables: Default::default(),
     };
     let mut ftm = ftm::Ftm::default();
     // 1. Documents and entities of every source.

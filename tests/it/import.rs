@@ -914,3 +914,70 @@ fn dossier_serve_stops_before_binding_when_an_import_is_wrong() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("t.tsv:1:1: columns"), "{err}");
 }
+
+// ---------------------------------------------------------------- duplicate ids
+
+#[test]
+fn a_duplicate_id_says_where_it_was_first_defined_in_the_import() {
+    let first = csv_dir(&[(
+        "nodes.csv",
+        "id,kind,name\nann,PERSON,Ann\nbob,PERSON,Bob\n",
+    )]);
+    let second = csv_dir(&[("nodes.csv", "name,id,kind\nBob again,bob,PERSON\n")]);
+    let e = the_error(import(
+        &[at(first.path()), at(second.path())],
+        &Mapping::default(),
+    ));
+    assert_at(&e, "nodes.csv", 2, 11, "id");
+    assert!(e.file.starts_with(second.path()), "{e}");
+    let expected = format!(
+        "first defined at {}:3:1",
+        first.path().join("nodes.csv").display()
+    );
+    assert!(e.message.contains(&expected), "{e}");
+}
+
+#[test]
+fn a_node_that_redefines_a_curated_entity_names_the_curated_file_and_line() {
+    let dir = csv_dir(&[(
+        "nodes.csv",
+        "id,kind,name\nnew,PERSON,New\nechr,COURT,The ECHR\n",
+    )]);
+    let data = bundled_data_dir();
+    let errors = load_with_imports(Some(&data), &[at(dir.path())], &Mapping::default(), &Silent)
+        .unwrap_err()
+        .0;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let e = &errors[0];
+    assert_at(e, "nodes.csv", 3, 1, "id");
+    // Where `data/` defines it, found by the line that says `id = "echr"`.
+    let (file, line) = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .find_map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let line = text.lines().position(|l| l.trim() == "id = \"echr\"")?;
+            Some((p, line + 1))
+        })
+        .expect("data/ defines echr");
+    let expected = format!("first defined at {}:{line}:6", file.display());
+    assert!(e.message.contains(&expected), "{e}\nexpected: {expected}");
+    assert!(
+        e.message.contains("cannot redefine a curated entity"),
+        "{e}"
+    );
+    // Onto a graph whose directory is not known, it still says the curated data has it.
+    let (curated, _) = load::load_dir(&data).unwrap();
+    let errors =
+        dossier::import::import_onto(&curated, &[at(dir.path())], &Mapping::default(), &Silent)
+            .unwrap_err()
+            .0;
+    assert!(
+        errors[0]
+            .message
+            .contains("in the curated data loaded before the imports"),
+        "{}",
+        errors[0]
+    );
+}

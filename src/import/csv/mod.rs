@@ -10,10 +10,12 @@
 
 mod table;
 
+use super::first::Record;
 use super::{Context, Draft, RelationRule};
 use crate::model::{Citation, ClaimStatus, Date, Document, Entity, EntityKind, Id, RelationKind};
 use crate::store::StoreError;
 use std::path::Path;
+pub(in crate::import) use table::find_row;
 use table::{each_row, Columns, Row};
 
 const DOCUMENTS: Columns = Columns {
@@ -44,6 +46,7 @@ const RELATIONS: Columns = Columns {
 
 /// Reads `documents.csv`.
 pub(super) fn documents(cx: &mut Context, path: &Path) {
+    cx.tables.reading(Record::Document, path);
     each_row(cx, path, &DOCUMENTS, |cx, row| {
         let id = row.id(cx, "id");
         let title = row.required(cx, "title");
@@ -58,14 +61,20 @@ pub(super) fn documents(cx: &mut Context, path: &Path) {
             published,
             url: row.get("url").map(String::from),
         };
+        let id = doc.id.to_string();
         if let Err(e) = cx.add_document(doc) {
-            row.fail(cx, "id", e.to_string());
+            let mut message = e.to_string();
+            if matches!(e, StoreError::Duplicate { .. }) {
+                message += &cx.first_definition(Record::Document, &id);
+            }
+            row.fail(cx, "id", message);
         }
     });
 }
 
 /// Reads `nodes.csv`.
 pub(super) fn nodes(cx: &mut Context, path: &Path) {
+    cx.tables.reading(Record::Entity, path);
     each_row(cx, path, &NODES, |cx, row| {
         let id = row.id(cx, "id");
         let kind = row
@@ -134,7 +143,11 @@ pub(super) fn nodes(cx: &mut Context, path: &Path) {
                 } else {
                     "id"
                 };
-                row.fail(cx, field, e.to_string());
+                let mut message = e.to_string();
+                if matches!(e, StoreError::Duplicate { .. }) {
+                    message += &cx.first_definition(Record::Entity, id.as_str());
+                }
+                row.fail(cx, field, message);
             }
         }
     });

@@ -238,6 +238,31 @@ fn csv_error(path: &Path, e: &csv::Error) -> LoadError {
     Site::new(path, line, 1).error("row", message)
 }
 
+/// The (line, column) of the first row of a table whose `id` cell is `id`, read again from
+/// the start; `None` when there is none or the file cannot be read. O(file size).
+pub(in crate::import) fn find_row(path: &Path, id: &str) -> Option<(usize, usize)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(File::open(path).ok()?);
+    let mut record = StringRecord::new();
+    reader.read_record(&mut record).ok()?;
+    let column = record.iter().position(|c| {
+        c.trim_start_matches('\u{feff}')
+            .trim()
+            .eq_ignore_ascii_case("id")
+    })?;
+    while reader.read_record(&mut record).ok()? {
+        if record.get(column).map(str::trim) == Some(id) {
+            let pos = record.position()?;
+            let line = pos.line() as usize;
+            return Some(locate_field(path, pos.byte(), line, column));
+        }
+    }
+    None
+}
+
 /// The (line, column) where cell `index` of the record at byte `offset` (line `line`) starts,
 /// found by re-reading that record: the CSV reader keeps no columns. Column 1 if not found.
 fn locate_field(path: &Path, offset: u64, line: usize, index: usize) -> (usize, usize) {
