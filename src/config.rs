@@ -242,8 +242,10 @@ pub struct ExportArgs {
 /// Options of `dossier import`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ImportArgs {
-    /// The datasets: a CSV directory (nodes.csv, relations.csv, optional documents.csv), an
-    /// FtM JSON lines file (.json, .jsonl, .ndjson) or a triples file (.tsv, .txt).
+    /// The datasets: a CSV directory (documents.csv, nodes.csv, relations.csv; each optional,
+    /// at least one present — without documents.csv, relations cite documents of --data or of
+    /// another source), an FtM JSON lines file (.json, .jsonl, .ndjson) or a triples file
+    /// (.tsv, .txt).
     #[arg(value_name = "PATH", env = "DOSSIER_IMPORT", value_delimiter = ',')]
     pub paths: Vec<PathBuf>,
     /// The format of every path: csv, ftm or triples (default: guessed from each path).
