@@ -42,9 +42,7 @@ fn help_and_readme_agree_that_every_csv_table_is_optional() {
 
 #[test]
 fn the_readme_lists_every_relation_kind() {
-    let readme =
-        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-            .unwrap();
+    let readme = readme();
     for kind in dossier::model::RelationKind::ALL {
         let spec = kind.spec();
         let row = format!("| `{}` | {} / {} |", spec.name, spec.label, spec.inverse);
@@ -54,4 +52,28 @@ fn the_readme_lists_every_relation_kind() {
             spec.name
         );
     }
+}
+
+#[tokio::test]
+async fn the_readme_lists_every_field_of_health() {
+    let app = crate::support::spawn_app(&crate::support::small_fixture_dir()).await;
+    let health: serde_json::Value = reqwest::get(app.url("/health"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let readme = readme();
+    let row = readme
+        .lines()
+        .find(|l| l.starts_with("| `GET /health` |"))
+        .expect("the README's HTTP table has /health");
+    for key in health.as_object().unwrap().keys() {
+        assert!(
+            row.contains(&format!("\"{key}\"")),
+            "the README's /health row lacks `{key}`: {row}"
+        );
+    }
+    assert_eq!(health["version"], env!("CARGO_PKG_VERSION"));
+    assert!(row.contains(&format!("\"version\": \"{}\"", env!("CARGO_PKG_VERSION"))));
 }
