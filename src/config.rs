@@ -230,13 +230,18 @@ pub struct ExportArgs {
     /// Only entities of these kinds (comma-separated, e.g. PERSON,COURT); seeds are kept.
     #[arg(long, env = "DOSSIER_EXPORT_KINDS", value_delimiter = ',')]
     pub kinds: Vec<EntityKind>,
-    /// The most entities to export (default: no limit).
+    /// The most entities to export (default: no limit: the whole graph, imports included).
+    /// A cut export says so inside the file.
     #[arg(long, env = "DOSSIER_EXPORT_LIMIT")]
     pub limit: Option<usize>,
     /// Where to write (default: standard output). For CSV, a directory (one that exists, or a
     /// path ending in `/`) gets `nodes.csv` and `edges.csv`; a file gets the one long table.
     #[arg(long, env = "DOSSIER_EXPORT_OUTPUT")]
     pub output: Option<PathBuf>,
+    /// Datasets imported after `--data`, as `serve --import` takes them: the export holds
+    /// both.
+    #[command(flatten)]
+    pub imports: ServeImportArgs,
 }
 
 /// Options of `dossier import`.
