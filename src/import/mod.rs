@@ -98,6 +98,25 @@ pub fn import_onto(
     )
 }
 
+/// [`import_onto`], for a `graph` loaded from the data directory `data`: an imported id that
+/// clashes with a curated one is then reported with the `data/` file and line of the first
+/// definition (with [`import_onto`], only as "in the curated data").
+pub fn import_onto_data(
+    graph: &Graph,
+    data: &Path,
+    sources: &[ImportSource],
+    mapping: &Mapping,
+    progress: &dyn Progress,
+) -> Result<(Graph, ImportSummary), LoadErrors> {
+    build(
+        GraphBuilder::from_graph(graph),
+        Some(data),
+        sources,
+        mapping,
+        progress,
+    )
+}
+
 fn build(
     mut builder: GraphBuilder,
     curated_dir: Option<&Path>,

@@ -967,8 +967,19 @@ fn a_node_that_redefines_a_curated_entity_names_the_curated_file_and_line() {
         e.message.contains("cannot redefine a curated entity"),
         "{e}"
     );
-    // Onto a graph whose directory is not known, it still says the curated data has it.
+    // Onto a graph loaded apart (as `serve` does), the same when told its directory…
     let (curated, _) = load::load_dir(&data).unwrap();
+    let errors = dossier::import::import_onto_data(
+        &curated,
+        &data,
+        &[at(dir.path())],
+        &Mapping::default(),
+        &Silent,
+    )
+    .unwrap_err()
+    .0;
+    assert!(errors[0].message.contains(&expected), "{}", errors[0]);
+    // …and when not, it still says the curated data has it.
     let errors =
         dossier::import::import_onto(&curated, &[at(dir.path())], &Mapping::default(), &Silent)
             .unwrap_err()
