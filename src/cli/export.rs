@@ -13,13 +13,13 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     /// The data, an import or the mapping file has errors (each with its `file:line:column`).
-    #[error("{0}")]
+    #[error(transparent)]
     Load(#[from] LoadErrors),
     /// An `--ids` entry names no entity.
-    #[error("{0}")]
+    #[error(transparent)]
     Select(#[from] SelectionError),
     /// A file or standard output could not be written.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {}", path.display())]
     Write {
         /// What was being written (`-` for standard output).
         path: PathBuf,
