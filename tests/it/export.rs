@@ -156,3 +156,29 @@ async fn depth_zero_is_refused_in_the_json_error_shape() {
     assert_eq!(body["errors"][0]["extensions"]["limit"], 4);
     assert_eq!(body["errors"][0]["extensions"]["value"], 5);
 }
+
+#[test]
+fn dossier_export_reports_a_bad_import_once_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("relations.csv"),
+        "from,to,kind,quote,source\r\nechr,nobody,MET,They met.,cnis-2023-09-22\r\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["export", "--format", "dot", "--data"])
+        .arg(bundled_data_dir())
+        .arg("--import")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr
+            .matches("relations.csv:2:6: to: unknown entity `nobody`")
+            .count(),
+        1,
+        "{stderr}"
+    );
+}
