@@ -277,20 +277,27 @@ pub struct ExportArgs {
     /// Only entities of these kinds (comma-separated, e.g. PERSON,COURT); seeds are kept.
     #[arg(long, env = "DOSSIER_EXPORT_KINDS", value_delimiter = ',')]
     pub kinds: Vec<EntityKind>,
-    /// The most entities to export (default: no limit).
+    /// The most entities to export (default: no limit: the whole graph, imports included).
+    /// A cut export says so inside the file.
     #[arg(long, env = "DOSSIER_EXPORT_LIMIT")]
     pub limit: Option<usize>,
     /// Where to write (default: standard output). For CSV, a directory (one that exists, or a
     /// path ending in `/`) gets `nodes.csv` and `edges.csv`; a file gets the one long table.
     #[arg(long, env = "DOSSIER_EXPORT_OUTPUT")]
     pub output: Option<PathBuf>,
+    /// Datasets imported after `--data`, as `serve --import` takes them: the export holds
+    /// both.
+    #[command(flatten)]
+    pub imports: ServeImportArgs,
 }
 
 /// Options of `dossier import`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ImportArgs {
-    /// The datasets: a CSV directory (nodes.csv, relations.csv, optional documents.csv), an
-    /// FtM JSON lines file (.json, .jsonl, .ndjson) or a triples file (.tsv, .txt).
+    /// The datasets: a CSV directory (documents.csv, nodes.csv, relations.csv; each optional,
+    /// at least one present — without documents.csv, relations cite documents of --data or of
+    /// another source), an FtM JSON lines file (.json, .jsonl, .ndjson) or a triples file
+    /// (.tsv, .txt).
     #[arg(value_name = "PATH", env = "DOSSIER_IMPORT", value_delimiter = ',')]
     pub paths: Vec<PathBuf>,
     /// The format of every path: csv, ftm or triples (default: guessed from each path).

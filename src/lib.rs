@@ -23,7 +23,9 @@
 //!   graceful shutdown.
 //! - [`generate`]: synthetic graphs for benchmarks, as import CSV tables; the same seed, the same bytes.
 //! - [`config`]: the command line and its `DOSSIER_*` variables.
+//! - [`cli`]: the commands that are more than a call (`dossier export`), as library functions.
 
+pub mod cli;
 pub mod config;
 pub mod export;
 pub mod generate;

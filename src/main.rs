@@ -221,42 +221,12 @@ fn peak_memory_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Loads the data, selects the subgraph and writes it to `--output` or standard output.
+/// Loads the data and the imports, selects the subgraph and writes it to `--output` or
+/// standard output (see `dossier::cli::export`).
 fn export(args: ExportArgs) -> anyhow::Result<()> {
-    use dossier::export::{self, Format, Selection};
-    use std::io::Write;
-    let (graph, _) = load::load_dir(&args.data).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let selection = Selection {
-        ids: args.ids,
-        depth: args.depth,
-        relation_kinds: (!args.relation_kinds.is_empty()).then_some(args.relation_kinds),
-        kinds: (!args.kinds.is_empty()).then_some(args.kinds),
-        limit: args.limit,
-    };
-    let (view, truncated) = selection.select(&graph)?;
-    if truncated {
-        eprintln!("warning: --limit cut the export short");
-    }
-    match &args.output {
-        Some(dir)
-            if args.format == Format::Csv
-                && (dir.is_dir() || dir.as_os_str().to_string_lossy().ends_with('/')) =>
-        {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-            let (nodes, edges) = export::csv_tables(&graph, &view);
-            for (name, text) in [("nodes.csv", nodes), ("edges.csv", edges)] {
-                let path = dir.join(name);
-                std::fs::write(&path, text)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-            }
-        }
-        Some(file) => std::fs::write(file, export::export(&graph, &view, args.format))
-            .with_context(|| format!("cannot write {}", file.display()))?,
-        None => std::io::stdout()
-            .lock()
-            .write_all(export::export(&graph, &view, args.format).as_bytes())
-            .context("cannot write to standard output")?,
+    let written = dossier::cli::export::run(&args, &*import::for_stderr())?;
+    if let Some(cut) = written.cut {
+        eprintln!("warning: --limit cut the export short: {}", cut.note());
     }
     Ok(())
 }

@@ -19,8 +19,29 @@ use std::collections::HashMap;
 /// `description`, `quote`, `document`, `document_title`, then one column per attribute).
 /// O(V + E).
 pub fn csv_tables(graph: &Graph, view: &View) -> (String, String) {
-    let view = Prepared::new(graph, view);
+    csv_tables_cut(graph, view, None)
+}
+
+/// [`csv_tables`], with a last row in the nodes table (`id` = `#truncated`, the note in
+/// `description`) when a limit cut the view short. The edges table has no such row, so that
+/// every row of it stays an edge.
+pub fn csv_tables_cut(graph: &Graph, view: &View, cut: Option<super::Cut>) -> (String, String) {
+    let mut view = Prepared::new(graph, view);
+    view.cut = cut.map(|c| c.note());
     (nodes_table(graph, &view), edges_table(graph, &view))
+}
+
+/// The row that says an export was cut short, keyed `key` = `value`.
+fn note_row<'g>(
+    view: &'g Prepared,
+    key: &str,
+    value: &'g str,
+) -> Option<HashMap<String, Cow<'g, str>>> {
+    let note = view.cut.as_deref()?;
+    Some(HashMap::from([
+        (key.to_string(), Cow::Borrowed(value)),
+        ("description".to_string(), Cow::Borrowed(note)),
+    ]))
 }
 
 fn node_header(attrs: &[AttributeColumn]) -> Vec<String> {
@@ -106,7 +127,10 @@ fn nodes_table(graph: &Graph, view: &Prepared) -> String {
     let attrs = node_columns(graph, view);
     table(
         &node_header(&attrs),
-        view.nodes.iter().map(|&n| node_row(graph, n, &attrs)),
+        view.nodes
+            .iter()
+            .map(|&n| node_row(graph, n, &attrs))
+            .chain(note_row(view, "id", "#truncated")),
     )
 }
 
@@ -147,7 +171,8 @@ pub(crate) fn write_long(graph: &Graph, view: &Prepared) -> String {
             view.edges
                 .iter()
                 .map(|&e| tagged("edge", edge_row(graph, e, &edge_attrs))),
-        );
+        )
+        .chain(note_row(view, "element", "note"));
     table(&header, rows)
 }
 

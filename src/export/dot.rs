@@ -85,7 +85,13 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
         view.nodes.len(),
         view.edges.len()
     );
+    if let Some(note) = &view.cut {
+        let _ = writeln!(out, "// {}", note.replace('\n', " "));
+    }
     out.push_str("digraph \"dossier\" {\n");
+    if let Some(note) = &view.cut {
+        let _ = writeln!(out, "  comment={};", quote(note));
+    }
     for &n in &view.nodes {
         let e = graph.entity(n);
         let (shape, style) = shape(e.kind());

@@ -417,6 +417,10 @@ pub(crate) fn graph_json(graph: &Graph, view: &Prepared) -> Object {
         .map(|d| serde_json::to_value(document_json(d)).expect("plain JSON"))
         .collect();
     o.put("documents", docs);
+    if let Some(note) = &view.cut {
+        o.put("truncated", true);
+        o.put("truncation", note.as_str());
+    }
     o
 }
 

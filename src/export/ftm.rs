@@ -181,6 +181,12 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
         p.add_opt("sourceUrl", d.url.as_deref());
         proxies.push(p);
     }
+    if let Some(note) = &view.cut {
+        let mut p = Proxy::new("dossier-export-truncated".into(), "Document");
+        p.add("title", "dossier export (truncated)");
+        p.add("description", note.as_str());
+        proxies.push(p);
+    }
     let mut out = String::new();
     for p in proxies {
         out.push_str(&serde_json::to_string(&p).expect("plain JSON"));

@@ -91,11 +91,21 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
         &[],
         concat!("dossier ", env!("CARGO_PKG_VERSION")),
     );
-    x.leaf(
-        "description",
-        &[],
-        "Entities and the dated, cited relations among them, exported from dossier",
-    );
+    match &view.cut {
+        None => x.leaf(
+            "description",
+            &[],
+            "Entities and the dated, cited relations among them, exported from dossier",
+        ),
+        Some(note) => {
+            x.leaf("keywords", &[], "truncated");
+            x.leaf(
+                "description",
+                &[],
+                &format!("Entities and the dated, cited relations among them, exported from dossier; {note}"),
+            );
+        }
+    }
     x.close("meta");
     x.open(
         "graph",

@@ -54,7 +54,27 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
         EDGE_FIELDS.iter().copied(),
         &edge_attrs,
     );
+    if view.cut.is_some() {
+        for (id, name, ty) in [
+            ("g0", "truncated", "boolean"),
+            ("g1", "truncation", "string"),
+        ] {
+            x.empty(
+                "key",
+                &[
+                    ("id", id),
+                    ("for", "graph"),
+                    ("attr.name", name),
+                    ("attr.type", ty),
+                ],
+            );
+        }
+    }
     x.open("graph", &[("id", "dossier"), ("edgedefault", "directed")]);
+    if let Some(note) = &view.cut {
+        x.leaf("data", &[("key", "g0")], "true");
+        x.leaf("data", &[("key", "g1")], note);
+    }
     for &n in &view.nodes {
         let e = graph.entity(n);
         x.open("node", &[("id", e.id())]);

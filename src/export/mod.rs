@@ -78,6 +78,7 @@
 //! relation (ids `dossier-cite-<id>-<n>-from` / `-to`), and on the `CourtCase` for a ruling.
 
 mod csv;
+mod cut;
 mod cytoscape;
 mod dot;
 pub(crate) mod fields;
@@ -88,7 +89,8 @@ mod node_link;
 mod select;
 mod xml;
 
-pub use self::csv::csv_tables;
+pub use self::csv::{csv_tables, csv_tables_cut};
+pub use cut::Cut;
 pub use select::{select, Selection, SelectionError};
 
 use crate::store::{Edge, Graph, Node, Subgraph};
@@ -97,10 +99,13 @@ use std::fmt;
 
 /// The most relations deep a `/export` neighbourhood walks.
 pub const MAX_DEPTH: usize = 4;
-/// The most entities a `/export` download holds when no `limit` is given.
+/// The most entities a `/export` neighbourhood holds when no `limit` is given.
 pub const DEFAULT_LIMIT: usize = 1000;
-/// The most entities a `/export` download may hold.
+/// The most entities a `/export` neighbourhood may hold.
 pub const MAX_LIMIT: usize = 10_000;
+/// The most entities a `/export` of the whole graph (no `ids`) holds, by default and at most:
+/// one download is built in memory, so it has a cap; `dossier export` has none.
+pub const MAX_WHOLE: usize = 100_000;
 /// The most seed ids a `/export` neighbourhood takes.
 pub const MAX_IDS: usize = 100;
 
@@ -242,7 +247,14 @@ impl From<Subgraph> for View {
 /// Writes `view` in `format`. O(V + E) in the size of the view (plus the cited documents).
 /// Panics on a handle from another graph version.
 pub fn export(graph: &Graph, view: &View, format: Format) -> String {
-    let view = Prepared::new(graph, view);
+    export_cut(graph, view, format, None)
+}
+
+/// [`export`], saying in the file that a limit cut it short when `cut` is given (each format
+/// in its own place: see `cut`).
+pub fn export_cut(graph: &Graph, view: &View, format: Format, cut: Option<Cut>) -> String {
+    let mut view = Prepared::new(graph, view);
+    view.cut = cut.map(|c| c.note());
     match format {
         Format::NodeLinkJson => node_link::write(graph, &view),
         Format::Graphml => graphml::write(graph, &view),
@@ -259,6 +271,8 @@ pub(crate) struct Prepared {
     pub(crate) nodes: Vec<Node>,
     pub(crate) edges: Vec<Edge>,
     pub(crate) members: HashSet<Node>,
+    /// The note saying the export was cut short, if it was.
+    pub(crate) cut: Option<String>,
 }
 
 impl Prepared {
@@ -284,6 +298,7 @@ impl Prepared {
             nodes,
             edges,
             members,
+            cut: None,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Choosing what to export: the neighbourhood of some entities, or the whole graph, through
 //! the store's filter — shared by the `/export` route and `dossier export`.
 
-use super::View;
+use super::{Cut, View};
 use crate::model::{EntityKind, RelationKind};
 use crate::store::{Filter, Graph, Node};
 
@@ -70,6 +70,27 @@ impl Selection {
         let sub = graph.neighbourhood(&seeds, self.depth, &filter, limit);
         let truncated = sub.truncated;
         Ok((sub.into(), truncated))
+    }
+}
+
+impl Selection {
+    /// [`Selection::select`], with how the limit cut the selection, if it did: the entities
+    /// kept, and (for the whole graph) how many were selected. O(V + E) as `select`.
+    pub fn select_cut(&self, graph: &Graph) -> Result<(View, Option<Cut>), SelectionError> {
+        let (view, truncated) = self.select(graph)?;
+        if !truncated {
+            return Ok((view, None));
+        }
+        let selected = self.ids.is_empty().then(|| match self.kinds.as_deref() {
+            None => graph.entity_count(),
+            Some(k) => graph.entities(Some(k)).count(),
+        });
+        let cut = Cut {
+            kept: view.nodes.len(),
+            selected,
+            limit: self.limit.unwrap_or(usize::MAX),
+        };
+        Ok((view, Some(cut)))
     }
 }
 

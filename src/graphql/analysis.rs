@@ -20,7 +20,8 @@ pub const MAX_LISTED: i32 = 1000;
 /// self-relations are ignored.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Centrality {
-    /// The number of distinct entities an entity is tied to.
+    /// The number of distinct entities an entity is tied to: its `neighbourCount`, not its
+    /// `degree` (which counts relations, several with one entity each).
     Degree,
     /// PageRank (damping 0.85, as `networkx.pagerank`); scores sum to 1.
     Pagerank,

@@ -38,7 +38,12 @@ pub const MAX_NEIGHBOURS: i32 = 1000;
     field(
         name = "degree",
         ty = "usize",
-        desc = "How many relations touch this entity."
+        desc = "How many relations touch this entity: several relations with the same entity each count, a self-relation once. Not the score of `ranking(measure: DEGREE)`, which counts distinct neighbours: that is `neighbourCount`."
+    ),
+    field(
+        name = "neighbour_count",
+        ty = "usize",
+        desc = "How many distinct other entities share a relation with this one, in either direction (a self-relation not counted): the score `ranking(measure: DEGREE)` gives it over all relations, where `degree` counts relations."
     ),
     field(
         name = "attributes",
@@ -190,9 +195,17 @@ macro_rules! entity_type {
             async fn description(&self, ctx: &Context<'_>) -> Option<String> {
                 self.0.get(ctx).description().map(str::to_string)
             }
-            /// How many relations touch this entity.
+            /// How many relations touch this entity: several relations with the same entity
+            /// each count, a self-relation once. Not the score of `ranking(measure: DEGREE)`,
+            /// which counts distinct neighbours: that is `neighbourCount`.
             async fn degree(&self, ctx: &Context<'_>) -> usize {
                 graph(ctx).degree(self.0 .0)
+            }
+            /// How many distinct other entities share a relation with this one, in either
+            /// direction (a self-relation not counted): the score `ranking(measure: DEGREE)`
+            /// gives it over all relations, where `degree` counts relations. O(degree).
+            async fn neighbour_count(&self, ctx: &Context<'_>) -> usize {
+                graph(ctx).neighbour_count(self.0 .0)
             }
             /// Structured figures (casualties, counts).
             async fn attributes(&self, ctx: &Context<'_>) -> Vec<Attribute> {

@@ -28,11 +28,29 @@ pub struct PageRequest {
     pub offset: usize,
     /// How many items at most.
     pub size: usize,
+    /// The order the cursors are positions in (`o`: as recorded, `d`: by date), written into
+    /// each cursor so that one issued for one order is refused in another.
+    order: &'static str,
 }
 
 impl PageRequest {
-    /// Checks `first` (1 to 100, default 20) and decodes `after`.
+    /// Checks `first` (1 to 100, default 20) and decodes `after`, for a list in its recorded
+    /// order.
     pub fn parse(first: Option<i32>, after: Option<&str>) -> Result<PageRequest, ApiError> {
+        Self::parse_in("o", first, after)
+    }
+
+    /// As [`PageRequest::parse`], for a list in date order: its cursors are not those of the
+    /// recorded order (an offset in one is a different item in the other).
+    pub fn parse_by_date(first: Option<i32>, after: Option<&str>) -> Result<PageRequest, ApiError> {
+        Self::parse_in("d", first, after)
+    }
+
+    fn parse_in(
+        order: &'static str,
+        first: Option<i32>,
+        after: Option<&str>,
+    ) -> Result<PageRequest, ApiError> {
         let size = match first {
             None => DEFAULT_PAGE,
             Some(n) if n > MAX_PAGE as i32 => {
@@ -52,11 +70,15 @@ impl PageRequest {
         };
         let offset = match after {
             None => 0,
-            Some(c) => decode_cursor(c)
-                .ok_or_else(|| ApiError::invalid("after", "not a cursor returned by this API (use pageInfo.endCursor or an edge's cursor)"))?
+            Some(c) => decode_cursor(order, c)
+                .ok_or_else(|| ApiError::invalid("after", "not a cursor returned by this API for this order (use pageInfo.endCursor or an edge's cursor, with the same orderBy)"))?
                 + 1,
         };
-        Ok(PageRequest { offset, size })
+        Ok(PageRequest {
+            offset,
+            size,
+            order,
+        })
     }
 
     /// Cuts one page out of `items` and wraps it as a connection.
@@ -85,21 +107,22 @@ impl PageRequest {
                 .enumerate()
                 .skip(self.offset)
                 .take(self.size)
-                .map(|(i, item)| Edge::new(encode_cursor(i), wrap(item))),
+                .map(|(i, item)| Edge::new(encode_cursor(self.order, i), wrap(item))),
         );
         conn
     }
 }
 
-fn encode_cursor(index: usize) -> String {
-    URL_SAFE_NO_PAD.encode(format!("o:{index}"))
+fn encode_cursor(order: &str, index: usize) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{order}:{index}"))
 }
 
-fn decode_cursor(cursor: &str) -> Option<usize> {
+fn decode_cursor(order: &str, cursor: &str) -> Option<usize> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
     std::str::from_utf8(&bytes)
         .ok()?
-        .strip_prefix("o:")?
+        .strip_prefix(order)?
+        .strip_prefix(':')?
         .parse()
         .ok()
 }
@@ -110,14 +133,23 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
-        assert_eq!(decode_cursor(&encode_cursor(41)), Some(41));
+        assert_eq!(decode_cursor("o", &encode_cursor("o", 41)), Some(41));
         assert_eq!(
-            PageRequest::parse(None, Some(&encode_cursor(4)))
+            PageRequest::parse(None, Some(&encode_cursor("o", 4)))
                 .unwrap()
                 .offset,
             5
         );
         assert!(PageRequest::parse(None, Some("nonsense")).is_err());
+        // A cursor of the date order is not one of the recorded order, nor the reverse.
+        assert!(PageRequest::parse(None, Some(&encode_cursor("d", 4))).is_err());
+        assert!(PageRequest::parse_by_date(None, Some(&encode_cursor("o", 4))).is_err());
+        assert_eq!(
+            PageRequest::parse_by_date(None, Some(&encode_cursor("d", 4)))
+                .unwrap()
+                .offset,
+            5
+        );
         assert!(matches!(
             PageRequest::parse(Some(101), None),
             Err(ApiError::LimitExceeded { .. })

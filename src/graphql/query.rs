@@ -7,7 +7,9 @@ use super::error::ApiError;
 use super::page::{Page, PageRequest, MAX_PAGE};
 use super::relation::{Document, Relation};
 use super::scalars::ExportFormat;
-use super::scalars::{entity_kinds, relation_kinds, Date, EntityKind, MatchReason, RelationKind};
+use super::scalars::{
+    entity_kinds, relation_kinds, Date, EntityKind, MatchReason, RelationKind, RelationOrder,
+};
 use crate::export;
 use crate::model;
 use crate::store::{self, Filter, Graph, Node, RelationQuery};
@@ -239,7 +241,8 @@ impl Query {
 
     /// Finds entities by name or alias, ignoring case and diacritics, across scripts and
     /// transliterations (Ibadoghlu / İbadoğlu, Aliev / Əliyev, Путин), tolerating typos. Best
-    /// first; each hit says which name matched and how.
+    /// first; each hit says which name matched and how. Hits with the same score come in
+    /// order of prominence — more relations first (the entity's `degree`) — then by name.
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -269,9 +272,12 @@ impl Query {
             .collect())
     }
 
-    /// Relations, in the order they were recorded, optionally only some kinds, from or to an
-    /// entity (symmetric relations match either end), or overlapping a date range (undated
-    /// relations are left out when a range is given).
+    /// Relations, optionally only some kinds, from or to an entity (symmetric relations match
+    /// either end), or overlapping a date range (undated relations are left out when a range
+    /// is given). In the order they were recorded, or with `orderBy: DATE` oldest first (then
+    /// the undated): `relations(since:, until:, orderBy: DATE)` pages through a period in date
+    /// order, with its `totalCount`, where `timeline` gives one list of at most 10,000. A
+    /// cursor works only with the `orderBy` that issued it.
     #[allow(clippy::too_many_arguments)]
     async fn relations(
         &self,
@@ -283,8 +289,12 @@ impl Query {
         until: Option<Date>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(default)] order_by: RelationOrder,
     ) -> Result<Page<Relation>> {
-        let page = PageRequest::parse(first, after.as_deref())?;
+        let page = match order_by {
+            RelationOrder::Recorded => PageRequest::parse(first, after.as_deref())?,
+            RelationOrder::Date => PageRequest::parse_by_date(first, after.as_deref())?,
+        };
         date_range(since, until)?;
         let g = graph(ctx);
         let kinds = relation_kinds(kinds);
@@ -296,7 +306,11 @@ impl Query {
             since: since.map(|d| d.0),
             until: until.map(|d| d.0),
         };
-        Ok(page.page(g.select_relations(&q), Relation))
+        let edges = match order_by {
+            RelationOrder::Recorded => g.select_relations(&q),
+            RelationOrder::Date => g.relations_by_date(&q),
+        };
+        Ok(page.page(edges, Relation))
     }
 
     /// Everything within `depth` relations (1 to 4) of the given entities, optionally only
@@ -312,7 +326,7 @@ impl Query {
         kinds: Option<Vec<EntityKind>>,
         limit: Option<i32>,
     ) -> Result<Subgraph> {
-        let depth = at_most("depth", depth, 0, MAX_DEPTH)?;
+        let depth = at_most("depth", depth, 1, MAX_DEPTH)?;
         let limit = at_most(
             "limit",
             limit.unwrap_or(DEFAULT_NEIGHBOURHOOD),
@@ -416,8 +430,11 @@ impl Query {
     }
 
     /// Dated relations, oldest first, optionally overlapping a date range, touching one entity,
-    /// or of some kinds; the first `limit` of them (default 1000, at most 10000). Relative dates in sources ("on Tuesday") are resolved against the
-    /// document's publication date when the data is curated.
+    /// or of some kinds; the first `limit` of them (default 1000, at most 10000), with no sign
+    /// that more exist: to page through them all with a total, ask
+    /// `relations(since:, until:, orderBy: DATE) { totalCount pageInfo { hasNextPage endCursor } }`.
+    /// Relative dates in sources ("on Tuesday") are resolved against the document's
+    /// publication date when the data is curated.
     async fn timeline(
         &self,
         ctx: &Context<'_>,

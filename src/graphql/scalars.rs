@@ -75,6 +75,17 @@ pub enum Direction {
     Both,
 }
 
+/// The order of a list of relations.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RelationOrder {
+    /// As the relations were recorded (data files in name order, then imports).
+    #[default]
+    Recorded,
+    /// By date, oldest first (a month or a year before its days), then the undated relations;
+    /// equal dates in recorded order. The order of `timeline`, paged.
+    Date,
+}
+
 /// How a search hit matched, from strongest to weakest.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(name = "MatchReason", remote = "store::MatchReason")]

@@ -1,13 +1,14 @@
 //! The state shared by the importers: the builder, what was added, the errors so far, and
 //! the relation drafts whose kind may fall back to `RELATED`.
 
+use super::first::Tables;
 use super::{slug, ImportSummary, Mapping, Progress, MAX_ERRORS};
 use crate::load::LoadError;
 use crate::model::{
     Attributes, Citation, ClaimStatus, Date, Document, Entity, Id, Relation, RelationKind,
 };
 use crate::store::{GraphBuilder, Node, StoreError};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// A place in an imported file.
@@ -110,6 +111,19 @@ pub(super) struct Context<'a> {
     /// The document standing for each imported file, once cited.
     pub(super) standins: HashMap<PathBuf, Id>,
     pub(super) summary: ImportSummary,
+    /// Lines (CSV records) read so far, over every file and pass: told when reading stops.
+    pub(super) lines: usize,
+    /// Where reading was when the error that filled the list was found.
+    pub(super) stopped_at: Option<(PathBuf, usize)>,
+    /// The entities the builder held before the import (their nodes come first) and the
+    /// documents: a duplicate of one of these clashes with the curated data.
+    pub(super) entities_before: usize,
+    pub(super) documents_before: HashSet<String>,
+    /// The curated data directory the builder was loaded from, when known: searched for the
+    /// first definition of a duplicate id.
+    pub(super) curated_dir: Option<PathBuf>,
+    /// The CSV tables read so far, searched for the first definition of a duplicate id.
+    pub(super) tables: Tables,
 }
 
 impl Context<'_> {
@@ -119,7 +133,15 @@ impl Context<'_> {
     }
 
     pub(super) fn push(&mut self, error: LoadError) {
+        if self.errors.len() + 1 == MAX_ERRORS {
+            self.stopped_at = Some((error.file.clone(), error.line));
+        }
         self.errors.push(error);
+    }
+
+    /// Counts one line (or CSV record) read.
+    pub(super) fn line_read(&mut self) {
+        self.lines += 1;
     }
 
     pub(super) fn add_document(&mut self, doc: Document) -> Result<(), StoreError> {

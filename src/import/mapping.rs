@@ -72,6 +72,8 @@ pub struct Mapping {
     type_labels: HashMap<Box<str>, Box<str>>,
     entity_labels: HashMap<Box<str>, Box<str>>,
     document: DocumentMeta,
+    /// The file it was read from; `None` for [`Mapping::default`] (no `--mapping` given).
+    file: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -147,7 +149,10 @@ impl Mapping {
                 message,
             }
         };
-        let mut mapping = Mapping::default();
+        let mut mapping = Mapping {
+            file: Some(path.to_path_buf()),
+            ..Mapping::default()
+        };
         if let Some(k) = &raw.default_entity_kind {
             match k.get_ref().to_ascii_uppercase().parse::<EntityKind>() {
                 Ok(kind) => mapping.default_entity_kind = Some(kind),
@@ -291,6 +296,11 @@ impl Mapping {
     /// An entity token's label, if the side file gives one.
     pub fn entity_label(&self, token: &str) -> Option<&str> {
         self.entity_labels.get(token).map(|l| &**l)
+    }
+
+    /// The file the mapping was read from; `None` when no mapping file was given.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
     }
 
     /// Whether any entity types or a default are known (a triples file needs one of them).

@@ -5,7 +5,8 @@
 //! - **All or nothing.** [`import_into`] returns `Err` if any line of any file is wrong; the
 //!   builder then holds part of the import and must be dropped, so the caller builds nothing.
 //!   Errors are `file:line:column: field: message` ([`LoadError`], column 1 when no finer
-//!   place is known); at most [`MAX_ERRORS`] are collected, then reading stops.
+//!   place is known); at most [`MAX_ERRORS`] are collected, then reading stops, and a last
+//!   entry ([`LoadError::stopped`]) says where and after how many lines.
 //! - **Streaming.** Files are read a record or a line at a time, never whole: memory grows with
 //!   the graph built, not with the file. An FtM file is read twice (things, then links), so
 //!   links may come before the entities they join.
@@ -28,12 +29,16 @@
 //! - `context`: what the importers share — the builder, the errors, relation drafts and their fallback to `RELATED`, fresh relation ids, the documents
 //!   standing for files.
 //! - `csv`, `ftm`, `triples`: one module per format.
+//! - `loose`: relation kinds written loosely ("member of", "Accuse", "Apologize").
+//! - `first`: where a duplicate id was first defined (found again only on the error).
 //! - `read` (streaming lines, counted bytes), `progress` (the [`Progress`] trait and the
 //!   terminal bar), `slug` (valid ids from any text).
 
 mod context;
 mod csv;
+mod first;
 mod ftm;
+mod loose;
 mod mapping;
 mod progress;
 mod read;
@@ -65,8 +70,14 @@ pub fn load_with_imports(
     progress: &dyn Progress,
 ) -> Result<(Graph, ImportSummary), LoadErrors> {
     match data {
-        Some(dir) => import_onto(&load::load_dir(dir)?.0, sources, mapping, progress),
-        None => build(GraphBuilder::new(), sources, mapping, progress),
+        Some(dir) => build(
+            GraphBuilder::from_graph(&load::load_dir(dir)?.0),
+            Some(dir),
+            sources,
+            mapping,
+            progress,
+        ),
+        None => build(GraphBuilder::new(), None, sources, mapping, progress),
     }
 }
 
@@ -78,16 +89,42 @@ pub fn import_onto(
     mapping: &Mapping,
     progress: &dyn Progress,
 ) -> Result<(Graph, ImportSummary), LoadErrors> {
-    build(GraphBuilder::from_graph(graph), sources, mapping, progress)
+    build(
+        GraphBuilder::from_graph(graph),
+        None,
+        sources,
+        mapping,
+        progress,
+    )
 }
 
-fn build(
-    mut builder: GraphBuilder,
+/// [`import_onto`], for a `graph` loaded from the data directory `data`: an imported id that
+/// clashes with a curated one is then reported with the `data/` file and line of the first
+/// definition (with [`import_onto`], only as "in the curated data").
+pub fn import_onto_data(
+    graph: &Graph,
+    data: &Path,
     sources: &[ImportSource],
     mapping: &Mapping,
     progress: &dyn Progress,
 ) -> Result<(Graph, ImportSummary), LoadErrors> {
-    let summary = import_into(&mut builder, sources, mapping, progress)?;
+    build(
+        GraphBuilder::from_graph(graph),
+        Some(data),
+        sources,
+        mapping,
+        progress,
+    )
+}
+
+fn build(
+    mut builder: GraphBuilder,
+    curated_dir: Option<&Path>,
+    sources: &[ImportSource],
+    mapping: &Mapping,
+    progress: &dyn Progress,
+) -> Result<(Graph, ImportSummary), LoadErrors> {
+    let summary = import_with(&mut builder, curated_dir, sources, mapping, progress)?;
     let graph = builder.build().map_err(|errors| {
         // The import's own places were checked with their lines; only an entity the builder
         // held before (never one of `data/`, which is validated) can be left.
@@ -115,6 +152,20 @@ pub fn import_into(
     mapping: &Mapping,
     progress: &dyn Progress,
 ) -> Result<ImportSummary, LoadErrors> {
+    import_with(builder, None, sources, mapping, progress)
+}
+
+/// [`import_into`], knowing the curated directory the builder was loaded from (to say where a
+/// duplicate id was first defined).
+fn import_with(
+    builder: &mut GraphBuilder,
+    curated_dir: Option<&Path>,
+    sources: &[ImportSource],
+    mapping: &Mapping,
+    progress: &dyn Progress,
+) -> Result<ImportSummary, LoadErrors> {
+    let entities_before = builder.entity_count();
+    let documents_before = builder.document_ids().map(|id| id.to_string()).collect();
     let mut cx = Context {
         builder,
         mapping,
@@ -123,6 +174,12 @@ pub fn import_into(
         places: Vec::new(),
         standins: HashMap::new(),
         summary: ImportSummary::default(),
+        lines: 0,
+        stopped_at: None,
+        entities_before,
+        documents_before,
+        curated_dir: curated_dir.map(Path::to_path_buf),
+        tables: Default::default(),
     };
     let mut ftm = ftm::Ftm::default();
     // 1. Documents and entities of every source.
@@ -174,5 +231,8 @@ pub fn import_into(
     let mut errors = cx.errors;
     errors.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     errors.truncate(MAX_ERRORS);
+    if let Some((file, line)) = cx.stopped_at {
+        errors.push(LoadError::stopped(file, line, MAX_ERRORS, cx.lines));
+    }
     Err(LoadErrors(errors))
 }

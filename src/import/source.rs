@@ -72,7 +72,8 @@ pub enum ImportSource {
 
 impl ImportSource {
     /// The source at `path` in `format` (guessed from the path when `None`). CSV takes a
-    /// directory holding `nodes.csv`, `relations.csv` and optionally `documents.csv`.
+    /// directory holding `documents.csv`, `nodes.csv` and `relations.csv`, each optional (at
+    /// least one).
     pub fn at(path: &Path, format: Option<ImportFormat>) -> Result<ImportSource, LoadError> {
         let fail = |message: String| LoadError {
             file: path.to_path_buf(),
@@ -95,7 +96,7 @@ impl ImportSource {
             ImportFormat::Csv => {
                 if !path.is_dir() {
                     return Err(fail(
-                        "a CSV import is a directory holding nodes.csv, relations.csv and optionally documents.csv (or give the files with --nodes, --relations, --documents)".into(),
+                        "a CSV import is a directory holding documents.csv, nodes.csv and relations.csv, each optional (or give the files with --nodes, --relations, --documents)".into(),
                     ));
                 }
                 let file = |name: &str| Some(path.join(name)).filter(|p| p.is_file());

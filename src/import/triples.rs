@@ -17,12 +17,23 @@ use std::path::Path;
 
 /// Refuses a triples file up front when the mapping gives its entities no kind.
 pub(super) fn check_mapping(cx: &mut Context, path: &Path) {
-    if !cx.mapping.has_entity_kinds() {
-        cx.push(Site::new(path, 1, 1).error(
-            "mapping",
-            "a triples file needs a mapping (--mapping FILE) with `default_entity_kind` or `[entity_types]`, to give its entities a kind",
-        ));
+    if cx.mapping.has_entity_kinds() {
+        return;
     }
+    const WHY: &str = "a triples file names its entities by tokens alone (`Q42`), never by kind, \
+        so a mapping file must give their kind: `default_entity_kind = \"ORGANISATION\"` for all, \
+        or `[entity_types]` with an `entity_types` side file for each (see the README, \
+        \"The mapping file\")";
+    let message = match cx.mapping.file() {
+        None => format!(
+            "no mapping file was given (`--mapping FILE`; `--import-mapping FILE` for `serve`): {WHY}"
+        ),
+        Some(file) => format!(
+            "the mapping file {} gives no entity kinds: {WHY}",
+            file.display()
+        ),
+    };
+    cx.push(Site::new(path, 1, 1).error("mapping", message));
 }
 
 /// What a relation code becomes.
@@ -59,6 +70,7 @@ pub(super) fn read(cx: &mut Context, path: &Path) {
         if cx.full() {
             break;
         }
+        cx.line_read();
         match line {
             Ok(line) => file.line(cx, n, line),
             Err(e) => {

@@ -32,7 +32,35 @@ impl fmt::Display for LoadError {
     }
 }
 
-/// Every problem found in a data directory; when there is any, nothing is loaded.
+impl LoadError {
+    /// The field of the note [`LoadError::stopped`] makes.
+    pub const STOPPED: &'static str = "stopped";
+
+    /// The note that ends a list cut at `max` errors: reading stopped at `file:line`, after
+    /// `lines` lines (or CSV records) in all, so later lines were not checked. It is the last
+    /// entry of its [`LoadErrors`] and is not counted as an error.
+    pub fn stopped(file: PathBuf, line: usize, max: usize, lines: usize) -> LoadError {
+        LoadError {
+            file,
+            line,
+            column: 1,
+            field: Self::STOPPED.into(),
+            message: format!(
+                "reading stopped at this line, the {max}th error, after {lines} line{} read in all; \
+                 the lines after it were not checked",
+                if lines == 1 { "" } else { "s" }
+            ),
+        }
+    }
+
+    /// Whether this is the note of [`LoadError::stopped`] rather than an error.
+    pub fn is_stopped_note(&self) -> bool {
+        self.field == Self::STOPPED
+    }
+}
+
+/// Every problem found in a data directory; when there is any, nothing is loaded. An import
+/// that stopped at its most errors ends the list with a [`LoadError::stopped`] note.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct LoadErrors(pub Vec<LoadError>);
 
@@ -41,11 +69,17 @@ impl fmt::Display for LoadErrors {
         for e in &self.0 {
             writeln!(f, "{e}")?;
         }
-        let n = self.0.len();
+        let n = self.0.iter().filter(|e| !e.is_stopped_note()).count();
+        let stopped = self.0.last().is_some_and(LoadError::is_stopped_note);
         write!(
             f,
-            "{n} error{} found; nothing was loaded",
-            if n == 1 { "" } else { "s" }
+            "{n} error{} found{}; nothing was loaded",
+            if n == 1 { "" } else { "s" },
+            if stopped {
+                " before reading stopped (there may be more)"
+            } else {
+                ""
+            }
         )
     }
 }

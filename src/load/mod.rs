@@ -283,7 +283,7 @@ impl Loader<'_> {
                         raw.span(),
                         &format!("{field}.{key}"),
                         format!(
-                            "expected a string, number or boolean, found a {}",
+                            "expected a string, number or boolean, found {}",
                             other.type_str()
                         ),
                     ));
@@ -366,7 +366,11 @@ impl Loader<'_> {
                     self.errors.push(at.at(
                         span,
                         field,
-                        format!("only an EVENT has {}, this entity is a {kind}", &field[7..]),
+                        format!(
+                            "only an EVENT has {}, this entity is {}",
+                            &field[7..],
+                            kind.with_article()
+                        ),
                     ));
                     return;
                 }
@@ -381,7 +385,10 @@ impl Loader<'_> {
             self.errors.push(at.at(
                 r.span(),
                 "entity.roles",
-                format!("only a PERSON has roles, this entity is a {kind}"),
+                format!(
+                    "only a PERSON has roles, this entity is {}",
+                    kind.with_article()
+                ),
             ));
             return;
         }

@@ -71,6 +71,20 @@ closed_set! {
     }
 }
 
+impl EntityKind {
+    /// The name with its indefinite article, for messages: "a PERSON", "an ORGANISATION".
+    pub const fn with_article(self) -> &'static str {
+        match self {
+            EntityKind::Person => "a PERSON",
+            EntityKind::Organisation => "an ORGANISATION",
+            EntityKind::Court => "a COURT",
+            EntityKind::Government => "a GOVERNMENT",
+            EntityKind::Event => "an EVENT",
+            EntityKind::Place => "a PLACE",
+        }
+    }
+}
+
 closed_set! {
     /// How the source presents a relation: claims are not facts.
     ClaimStatus, "claim status" {
@@ -96,5 +110,17 @@ mod tests {
         }
         let err = "PERSONS".parse::<EntityKind>().unwrap_err();
         assert!(err.to_string().contains("PERSON, ORGANISATION"), "{err}");
+    }
+
+    #[test]
+    fn kinds_take_the_article_their_sound_asks_for() {
+        for &k in EntityKind::ALL {
+            let article = if "AEIOU".contains(&k.name()[..1]) {
+                "an"
+            } else {
+                "a"
+            };
+            assert_eq!(k.with_article(), format!("{article} {k}"));
+        }
     }
 }

@@ -2,17 +2,20 @@
 //! (`networkx.read_graphml(url)`, Gephi's "open URL", `pandas.read_csv(url)`).
 //!
 //! Query parameters: `ids` (comma-separated seeds; none means the whole graph), `depth`
-//! (default 1, at most [`MAX_DEPTH`]), `relationKinds` and `kinds` (comma-separated enum names),
-//! `limit` (entities; default [`DEFAULT_LIMIT`], at most [`MAX_LIMIT`]) and, for CSV only,
-//! `table` (`nodes` or `edges` for one plain table; by default the long table of both).
-//! The answer is an attachment named `dossier-<what>.<ext>`; `X-Dossier-Truncated: true` says
-//! the limit cut the subgraph short. Errors are JSON:
-//! `{"error": {"code": "INVALID_INPUT" | "NOT_FOUND" | "LIMIT_EXCEEDED", "message": "…"}}`.
+//! (1 to [`MAX_DEPTH`], default 1), `relationKinds` and `kinds` (comma-separated enum names),
+//! `limit` (entities: for a neighbourhood default [`DEFAULT_LIMIT`], at most [`MAX_LIMIT`];
+//! for the whole graph default and at most [`MAX_WHOLE`]) and, for CSV only, `table` (`nodes`
+//! or `edges` for one plain table; by default the long table of both).
+//! The answer is an attachment named `dossier-<what>.<ext>`. When the limit cut the subgraph
+//! short, the file says so in its own metadata (see `crate::export::Cut`) and
+//! `X-Dossier-Truncated: true` says it too. Errors are JSON in the shape of every refusal of
+//! the server: `{"errors": [{"message": "…", "extensions": {"code": "INVALID_INPUT" |
+//! "NOT_FOUND" | "LIMIT_EXCEEDED", …}}]}`, with `limit` and `value` for LIMIT_EXCEEDED.
 
 use super::AppState;
 use crate::export::{
-    csv_tables, export, Format, Selection, SelectionError, DEFAULT_LIMIT, MAX_DEPTH, MAX_IDS,
-    MAX_LIMIT,
+    csv_tables_cut, export_cut, Format, Selection, SelectionError, DEFAULT_LIMIT, MAX_DEPTH,
+    MAX_IDS, MAX_LIMIT, MAX_WHOLE,
 };
 use crate::graphql::error::code;
 use crate::model::{EntityKind, Id};
@@ -44,6 +47,8 @@ struct Refusal {
     status: StatusCode,
     code: &'static str,
     message: String,
+    /// For LIMIT_EXCEEDED: the limit and the value asked for.
+    limit: Option<(usize, usize)>,
 }
 
 impl Refusal {
@@ -52,6 +57,7 @@ impl Refusal {
             status: StatusCode::BAD_REQUEST,
             code: code::INVALID_INPUT,
             message: message.into(),
+            limit: None,
         }
     }
 
@@ -60,13 +66,19 @@ impl Refusal {
             status: StatusCode::BAD_REQUEST,
             code: code::LIMIT_EXCEEDED,
             message: format!("`{parameter}` is at most {limit}, got {value}"),
+            limit: Some((limit, value)),
         }
     }
 }
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        let body = json!({ "error": { "code": self.code, "message": self.message } });
+        let mut extensions = json!({ "code": self.code });
+        if let Some((limit, value)) = self.limit {
+            extensions["limit"] = json!(limit);
+            extensions["value"] = json!(value);
+        }
+        let body = json!({ "errors": [{ "message": self.message, "extensions": extensions }] });
         (self.status, Json(body)).into_response()
     }
 }
@@ -130,15 +142,26 @@ fn check(format: &str, p: &Params) -> Result<Request, Refusal> {
         Id::parse(id).map_err(|e| Refusal::invalid(format!("`ids`: {e}")))?;
     }
     let depth = number("depth", p.depth.as_deref(), 1)?;
+    if depth == 0 {
+        return Err(Refusal::invalid(format!(
+            "`depth` is the number of relations to walk from `ids`, 1 to {MAX_DEPTH}; got 0"
+        )));
+    }
     if depth > MAX_DEPTH {
         return Err(Refusal::over_limit("depth", MAX_DEPTH, depth));
     }
-    let limit = number("limit", p.limit.as_deref(), DEFAULT_LIMIT)?;
+    // The whole graph, by default all of it up to its own cap; a neighbourhood, 1,000.
+    let (default, max) = if ids.is_empty() {
+        (MAX_WHOLE, MAX_WHOLE)
+    } else {
+        (DEFAULT_LIMIT, MAX_LIMIT)
+    };
+    let limit = number("limit", p.limit.as_deref(), default)?;
     if limit == 0 {
         return Err(Refusal::invalid("`limit` must be at least 1"));
     }
-    if limit > MAX_LIMIT {
-        return Err(Refusal::over_limit("limit", MAX_LIMIT, limit));
+    if limit > max {
+        return Err(Refusal::over_limit("limit", max, limit));
     }
     let table = match (format, p.table.as_deref()) {
         (_, None) => Table::Long,
@@ -207,13 +230,13 @@ pub(crate) async fn get(
     let name = filename(&req);
     let (format, table) = (req.format, req.table);
     let work = tokio::task::spawn_blocking(move || {
-        let (view, truncated) = req.selection.select(&graph)?;
+        let (view, cut) = req.selection.select_cut(&graph)?;
         let body = match table {
-            Table::Long => export(&graph, &view, format),
-            Table::Nodes => csv_tables(&graph, &view).0,
-            Table::Edges => csv_tables(&graph, &view).1,
+            Table::Long => export_cut(&graph, &view, format, cut),
+            Table::Nodes => csv_tables_cut(&graph, &view, cut).0,
+            Table::Edges => csv_tables_cut(&graph, &view, cut).1,
         };
-        Ok::<_, SelectionError>((body, truncated))
+        Ok::<_, SelectionError>((body, cut.is_some()))
     })
     .await;
     match work {
@@ -240,6 +263,7 @@ pub(crate) async fn get(
             status: StatusCode::NOT_FOUND,
             code: code::NOT_FOUND,
             message: format!("no entity has the id `{id}`"),
+            limit: None,
         }
         .into_response(),
         Err(e) => {
@@ -248,6 +272,7 @@ pub(crate) async fn get(
                 status: StatusCode::INTERNAL_SERVER_ERROR,
                 code: code::INTERNAL,
                 message: "the export failed; the details are in the server log".into(),
+                limit: None,
             }
             .into_response()
         }
@@ -279,7 +304,11 @@ mod tests {
             (over.status, over.code),
             (StatusCode::BAD_REQUEST, code::LIMIT_EXCEEDED)
         );
-        let over = check("graphml", &params(&[("limit", "10001")]))
+        let over = check("graphml", &params(&[("ids", "echr"), ("limit", "10001")]))
+            .err()
+            .unwrap();
+        assert_eq!(over.code, code::LIMIT_EXCEEDED);
+        let over = check("graphml", &params(&[("limit", "100001")]))
             .err()
             .unwrap();
         assert_eq!(over.code, code::LIMIT_EXCEEDED);
@@ -291,6 +320,8 @@ mod tests {
             check("dot", &params(&[("kinds", "PEOPLE")])),
             check("dot", &params(&[("relationKinds", "HUGGED")])),
             check("dot", &params(&[("depth", "two")])),
+            check("dot", &params(&[("ids", "echr"), ("depth", "0")])),
+            check("dot", &params(&[("depth", "0")])),
             check("dot", &params(&[("ids", "Not%20An%20Id")])),
             check("dot", &params(&[("table", "nodes")])),
             check("csv", &params(&[("table", "both")])),
@@ -314,6 +345,12 @@ mod tests {
         assert_eq!(req.format, Format::NodeLinkJson);
         assert_eq!(req.selection.depth, 2);
         assert_eq!(req.selection.limit, Some(DEFAULT_LIMIT));
+        let whole = check("graphml", &Params::default()).ok().unwrap();
+        assert_eq!(
+            whole.selection.limit,
+            Some(MAX_WHOLE),
+            "the whole graph, up to its cap"
+        );
         assert_eq!(req.selection.relation_kinds.as_ref().unwrap().len(), 2);
         assert_eq!(filename(&req), "dossier-echr-gubad-ibadoglu-depth2.json");
         let csv = check("csv", &params(&[("table", "edges")])).ok().unwrap();

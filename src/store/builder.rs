@@ -343,6 +343,16 @@ impl GraphBuilder {
         g.explicit_ids.contains_key(id.as_str())
     }
 
+    /// How many entities have been added (those of the graph it started from included). O(1).
+    pub fn entity_count(&self) -> usize {
+        self.graph.entity_count()
+    }
+
+    /// The ids of the documents added so far, in id order. O(documents).
+    pub fn document_ids(&self) -> impl Iterator<Item = &Id> {
+        self.graph.documents().map(|d| &d.id)
+    }
+
     /// The entity with this id, if it has been added. O(1).
     pub fn node(&self, id: &str) -> Option<Node> {
         self.graph.node(id)

@@ -26,7 +26,9 @@ pub enum StoreError {
     },
     /// The relation kind does not allow these entity kinds at its ends.
     #[error(
-        "{kind} cannot go from a {from} to a {to} (it goes from {allowed_from} to {allowed_to})"
+        "{kind} cannot go from {} to {} (it goes from {allowed_from} to {allowed_to})",
+        from.with_article(),
+        to.with_article()
     )]
     KindsNotAllowed {
         /// The relation kind.
@@ -47,7 +49,7 @@ pub enum StoreError {
     #[error("a citation's quote cannot be empty")]
     EmptyQuote,
     /// A field that must name a place names something else.
-    #[error("`{id}` is a {kind}, but an event's place must be a PLACE")]
+    #[error("`{id}` is {}, but an event's place must be a PLACE", kind.with_article())]
     NotAPlace {
         /// The id given.
         id: String,

@@ -111,7 +111,9 @@ impl SearchIndex {
 
 impl Graph {
     /// The entities whose name or an alias matches `text`, best first, at most `limit`,
-    /// optionally only of some kinds. Ties are broken by name. O(number of names × name length).
+    /// optionally only of some kinds. Equal scores are ordered by prominence — more relations
+    /// first ([`Graph::degree`]) — then by name, then by id order, so the same graph always
+    /// answers alike. O(number of names × name length + hits × log hits).
     pub fn search(&self, text: &str, kinds: Option<&[EntityKind]>, limit: usize) -> Vec<Hit> {
         let q_folded = fold(text);
         if q_folded.is_empty() || limit == 0 {
@@ -158,14 +160,23 @@ impl Graph {
                 }
             }
         }
-        let mut hits: Vec<Hit> = best.into_values().collect();
-        hits.sort_by(|a, b| {
+        // Each hit's degree once, not once per comparison.
+        let mut hits: Vec<(Hit, usize)> = best
+            .into_values()
+            .map(|h| {
+                let degree = self.degree(h.node);
+                (h, degree)
+            })
+            .collect();
+        hits.sort_by(|(a, a_degree), (b, b_degree)| {
             b.score
                 .total_cmp(&a.score)
+                .then_with(|| b_degree.cmp(a_degree))
                 .then_with(|| self.entity(a.node).name().cmp(self.entity(b.node).name()))
+                .then_with(|| a.node.cmp(&b.node))
         });
         hits.truncate(limit);
-        hits
+        hits.into_iter().map(|(h, _)| h).collect()
     }
 }
 

@@ -47,6 +47,19 @@ impl Graph {
         edges
     }
 
+    /// The relations matching the query in date order: dated ones oldest first (a month or a
+    /// year sorts before its days), then the undated ones; ties keep the order they were
+    /// added. The same relations as [`Graph::select_relations`], ordered. O(E log E), or
+    /// O(degree log degree) with an entity.
+    pub fn relations_by_date(&self, q: &RelationQuery) -> Vec<Edge> {
+        let mut edges = self.select_relations(q);
+        edges.sort_by_cached_key(|&e| {
+            let date = self.relation(e).date();
+            (date.is_none(), date, e)
+        });
+        edges
+    }
+
     fn matches(&self, e: Edge, q: &RelationQuery) -> bool {
         let rel = self.relation(e);
         let kind = rel.kind();

@@ -37,6 +37,25 @@ impl Graph {
             .collect()
     }
 
+    /// How many distinct other entities `node` shares a relation with, in either direction:
+    /// several relations with one entity count once, a self-relation not at all. This is
+    /// the score of the degree ranking (`networkx.Graph.degree`), not [`Graph::degree`], the
+    /// number of relations. O(degree).
+    pub fn neighbour_count(&self, node: Node) -> usize {
+        let mut seen = HashSet::new();
+        self.incident_iter(node)
+            .map(|e| {
+                let (from, to) = self.endpoints(e);
+                if from == node {
+                    to
+                } else {
+                    from
+                }
+            })
+            .filter(|&n| n != node && seen.insert(n))
+            .count()
+    }
+
     /// Everything within `depth` relations of the seeds, breadth first, through the filter.
     /// Seeds are always included. At most `limit` entities are returned; if more were
     /// reachable, `truncated` is set. The relations returned are all relations among the

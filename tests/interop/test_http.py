@@ -37,9 +37,9 @@ def error(path: str, status: int, code: str) -> str:
     assert d.status == status, (path, d.status, d.text)
     assert d.headers["content-type"].startswith("application/json")
     body = d.json()
-    assert body["error"]["code"] == code, body
-    assert body["error"]["message"]
-    return body["error"]["message"]
+    assert body["errors"][0]["extensions"]["code"] == code, body
+    assert body["errors"][0]["message"]
+    return body["errors"][0]["message"]
 
 
 def test_an_unknown_format_is_refused():
@@ -54,10 +54,12 @@ def test_bad_values_and_limits_are_refused():
     error("/export/graphml?kinds=PEOPLE", 400, "INVALID_INPUT")
     error("/export/graphml?relationKinds=HUGGED", 400, "INVALID_INPUT")
     error("/export/graphml?depth=-1", 400, "INVALID_INPUT")
+    error("/export/graphml?ids=echr&depth=0", 400, "INVALID_INPUT")
     error("/export/graphml?dept=2", 400, "INVALID_INPUT")
     error("/export/graphml?table=nodes", 400, "INVALID_INPUT")
     error("/export/graphml?ids=echr&depth=5", 400, "LIMIT_EXCEEDED")
-    error("/export/graphml?limit=10001", 400, "LIMIT_EXCEEDED")
+    error("/export/graphml?ids=echr&limit=10001", 400, "LIMIT_EXCEEDED")
+    error("/export/graphml?limit=100001", 400, "LIMIT_EXCEEDED")
     error("/export/graphml?ids=" + ",".join(["echr"] * 101), 400, "LIMIT_EXCEEDED")
 
 

@@ -171,3 +171,32 @@ async fn analysis_limits_are_enforced() {
     .await;
     assert_eq!(first_code(&r), "INVALID_INPUT");
 }
+
+#[tokio::test]
+async fn neighbour_count_is_the_degree_ranking_score_and_degree_counts_relations() {
+    let r = run(
+        traversal_graph(),
+        r#"{ ranking(measure: DEGREE, limit: 100) { score entity { id degree neighbourCount } } }"#,
+    )
+    .await;
+    let rows = r["data"]["ranking"].as_array().unwrap();
+    assert!(!rows.is_empty(), "{r}");
+    for row in rows {
+        assert_eq!(
+            row["score"].as_f64().unwrap(),
+            row["entity"]["neighbourCount"].as_f64().unwrap(),
+            "{row}"
+        );
+    }
+    let entity = |id: &str| {
+        rows.iter()
+            .find(|row| row["entity"]["id"] == id)
+            .unwrap_or_else(|| panic!("no {id}"))["entity"]
+            .clone()
+    };
+    // `selfie` has one relation, to itself: a degree of 1 and no neighbour.
+    assert_eq!(
+        entity("selfie"),
+        json!({"id": "selfie", "degree": 1, "neighbourCount": 0})
+    );
+}

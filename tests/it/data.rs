@@ -274,3 +274,13 @@ fn a_control_character_gets_a_message_not_an_empty_one() {
         "{errs:?}"
     );
 }
+
+#[test]
+fn a_crlf_data_file_gets_the_same_lines_and_columns_as_an_lf_one() {
+    let bad = DOC.replace("kind = \"GOVERNMENT\"", "kind = \"GOVERNMENTS\"");
+    let lf = errors_of(&[("a.toml", &bad)]);
+    let crlf = errors_of(&[("a.toml", &bad.replace('\n', "\r\n"))]);
+    assert_eq!(lf.len(), 1);
+    assert!(lf[0].starts_with("a.toml:14:8: entity.kind:"), "{lf:?}");
+    assert_eq!(crlf, lf);
+}

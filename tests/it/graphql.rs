@@ -304,3 +304,133 @@ async fn errors_carry_stable_codes() {
         (Some(100), Some(500))
     );
 }
+
+/// A government and 50 people, with `n` dated arrests recorded out of date order (and one
+/// undated), for paging a timeline longer than its page.
+fn many_dated(n: usize) -> dossier::store::Graph {
+    use dossier::model::{
+        Citation, Date, Document, Entity, EntityKind, Id, Relation, RelationKind,
+    };
+    let id = |s: &str| Id::parse(s).unwrap();
+    let mut b = dossier::store::GraphBuilder::new();
+    b.add_document(Document {
+        id: id("doc"),
+        title: "A document".into(),
+        publisher: None,
+        published: None,
+        url: None,
+    })
+    .unwrap();
+    b.add_entity(Entity::new(id("gov"), EntityKind::Government, "Gov"))
+        .unwrap();
+    for p in 0..50 {
+        b.add_entity(Entity::new(
+            id(&format!("p{p}")),
+            EntityKind::Person,
+            format!("P{p}"),
+        ))
+        .unwrap();
+    }
+    for i in 0..=n {
+        let date = (i < n).then(|| {
+            // Later records carry earlier dates; months and days both repeat.
+            let k = n - i;
+            Date::parse(&format!("2023-{:02}-{:02}", k % 12 + 1, k % 28 + 1)).unwrap()
+        });
+        b.add_relation(Relation {
+            date,
+            ..Relation::cited(
+                id(&format!("r{i}")),
+                RelationKind::Arrested,
+                id("gov"),
+                id(&format!("p{}", i % 50)),
+                Citation {
+                    document: id("doc"),
+                    quote: format!("arrest {i}"),
+                },
+            )
+        })
+        .unwrap();
+    }
+    b.build().unwrap()
+}
+
+#[tokio::test]
+async fn a_timeline_longer_than_its_page_can_be_paged_in_date_order_with_a_total() {
+    let g = many_dated(1200);
+    // `timeline` stops at its default of 1,000, saying nothing.
+    let r = run(g.clone(), "{ timeline { id } }").await;
+    assert_eq!(r["data"]["timeline"].as_array().unwrap().len(), 1000);
+    let r = run(g.clone(), "{ timeline(limit: 10000) { id } }").await;
+    let timeline: Vec<String> = r["data"]["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(timeline.len(), 1200);
+    // `relations(orderBy: DATE)` pages through the same relations in the same order, then the
+    // undated one, with the total on every page.
+    let mut paged = Vec::new();
+    let mut after = String::new();
+    loop {
+        let q = format!(
+            "{{ relations(orderBy: DATE, first: 100{after}) {{ totalCount
+                 pageInfo {{ hasNextPage endCursor }} nodes {{ id date }} }} }}"
+        );
+        let r = run(g.clone(), &q).await;
+        let c = &r["data"]["relations"];
+        assert_eq!(c["totalCount"], 1201, "{r}");
+        paged.extend(
+            c["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["id"].as_str().unwrap().to_string()),
+        );
+        if c["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = format!(", after: {}", c["pageInfo"]["endCursor"]);
+    }
+    assert_eq!(paged.len(), 1201);
+    assert_eq!(paged[..1200], timeline[..]);
+    assert_eq!(paged[1200], "r1200", "the undated relation comes last");
+    // A date range: the same relations as the timeline's, counted.
+    let r = run(
+        g.clone(),
+        r#"{ relations(orderBy: DATE, since: "2023-03-01", until: "2023-03-31", first: 5) { totalCount nodes { date } }
+             timeline(since: "2023-03-01", until: "2023-03-31", limit: 10000) { id } }"#,
+    )
+    .await;
+    let total = r["data"]["relations"]["totalCount"].as_u64().unwrap();
+    assert_eq!(
+        total as usize,
+        r["data"]["timeline"].as_array().unwrap().len()
+    );
+    let dates: Vec<&str> = r["data"]["relations"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["date"].as_str().unwrap())
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+    assert_eq!(dates[0], "2023-03-03", "the earliest day of March recorded");
+}
+
+#[tokio::test]
+async fn a_cursor_of_one_order_is_refused_in_the_other() {
+    let g = many_dated(30);
+    let r = run(
+        g.clone(),
+        "{ relations(first: 2) { pageInfo { endCursor } } }",
+    )
+    .await;
+    let cursor = r["data"]["relations"]["pageInfo"]["endCursor"].clone();
+    let r = run(
+        g,
+        &format!("{{ relations(orderBy: DATE, after: {cursor}) {{ totalCount }} }}"),
+    )
+    .await;
+    assert_eq!(first_code(&r), "INVALID_INPUT", "{r}");
+}

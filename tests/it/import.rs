@@ -138,6 +138,33 @@ fn csv_kinds_outside_the_vocabulary_keep_their_label() {
 }
 
 #[test]
+fn csv_kinds_written_as_verbs_or_in_us_spelling_find_the_vocabulary() {
+    let (_dir, source) = relations_file(
+        "from,to,kind,quote,source\ngov,ann,Accuse,Gov accused Ann.,doc\ngov,ann,Apologize,Gov apologised.,doc\ngov,ann,criticize,Gov criticised Ann.,doc\n",
+    );
+    let (g, _) = import(&[source], &Mapping::default()).unwrap();
+    assert_eq!(relation(&g, "gov.accused.ann").kind, RelationKind::Accused);
+    assert_eq!(
+        relation(&g, "gov.apologised-to.ann").kind,
+        RelationKind::ApologisedTo
+    );
+    assert_eq!(
+        relation(&g, "gov.criticised.ann").kind,
+        RelationKind::Criticised
+    );
+}
+
+#[test]
+fn messages_put_an_before_a_kind_that_starts_with_a_vowel() {
+    let dir = csv_dir(&[(
+        "nodes.csv",
+        "id,kind,name,roles\nngo,ORGANISATION,An NGO,director\n",
+    )]);
+    let e = the_error(import(&[at(dir.path())], &Mapping::default()));
+    assert!(e.message.ends_with("this entity is an ORGANISATION"), "{e}");
+}
+
+#[test]
 fn csv_kinds_and_types_can_be_mapped() {
     let m = Mapping::parse(
         Path::new("m.toml"),
@@ -324,9 +351,115 @@ fn errors_stop_at_one_hundred() {
     let path = dir.path().join("bad.tsv");
     std::fs::write(&path, "a\tb\n".repeat(500)).unwrap();
     let m = Mapping::parse(Path::new("m.toml"), "default_entity_kind = \"PERSON\"\n").unwrap();
-    let errors = import(&[at(&path)], &m).unwrap_err().0;
-    assert_eq!(errors.len(), dossier::import::MAX_ERRORS);
+    let errors = import(&[at(&path)], &m).unwrap_err();
+    let text = errors.to_string();
+    let errors = errors.0;
+    assert_eq!(
+        errors.len(),
+        dossier::import::MAX_ERRORS + 1,
+        "100 and a note"
+    );
     assert_eq!(errors[99].line, 100);
+    // The last entry says that reading stopped, where, and after how many lines.
+    let note = &errors[100];
+    assert!(note.is_stopped_note(), "{note}");
+    assert_at(note, "bad.tsv", 100, 1, "stopped");
+    assert!(note.message.contains("after 100 lines read"), "{note}");
+    assert!(
+        text.ends_with(
+            "100 errors found before reading stopped (there may be more); nothing was loaded"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_import_that_did_not_stop_has_no_stop_note() {
+    let (_dir, source) = relations_file(
+        "from,to,kind,quote,source
+gov,bob,ARRESTED,Bob.,doc
+",
+    );
+    let errors = import(&[source], &Mapping::default()).unwrap_err();
+    assert!(errors.0.iter().all(|e| !e.is_stopped_note()));
+    assert!(errors
+        .to_string()
+        .ends_with("1 error found; nothing was loaded"));
+}
+
+// ---------------------------------------------------------------- CRLF
+
+#[test]
+fn crlf_csv_files_get_the_same_lines_and_columns_as_lf_files() {
+    for ending in ["\n", "\r\n"] {
+        let nodes = [
+            "id,kind,name",
+            "ann,PERSON,Ann",
+            "bob,PERSN,Bob",
+            "cy,PERSON,Cy,extra",
+        ]
+        .join(ending)
+            + ending;
+        let relations =
+            ["from,to,kind,quote,source", "ann,bob,MET,\"They met.\",doc"].join(ending) + ending;
+        let dir = csv_dir(&[("nodes.csv", &nodes), ("relations.csv", &relations)]);
+        let errors = import(&[at(dir.path())], &Mapping::default())
+            .unwrap_err()
+            .0;
+        let found: Vec<_> = errors
+            .iter()
+            .map(|e| {
+                let file = e.file.file_name().unwrap().to_string_lossy().to_string();
+                (file, e.line, e.column, e.field.as_str())
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("nodes.csv".to_string(), 3, 5, "kind"),
+                ("nodes.csv".to_string(), 4, 1, "row"),
+                ("relations.csv".to_string(), 2, 5, "to"),
+            ],
+            "line ends {ending:?}: {errors:?}"
+        );
+    }
+}
+
+#[test]
+fn crlf_csv_cells_carry_no_carriage_return() {
+    let dir = csv_dir(&[
+        ("documents.csv", "id,title\r\ndoc,A report\r\n"),
+        (
+            "nodes.csv",
+            "id,kind,name\r\nann,PERSON,\"Ann\"\r\ngov,GOVERNMENT,Gov\r\n",
+        ),
+        (
+            "relations.csv",
+            "from,to,kind,quote,source\r\ngov,ann,ARRESTED,\"Ann was arrested.\",doc\r\n",
+        ),
+    ]);
+    let (g, _) = import(&[at(dir.path())], &Mapping::default()).unwrap();
+    assert_eq!(g.entity(g.node("ann").unwrap()).name(), "Ann");
+    let r = relation(&g, "gov.arrested.ann");
+    assert_eq!(r.citations[0].quote, "Ann was arrested.");
+}
+
+#[test]
+fn crlf_triples_and_ftm_lines_keep_their_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.tsv");
+    std::fs::write(&path, "a\tP1\tb\r\nc\tP1\r\n").unwrap();
+    let m = Mapping::parse(Path::new("m.toml"), "default_entity_kind = \"PERSON\"\r\n").unwrap();
+    let e = the_error(import(&[at(&path)], &m));
+    assert_at(&e, "t.tsv", 2, 1, "columns");
+    let path = dir.path().join("x.ftm.json");
+    std::fs::write(
+        &path,
+        "{\"id\":\"a\",\"schema\":\"Person\",\"properties\":{\"name\":[\"A\"]}}\r\n{\"id\": 3}\r\n",
+    )
+    .unwrap();
+    let e = the_error(import(&[at(&path)], &Mapping::default()));
+    assert_eq!(e.line, 2, "{e}");
 }
 
 // ---------------------------------------------------------------- triples
@@ -402,6 +535,17 @@ fn a_triples_file_needs_a_mapping_that_gives_kinds() {
         &Mapping::default(),
     ));
     assert_at(&e, "small.tsv", 1, 1, "mapping");
+    assert!(
+        e.message.contains("no mapping file was given") && e.message.contains("never by kind"),
+        "the message says a mapping file is needed and why: {e}"
+    );
+    let m = Mapping::parse(Path::new("m.toml"), "[relations]\nP1 = \"MET\"\n").unwrap();
+    let e = the_error(import(&[at(&fixture("triples/small.tsv"))], &m));
+    assert!(
+        e.message
+            .contains("the mapping file m.toml gives no entity kinds"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -769,4 +913,82 @@ fn dossier_serve_stops_before_binding_when_an_import_is_wrong() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("t.tsv:1:1: columns"), "{err}");
+}
+
+// ---------------------------------------------------------------- duplicate ids
+
+#[test]
+fn a_duplicate_id_says_where_it_was_first_defined_in_the_import() {
+    let first = csv_dir(&[(
+        "nodes.csv",
+        "id,kind,name\nann,PERSON,Ann\nbob,PERSON,Bob\n",
+    )]);
+    let second = csv_dir(&[("nodes.csv", "name,id,kind\nBob again,bob,PERSON\n")]);
+    let e = the_error(import(
+        &[at(first.path()), at(second.path())],
+        &Mapping::default(),
+    ));
+    assert_at(&e, "nodes.csv", 2, 11, "id");
+    assert!(e.file.starts_with(second.path()), "{e}");
+    let expected = format!(
+        "first defined at {}:3:1",
+        first.path().join("nodes.csv").display()
+    );
+    assert!(e.message.contains(&expected), "{e}");
+}
+
+#[test]
+fn a_node_that_redefines_a_curated_entity_names_the_curated_file_and_line() {
+    let dir = csv_dir(&[(
+        "nodes.csv",
+        "id,kind,name\nnew,PERSON,New\nechr,COURT,The ECHR\n",
+    )]);
+    let data = bundled_data_dir();
+    let errors = load_with_imports(Some(&data), &[at(dir.path())], &Mapping::default(), &Silent)
+        .unwrap_err()
+        .0;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let e = &errors[0];
+    assert_at(e, "nodes.csv", 3, 1, "id");
+    // Where `data/` defines it, found by the line that says `id = "echr"`.
+    let (file, line) = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .find_map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let line = text.lines().position(|l| l.trim() == "id = \"echr\"")?;
+            Some((p, line + 1))
+        })
+        .expect("data/ defines echr");
+    let expected = format!("first defined at {}:{line}:6", file.display());
+    assert!(e.message.contains(&expected), "{e}\nexpected: {expected}");
+    assert!(
+        e.message.contains("cannot redefine a curated entity"),
+        "{e}"
+    );
+    // Onto a graph loaded apart (as `serve` does), the same when told its directory…
+    let (curated, _) = load::load_dir(&data).unwrap();
+    let errors = dossier::import::import_onto_data(
+        &curated,
+        &data,
+        &[at(dir.path())],
+        &Mapping::default(),
+        &Silent,
+    )
+    .unwrap_err()
+    .0;
+    assert!(errors[0].message.contains(&expected), "{}", errors[0]);
+    // …and when not, it still says the curated data has it.
+    let errors =
+        dossier::import::import_onto(&curated, &[at(dir.path())], &Mapping::default(), &Silent)
+            .unwrap_err()
+            .0;
+    assert!(
+        errors[0]
+            .message
+            .contains("in the curated data loaded before the imports"),
+        "{}",
+        errors[0]
+    );
 }

@@ -4,6 +4,7 @@ mod analysis;
 mod bulletin;
 mod data;
 mod docs;
+mod export;
 mod fanout;
 mod graphql;
 mod guards;

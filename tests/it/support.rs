@@ -35,9 +35,14 @@ impl Fixture {
         Fixture { b }
     }
 
-    pub fn entity(mut self, slug: &str, kind: EntityKind) -> Fixture {
+    pub fn entity(self, slug: &str, kind: EntityKind) -> Fixture {
+        let name = slug.to_uppercase();
+        self.named(slug, kind, &name)
+    }
+
+    pub fn named(mut self, slug: &str, kind: EntityKind, name: &str) -> Fixture {
         self.b
-            .add_entity(Entity::new(id(slug), kind, slug.to_uppercase()))
+            .add_entity(Entity::new(id(slug), kind, name))
             .unwrap();
         self
     }

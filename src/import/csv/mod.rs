@@ -4,16 +4,18 @@
 //!
 //! A relation's `kind` is a vocabulary name (`ARRESTED`: the ends must fit it), or anything
 //! else: first looked up in the mapping, then read as a vocabulary name or label written
-//! loosely (`member of`, `took part in`) — those fall back to `RELATED` when the ends do not
+//! loosely (`member of`, `took part in`, `Accuse`, `Apologize`: see `loose`) — those fall back to `RELATED` when the ends do not
 //! fit — and otherwise kept as `RELATED` with the kind as its label, in lower-case words
 //! (`AWARD_RECEIVED` → "award received").
 
 mod table;
 
+use super::first::Record;
 use super::{Context, Draft, RelationRule};
 use crate::model::{Citation, ClaimStatus, Date, Document, Entity, EntityKind, Id, RelationKind};
 use crate::store::StoreError;
 use std::path::Path;
+pub(in crate::import) use table::find_row;
 use table::{each_row, Columns, Row};
 
 const DOCUMENTS: Columns = Columns {
@@ -44,6 +46,7 @@ const RELATIONS: Columns = Columns {
 
 /// Reads `documents.csv`.
 pub(super) fn documents(cx: &mut Context, path: &Path) {
+    cx.tables.reading(Record::Document, path);
     each_row(cx, path, &DOCUMENTS, |cx, row| {
         let id = row.id(cx, "id");
         let title = row.required(cx, "title");
@@ -58,14 +61,20 @@ pub(super) fn documents(cx: &mut Context, path: &Path) {
             published,
             url: row.get("url").map(String::from),
         };
+        let id = doc.id.to_string();
         if let Err(e) = cx.add_document(doc) {
-            row.fail(cx, "id", e.to_string());
+            let mut message = e.to_string();
+            if matches!(e, StoreError::Duplicate { .. }) {
+                message += &cx.first_definition(Record::Document, &id);
+            }
+            row.fail(cx, "id", message);
         }
     });
 }
 
 /// Reads `nodes.csv`.
 pub(super) fn nodes(cx: &mut Context, path: &Path) {
+    cx.tables.reading(Record::Entity, path);
     each_row(cx, path, &NODES, |cx, row| {
         let id = row.id(cx, "id");
         let kind = row
@@ -86,7 +95,10 @@ pub(super) fn nodes(cx: &mut Context, path: &Path) {
                     return row.fail(
                         cx,
                         field,
-                        format!("only an EVENT has {field}, this entity is a {kind}"),
+                        format!(
+                            "only an EVENT has {field}, this entity is {}",
+                            kind.with_article()
+                        ),
                     );
                 }
             }
@@ -96,7 +108,10 @@ pub(super) fn nodes(cx: &mut Context, path: &Path) {
             return row.fail(
                 cx,
                 "roles",
-                format!("only a PERSON has roles, this entity is a {kind}"),
+                format!(
+                    "only a PERSON has roles, this entity is {}",
+                    kind.with_article()
+                ),
             );
         }
         if let (Some(s), Some(e)) = (start, end) {
@@ -128,7 +143,11 @@ pub(super) fn nodes(cx: &mut Context, path: &Path) {
                 } else {
                     "id"
                 };
-                row.fail(cx, field, e.to_string());
+                let mut message = e.to_string();
+                if matches!(e, StoreError::Duplicate { .. }) {
+                    message += &cx.first_definition(Record::Entity, id.as_str());
+                }
+                row.fail(cx, field, message);
             }
         }
     });
@@ -266,11 +285,7 @@ fn relation_kind(mapping: &super::Mapping, text: &str) -> Kind {
     if let Some(rule) = mapping.relation(text, Some(&words)) {
         return Kind::Loose(rule.clone(), words);
     }
-    let name = words.to_ascii_uppercase().replace(' ', "_");
-    let loose = RelationKind::ALL
-        .iter()
-        .copied()
-        .find(|k| k.name() == name || k.label() == words);
+    let loose = super::loose::relation_kind(&words);
     let rule = |kind| RelationRule {
         kind,
         label: None,

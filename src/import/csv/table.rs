@@ -113,11 +113,16 @@ pub(super) fn each_row(
         Ok(f) => f,
         Err(e) => return cx.push(Site::new(path, 1, 1).error("file", format!("cannot read: {e}"))),
     };
+    // Records end at `\n` only, so that a record's position is its first byte in CRLF files
+    // too (with the default terminator, a record after `\r\n` starts at the `\n`, one line
+    // early); the `\r` left at the end of the last cell is trimmed like any other space.
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(file);
     let mut record = StringRecord::new();
+    cx.line_read();
     let index = match reader.read_record(&mut record) {
         Ok(true) => header(cx, path, columns, &record),
         Ok(false) => {
@@ -134,6 +139,7 @@ pub(super) fn each_row(
         if cx.full() {
             break;
         }
+        cx.line_read();
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
@@ -230,6 +236,31 @@ fn csv_error(path: &Path, e: &csv::Error) -> LoadError {
         _ => e.to_string(),
     };
     Site::new(path, line, 1).error("row", message)
+}
+
+/// The (line, column) of the first row of a table whose `id` cell is `id`, read again from
+/// the start; `None` when there is none or the file cannot be read. O(file size).
+pub(in crate::import) fn find_row(path: &Path, id: &str) -> Option<(usize, usize)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(File::open(path).ok()?);
+    let mut record = StringRecord::new();
+    reader.read_record(&mut record).ok()?;
+    let column = record.iter().position(|c| {
+        c.trim_start_matches('\u{feff}')
+            .trim()
+            .eq_ignore_ascii_case("id")
+    })?;
+    while reader.read_record(&mut record).ok()? {
+        if record.get(column).map(str::trim) == Some(id) {
+            let pos = record.position()?;
+            let line = pos.line() as usize;
+            return Some(locate_field(path, pos.byte(), line, column));
+        }
+    }
+    None
 }
 
 /// The (line, column) where cell `index` of the record at byte `offset` (line `line`) starts,

@@ -101,10 +101,7 @@ impl LinkSchema {
             LinkSchema::UnknownLink => {
                 return match roles.first() {
                     Some(first) => {
-                        let kind = RelationKind::ALL
-                            .iter()
-                            .copied()
-                            .find(|k| k.label().eq_ignore_ascii_case(first))
+                        let kind = crate::import::loose::relation_kind(first)
                             .unwrap_or(RelationKind::Related);
                         (kind, first.to_string(), 1)
                     }

@@ -503,6 +503,7 @@ fn each_line(
         if cx.full() {
             break;
         }
+        cx.line_read();
         match line {
             Ok(line) if line.trim().is_empty() => {}
             Ok(line) => each(cx, n, line),

@@ -1,0 +1,184 @@
+//! Exports of graphs larger than a download's old default of 1,000 entities: `dossier export`
+//! writes the whole graph, imports included, with no cap; `/export` without ids serves the
+//! whole graph; a cut export says so in its own body; `depth=0` is refused.
+
+use crate::support::{bundled_data_dir, spawn_graph_with};
+use dossier::import::{load_with_imports, ImportSource, Mapping, Silent};
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+/// 1,500 generated entities and 4,000 relations as import tables in `dir`.
+fn generated(dir: &Path) -> std::path::PathBuf {
+    let out = dir.join("gen");
+    let spec = dossier::generate::Spec {
+        entities: 1500,
+        relations: 4000,
+        seed: 7,
+    };
+    dossier::generate::generate(&spec, &out).unwrap();
+    out
+}
+
+/// The bundled data with the generated import: 51 + 1,500 entities.
+fn big_graph(dir: &Path) -> dossier::store::Graph {
+    let source = ImportSource::at(&generated(dir), None).unwrap();
+    load_with_imports(
+        Some(&bundled_data_dir()),
+        &[source],
+        &Mapping::default(),
+        &Silent,
+    )
+    .unwrap()
+    .0
+}
+
+#[test]
+fn dossier_export_writes_the_whole_graph_with_its_imports_and_no_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen = generated(dir.path());
+    let expected = big_graph(dir.path());
+    assert!(expected.entity_count() > 1500);
+    let file = dir.path().join("all.graphml");
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["export", "--format", "graphml", "--data"])
+        .arg(bundled_data_dir())
+        .arg("--import")
+        .arg(&gen)
+        .arg("--output")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "no warning: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.matches("<node id=").count(), expected.entity_count());
+    assert_eq!(text.matches("<edge id=").count(), expected.relation_count());
+    assert!(!text.contains("truncat"));
+    // With --limit, the file itself says it was cut, and stderr warns.
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args([
+            "export",
+            "--format",
+            "node-link",
+            "--limit",
+            "1000",
+            "--data",
+        ])
+        .arg(bundled_data_dir())
+        .arg("--import")
+        .arg(&gen)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["nodes"].as_array().unwrap().len(), 1000);
+    assert_eq!(doc["graph"]["truncated"], true);
+    let note = doc["graph"]["truncation"].as_str().unwrap();
+    assert!(
+        note.contains(&format!("the first 1000 of {}", expected.entity_count())),
+        "{note}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cut the export short"));
+}
+
+#[tokio::test]
+async fn the_http_export_of_the_whole_graph_is_not_cut_at_a_thousand() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = big_graph(dir.path());
+    let (entities, relations) = (graph.entity_count(), graph.relation_count());
+    let app = spawn_graph_with(graph, dossier::server::Settings::default()).await;
+    let resp = reqwest::get(app.url("/export/node-link")).await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["x-dossier-truncated"], "false");
+    let doc: Value = resp.json().await.unwrap();
+    assert_eq!(doc["nodes"].as_array().unwrap().len(), entities);
+    assert_eq!(doc["links"].as_array().unwrap().len(), relations);
+    assert!(doc["graph"].get("truncated").is_none());
+    // A limit cuts it, and the body says so where each format keeps its metadata.
+    let resp = reqwest::get(app.url("/export/node-link?limit=1000"))
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["x-dossier-truncated"], "true");
+    let doc: Value = resp.json().await.unwrap();
+    assert_eq!(doc["nodes"].as_array().unwrap().len(), 1000);
+    assert_eq!(doc["graph"]["truncated"], true);
+    let graphml = reqwest::get(app.url("/export/graphml?limit=1000"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(graphml.contains(r#"attr.name="truncated" attr.type="boolean""#));
+    assert!(graphml.contains(r#"<data key="g0">true</data>"#));
+    let csv = reqwest::get(app.url("/export/csv?limit=10"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.lines().last().unwrap().starts_with("note,"), "{csv}");
+}
+
+#[tokio::test]
+async fn depth_zero_is_refused_in_the_json_error_shape() {
+    let (graph, _) = dossier::load::load_dir(&bundled_data_dir()).unwrap();
+    let app = spawn_graph_with(graph, dossier::server::Settings::default()).await;
+    for path in [
+        "/export/graphml?ids=echr&depth=0",
+        "/export/graphml?depth=0",
+    ] {
+        let resp = reqwest::get(app.url(path)).await.unwrap();
+        assert_eq!(resp.status(), 400, "{path}");
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "INVALID_INPUT",
+            "{body}"
+        );
+        assert!(body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("1 to 4"));
+    }
+    let resp = reqwest::get(app.url("/export/graphml?ids=echr&depth=5"))
+        .await
+        .unwrap();
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "LIMIT_EXCEEDED");
+    assert_eq!(body["errors"][0]["extensions"]["limit"], 4);
+    assert_eq!(body["errors"][0]["extensions"]["value"], 5);
+}
+
+#[test]
+fn dossier_export_reports_a_bad_import_once_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("relations.csv"),
+        "from,to,kind,quote,source\r\nechr,nobody,MET,They met.,cnis-2023-09-22\r\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["export", "--format", "dot", "--data"])
+        .arg(bundled_data_dir())
+        .arg("--import")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr
+            .matches("relations.csv:2:6: to: unknown entity `nobody`")
+            .count(),
+        1,
+        "{stderr}"
+    );
+}
