@@ -1,10 +1,10 @@
 //! `dossier export`: loads `--data` and the `--import` datasets into one graph, as `serve`
-//! does, selects the whole graph (by default, with no cap) or the neighbourhood of `--ids`,
+//! does (see [`super::dataset`]), selects the whole graph (by default, with no cap) or the neighbourhood of `--ids`,
 //! and writes it to `--output` or standard output.
 
 use crate::config::ExportArgs;
 use crate::export::{self, Cut, Format, Selection, SelectionError};
-use crate::import::{self, Mapping, Progress};
+use crate::import::Progress;
 use crate::load::LoadErrors;
 use std::io::Write;
 use std::path::PathBuf;
@@ -42,12 +42,7 @@ pub struct Exported {
 /// Runs `dossier export`. Memory: the graph, plus the file being written (formats are
 /// written whole before they go out). O(V + E) for the whole graph.
 pub fn run(args: &ExportArgs, progress: &dyn Progress) -> Result<Exported, ExportError> {
-    let sources = args.imports.sources().map_err(|e| LoadErrors(vec![e]))?;
-    let mapping = match args.imports.import_mapping.as_deref() {
-        Some(path) => Mapping::load(path)?,
-        None => Mapping::default(),
-    };
-    let (graph, _) = import::load_with_imports(Some(&args.data), &sources, &mapping, progress)?;
+    let (graph, _) = super::dataset::load(&args.data, &args.imports, progress)?;
     let selection = Selection {
         ids: args.ids.clone(),
         depth: args.depth,

@@ -1,9 +1,19 @@
-//! The commands of the `dossier` binary that are more than a call: each takes its parsed
-//! arguments (see [`crate::config`]), does its work and says what it did, so `main` stays a
-//! thin dispatcher and the tests can run a command without a process.
+//! The commands of the `dossier` binary: each takes its parsed arguments (see
+//! [`crate::config`]), does its work, says what it did and returns a typed error, so `main`
+//! stays a thin dispatcher and the tests can run a command without a process.
 //!
 //! # Layout
+//! - [`serve`]: `dossier serve` — load, bind, serve, reload on SIGHUP, stop on SIGTERM.
+//! - [`check`]: `dossier check` — validate a data directory.
+//! - [`import`]: `dossier import` — validate and load datasets (a dry run).
 //! - [`export`]: `dossier export` — the curated data and the imports, the whole graph or a
 //!   neighbourhood, written in one of the export formats.
+//! - [`generate`]: `dossier generate` — synthetic graphs for benchmarks.
+//! - [`dataset`]: what `serve` and `export` load: the data directory, then the imports.
 
+pub mod check;
+pub mod dataset;
 pub mod export;
+pub mod generate;
+pub mod import;
+pub mod serve;
