@@ -206,22 +206,15 @@ impl Context<'_> {
         // Not shortened by `fit` (a kind's id segment is as long as its name).
         let is_default =
             base.as_str().len() == from.as_str().len() + kind.name().len() + to.as_str().len() + 2;
-        let free = match ends {
+        let ends = match ends {
             // The common case, checked without building or parsing the id.
-            (Some(f), Some(t)) if is_default => !self.builder.default_id_taken(f, kind, t),
-            _ => !self.builder.has_relation(base.as_str()),
+            (Some(f), Some(t)) if is_default => Some((f, kind, t)),
+            _ => None,
         };
-        if free {
-            return base;
-        }
-        let mut n = 2;
-        loop {
-            let candidate = format!("{base}.{n}");
-            if !self.builder.has_relation(&candidate) {
-                return Id::parse(&candidate).expect("an id with a numbered segment");
-            }
-            n += 1;
-        }
+        // `fit` left room for the number.
+        self.builder
+            .free_relation_id(base, ends)
+            .expect("an id with a numbered segment")
     }
 
     /// Adds a relation. A mapped kind that does not allow the ends becomes `RELATED` with its

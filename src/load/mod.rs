@@ -473,36 +473,12 @@ impl Loader<'_> {
         else {
             return;
         };
-        if let (Some(d), Some(u)) = (date, until) {
-            if u < d {
-                let span = r.until.as_ref().expect("until is set").span();
-                self.errors.push(at.at(
-                    span,
-                    "relation.until",
-                    format!("the end ({u}) is before the date ({d})"),
-                ));
-                return;
-            }
-        } else if until.is_some() {
-            let span = r.until.as_ref().expect("until is set").span();
-            self.errors.push(at.at(
-                span,
-                "relation.until",
-                "an end date needs a start: give `date` too".into(),
-            ));
-            return;
-        }
         let id = match explicit_id {
             Some(id) => id,
             None => {
-                let base = Relation::default_id(&from, kind, &to);
-                let mut candidate = base.clone();
-                let mut n = 1;
-                while self.builder.has_relation(&candidate) {
-                    n += 1;
-                    candidate = format!("{base}.{n}");
-                }
-                match Id::parse(&candidate) {
+                let numbered = Id::parse(&Relation::default_id(&from, kind, &to))
+                    .and_then(|base| self.builder.free_relation_id(base, None));
+                match numbered {
                     Ok(id) => id,
                     Err(e) => {
                         self.errors
@@ -556,16 +532,33 @@ impl Loader<'_> {
             citations,
             attributes,
         };
-        if let Err(err) = self.builder.add_relation(relation) {
-            let span = match &err {
-                StoreError::Unknown { field: "from", .. } => r.from.span(),
-                StoreError::Unknown { field: "to", .. } => r.to.span(),
-                StoreError::KindsNotAllowed { .. } => r.kind.span(),
-                StoreError::Duplicate { .. } => r.id.as_ref().map_or(raw.span(), |i| i.span()),
-                _ => raw.span(),
-            };
+        // The store's rules, checked once for every way in (see `check_relation`): every
+        // problem is reported, each at its field.
+        let checked = match self.builder.check_relation((None, None), relation) {
+            Ok(checked) => checked,
+            Err(problems) => {
+                for err in problems {
+                    let span = match &err {
+                        StoreError::Unknown { field: "from", .. } => r.from.span(),
+                        StoreError::Unknown { field: "to", .. } => r.to.span(),
+                        StoreError::KindsNotAllowed { .. } => r.kind.span(),
+                        StoreError::Duplicate { .. } => {
+                            r.id.as_ref().map_or(raw.span(), |i| i.span())
+                        }
+                        StoreError::EndsBeforeItBegins { .. } | StoreError::EndWithoutStart => {
+                            r.until.as_ref().map_or(raw.span(), |u| u.span())
+                        }
+                        _ => raw.span(),
+                    };
+                    let field = format!("relation.{}", err.field().unwrap_or("citations"));
+                    self.errors.push(at.at(span, &field, err.to_string()));
+                }
+                return;
+            }
+        };
+        if let Err(err) = self.builder.push_relation(checked) {
             let field = format!("relation.{}", err.field().unwrap_or("citations"));
-            self.errors.push(at.at(span, &field, err.to_string()));
+            self.errors.push(at.at(raw.span(), &field, err.to_string()));
         }
     }
 

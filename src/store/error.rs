@@ -1,6 +1,6 @@
 //! Why the store refuses a change.
 
-use crate::model::{EntityKind, RelationKind};
+use crate::model::{Date, EntityKind, RelationKind};
 
 /// Why the store refused a change. Each variant names the field at fault, so loaders can point
 /// at the exact place in their input.
@@ -56,6 +56,17 @@ pub enum StoreError {
         /// Its kind.
         kind: EntityKind,
     },
+    /// A relation's period ends before it begins.
+    #[error("the end ({until}) is before the date ({date})")]
+    EndsBeforeItBegins {
+        /// The date the relation begins.
+        date: Date,
+        /// The date it ends.
+        until: Date,
+    },
+    /// A relation's period has an end but no beginning.
+    #[error("an end date needs a start: give `date` too")]
+    EndWithoutStart,
     /// A field is empty or otherwise malformed.
     #[error("{field}: {message}")]
     Invalid {
@@ -76,6 +87,7 @@ impl StoreError {
             StoreError::NoCitation => None,
             StoreError::EmptyQuote => Some("quote"),
             StoreError::NotAPlace { .. } => Some("place"),
+            StoreError::EndsBeforeItBegins { .. } | StoreError::EndWithoutStart => Some("until"),
         }
     }
 }

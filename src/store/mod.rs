@@ -26,7 +26,7 @@ pub use analytics::{
     BETWEENNESS_SAMPLES, BETWEENNESS_SEED, COMMUNITIES_SEED, EXACT_BETWEENNESS_MAX_NODES,
     PAGERANK_DAMPING, PAGERANK_MAX_ITERATIONS, PAGERANK_TOLERANCE,
 };
-pub use builder::GraphBuilder;
+pub use builder::{CheckedRelation, GraphBuilder};
 pub use deadline::{Deadline, Expired, Ticker};
 pub use error::StoreError;
 pub use filter::{Direction, Filter};

@@ -13,6 +13,7 @@ mod http;
 mod http_guards;
 mod import;
 mod load;
+mod one_check;
 mod process;
 mod schema;
 mod store;

@@ -177,23 +177,6 @@ pub(super) fn relations(cx: &mut Context, path: &Path) {
         let (Some(quote), Some(source)) = (quote, source) else {
             return;
         };
-        match (date, until) {
-            (Some(d), Some(u)) if u < d => {
-                return row.fail(
-                    cx,
-                    "until",
-                    format!("the end ({u}) is before the date ({d})"),
-                )
-            }
-            (None, Some(_)) => {
-                return row.fail(
-                    cx,
-                    "until",
-                    "an end date needs a start: give `date` too".into(),
-                )
-            }
-            _ => {}
-        }
         let citation = Citation {
             document: source,
             quote: quote.to_string(),

@@ -165,10 +165,9 @@ fn dates(
         .map(proxy::date)
         .transpose()
         .map_err(|e| ("endDate", e))?;
+    // A period that ends before it begins is the store's to refuse (`check_relation`), with
+    // the same words as for a data file or a CSV row.
     match (draft.date, until) {
-        (Some(d), Some(u)) if u < d => {
-            Err(("endDate", format!("the end ({u}) is before the date ({d})")))
-        }
         (Some(_), u) => {
             draft.until = u.filter(|u| Some(*u) != draft.date);
             Ok(())
@@ -323,6 +322,7 @@ impl Ftm {
                 let prop = match &e {
                     StoreError::Unknown { field: "from", .. } => src,
                     StoreError::Unknown { field: "to", .. } => dst,
+                    StoreError::EndsBeforeItBegins { .. } => "endDate",
                     other => other.field().unwrap_or("id"),
                 };
                 cx.push(at(prop).error(prop, e.to_string()));
