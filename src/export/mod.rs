@@ -109,24 +109,31 @@ pub const MAX_WHOLE: usize = 100_000;
 /// The most seed ids a `/export` neighbourhood takes.
 pub const MAX_IDS: usize = 100;
 
-/// The formats a subgraph can be exported in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// NetworkX / D3 node-link JSON.
-    NodeLinkJson,
-    /// GraphML (XML), typed attributes.
-    Graphml,
-    /// GEXF 1.3 (XML) with spells, for Gephi.
-    Gexf,
-    /// Cytoscape.js elements JSON.
-    CytoscapeJson,
-    /// A long CSV table of entities and relations (see the module documentation).
-    Csv,
-    /// Graphviz DOT.
-    Dot,
-    /// FollowTheMoney entities as JSON lines.
-    Ftm,
+/// Calls `$callback!` with the formats and what each is for, so the GraphQL `ExportFormat`
+/// is derived from the one table (as the relation kinds are) instead of repeating it.
+macro_rules! export_formats {
+    ($callback:ident) => {
+        $callback! {
+            NodeLinkJson => "NetworkX node-link JSON (`networkx.node_link_graph(data, edges=\"links\")`), also D3.";
+            Graphml => "GraphML with typed attributes (`networkx.read_graphml`, yEd, Gephi).";
+            Gexf => "GEXF 1.3 with spells, so Gephi's timeline works (`networkx.read_gexf` too).";
+            CytoscapeJson => "Cytoscape.js `{elements: {nodes, edges}}` (`networkx.cytoscape_graph`).";
+            Csv => "One long CSV table of entities and relations, told apart by its `element` column (`pandas.read_csv`).";
+            Dot => "Graphviz DOT (`dot -Tsvg`).";
+            Ftm => "FollowTheMoney entities as JSON lines (Aleph, OpenSanctions, `followthemoney`).";
+        }
+    };
 }
+pub(crate) use export_formats;
+
+macro_rules! format_enum {
+    ($( $variant:ident => $doc:literal; )*) => {
+        /// The formats a subgraph can be exported in.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Format { $( #[doc = $doc] $variant, )* }
+    };
+}
+export_formats!(format_enum);
 
 /// The error for a format name that is not one of [`Format::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -86,44 +86,25 @@ pub enum RelationOrder {
     Date,
 }
 
-/// How a search hit matched, from strongest to weakest.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(name = "MatchReason", remote = "store::MatchReason")]
-pub enum MatchReason {
-    /// The entity's name, ignoring case, diacritics and punctuation.
-    Exact,
-    /// One of its aliases, ignoring case, diacritics and punctuation.
-    Alias,
-    /// A transliteration variant of its name or an alias (Ibadoghlu / İbadoğlu / Ibadoglu).
-    Transliteration,
-    /// Every word of the query is a word of the name, perhaps transliterated.
-    Words,
-    /// Every word of the query begins a word of the name.
-    Prefix,
-    /// Close in spelling, allowing for typos.
-    Fuzzy,
+macro_rules! graphql_match_reason {
+    ($( $variant:ident => $doc:literal; )*) => {
+        /// How a search hit matched, from strongest to weakest.
+        #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+        #[graphql(name = "MatchReason", remote = "store::MatchReason")]
+        pub enum MatchReason { $( #[doc = $doc] $variant, )* }
+    };
 }
+store::match_reasons!(graphql_match_reason);
 
-/// A file format for a subgraph (see `Subgraph.export` and `GET /export/{format}`).
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(name = "ExportFormat", remote = "crate::export::Format")]
-pub enum ExportFormat {
-    /// NetworkX node-link JSON (`networkx.node_link_graph(data, edges="links")`), also D3.
-    NodeLinkJson,
-    /// GraphML with typed attributes (`networkx.read_graphml`, yEd, Gephi).
-    Graphml,
-    /// GEXF 1.3 with spells, so Gephi's timeline works (`networkx.read_gexf` too).
-    Gexf,
-    /// Cytoscape.js `{elements: {nodes, edges}}` (`networkx.cytoscape_graph`).
-    CytoscapeJson,
-    /// One long CSV table of entities and relations, told apart by its `element` column
-    /// (`pandas.read_csv`).
-    Csv,
-    /// Graphviz DOT (`dot -Tsvg`).
-    Dot,
-    /// FollowTheMoney entities as JSON lines (Aleph, OpenSanctions, `followthemoney`).
-    Ftm,
+macro_rules! graphql_export_format {
+    ($( $variant:ident => $doc:literal; )*) => {
+        /// A file format for a subgraph (see `Subgraph.export` and `GET /export/{format}`).
+        #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+        #[graphql(name = "ExportFormat", remote = "crate::export::Format")]
+        pub enum ExportFormat { $( #[doc = $doc] $variant, )* }
+    };
 }
+crate::export::export_formats!(graphql_export_format);
 
 macro_rules! graphql_relation_kind {
     ($( $variant:ident => $name:literal, $label:literal, $inverse:literal, $sym:literal, $from:expr => $to:expr, $doc:literal; )*) => {

@@ -34,6 +34,7 @@ pub use fold::{fold, loose};
 pub use graph::{Edge, Graph, Incident, MemoryUse, Node};
 pub use path::{Path, PATH_SEARCH_BUDGET};
 pub use refs::{CitationRef, EntityRef, RelationRef};
+pub(crate) use search::match_reasons;
 pub use search::{Hit, MatchReason, SearchIndex};
 pub use select::RelationQuery;
 pub use traverse::{Reach, Subgraph};

@@ -11,23 +11,30 @@ use super::records::{Span, Text};
 use crate::model::EntityKind;
 use strsim::normalized_damerau_levenshtein as similarity;
 
-/// How a query matched a name, from strongest to weakest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum MatchReason {
-    /// The name itself, ignoring case, diacritics and punctuation.
-    Exact,
-    /// An alias, ignoring case, diacritics and punctuation.
-    Alias,
-    /// A transliteration variant of the name or an alias (Ibadoghlu / İbadoğlu / Ibadoglu).
-    Transliteration,
-    /// Every word of the query is a word of the name (perhaps transliterated): `Aliev` in
-    /// `Ilham Aliyev`.
-    Words,
-    /// Every word of the query begins a word of the name: `Ibad` in `Gubad Ibadoglu`.
-    Prefix,
-    /// Close in spelling, allowing typos.
-    Fuzzy,
+/// Calls `$callback!` with the ways a query can match and what each means, so the GraphQL
+/// `MatchReason` is derived from the one table instead of repeating it.
+macro_rules! match_reasons {
+    ($callback:ident) => {
+        $callback! {
+            Exact => "The entity's name, ignoring case, diacritics and punctuation.";
+            Alias => "One of its aliases, ignoring case, diacritics and punctuation.";
+            Transliteration => "A transliteration variant of its name or an alias (Ibadoghlu / İbadoğlu / Ibadoglu).";
+            Words => "Every word of the query is a word of the name, perhaps transliterated: `Aliev` in `Ilham Aliyev`.";
+            Prefix => "Every word of the query begins a word of the name: `Ibad` in `Gubad Ibadoglu`.";
+            Fuzzy => "Close in spelling, allowing for typos.";
+        }
+    };
 }
+pub(crate) use match_reasons;
+
+macro_rules! match_reason_enum {
+    ($( $variant:ident => $doc:literal; )*) => {
+        /// How a query matched a name, from strongest to weakest.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+        pub enum MatchReason { $( #[doc = $doc] $variant, )* }
+    };
+}
+match_reasons!(match_reason_enum);
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq)]
