@@ -216,12 +216,14 @@ impl Graph {
         (0..self.relations.len() as u32).map(Edge)
     }
 
-    /// The relations where `node` is `from`, in the order they were added. O(1).
+    /// The relations where `node` is `from`, in the order they were added. O(1) to start,
+    /// O(out-degree) to drain.
     pub fn outgoing(&self, node: Node) -> impl ExactSizeIterator<Item = Edge> + '_ {
         self.outgoing.row(node.index()).iter().map(|&e| Edge(e))
     }
 
-    /// The relations where `node` is `to`, in the order they were added. O(1).
+    /// The relations where `node` is `to`, in the order they were added. O(1) to start,
+    /// O(in-degree) to drain.
     pub fn incoming(&self, node: Node) -> impl ExactSizeIterator<Item = Edge> + '_ {
         self.incoming.row(node.index()).iter().map(|&e| Edge(e))
     }
