@@ -13,6 +13,7 @@ mod http_guards;
 mod import;
 mod load;
 mod process;
+mod reconcile;
 mod schema;
 mod store;
 mod support;
