@@ -52,6 +52,10 @@ pub(crate) struct Caps {
     max_text: usize,
 }
 
+/// Why a JSONP `callback` was refused.
+const BAD_CALLBACK: &str =
+    "`callback` must be a JavaScript name such as `jQuery123_cb` (letters, digits, `_`, `$`, `.`; at most 64)";
+
 /// The width and height OpenRefine gives the preview card's frame, in pixels.
 const PREVIEW_SIZE: (u32, u32) = (420, 220);
 
@@ -78,6 +82,11 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
         .layer(Extension(caps))
         .layer(DefaultBodyLimit::max(settings.max_body_bytes))
         .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
+        // Shaped here, not only by the server's outer layer, so that CORS below sees the
+        // JSON refusal (the outer one builds a new response without these headers).
+        .layer(axum::middleware::map_response(
+            super::guards::shape_refusals,
+        ))
         .layer(axum::middleware::map_response(
             super::guards::close_after_refused_body,
         ))
@@ -146,7 +155,7 @@ async fn run(
     let callback = params.callback.as_deref();
     if let Some(cb) = callback {
         if !valid_callback(cb) {
-            return error(&Refused::invalid("`callback` must be a JavaScript name such as `jQuery123_cb` (letters, digits, `_`, `$`, `.`; at most 64)"));
+            return error(&Refused::invalid(BAD_CALLBACK));
         }
     }
     if params.extend.is_some() {
@@ -258,15 +267,24 @@ fn answer(callback: Option<&str>, value: &Value) -> Response {
     match callback {
         Some(cb) if valid_callback(cb) => (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8")),
-                (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/javascript; charset=utf-8"),
+                ),
+                (
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ),
             ],
             format!("/**/{cb}({value});"),
         )
             .into_response(),
-        Some(_) => error(&Refused::invalid("`callback` must be a JavaScript name such as `jQuery123_cb` (letters, digits, `_`, `$`, `.`; at most 64)")),
+        Some(_) => error(&Refused::invalid(BAD_CALLBACK)),
         None => (
-            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
             value.to_string(),
         )
             .into_response(),

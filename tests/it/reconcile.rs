@@ -240,6 +240,9 @@ async fn only_an_unambiguous_name_is_a_match() {
             "wrong_role": {"query": "Ilham Aliyev", "properties": [{"pid": "role", "v": "activist"}]},
             "alias_only": {"properties": [{"pid": "alias", "v": "Qubad İbadoğlu"}]},
             "nothing": {"query": "Zzyzx Qwerty"},
+            "any_of_two": {"query": "ECHR", "type": ["PERSON", "COURT"]},
+            "all_of_two": {"query": "ECHR", "type": ["PERSON", "COURT"], "type_strict": "all"},
+            "people_only": {"query": "ECHR", "type": "PERSON", "type_strict": "should"},
         }),
     )
     .await;
@@ -267,6 +270,14 @@ async fn only_an_unambiguous_name_is_a_match() {
     assert_eq!(answer["wrong_role"]["result"][0]["score"], 50.0);
     assert_eq!(top(&answer, "alias_only"), ("gubad-ibadoglu".into(), true));
     assert_eq!(answer["nothing"]["result"], json!([]));
+    // Types restrict the candidates (OpenRefine's `should` as much as `any`).
+    assert_eq!(top(&answer, "any_of_two"), ("echr".into(), true));
+    assert_eq!(answer["all_of_two"]["result"], json!([]));
+    assert!(answer["people_only"]["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["type"][0]["id"] == "PERSON"));
 }
 
 #[tokio::test]
@@ -318,6 +329,19 @@ async fn bad_batches_get_400_with_a_code() {
             "{queries}: {body}"
         );
     }
+    // A body over --max-body-bytes: 413, shaped like every refusal, still open to any origin.
+    let resp = client()
+        .post(app.url("/reconcile"))
+        .header("origin", "http://localhost:3333")
+        .form(&[("queries", "x".repeat(70_000))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 413);
+    assert_eq!(resp.headers()["access-control-allow-origin"], "*");
+    assert_eq!(resp.headers()["connection"], "close");
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "PAYLOAD_TOO_LARGE");
     // A POST without the form.
     let resp = client()
         .post(app.url("/reconcile"))

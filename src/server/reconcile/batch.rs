@@ -50,13 +50,13 @@ impl Refused {
 /// How the types of a query restrict its candidates (`type_strict`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strictness {
-    /// `any` (the default): only entities of one of the types.
+    /// `any` (the default) and `should`: only entities of one of the types. OpenRefine sends
+    /// `should` with every typed query, and a researcher who picks PERSON wants people; to
+    /// search every kind, give no type.
     Any,
     /// `all`: only entities of every type — an entity has one kind, so two different types
     /// leave nothing.
     All,
-    /// `should`: every kind is searched; candidates of other kinds score lower.
-    Should,
 }
 
 /// A property a query can match candidates on.
@@ -231,9 +231,8 @@ fn query(value: Value, caps: &Caps) -> Result<Query, Refused> {
         .map(|t| kind(t, caps))
         .collect::<Result<Vec<_>, _>>()?;
     let strict = match wire.type_strict.as_deref() {
-        None | Some("any") => Strictness::Any,
+        None | Some("any" | "should") => Strictness::Any,
         Some("all") => Strictness::All,
-        Some("should") => Strictness::Should,
         Some(other) => {
             return Err(Refused::invalid(format!(
                 "`type_strict` is `{}`: expected any, all or should",
@@ -332,9 +331,11 @@ fn property_value(v: Value, caps: &Caps) -> Result<Given, Refused> {
                 }
             }
         }
-        other => return Err(Refused::invalid(format!(
+        other => {
+            return Err(Refused::invalid(format!(
             "a property value is {other}: expected a string, a number, a boolean or {{\"id\": …}}"
-        ))),
+        )))
+        }
     };
     match &value {
         Given::Text(t) => check_len("a property value", t, caps.max_string)?,
@@ -387,7 +388,7 @@ mod tests {
         let q0 = &q["q0"];
         assert_eq!(q0.text.as_deref(), Some("Aliev"));
         assert_eq!(q0.types, vec![EntityKind::Person]);
-        assert_eq!(q0.strict, Strictness::Should);
+        assert_eq!(q0.strict, Strictness::Any);
         assert_eq!(q0.limit, 3);
         assert_eq!(q0.properties[1].1.len(), 2);
     }

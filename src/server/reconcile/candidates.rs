@@ -7,19 +7,22 @@
 //! 1. the query text is its id, or one of its names or aliases read the way search reads
 //!    names — ignoring case, diacritics and punctuation, and across transliterations (the
 //!    search's `EXACT`, `ALIAS` or `TRANSLITERATION`);
-//! 2. no other entity searched (of the types asked for, unless `type_strict` is `should`)
-//!    matches the text that strongly: two "Aliyev"s are a choice for the user, not a match;
-//! 3. it is of one of the types asked for, if any;
-//! 4. every property given matched it.
+//! 2. no other entity of the types asked for matches the text that strongly: two
+//!    "Aliyev"s are a choice for the user, not a match;
+//! 3. every property given matched it.
 //!
 //! Typos, word and prefix matches ("Ibad", "Ibadolgu") are candidates, never matches: a
 //! researcher confirms them. The strong tiers score at least 0.87 and the others at most 0.8,
 //! so a match is always clearly ahead of the next candidate.
 //!
 //! # Scores
-//! `score` is the search's relevance times 100 (100: the exact name). Each property that no
-//! value matched halves it; with `type_strict: "should"`, a candidate of another type scores
-//! 0.8 times as much. Candidates are sorted by score, then name.
+//! `score` is the search's relevance times 100 (100: the exact name or the id). Each property
+//! that no value matched halves it. Candidates are sorted by score, then name.
+//!
+//! # Types
+//! Types restrict the candidates to entities of those kinds, whatever `type_strict` says
+//! (`any`, and `should`, which OpenRefine always sends); `all` with two different kinds finds
+//! nothing, since an entity has one kind.
 
 use super::batch::{Given, Property, Query, Strictness};
 use super::kind_json;
@@ -34,8 +37,6 @@ const FETCH_AT_LEAST: usize = 10;
 const VALUE_SPREAD: usize = 100;
 /// The factor for each property that no value matched.
 const PROPERTY_MISSED: f64 = 0.5;
-/// The factor for a candidate of another type under `type_strict: "should"`.
-const OTHER_TYPE: f64 = 0.8;
 
 /// Why a candidate was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +72,6 @@ struct Candidate {
     node: Node,
     relevance: f64,
     why: Why,
-    of_type: bool,
     properties: Vec<(Property, bool)>,
     score: f64,
 }
@@ -90,7 +90,6 @@ pub fn candidates(g: &Graph, q: &Query) -> Vec<Value> {
             }
             Some(vec![first])
         }
-        Strictness::Should => None,
     };
     let fetch = q.limit.max(FETCH_AT_LEAST);
     let mut found: Vec<(Node, f64, Why)> = Vec::new();
@@ -127,15 +126,11 @@ pub fn candidates(g: &Graph, q: &Query) -> Vec<Value> {
     let mut cands: Vec<Candidate> = found
         .into_iter()
         .map(|(node, relevance, why)| {
-            let of_type = q.types.is_empty() || q.types.contains(&g.entity_kind(node));
             let properties: Vec<(Property, bool)> = checks
                 .iter()
                 .map(|(p, check)| (*p, check.matches(g, node)))
                 .collect();
             let mut score = relevance;
-            if !of_type {
-                score *= OTHER_TYPE;
-            }
             for _ in properties.iter().filter(|(_, ok)| !ok) {
                 score *= PROPERTY_MISSED;
             }
@@ -143,7 +138,6 @@ pub fn candidates(g: &Graph, q: &Query) -> Vec<Value> {
                 node,
                 relevance,
                 why,
-                of_type,
                 properties,
                 score,
             }
@@ -159,11 +153,8 @@ pub fn candidates(g: &Graph, q: &Query) -> Vec<Value> {
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let is_match = i == 0
-                && c.why.strong()
-                && strong == 1
-                && c.of_type
-                && c.properties.iter().all(|(_, ok)| *ok);
+            let is_match =
+                i == 0 && c.why.strong() && strong == 1 && c.properties.iter().all(|(_, ok)| *ok);
             candidate_json(g, c, is_match)
         })
         .collect()
