@@ -295,3 +295,42 @@ fn answer(callback: Option<&str>, value: &Value) -> Response {
 fn error(r: &Refused) -> Response {
     refusal(StatusCode::BAD_REQUEST, r.code, &r.message)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_base_url_comes_from_a_plausible_host_only() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.insert(*k, HeaderValue::from_static(v));
+            }
+            h
+        };
+        assert_eq!(
+            base_url(&headers(&[("host", "localhost:9000")])),
+            "http://localhost:9000"
+        );
+        assert_eq!(
+            base_url(&headers(&[
+                ("host", "dossier.example.org"),
+                ("x-forwarded-proto", "https")
+            ])),
+            "https://dossier.example.org"
+        );
+        assert_eq!(
+            base_url(&headers(&[("host", "a\"><script>")])),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(base_url(&headers(&[])), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn a_callback_is_a_javascript_name() {
+        assert!(valid_callback("jQuery123_cb") && valid_callback("$.cb") && valid_callback("a.b"));
+        assert!(!valid_callback("alert(1)") && !valid_callback("") && !valid_callback("1a"));
+        assert!(!valid_callback(&"a".repeat(65)));
+    }
+}

@@ -240,6 +240,8 @@ async fn only_an_unambiguous_name_is_a_match() {
             "wrong_role": {"query": "Ilham Aliyev", "properties": [{"pid": "role", "v": "activist"}]},
             "alias_only": {"properties": [{"pid": "alias", "v": "Qubad İbadoğlu"}]},
             "nothing": {"query": "Zzyzx Qwerty"},
+            "related_by_id": {"query": "Ibadoglu", "properties": [{"pid": "related", "v": {"id": "echr"}}]},
+            "unrelated": {"query": "Ibadoglu", "properties": [{"pid": "related", "v": "Emmanuel Macron"}]},
             "any_of_two": {"query": "ECHR", "type": ["PERSON", "COURT"]},
             "all_of_two": {"query": "ECHR", "type": ["PERSON", "COURT"], "type_strict": "all"},
             "people_only": {"query": "ECHR", "type": "PERSON", "type_strict": "should"},
@@ -270,6 +272,11 @@ async fn only_an_unambiguous_name_is_a_match() {
     assert_eq!(answer["wrong_role"]["result"][0]["score"], 50.0);
     assert_eq!(top(&answer, "alias_only"), ("gubad-ibadoglu".into(), true));
     assert_eq!(answer["nothing"]["result"], json!([]));
+    assert_eq!(
+        top(&answer, "related_by_id"),
+        ("gubad-ibadoglu".into(), true)
+    );
+    assert_eq!(top(&answer, "unrelated").1, false);
     // Types restrict the candidates (OpenRefine's `should` as much as `any`).
     assert_eq!(top(&answer, "any_of_two"), ("echr".into(), true));
     assert_eq!(answer["all_of_two"]["result"], json!([]));
