@@ -20,7 +20,7 @@ pub use analysis::{AnalysisQuery, Centrality, Group, Partition, RankedEntity};
 pub use entity::{Court, Entity, Event, Government, Organisation, Person, Place};
 pub use limits::Limits;
 pub use page::{DEFAULT_PAGE, MAX_PAGE};
-pub use query::{Path, Query, SearchHit, Subgraph};
+pub use query::{Path, Query, SearchHit, Subgraph, MAX_SEARCH_TEXT};
 pub use relation::{Attribute, Citation, Document, Relation};
 pub use scalars::{
     ClaimStatus, Date, Direction, EntityKind, ExportFormat, MatchReason, RelationKind,

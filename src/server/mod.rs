@@ -8,12 +8,14 @@
 //! | `GET /schema.graphql` | the SDL |
 //! | `GET /health` | liveness and counts, JSON |
 //! | `GET /export/{format}` | a subgraph as a file (GraphML, GEXF, CSV, …), see `export` |
+//! | `GET, POST /reconcile…` | the Reconciliation API (0.2) for OpenRefine, see `reconcile` |
 
 mod assets;
 mod connections;
 mod export;
 mod graphql_http;
 mod guards;
+mod reconcile;
 mod tokens;
 
 pub use connections::ConnectionLimits;
@@ -77,6 +79,7 @@ pub fn router_with(store: Store, settings: &Settings) -> Router {
     if let Some(cors) = guards::cors(settings) {
         api = api.layer(cors);
     }
+    api = api.merge(reconcile::router(settings)); // after CORS: it allows any origin
     if let Some(limiter) = guards::limiter(settings) {
         guards::spawn_limiter_cleanup(limiter.clone());
         api = api.layer(axum::middleware::from_fn_with_state(

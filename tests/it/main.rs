@@ -15,6 +15,7 @@ mod import;
 mod load;
 mod one_check;
 mod process;
+mod reconcile;
 mod schema;
 mod store;
 mod support;
