@@ -10,6 +10,7 @@
 //! | `GET /export/{format}` | a subgraph as a file (GraphML, GEXF, CSV, …), see `export` |
 
 mod assets;
+mod explore;
 mod export;
 mod graphql_http;
 mod guards;
@@ -69,6 +70,7 @@ pub fn router_with(store: Store, settings: &Settings) -> Router {
         .merge(graphql)
         .route("/schema.graphql", get(schema_sdl))
         .route("/export/{format}", get(export::get))
+        .merge(explore::routes())
         .layer(CompressionLayer::new());
     if let Some(cors) = guards::cors(settings) {
         api = api.layer(cors);
