@@ -125,7 +125,7 @@ const renderer = new Sigma(graph, container, {
   labelRenderedSizeThreshold: 7,
   labelDensity: 0.6,
   zIndex: true,
-  stagePadding: 60,
+  stagePadding: 70,
   minCameraRatio: 0.02,
   maxCameraRatio: 20,
   nodeReducer,
@@ -135,9 +135,16 @@ const renderer = new Sigma(graph, container, {
 let hoveredNode = null;
 let pathSets = null; // { nodes: Set, edges: Set } of the shown path
 
+/** The entity whose relations get their labels drawn: the one hovered, else the one selected. */
+function focusNode() {
+  if (hoveredNode) return hoveredNode;
+  return state.sel && state.sel.startsWith('e:') ? state.sel.slice(2) : null;
+}
+
 function nodeReducer(node, data) {
   const res = { ...data };
   const selected = state.sel === `e:${node}`;
+  if (graph.order <= 60) res.forceLabel = true;
   if (pathSets) {
     if (pathSets.nodes.has(node)) {
       res.zIndex = 2;
@@ -162,8 +169,15 @@ function nodeReducer(node, data) {
 
 function edgeReducer(edge, data) {
   const res = { ...data };
+  // Relation labels: all of them on a small canvas, else those of the entity in focus.
+  if (perf.edges > 25) {
+    const focus = focusNode();
+    const [s, t] = graph.extremities(edge);
+    if (!focus || (s !== focus && t !== focus)) res.label = null;
+  }
   if (pathSets) {
     if (pathSets.edges.has(edge)) {
+      res.label = data.label;
       res.color = PATH;
       res.size = 3.5;
       res.zIndex = 2;
@@ -181,6 +195,7 @@ function edgeReducer(edge, data) {
     }
   }
   if (state.sel === `r:${edge}`) {
+    res.label = data.label;
     res.color = SELECTED_EDGE;
     res.size = 4;
     res.zIndex = 3;
@@ -376,7 +391,7 @@ async function doSync() {
 
 let layout = null;
 let layoutTimer = null;
-const perf = { action: null, started: 0, firstDrawMs: null, layoutMs: null, nodes: 0, edges: 0, layoutRunning: false };
+const perf = { renderMs: null, action: null, started: 0, firstDrawMs: null, layoutMs: null, nodes: 0, edges: 0, layoutRunning: false };
 let awaitingDraw = false;
 
 function startTiming(action) {
@@ -395,6 +410,12 @@ renderer.on('afterRender', () => {
 });
 
 function nodeSize(e) {
+  // A crowded canvas gets smaller discs, so a hub's thousand neighbours do not overlap.
+  const crowd = graph.order > 150 ? Math.max(0.3, Math.sqrt(150 / graph.order)) : 1;
+  return crowd * baseSize(e);
+}
+
+function baseSize(e) {
   switch (state.size) {
     case 'none':
       return 6;
@@ -458,6 +479,7 @@ function seededRandom(seed) {
 
 /** Rebuilds the canvas from the state and the cache. */
 function render() {
+  const t0 = performance.now();
   const { v, anchors } = visibleEntities();
   const path = currentPath();
   const win = timeWindow();
@@ -563,7 +585,7 @@ function render() {
   pathSets = path ? { nodes: new Set(path.entities), edges: new Set(path.relations) } : null;
   perf.nodes = shownEntities;
   perf.edges = shownRel.size;
-  renderer.setSetting('renderEdgeLabels', shownRel.size <= 60);
+  renderer.setSetting('renderEdgeLabels', true);
 
   container.dataset.entities = String(shownEntities);
   container.dataset.relations = String(shownRel.size);
@@ -582,6 +604,7 @@ function render() {
   colourBy.value = state.color;
   sizeBy.value = state.size;
   renderer.refresh();
+  perf.renderMs = Math.round(performance.now() - t0);
   if (added.length || graph.order !== before) runLayout(before === 0);
 }
 
@@ -670,6 +693,8 @@ function fitView() {
 // Side panel
 
 const panel = document.getElementById('panel');
+const put = (...nodes) => panel.append(...nodes.filter((n) => n !== null && n !== undefined && n !== false));
+const PANEL_RELATIONS = 200; // the most relations listed in the panel
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -713,7 +738,7 @@ function row(label, ...value) {
 function renderPanel() {
   panel.replaceChildren();
   if (!state.sel) {
-    panel.append(
+    put(
       el('div', { class: 'hint' },
         el('h2', {}, 'Explore the graph'),
         el('p', {}, 'Search for a person, organisation, court, government, event or place above. ',
@@ -732,7 +757,7 @@ function renderEntityPanel(id) {
   const d = details.get(`e:${id}`);
   const e = entities.get(id) || d;
   if (!e) {
-    panel.append(el('p', { class: 'hint' }, 'Loading…'));
+    put(el('p', { class: 'hint' }, 'Loading…'));
     return;
   }
   const onCanvas = graph.hasNode(id);
@@ -745,7 +770,7 @@ function renderEntityPanel(id) {
       shown === 0 && step === EXPAND_STEPS[0] ? 'Expand' : `+${fmt.format(Math.min(step, Math.max(remaining, 0)))}`),
   );
   const pinned = Boolean(state.pinned[id]);
-  panel.append(
+  put(
     el('header', {}, kindBadge(e.kind), el('h2', { id: 'panel-title' }, e.name), el('code', { class: 'id' }, id)),
     d && d.description ? el('p', { class: 'description' }, d.description) : null,
     el('dl', {},
@@ -778,10 +803,10 @@ function renderEntityPanel(id) {
   if (rels.length) {
     const win = timeWindow();
     rels.sort((a, b) => (a.date || '9999').localeCompare(b.date || '9999') || a.label.localeCompare(b.label));
-    panel.append(
-      el('h3', {}, `Relations on the canvas (${rels.length})`),
+    put(
+      el('h3', {}, `Relations on the canvas (${fmt.format(rels.length)})`),
       el('ul', { class: 'relations' },
-        rels.map((r) => {
+        rels.slice(0, PANEL_RELATIONS).map((r) => {
           const out = r.from === id;
           const other = out ? r.to : r.from;
           return el('li', { class: relationShown(r, win) ? '' : 'filtered' },
@@ -791,6 +816,9 @@ function renderEntityPanel(id) {
               r.date ? el('span', { class: 'date' }, r.until ? `${r.date} – ${r.until}` : r.date) : null,
               claimBadge(r.claim)));
         })),
+      rels.length > PANEL_RELATIONS
+        ? el('p', { class: 'hint' }, `and ${fmt.format(rels.length - PANEL_RELATIONS)} more; click them on the canvas.`)
+        : null,
     );
   }
 }
@@ -799,12 +827,12 @@ function renderRelationPanel(id) {
   const d = details.get(`r:${id}`);
   const r = relations.get(id) || d;
   if (!r) {
-    panel.append(el('p', { class: 'hint' }, 'Loading…'));
+    put(el('p', { class: 'hint' }, 'Loading…'));
     return;
   }
   const from = typeof r.from === 'string' ? r.from : r.from.id;
   const to = typeof r.to === 'string' ? r.to : r.to.id;
-  panel.append(
+  put(
     el('header', {}, el('span', { class: 'badge relation-badge' }, r.kind.toLowerCase().replaceAll('_', ' ')),
       el('h2', { id: 'panel-title' }, entityLink(from), ` ${r.label} `, entityLink(to)),
       el('code', { class: 'id' }, id)),

@@ -314,13 +314,14 @@ async function hubRun(page) {
     };
     requestAnimationFrame(tick);
   });
-  let perf;
-  for (let round = 0; round < 5; round++) {
-    await page.click(round === 0 ? 'button.expand[data-step="1000"]' : 'button.expand[data-step="100"]');
+  // The timings are those of the +1,000 step; a few +100 steps follow if the thousand
+  // relations joined fewer than 1,000 distinct neighbours.
+  await page.click('button.expand[data-step="1000"]');
+  await settled(page, 120_000);
+  const perf = await page.evaluate(() => ({ ...window.dossierExplorer.perf }));
+  for (let round = 0; round < 5 && (await counts(page)).drawn - 1 < 1000; round++) {
+    await page.click('button.expand[data-step="100"]');
     await settled(page, 120_000);
-    perf = await page.evaluate(() => ({ ...window.dossierExplorer.perf }));
-    const c = await counts(page);
-    if (c.drawn - 1 >= 1000) break;
   }
   const frames = await page.evaluate(() => ((window.__frames.on = false), window.__frames));
   const c = await counts(page);
@@ -336,7 +337,7 @@ async function hubRun(page) {
 
   console.log(`  hub: ${name} (${id}), ${degree} relations; first page: ${status}; after: ${status2}`);
   console.log(`  drawn: ${c.drawn} entities, ${c.edges} relations (first page: ${first.drawn} entities)`);
-  console.log(`  time to first draw: ${perf.firstDrawMs} ms; to the end of the layout: ${perf.layoutMs} ms (${perf.action})`);
+  console.log(`  time to first draw: ${perf.firstDrawMs} ms; to the end of the layout: ${perf.layoutMs} ms (${perf.action}, from the click; the page's own redraw took ${perf.renderMs} ms)`);
   console.log(`  longest frame while loading and laying out: ${Math.round(frames.longest)} ms over ${frames.count} frames; a click afterwards: ${clickMs} ms`);
   return [];
 }

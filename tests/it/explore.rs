@@ -24,7 +24,10 @@ async fn the_explorer_and_its_assets_are_served_offline() {
         ("/explore/VENDORED.md", "text/markdown", false),
     ] {
         if referenced {
-            assert!(html.contains(asset), "{asset} is not referenced by the page");
+            assert!(
+                html.contains(asset),
+                "{asset} is not referenced by the page"
+            );
         }
         let resp = client.get(app.url(asset)).send().await.unwrap();
         assert_eq!(resp.status(), 200, "{asset}");
