@@ -615,13 +615,17 @@ function runLayout(fit) {
     if (fit) fitView();
     return;
   }
+  // Small drawings get more gravity, so separate clusters stay close and the view compact.
   const settings = {
     ...forceAtlas2.inferSettings(graph),
+    gravity: graph.order < 300 ? 0.6 : 0.05,
     adjustSizes: false,
     edgeWeightInfluence: 0,
   };
   settings.barnesHutOptimize = graph.order > 400;
   layout = new FA2Layout(graph, { settings, getEdgeWeight: null });
+  // Labels cost more than discs: a large drawing shows them once it has settled.
+  if (graph.order > 300) renderer.setSetting('renderLabels', false);
   layout.start();
   perf.layoutRunning = true;
   document.body.dataset.layout = 'running';
@@ -680,6 +684,7 @@ function stopLayout() {
 }
 
 function layoutFinished() {
+  if (!renderer.getSetting('renderLabels')) renderer.setSetting('renderLabels', true);
   perf.layoutRunning = false;
   document.body.dataset.layout = 'done';
   if (perf.started && perf.layoutMs === null) perf.layoutMs = Math.round(performance.now() - perf.started);

@@ -305,7 +305,14 @@ async function hubRun(page) {
   const status = await page.locator('#expand-status').innerText();
   // Watch the frames while the hub's thousand neighbours arrive and the layout runs.
   await page.evaluate(() => {
-    const w = (window.__frames = { longest: 0, count: 0, last: performance.now(), on: true });
+    const w = (window.__frames = { longest: 0, count: 0, last: performance.now(), on: true, task: 0, tasks: 0 });
+    // Long tasks: the main thread busy for over 50 ms (input waits that long at worst).
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        w.task = Math.max(w.task, e.duration);
+        w.tasks += 1;
+      }
+    }).observe({ type: 'longtask' });
     const tick = (t) => {
       w.longest = Math.max(w.longest, t - w.last);
       w.last = t;
@@ -338,7 +345,7 @@ async function hubRun(page) {
   console.log(`  hub: ${name} (${id}), ${degree} relations; first page: ${status}; after: ${status2}`);
   console.log(`  drawn: ${c.drawn} entities, ${c.edges} relations (first page: ${first.drawn} entities)`);
   console.log(`  time to first draw: ${perf.firstDrawMs} ms; to the end of the layout: ${perf.layoutMs} ms (${perf.action}, from the click; the page's own redraw took ${perf.renderMs} ms)`);
-  console.log(`  longest frame while loading and laying out: ${Math.round(frames.longest)} ms over ${frames.count} frames; a click afterwards: ${clickMs} ms`);
+  console.log(`  while loading and laying out: longest main-thread task ${Math.round(frames.task)} ms (${frames.tasks} over 50 ms), longest frame ${Math.round(frames.longest)} ms over ${frames.count} frames; a click afterwards: ${clickMs} ms`);
   return [];
 }
 
