@@ -548,9 +548,11 @@ function render() {
   const comm = communities(v);
   communityOf = comm;
   const shownRel = new Set();
+  const onPath = new Set(path ? path.relations : []);
   graph.forEachEdge((eid) => {
     const r = relations.get(eid);
-    const shown = relationShown(r, win);
+    // The path's relations stay drawn whatever the date filter says.
+    const shown = relationShown(r, win) || onPath.has(eid);
     if (shown) shownRel.add(eid);
     graph.mergeEdgeAttributes(eid, {
       type: edgeType(r),
@@ -770,7 +772,8 @@ function renderEntityPanel(id) {
   const shown = Math.min(expansionOf(id), p ? p.rels.length : 0);
   const total = p && p.total !== null ? p.total : e.degree;
   const remaining = total - shown;
-  const expandButtons = EXPAND_STEPS.filter((step, i) => i === 0 || remaining > EXPAND_STEPS[i - 1]).map((step) =>
+  const steps = remaining > 0 ? EXPAND_STEPS.filter((step, i) => i === 0 || remaining > EXPAND_STEPS[i - 1]) : [];
+  const expandButtons = steps.map((step) =>
     el('button', { class: 'expand', dataset: { step }, disabled: remaining <= 0, onclick: () => expand(id, step) },
       shown === 0 && step === EXPAND_STEPS[0] ? 'Expand' : `+${fmt.format(Math.min(step, Math.max(remaining, 0)))}`),
   );

@@ -7,8 +7,9 @@
 //
 // The bulletin run searches "Ibadoghlu", expands Gubad Ibadoglu, opens a relation and finds
 // its quote (as the API gives it) in the side panel, expands two more entities, moves the date
-// filter and sees the number of relations drawn change, hides undated relations, highlights
-// the shortest path to Vladimir Putin, checks a download link and the playground link, then
+// filter and sees the number of relations drawn change, hides undated relations, removes an
+// entity and undoes it, pins one, colours by community, highlights the shortest path to
+// Vladimir Putin, checks a download link and the playground link, then
 // reloads the page from its URL and finds the same view.
 //
 // The --hub run (on e.g. `dossier generate --entities 100000 --relations 400000`) finds the
@@ -200,7 +201,7 @@ async function bulletin(page) {
   await settled(page);
   await page.click('button.expand');
   await settled(page);
-  await page.locator('button.expand[data-step="100"]').click().catch(() => {});
+  await page.locator('button.expand[data-step="100"]').click({ timeout: 2000 }).catch(() => {});
   await settled(page);
   const full = await counts(page);
 
@@ -221,6 +222,37 @@ async function bulletin(page) {
   await settled(page);
   const reset = await counts(page);
   await check(reset.relations === full.relations, `"All dates" shows ${reset.relations} relations, expected ${full.relations}`);
+
+  step = 'removing an entity, undoing, pinning';
+  await page.evaluate(() => window.dossierExplorer.select('e:tiktok'));
+  await settled(page);
+  await page.click('#remove');
+  await settled(page);
+  const removed = await counts(page);
+  await check(removed.drawn === reset.drawn - 1, `removing TikTok left ${removed.drawn} entities drawn, expected ${reset.drawn - 1}`);
+  await page.click('#undo');
+  await settled(page);
+  const undone = await counts(page);
+  await check(undone.drawn === reset.drawn && undone.relations === reset.relations, `undo gave ${JSON.stringify(undone)}, expected ${JSON.stringify(reset)}`);
+  await page.evaluate(() => window.dossierExplorer.select('e:echr'));
+  await settled(page);
+  await page.click('#pin');
+  await settled(page);
+  const pinned = await page.evaluate(() => Object.keys(window.dossierExplorer.state.pinned));
+  await check(pinned.includes('echr'), `pinning did not pin the ECHR: ${JSON.stringify(pinned)}`);
+
+  step = 'colouring by community, sizing by PageRank';
+  await page.selectOption('#colour-by', 'community');
+  await settled(page);
+  const legend = await page.locator('#legend-nodes').innerText();
+  await check(/\d+ communities/.test(legend), `the legend says "${legend}"`);
+  await page.selectOption('#size-by', 'pagerank');
+  await settled(page);
+  await shot(page, 'explore-3b-communities.png');
+  await page.selectOption('#colour-by', 'kind');
+  await page.selectOption('#size-by', 'degree');
+  await settled(page);
+
   await page.focus('#t-from');
   await page.keyboard.press('End');
   await settled(page);
@@ -278,6 +310,7 @@ async function bulletin(page) {
     `search "Ibadoghlu": ${name} (${why})`,
     `expanded: ${afterExpand.entities} entities, ${afterExpand.relations} relations; quote of ${relId} found`,
     `date filter: ${full.relations} relations -> ${narrowed.relations} (${label}) -> ${datedOnly.relations} without undated; latest day only: ${late.relations}`,
+    `remove TikTok: ${removed.drawn} entities drawn, undo: ${undone.drawn}; ECHR pinned; ${legend.split('\n')[0]}`,
     `shortest path Gubad Ibadoglu -> Vladimir Putin: ${length}`,
     `reload: same state, ${after.counts.entities} entities, ${after.counts.relations} relations`,
   ];
