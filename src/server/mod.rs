@@ -12,6 +12,7 @@
 
 mod assets;
 mod connections;
+mod explore;
 mod export;
 mod graphql_http;
 mod guards;
@@ -75,6 +76,7 @@ pub fn router_with(store: Store, settings: &Settings) -> Router {
         .merge(graphql)
         .route("/schema.graphql", get(schema_sdl))
         .route("/export/{format}", get(export::get))
+        .merge(explore::routes())
         .layer(CompressionLayer::new());
     if let Some(cors) = guards::cors(settings) {
         api = api.layer(cors);

@@ -4,6 +4,7 @@ mod analysis;
 mod bulletin;
 mod data;
 mod docs;
+mod explore;
 mod export;
 mod fanout;
 mod graphql;
