@@ -313,7 +313,8 @@ impl Query {
         Ok(page.page(edges, Relation))
     }
 
-    /// Everything within `depth` relations (1 to 4) of the given entities, optionally only
+    /// Everything within `depth` relations (0 to 4; 0: only the given entities and the
+    /// relations among them) of the given entities, optionally only
     /// through some relation kinds and to some entity kinds, with every relation among the
     /// entities found. At most `limit` entities (default 100, at most 1000); `truncated` says
     /// whether more were in reach.
@@ -326,7 +327,7 @@ impl Query {
         kinds: Option<Vec<EntityKind>>,
         limit: Option<i32>,
     ) -> Result<Subgraph> {
-        let depth = at_most("depth", depth, 1, MAX_DEPTH)?;
+        let depth = at_most("depth", depth, 0, MAX_DEPTH)?;
         let limit = at_most(
             "limit",
             limit.unwrap_or(DEFAULT_NEIGHBOURHOOD),

@@ -2,7 +2,8 @@
 //! (`networkx.read_graphml(url)`, Gephi's "open URL", `pandas.read_csv(url)`).
 //!
 //! Query parameters: `ids` (comma-separated seeds; none means the whole graph), `depth`
-//! (1 to [`MAX_DEPTH`], default 1), `relationKinds` and `kinds` (comma-separated enum names),
+//! (0 to [`MAX_DEPTH`], default 1; 0 keeps only the entities of `ids` and the relations among
+//! them), `relationKinds` and `kinds` (comma-separated enum names),
 //! `limit` (entities: for a neighbourhood default [`DEFAULT_LIMIT`], at most [`MAX_LIMIT`];
 //! for the whole graph default and at most [`MAX_WHOLE`]) and, for CSV only, `table` (`nodes`
 //! or `edges` for one plain table; by default the long table of both).
@@ -142,9 +143,9 @@ fn check(format: &str, p: &Params) -> Result<Request, Refusal> {
         Id::parse(id).map_err(|e| Refusal::invalid(format!("`ids`: {e}")))?;
     }
     let depth = number("depth", p.depth.as_deref(), 1)?;
-    if depth == 0 {
+    if depth == 0 && ids.is_empty() {
         return Err(Refusal::invalid(format!(
-            "`depth` is the number of relations to walk from `ids`, 1 to {MAX_DEPTH}; got 0"
+            "`depth` 0 keeps only the entities of `ids`, and none are given: give `ids`, or a depth of 1 to {MAX_DEPTH}"
         )));
     }
     if depth > MAX_DEPTH {
@@ -320,7 +321,6 @@ mod tests {
             check("dot", &params(&[("kinds", "PEOPLE")])),
             check("dot", &params(&[("relationKinds", "HUGGED")])),
             check("dot", &params(&[("depth", "two")])),
-            check("dot", &params(&[("ids", "echr"), ("depth", "0")])),
             check("dot", &params(&[("depth", "0")])),
             check("dot", &params(&[("ids", "Not%20An%20Id")])),
             check("dot", &params(&[("table", "nodes")])),

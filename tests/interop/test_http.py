@@ -54,7 +54,7 @@ def test_bad_values_and_limits_are_refused():
     error("/export/graphml?kinds=PEOPLE", 400, "INVALID_INPUT")
     error("/export/graphml?relationKinds=HUGGED", 400, "INVALID_INPUT")
     error("/export/graphml?depth=-1", 400, "INVALID_INPUT")
-    error("/export/graphml?ids=echr&depth=0", 400, "INVALID_INPUT")
+    error("/export/graphml?depth=0", 400, "INVALID_INPUT")
     error("/export/graphml?dept=2", 400, "INVALID_INPUT")
     error("/export/graphml?table=nodes", 400, "INVALID_INPUT")
     error("/export/graphml?ids=echr&depth=5", 400, "LIMIT_EXCEEDED")

@@ -1,6 +1,6 @@
 //! Exports of graphs larger than a download's old default of 1,000 entities: `dossier export`
 //! writes the whole graph, imports included, with no cap; `/export` without ids serves the
-//! whole graph; a cut export says so in its own body; `depth=0` is refused.
+//! whole graph; a cut export says so in its own body; `depth=0` keeps the ids alone.
 
 use crate::support::{bundled_data_dir, spawn_graph_with};
 use dossier::import::{load_with_imports, ImportSource, Mapping, Silent};
@@ -129,25 +129,33 @@ async fn the_http_export_of_the_whole_graph_is_not_cut_at_a_thousand() {
 }
 
 #[tokio::test]
-async fn depth_zero_is_refused_in_the_json_error_shape() {
+async fn depth_zero_keeps_the_ids_alone_and_bad_depths_are_refused_in_the_json_error_shape() {
     let (graph, _) = dossier::load::load_dir(&bundled_data_dir()).unwrap();
     let app = spawn_graph_with(graph, dossier::server::Settings::default()).await;
-    for path in [
-        "/export/graphml?ids=echr&depth=0",
-        "/export/graphml?depth=0",
-    ] {
-        let resp = reqwest::get(app.url(path)).await.unwrap();
-        assert_eq!(resp.status(), 400, "{path}");
-        let body: Value = resp.json().await.unwrap();
-        assert_eq!(
-            body["errors"][0]["extensions"]["code"], "INVALID_INPUT",
-            "{body}"
-        );
-        assert!(body["errors"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("1 to 4"));
-    }
+    // 0: the entities listed and the relations among them, nothing more.
+    let resp = reqwest::get(app.url("/export/node-link?ids=echr,gubad-ibadoglu&depth=0"))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.unwrap();
+    let mut nodes: Vec<&str> = body["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    nodes.sort_unstable();
+    assert_eq!(nodes, ["echr", "gubad-ibadoglu"], "{body}");
+    // 0 with no ids names nothing.
+    let resp = reqwest::get(app.url("/export/graphml?depth=0"))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "INVALID_INPUT",
+        "{body}"
+    );
     let resp = reqwest::get(app.url("/export/graphml?ids=echr&depth=5"))
         .await
         .unwrap();
