@@ -13,6 +13,7 @@ mod filter;
 mod fold;
 mod graph;
 mod ids;
+mod lens;
 mod marks;
 mod path;
 mod records;
@@ -20,6 +21,7 @@ mod refs;
 mod search;
 mod select;
 mod traverse;
+mod visit;
 
 pub use analytics::{
     Betweenness, Communities, Measure, Scope, BETWEENNESS_CONFIDENCE, BETWEENNESS_SAMPLES,
@@ -32,11 +34,16 @@ pub use error::StoreError;
 pub use filter::{Direction, Filter};
 pub use fold::{fold, loose};
 pub use graph::{Edge, Graph, Incident, MemoryUse, Node};
+pub use lens::{Lens, Within};
 pub use path::{Path, PATH_SEARCH_BUDGET};
 pub use refs::{CitationRef, EntityRef, RelationRef};
 pub use search::{Hit, MatchReason, SearchIndex};
 pub use select::RelationQuery;
 pub use traverse::{Reach, Subgraph};
+pub use visit::{
+    EdgeReferences, Edges, EntityNode, Link, Neighbors, NodeIdentifiers, NodeReferences, Scoped,
+    Undirected, Visited, Watch,
+};
 
 use arc_swap::ArcSwap;
 use std::sync::Arc;
