@@ -87,6 +87,8 @@ pub struct Graph {
     pub(super) version: u64,
     /// Analytics results of this version, filled in on demand (a clone starts empty).
     pub(super) analytics: super::analytics::Cache,
+    /// Structural results (brokers, bridges, cycles) of this version, filled in on demand.
+    pub(super) structure: super::analytics::Slots,
 }
 
 /// Where a graph version's memory goes, in bytes (capacities, not allocator overhead).

@@ -24,9 +24,10 @@ mod traverse;
 mod visit;
 
 pub use analytics::{
-    Betweenness, Communities, Measure, Scope, BETWEENNESS_CONFIDENCE, BETWEENNESS_SAMPLES,
-    BETWEENNESS_SEED, COMMUNITIES_SEED, EXACT_BETWEENNESS_MAX_NODES, PAGERANK_DAMPING,
-    PAGERANK_MAX_ITERATIONS, PAGERANK_TOLERANCE,
+    articulation_parts, steiner_edges, Betweenness, Broker, Cliques, Communities, Connection,
+    Measure, Scope, BETWEENNESS_CONFIDENCE, BETWEENNESS_SAMPLES, BETWEENNESS_SEED,
+    COMMUNITIES_SEED, EXACT_BETWEENNESS_MAX_NODES, PAGERANK_DAMPING, PAGERANK_MAX_ITERATIONS,
+    PAGERANK_TOLERANCE,
 };
 pub use builder::GraphBuilder;
 pub use deadline::{Deadline, Expired, Ticker};
