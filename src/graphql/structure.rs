@@ -42,7 +42,8 @@ pub struct Connection {
 /// at most twice the relations of the smallest tree).
 #[Object]
 impl Connection {
-    /// The chosen entities, then those the relations pass through.
+    /// The chosen entities, then those the relations pass through (in the order the
+    /// relations were recorded).
     async fn entities(&self, ctx: &Context<'_>) -> Vec<Entity> {
         let g = graph(ctx);
         self.found.nodes.iter().map(|&n| Entity::of(g, n)).collect()

@@ -25,7 +25,8 @@ use std::collections::VecDeque;
 /// A tree (or, when the chosen entities are not all connected, a forest) joining entities.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Connection {
-    /// The chosen entities, then the others the relations pass through, in the order reached.
+    /// The chosen entities, then the others the relations pass through, in the order of the
+    /// relations (each one's `from` before its `to`).
     pub nodes: Vec<Node>,
     /// The relations, in the order they were added.
     pub edges: Vec<Edge>,
