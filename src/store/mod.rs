@@ -1,6 +1,12 @@
 //! The store: the graph of entities and relations, its versions, and everything computed on it
 //! (traversals, paths, selections, search).
 //!
+//! The graph is a petgraph graph through petgraph's `visit` traits (`visit.rs`): on `&Graph`,
+//! on a [`Scoped`] view of what a [`Lens`] lets through, and on its [`Undirected`] reading, so
+//! petgraph's algorithms run on the store without a copy. The structural analyses (brokers,
+//! bridges, cycles, connecting subgraphs, cliques) and the most reliable paths are built on
+//! them.
+//!
 //! Knows nothing of GraphQL or HTTP. Every query runs on one [`Graph`] version, an immutable
 //! value shared through an `Arc`; a change builds a new version and swaps it in
 //! ([`Store::replace`]), so readers never wait on writers and always see one consistent graph.
