@@ -37,6 +37,10 @@ pub struct Connection {
 /// Marks "not reached".
 const NONE: u32 = u32::MAX;
 
+/// The best offer between two regions: its length in relations, the relation between the
+/// regions, and the entities at its two ends (by number).
+type Offer<E> = (u32, E, usize, usize);
+
 /// Mehlhorn's Steiner tree approximation on any undirected graph given through petgraph's
 /// traits (see the module docs), as the relations chosen and whether all `terminals` were
 /// joined. Terminals out of the view are ignored. O(V + E + E log E).
@@ -61,7 +65,7 @@ where
         }
     }
     // Breadth first from all terminals; relations between regions are the offers.
-    let mut offers: HashMap<(u32, u32), (u32, G::EdgeId, usize, usize)> = HashMap::new();
+    let mut offers: HashMap<(u32, u32), Offer<G::EdgeId>> = HashMap::new();
     while let Some(u) = queue.pop_front() {
         for l in g.edges(g.from_index(u)) {
             let w = g.to_index(l.target());
