@@ -148,3 +148,9 @@ def test_cycles_are_networkxs_strongly_connected_components(served):
     assert {frozenset(m["id"] for m in c["members"]) for c in ours} == theirs
     assert [c["size"] for c in ours] == sorted((c["size"] for c in ours), reverse=True)
     assert len(theirs) > 0
+
+
+def test_the_node_link_exports_broker_flags_are_networkxs_articulation_points(bulletin):
+    multi = bulletin.multigraph()
+    flagged = {n for n, broker in multi.nodes(data="broker") if broker}
+    assert flagged == set(nx.articulation_points(simple(multi)))
