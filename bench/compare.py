@@ -53,7 +53,7 @@ size of the database's files on disk after the load.
 Structure (`--what structure` runs only these, `--what all` both): articulation points,
 bridges and strongly connected components, beside python-igraph and NetworkX (the peers with
 all three). dossier's articulation points and bridges are its `brokers` and `bridges` (the
-relations read undirected), its components petgraph's `tarjan_scc` running on the store
+relations read undirected), its components petgraph's `kosaraju_scc` running on the store
 through petgraph's traits, over every relation as stored (from → to, whatever its kind). The
 peers get the simple undirected graph for the first two and the simple directed graph of the
 (from, to) pairs, self-relations dropped, for the third; a pair joined by several relations

@@ -15,7 +15,7 @@
 //!
 //! The structural answers (`structure`): the articulation points ([`Graph::brokers`]) and the
 //! bridges ([`Graph::bridges`]) of the relations read undirected, and the sizes of the
-//! strongly connected components of every relation as stored, from petgraph's `tarjan_scc`
+//! strongly connected components of every relation as stored, from petgraph's `kosaraju_scc`
 //! running on `&Graph` through petgraph's traits (every kind, symmetric ones one way as
 //! stored: what a peer builds from the (from, to) pairs alone).
 
@@ -106,7 +106,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .bridges(&Within::all(), Deadline::none())
             .expect("no deadline")
     });
-    let (scc, scc_s) = timed(|| petgraph::algo::tarjan_scc(&graph));
+    let (scc, scc_s) = timed(|| petgraph::algo::kosaraju_scc(&graph));
     let mut scc_sizes: Vec<usize> = scc.iter().map(Vec::len).collect();
     scc_sizes.sort_unstable();
     let mut articulation: Vec<String> = articulation.into_iter().map(|b| id(b.node)).collect();

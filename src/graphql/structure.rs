@@ -202,7 +202,7 @@ impl StructureQuery {
     /// in each, every entity reaches every other following relations from `from` to `to`
     /// (who accuses, requests or criticises whom in a circle). Symmetric kinds (CALLED, MET,
     /// …) are left out. Largest first, at most `limit` (default 20, at most 1000). Scoped as
-    /// `brokers`. Cost: O(V + E) on the part in scope (petgraph's `tarjan_scc`), once per
+    /// `brokers`. Cost: O(V + E) on the part in scope (petgraph's `kosaraju_scc`), once per
     /// graph version and scope; cached afterwards.
     #[allow(clippy::too_many_arguments)]
     async fn cycles(

@@ -21,7 +21,7 @@
 //! O(E) in all; a visit map O(V / 8) bytes. A scoped view tests each relation in O(1) and each
 //! entity in O(1) (O(log k) for a short list of k entities, see [`Lens`]).
 //!
-//! What runs on petgraph: strongly connected groups (`tarjan_scc`), bridges (`bridges`),
+//! What runs on petgraph: strongly connected groups (`kosaraju_scc`), bridges (`bridges`),
 //! maximal cliques (`maximal_cliques`) and the most reliable paths (`astar`). What does not,
 //! and why: petgraph's `page_rank` compares every pair of entities in each iteration
 //! (O(V² · d)), so the store keeps its own O(E) an iteration; petgraph has no betweenness nor
