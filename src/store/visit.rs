@@ -255,30 +255,66 @@ impl Iterator for Steps<'_> {
 /// The entities one relation away through a view (with repeats where several relations lead
 /// to the same entity, as petgraph's own graphs give them). O(1) a step.
 #[derive(Debug, Clone)]
-pub struct Neighbors<'g>(Steps<'g>);
+pub struct Neighbors<'g>(Walk<'g>);
+
+/// How [`Neighbors`] walks: straight down the rows of other ends when nothing is to be tested
+/// (`&Graph`, or a view whose lens lets everything through), else through [`Steps`].
+#[derive(Debug, Clone)]
+enum Walk<'g> {
+    Ends {
+        out: std::slice::Iter<'g, u32>,
+        inc: std::slice::Iter<'g, u32>,
+        node: u32,
+        skip_loops: bool,
+    },
+    Steps(Steps<'g>),
+}
+
+impl<'g> Neighbors<'g> {
+    fn of(s: Steps<'g>) -> Neighbors<'g> {
+        if s.lens.is_none() && !s.out.symmetric_only && !s.inc.symmetric_only {
+            return Neighbors(Walk::Ends {
+                out: s.out.ends.iter(),
+                inc: s.inc.ends.iter(),
+                node: s.node,
+                skip_loops: s.skip_loops,
+            });
+        }
+        Neighbors(Walk::Steps(s))
+    }
+}
 
 impl Iterator for Neighbors<'_> {
     type Item = Node;
 
     #[inline]
     fn next(&mut self) -> Option<Node> {
-        // `&Graph`'s walks have no lens: read the other ends straight from the rows.
-        if self.0.lens.is_none() && !self.0.out.symmetric_only && !self.0.inc.symmetric_only {
-            if let Some((_, o)) = self.0.out.pop() {
-                return Some(Node::new(o as usize));
-            }
-            while let Some((_, o)) = self.0.inc.pop() {
-                if !(self.0.skip_loops && o == self.0.node) {
+        match &mut self.0 {
+            Walk::Ends {
+                out,
+                inc,
+                node,
+                skip_loops,
+            } => {
+                if let Some(&o) = out.next() {
                     return Some(Node::new(o as usize));
                 }
+                for &o in inc.by_ref() {
+                    if !(*skip_loops && o == *node) {
+                        return Some(Node::new(o as usize));
+                    }
+                }
+                None
             }
-            return None;
+            Walk::Steps(s) => s.next().map(|(_, o, _)| o),
         }
-        self.0.next().map(|(_, o, _)| o)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.0.size_hint()
+        match &self.0 {
+            Walk::Ends { out, inc, .. } => (out.len(), Some(out.len() + inc.len())),
+            Walk::Steps(s) => s.size_hint(),
+        }
     }
 }
 
@@ -516,20 +552,25 @@ impl<'g> IntoNeighbors for &'g Graph {
     fn neighbors(self, a: Node) -> Neighbors<'g> {
         let mut s = Steps::new(self, None, a);
         s.out = Row::out(self, a);
-        Neighbors(s)
+        Neighbors::of(s)
     }
+}
+
+/// `&Graph`'s walk from `a` one way.
+fn graph_steps(g: &Graph, a: Node, d: petgraph::Direction) -> Steps<'_> {
+    let mut s = Steps::new(g, None, a);
+    match d {
+        Outgoing => s.out = Row::out(g, a),
+        Incoming => s.inc = Row::inc(g, a),
+    }
+    s
 }
 
 /// Outgoing or incoming neighbours: O(1) to start and a step.
 impl<'g> IntoNeighborsDirected for &'g Graph {
     type NeighborsDirected = Neighbors<'g>;
     fn neighbors_directed(self, a: Node, d: petgraph::Direction) -> Neighbors<'g> {
-        let mut s = Steps::new(self, None, a);
-        match d {
-            Outgoing => s.out = Row::out(self, a),
-            Incoming => s.inc = Row::inc(self, a),
-        }
-        Neighbors(s)
+        Neighbors::of(graph_steps(self, a, d))
     }
 }
 
@@ -559,7 +600,7 @@ impl<'g> IntoEdgesDirected for &'g Graph {
     type EdgesDirected = Edges<'g>;
     fn edges_directed(self, a: Node, d: petgraph::Direction) -> Edges<'g> {
         Edges {
-            steps: self.neighbors_directed(a, d).0,
+            steps: graph_steps(self, a, d),
             orient: Orient::Stored,
         }
     }
@@ -826,7 +867,7 @@ common_traits!(Undirected, petgraph::Undirected, |v| v.0);
 impl<'g> IntoNeighbors for Scoped<'g> {
     type Neighbors = Neighbors<'g>;
     fn neighbors(self, a: Node) -> Neighbors<'g> {
-        Neighbors(self.directed_steps(a, Outgoing))
+        Neighbors::of(self.directed_steps(a, Outgoing))
     }
 }
 
@@ -835,7 +876,7 @@ impl<'g> IntoNeighbors for Scoped<'g> {
 impl<'g> IntoNeighborsDirected for Scoped<'g> {
     type NeighborsDirected = Neighbors<'g>;
     fn neighbors_directed(self, a: Node, d: petgraph::Direction) -> Neighbors<'g> {
-        Neighbors(self.directed_steps(a, d))
+        Neighbors::of(self.directed_steps(a, d))
     }
 }
 
@@ -870,7 +911,7 @@ impl<'g> IntoEdgesDirected for Scoped<'g> {
 impl<'g> IntoNeighbors for Undirected<'g> {
     type Neighbors = Neighbors<'g>;
     fn neighbors(self, a: Node) -> Neighbors<'g> {
-        Neighbors(self.0.undirected_steps(a))
+        Neighbors::of(self.0.undirected_steps(a))
     }
 }
 
