@@ -49,6 +49,18 @@ one Cypher statement per entity or pair through the Python API:
 Memory: the growth of the resident set while Kùzu loads is its buffer pool's cached pages
 and what COPY kept, not the size of a graph structure; it is printed as such, beside the
 size of the database's files on disk after the load.
+
+Structure (`--what structure` runs only these, `--what all` both): articulation points,
+bridges and strongly connected components, beside python-igraph and NetworkX (the peers with
+all three). dossier's articulation points and bridges are its `brokers` and `bridges` (the
+relations read undirected), its components petgraph's `kosaraju_scc` running on the store
+through petgraph's traits, over every relation as stored (from → to, whatever its kind). The
+peers get the simple undirected graph for the first two and the simple directed graph of the
+(from, to) pairs, self-relations dropped, for the third; a pair joined by several relations
+is never a bridge in dossier (removing one leaves another), so such pairs are taken out of
+the peers' bridges before the answers are compared: the same articulation points, the same
+bridges, the same component sizes, or the run stops. Building each peer's graphs is not
+timed.
 """
 
 import argparse
@@ -82,12 +94,19 @@ def rss_kib():
 
 
 class Data:
-    """A dataset read once: dossier ids, index pairs (simple, undirected), relation count."""
+    """A dataset read once: dossier ids, index pairs (simple, undirected), relation count;
+    the directed pairs and the undirected pairs that several relations join."""
 
-    def __init__(self, name, ids, edges, relations, dossier_args):
-        self.name, self.ids, self.edges = name, ids, edges
+    def __init__(self, name, ids, pairs, relations, dossier_args):
+        self.name, self.ids, self.edges = name, ids, simple(pairs)
         self.relations, self.dossier_args = relations, dossier_args
         self.index = {i: k for k, i in enumerate(ids)}
+        self.directed = sorted({(a, b) for a, b in pairs if a != b})
+        seen, multi = set(), set()
+        for a, b in pairs:
+            key = (min(a, b), max(a, b))
+            (multi if key in seen else seen).add(key)
+        self.multi = multi
 
 
 def simple(pairs):
@@ -103,7 +122,7 @@ def read_codex(path, mapping):
             b = index.setdefault(tail.lower(), len(index))
             pairs.append((a, b))
             relations += 1
-    return Data("CoDEx-M", list(index), simple(pairs), relations, [str(path), str(mapping)])
+    return Data("CoDEx-M", list(index), pairs, relations, [str(path), str(mapping)])
 
 
 def read_generated(directory):
@@ -115,7 +134,7 @@ def read_generated(directory):
         for row in csv.DictReader(f):
             pairs.append((index[row["from"]], index[row["to"]]))
             relations += 1
-    return Data(f"generated ({len(ids):,} / {relations:,})", ids, simple(pairs), relations,
+    return Data(f"generated ({len(ids):,} / {relations:,})", ids, pairs, relations,
                 [str(directory)])
 
 
@@ -311,6 +330,78 @@ def run_kuzu(data, q):
     return r
 
 
+def run_structure(name, data):
+    """A peer's articulation points, bridges (pairs several relations join left out) and
+    strongly connected component sizes, by dossier id, with the time of each."""
+    n, ids = len(data.ids), data.ids
+    if name == "igraph":
+        import igraph as ig
+
+        g = ig.Graph(n=n, edges=data.edges)
+        d = ig.Graph(n=n, edges=data.directed, directed=True)
+        articulation = lambda: g.articulation_points()  # noqa: E731
+        bridges = lambda: [g.es[e].tuple for e in g.bridges()]  # noqa: E731
+        scc = lambda: d.connected_components(mode="strong").sizes()  # noqa: E731
+    elif name == "networkx":
+        import networkx as nx
+
+        g, d = nx.Graph(), nx.DiGraph()
+        g.add_nodes_from(range(n))
+        g.add_edges_from(data.edges)
+        d.add_nodes_from(range(n))
+        d.add_edges_from(data.directed)
+        articulation = lambda: list(nx.articulation_points(g))  # noqa: E731
+        bridges = lambda: list(nx.bridges(g))  # noqa: E731
+        scc = lambda: [len(c) for c in nx.strongly_connected_components(d)]  # noqa: E731
+    else:
+        sys.exit(f"no structural analyses for {name}")
+    r = {"answers": {}}
+    for key, f in [("articulation", articulation), ("bridges", bridges), ("scc_sizes", scc)]:
+        r["answers"][key], r[f"{key}_s"] = timed(f)
+    a = r["answers"]
+    a["articulation"] = sorted(ids[v] for v in a["articulation"])
+    a["bridges"] = {frozenset((ids[x], ids[y])) for x, y in a["bridges"]
+                    if (min(x, y), max(x, y)) not in data.multi}
+    a["scc_sizes"] = sorted(a["scc_sizes"])
+    r["articulation_s"], r["bridges_s"], r["scc_s"] = (
+        r.pop("articulation_s"), r.pop("bridges_s"), r.pop("scc_sizes_s"))
+    del g, d
+    gc.collect()
+    return r
+
+
+def check_structure(name, mine, theirs):
+    """Fails unless `theirs` (a peer) gives dossier's structural answers."""
+    a, b = mine["structure"], theirs["answers"]
+    ours = {"articulation": a["articulation"],
+            "bridges": {frozenset(p) for p in a["bridges"]},
+            "scc_sizes": a["scc_sizes"]}
+    for key in ["articulation", "bridges", "scc_sizes"]:
+        if ours[key] != b[key]:
+            sys.exit(f"{name} disagrees with dossier on {key}: dossier {len(ours[key])} items, "
+                     f"{name} {len(b[key])}")
+
+
+STRUCTURE_ROWS = [("articulation points", "articulation_s"), ("bridges", "bridges_s"),
+                  ("strongly connected components", "scc_s")]
+
+
+def structure_table(data, results):
+    names = list(results)
+    peers = names[1:]
+    s = results["dossier"]["structure"]
+    print(f"\n### {data.name}: structure\n")
+    print(f"{len(s['articulation']):,} articulation points, {len(s['bridges']):,} bridges, "
+          f"{len(s['scc_sizes']):,} strongly connected components (the largest "
+          f"{max(s['scc_sizes'], default=0):,} entities); every peer agrees.\n")
+    print("| | " + " | ".join(names) + " | " + " | ".join(f"{p} ÷ dossier" for p in peers) + " |")
+    print("|" + "---|" * (1 + len(names) + len(peers)))
+    for label, key in STRUCTURE_ROWS:
+        row(label, [results[n][key] * 1000 for n in names], "ms", 1)
+    return {"dataset": data.name, "structure": {
+        n: {k: v for k, v in r.items() if k.endswith("_s")} for n, r in results.items()}}
+
+
 def check(name, mine, theirs):
     """Fails unless `theirs` (a peer) gives dossier's answers."""
     a, b = mine["answers"], theirs["answers"]
@@ -375,6 +466,9 @@ def main():
     p.add_argument("--generated", type=Path, help="a directory written by dossier generate")
     p.add_argument("--peers", default="igraph,rustworkx,networkx,kuzu")
     p.add_argument("--json", type=Path, help="write every figure here")
+    p.add_argument("--what", choices=["all", "traversals", "structure"], default="all",
+                   help="the traversal and analytics rows, the structural ones, or both")
+    p.add_argument("--structure-peers", default="igraph,networkx")
     args = p.parse_args()
     datasets = []
     if args.codex:
@@ -386,11 +480,19 @@ def main():
         data = read()
         q = queries(data)
         results = {"dossier": run_dossier(args.engine, data, q)}
-        worst = {}
-        for peer in args.peers.split(","):
-            results[peer] = run_kuzu(data, q) if peer == "kuzu" else run_python(peer, data, q)
-            worst[peer] = check(peer, results["dossier"], results[peer])
-        everything.append(table(data, q, results, worst))
+        if args.what in ("all", "traversals"):
+            worst = {}
+            for peer in args.peers.split(","):
+                results[peer] = (run_kuzu(data, q) if peer == "kuzu"
+                                 else run_python(peer, data, q))
+                worst[peer] = check(peer, results["dossier"], results[peer])
+            everything.append(table(data, q, results, worst))
+        if args.what in ("all", "structure"):
+            structure = {"dossier": results["dossier"]}
+            for peer in args.structure_peers.split(","):
+                structure[peer] = run_structure(peer, data)
+                check_structure(peer, results["dossier"], structure[peer])
+            everything.append(structure_table(data, structure))
     if args.json:
         args.json.write_text(json.dumps(everything, indent=1))
 

@@ -6,6 +6,7 @@
 #
 #   bash bench/compare.sh [ENTITIES RELATIONS]     # the generated graph's size, default 100000 1000000
 #   PEERS=igraph,rustworkx bash bench/compare.sh 1000000 10000000   # only some peers
+#   WHAT=structure bash bench/compare.sh     # only articulation points, bridges, SCC (igraph, NetworkX)
 #
 # Creates .venv-bench/ at the repository root on first use (kept out of git by a .gitignore
 # inside it), installs bench/requirements.txt, builds dossier in release, generates the graph
@@ -39,4 +40,4 @@ else
 fi
 "$venv/bin/python" bench/compare.py --engine target/release/examples/bench_engine \
     "${codex_args[@]}" --generated "$out/generated" --json "$out/results.json" \
-    --peers "${PEERS:-igraph,rustworkx,networkx,kuzu}"
+    --peers "${PEERS:-igraph,rustworkx,networkx,kuzu}" --what "${WHAT:-all}"

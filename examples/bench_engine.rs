@@ -12,9 +12,15 @@
 //! process's resident set from before the import to after it (`memory_kib`, what the Python
 //! peers are measured by), its peak (VmHWM, the import's passing buffers included), and the
 //! graph's own account of its bytes ([`dossier::store::Graph::memory`]).
+//!
+//! The structural answers (`structure`): the articulation points ([`Graph::brokers`]) and the
+//! bridges ([`Graph::bridges`]) of the relations read undirected, and the sizes of the
+//! strongly connected components of every relation as stored, from petgraph's `kosaraju_scc`
+//! running on `&Graph` through petgraph's traits (every kind, symmetric ones one way as
+//! stored: what a peer builds from the (from, to) pairs alone).
 
 use dossier::import::{self, ImportSource, Mapping, Silent};
-use dossier::store::{Deadline, Filter, Graph, Node, Scope};
+use dossier::store::{Deadline, Filter, Graph, Node, Scope, Within};
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::HashMap;
@@ -89,6 +95,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|id| Ok::<_, String>((id.as_str(), ranks[&node(id)?])))
         .collect::<Result<_, _>>()?;
 
+    let id = |n: Node| graph.entity(n).id().to_string();
+    let (articulation, articulation_s) = timed(|| {
+        graph
+            .brokers(&Within::all(), Deadline::none())
+            .expect("no deadline")
+    });
+    let (bridges, bridges_s) = timed(|| {
+        graph
+            .bridges(&Within::all(), Deadline::none())
+            .expect("no deadline")
+    });
+    let (scc, scc_s) = timed(|| petgraph::algo::kosaraju_scc(&graph));
+    let mut scc_sizes: Vec<usize> = scc.iter().map(Vec::len).collect();
+    scc_sizes.sort_unstable();
+    let mut articulation: Vec<String> = articulation.into_iter().map(|b| id(b.node)).collect();
+    articulation.sort_unstable();
+    let bridges: Vec<[String; 2]> = bridges
+        .into_iter()
+        .map(|e| {
+            let (a, b) = graph.endpoints(e);
+            [id(a), id(b)]
+        })
+        .collect();
+
     let out = json!({
         "entities": graph.entity_count(),
         "relations": graph.relation_count(),
@@ -102,9 +132,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         "hops1_s": hops1_s, "hops2_s": hops2_s, "paths_s": paths_s,
         "components_s": components_s, "pagerank_s": pagerank_s,
+        "articulation_s": articulation_s, "bridges_s": bridges_s, "scc_s": scc_s,
         "answers": {
             "hops1": hops1_sizes, "hops2": hops2_sizes, "paths": lengths,
             "components": components, "pagerank": pagerank,
+        },
+        "structure": {
+            "articulation": articulation, "bridges": bridges, "scc_sizes": scc_sizes,
         },
     });
     println!("{out}");

@@ -11,7 +11,8 @@
 //! ## Layout
 //! - [`model`]: entity kinds, the relation vocabulary, partial dates, ids, records. No I/O.
 //! - [`store`]: the graph (compact records, adjacency in compressed rows), its immutable
-//!   versions, traversals, paths, timeline and name search.
+//!   versions, traversals, paths, timeline and name search; petgraph's graph traits on it, so
+//!   petgraph's algorithms run on the store directly, and the analyses built on them.
 //! - [`load`]: the curated `data/` files: parsing, validation with `file:line:column` errors.
 //! - [`import`]: other people's datasets — CSV tables, FollowTheMoney JSON lines, triples —
 //!   streamed into a graph builder, all or nothing, with `file:line:column` errors and a

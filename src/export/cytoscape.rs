@@ -6,6 +6,7 @@
 //! relation id: `cytoscape_graph` keys parallel edges by it) and `label` ("arrested").
 //! `directed` and `multigraph` are set for NetworkX; Cytoscape.js ignores them.
 
+use super::brokers::brokers;
 use super::fields::{graph_json, link_json, node_json, Object};
 use super::Prepared;
 use crate::store::Graph;
@@ -33,12 +34,17 @@ struct Cytoscape {
 
 /// Writes the view as Cytoscape JSON.
 pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
+    let brokers = brokers(graph, view);
     let nodes = view
         .nodes
         .iter()
         .map(|&n| {
             let e = graph.entity(n);
-            let extra = [("value", json!(e.id())), ("label", json!(e.name()))];
+            let extra = [
+                ("value", json!(e.id())),
+                ("label", json!(e.name())),
+                ("broker", json!(brokers.contains(&n))),
+            ];
             Element {
                 data: node_json(graph, n, &extra),
             }

@@ -74,6 +74,7 @@ pub(crate) const RESERVED: &[&str] = &[
     "value",
     "element",
     "spells",
+    "broker",
 ];
 
 /// The field name an attribute is written under.

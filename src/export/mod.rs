@@ -10,6 +10,12 @@
 //! An attribute whose name is taken by one of those fields is written as `attr_<name>`
 //! (see `fields::RESERVED`). Absent values are left out, never written as empty strings.
 //!
+//! The JSON formats (node-link, Cytoscape) also flag each entity with `broker`: whether
+//! removing it splits the part of the exported subgraph it is in (an articulation point of
+//! the exported relations, read undirected; O(V + E) of the subgraph). The flat formats do not
+//! carry it: their columns are typed and declared up front, and `brokers` in the API answers
+//! the question with the sizes of the parts.
+//!
 //! JSON formats keep lists as lists (`aliases`, `roles`, and `citations` as
 //! `{document, title, quote}` objects). Flat formats (GraphML, GEXF, CSV, DOT) join `aliases`
 //! and `roles` with `"; "`, join the quotes of several citations with `" | "` in `quote`, and
@@ -77,6 +83,7 @@
 //! `Thing`, which link schemata are not, so each citation is documented on both ends of the
 //! relation (ids `dossier-cite-<id>-<n>-from` / `-to`), and on the `CourtCase` for a ruling.
 
+mod brokers;
 mod csv;
 mod cut;
 mod cytoscape;

@@ -2,6 +2,7 @@
 //! `{"directed": true, "multigraph": true, "graph": {...}, "nodes": [...], "links": [...]}`.
 //! Each link's `key` is the relation id, so parallel relations stay apart in a `MultiDiGraph`.
 
+use super::brokers::brokers;
 use super::fields::{graph_json, link_json, node_json, Object};
 use super::Prepared;
 use crate::store::Graph;
@@ -18,10 +19,11 @@ struct NodeLink {
 
 /// Writes the view as node-link JSON.
 pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
+    let brokers = brokers(graph, view);
     let nodes = view
         .nodes
         .iter()
-        .map(|&n| node_json(graph, n, &[]))
+        .map(|&n| node_json(graph, n, &[("broker", brokers.contains(&n).into())]))
         .collect();
     let links = view.edges.iter().map(|&e| link_json(graph, e)).collect();
     let doc = NodeLink {

@@ -53,13 +53,22 @@ pub struct RankedEntity {
     rank: usize,
 }
 
-/// A set of entities tied to each other: a connected component, or a community.
+/// A set of entities tied to each other: a connected component, a community, or a strongly
+/// connected group.
 pub struct Group {
     id: usize,
     nodes: Arc<Vec<Vec<Node>>>,
 }
 
-/// A connected component or a community: entities more tied to each other than to the rest.
+impl Group {
+    /// The `id`-th of `nodes`.
+    pub(crate) fn new(id: usize, nodes: Arc<Vec<Vec<Node>>>) -> Group {
+        Group { id, nodes }
+    }
+}
+
+/// A connected component, a community (entities more tied to each other than to the rest), or
+/// a strongly connected group (entities that all reach each other along directed relations).
 #[Object]
 impl Group {
     /// Its number: 0 for the largest, then by size.
@@ -114,7 +123,7 @@ impl Partition {
     }
 }
 
-fn listed(limit: i32) -> Result<usize, ApiError> {
+pub(crate) fn listed(limit: i32) -> Result<usize, ApiError> {
     if limit > MAX_LISTED {
         return Err(ApiError::LimitExceeded {
             argument: "limit",

@@ -421,6 +421,12 @@ impl<'a> Cost<'a> {
             "communities" if children.clone().any(is_partition_part) => (1, 1),
             "ranking" | "components" | "communities" => (arg("limit", 20, 1000), 1),
             "members" => (arg("limit", 100, 1000), 1),
+            // Structure: brokers and strongly connected groups listed by `limit`, bridges
+            // likewise; a connecting subgraph holds up to 100 entities; a clique up to 201
+            // members (charged by `members` below it).
+            "brokers" | "cycles" | "cliques" => (arg("limit", 20, 1000), 1),
+            "bridges" => (arg("limit", 100, 1000), 1),
+            "connectingSubgraph" => (1, 100),
             _ => (1, 1),
         };
         let under = self.set(&f.selection_set, depth + 1, inner_set)?;

@@ -15,6 +15,7 @@ mod page;
 mod query;
 mod relation;
 mod scalars;
+mod structure;
 
 pub use analysis::{AnalysisQuery, Centrality, Group, Partition, RankedEntity};
 pub use entity::{Court, Entity, Event, Government, Organisation, Person, Place};
@@ -23,17 +24,19 @@ pub use page::{DEFAULT_PAGE, MAX_PAGE};
 pub use query::{Path, Query, SearchHit, Subgraph, MAX_SEARCH_TEXT};
 pub use relation::{Attribute, Citation, Document, Relation};
 pub use scalars::{
-    ClaimStatus, Date, Direction, EntityKind, ExportFormat, MatchReason, RelationKind,
+    ClaimStatus, Date, Direction, EntityKind, ExportFormat, MatchReason, PathWeight, RelationKind,
 };
+pub use structure::{Broker, Clique, Cliques, Connection, StructureQuery};
 
 use crate::store::Store;
 use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
 
 /// The questions researchers ask of the graph: entities and names, relations, neighbourhoods,
-/// paths, the timeline, and network analyses (rankings, components, communities).
+/// paths, the timeline, network analyses (rankings, components, communities) and structural
+/// ones (brokers, bridges, cycles, connecting subgraphs, cliques).
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(Query, AnalysisQuery);
+pub struct QueryRoot(Query, AnalysisQuery, StructureQuery);
 
 /// The schema type.
 pub type DossierSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;

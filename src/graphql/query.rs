@@ -6,10 +6,11 @@ use super::entity::Entity;
 use super::error::ApiError;
 use super::page::{Page, PageRequest, MAX_PAGE};
 use super::relation::{Document, Relation};
-use super::scalars::ExportFormat;
 use super::scalars::{
     entity_kinds, relation_kinds, Date, EntityKind, MatchReason, RelationKind, RelationOrder,
 };
+use super::scalars::{ExportFormat, PathWeight};
+use super::structure;
 use crate::export;
 use crate::model;
 use crate::store::{self, Filter, Graph, Node, RelationQuery};
@@ -61,6 +62,28 @@ pub struct Subgraph {
 }
 
 impl Subgraph {
+    /// A subgraph of exactly these entities and relations (not every relation among them).
+    pub(super) fn of(nodes: Vec<Node>, edges: Vec<store::Edge>) -> Subgraph {
+        Subgraph {
+            nodes: Arc::new(nodes),
+            edges: tokio::sync::OnceCell::new_with(Some(Arc::new(edges))),
+            truncated: false,
+            relation_kinds: None,
+        }
+    }
+
+    /// The scope of an analysis of this subgraph.
+    fn within(&self) -> store::Within {
+        structure::within(
+            self.relation_kinds.clone(),
+            None,
+            None,
+            None,
+            None,
+            Some(self.nodes.to_vec()),
+        )
+    }
+
     async fn edges(&self, ctx: &Context<'_>) -> Arc<Vec<store::Edge>> {
         let edges = self.edges.get_or_init(|| async {
             let nodes = Arc::clone(&self.nodes);
@@ -119,6 +142,36 @@ impl Subgraph {
         let scope = analysis::scope(self.relation_kinds.clone(), None, Some(self.nodes.to_vec()));
         analysis::communities(ctx, scope).await
     }
+    /// The subgraph's brokers: entities whose removal splits it, with the sizes of the parts
+    /// each separates, most entities cut off first; at most `limit` (default 20, at most
+    /// 1000). O(V + E) of the subgraph, cached per graph version and subgraph.
+    async fn brokers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] limit: i32,
+    ) -> Result<Vec<structure::Broker>> {
+        structure::brokers(ctx, self.within(), limit).await
+    }
+    /// The subgraph's bridges: relations that are the only tie between two parts of it; at
+    /// most `limit` (default 100, at most 1000). O(V + E) of the subgraph, cached per graph
+    /// version and subgraph.
+    async fn bridges(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 100)] limit: i32,
+    ) -> Result<Vec<Relation>> {
+        structure::bridges(ctx, self.within(), limit).await
+    }
+    /// The subgraph's strongly connected groups over directed relations (symmetric kinds
+    /// left out), largest first; at most `limit` (default 20, at most 1000). O(V + E) of the
+    /// subgraph, cached per graph version and subgraph.
+    async fn cycles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] limit: i32,
+    ) -> Result<Vec<Group>> {
+        structure::cycles(ctx, self.within(), limit).await
+    }
     /// The subgraph as a file for another tool: NetworkX node-link JSON, GraphML, GEXF (Gephi,
     /// with a timeline), Cytoscape.js JSON, a CSV table for pandas, Graphviz DOT, or
     /// FollowTheMoney JSON lines. Every format keeps kinds, dates and source quotes.
@@ -140,6 +193,8 @@ pub struct Path {
     relations: Vec<Relation>,
     /// The number of relations walked.
     length: usize,
+    /// The sum of the relations' costs under the `weight` asked for; the length without one.
+    weight: f64,
 }
 
 /// One row of the relation vocabulary.
@@ -161,7 +216,7 @@ pub struct RelationKindInfo {
     description: &'static str,
 }
 
-fn node(g: &Graph, argument: &'static str, id: &ID) -> Result<Node, ApiError> {
+pub(super) fn node(g: &Graph, argument: &'static str, id: &ID) -> Result<Node, ApiError> {
     g.node(id.as_str()).ok_or_else(|| ApiError::NotFound {
         argument,
         what: "entity",
@@ -202,7 +257,14 @@ fn at_most(argument: &'static str, value: i32, min: i32, limit: i32) -> Result<u
 }
 
 fn path(g: &Graph, p: store::Path) -> Path {
+    let weight = p.len() as f64;
+    weighed(g, store::WeightedPath { path: p, weight })
+}
+
+fn weighed(g: &Graph, w: store::WeightedPath) -> Path {
+    let p = w.path;
     Path {
+        weight: w.weight,
         length: p.len(),
         entities: p.nodes.into_iter().map(|n| Entity::of(g, n)).collect(),
         relations: p.edges.into_iter().map(Relation).collect(),
@@ -372,6 +434,12 @@ impl Query {
     /// Relations are walked either way unless `directed` is true (then only from `from` towards
     /// `to`; symmetric relations both ways). Optionally only through some relation kinds, and
     /// only through intermediate entities of some kinds.
+    ///
+    /// With a `weight`, the most reliable chain instead: the lightest under that weighting
+    /// (CLAIM prefers confirmed over reported over alleged or disputed relations, RECENT
+    /// prefers recent ones), by Dijkstra's algorithm (petgraph's `astar`) over the store,
+    /// O((V + E) log V) at worst; `weight` in the answer says its total.
+    #[allow(clippy::too_many_arguments)]
     async fn shortest_path(
         &self,
         ctx: &Context<'_>,
@@ -380,6 +448,7 @@ impl Query {
         relation_kinds: Option<Vec<RelationKind>>,
         #[graphql(default = false)] directed: bool,
         kinds: Option<Vec<EntityKind>>,
+        weight: Option<PathWeight>,
     ) -> Result<Option<Path>> {
         let g = graph(ctx);
         let (a, b) = (node(g, "from", &from)?, node(g, "to", &to)?);
@@ -392,17 +461,32 @@ impl Query {
                 direction: store::Direction::Both,
                 entity_kinds: ek.as_deref(),
             };
-            g.shortest_path(a, b, &filter, directed, deadline)
+            match weight {
+                None => g
+                    .shortest_path(a, b, &filter, directed, deadline)
+                    .map(|p| p.map(|p| (p, None))),
+                Some(w) => g
+                    .lightest_path(a, b, &filter, directed, w.into(), deadline)
+                    .map(|p| p.map(|p| (p.path, Some(p.weight)))),
+            }
         })
         .await
         .map_err(|_| timed_out(ctx))?;
-        Ok(found.map(|p| path(g, p)))
+        Ok(found.map(|(p, w)| match w {
+            None => path(g, p),
+            Some(weight) => weighed(g, store::WeightedPath { path: p, weight }),
+        }))
     }
 
     /// Every chain of relations between two entities that visits no entity twice, up to
     /// `maxLength` relations (at most 6), shortest first, at most `limit` (at most 100).
     /// Where two entities are joined by several relations, each chain of entities is listed
     /// once, with the first relation recorded between them.
+    ///
+    /// With a `weight`, each step takes its cheapest relation under that weighting and the
+    /// chains come lightest first (shorter first among equals); the first 1000 chains found,
+    /// shortest first, are weighed.
+    #[allow(clippy::too_many_arguments)]
     async fn paths(
         &self,
         ctx: &Context<'_>,
@@ -411,6 +495,7 @@ impl Query {
         #[graphql(default = 4)] max_length: i32,
         #[graphql(default = 20)] limit: i32,
         relation_kinds: Option<Vec<RelationKind>>,
+        weight: Option<PathWeight>,
     ) -> Result<Vec<Path>> {
         let max_len = at_most("maxLength", max_length, 1, MAX_PATH_LENGTH)?;
         let limit = at_most("limit", limit, 1, MAX_PATHS)?;
@@ -423,11 +508,24 @@ impl Query {
                 relation_kinds: rk.as_deref(),
                 ..Filter::default()
             };
-            g.paths(a, b, max_len, limit, &filter, deadline)
+            match weight {
+                None => g
+                    .paths(a, b, max_len, limit, &filter, deadline)
+                    .map(|ps| ps.into_iter().map(|p| (p, None)).collect::<Vec<_>>()),
+                Some(w) => g
+                    .lightest_paths(a, b, max_len, limit, &filter, w.into(), deadline)
+                    .map(|ps| ps.into_iter().map(|p| (p.path, Some(p.weight))).collect()),
+            }
         })
         .await
         .map_err(|_| timed_out(ctx))?;
-        Ok(found.into_iter().map(|p| path(g, p)).collect())
+        Ok(found
+            .into_iter()
+            .map(|(p, w)| match w {
+                None => path(g, p),
+                Some(weight) => weighed(g, store::WeightedPath { path: p, weight }),
+            })
+            .collect())
     }
 
     /// Dated relations, oldest first, optionally overlapping a date range, touching one entity,

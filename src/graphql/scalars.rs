@@ -117,6 +117,26 @@ macro_rules! graphql_relation_kind {
 }
 model::relation_kinds!(graphql_relation_kind);
 
+/// What a path's relations cost, for the most reliable path; without it every relation costs
+/// 1 and the weight is the length.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathWeight {
+    /// By claim status: CONFIRMED costs 1, REPORTED (or no status) 2, ALLEGED and DISPUTED 4.
+    Claim,
+    /// By age: 1 plus the years between the relation's last day and the newest date in the
+    /// graph; an undated relation costs a year more than the oldest dated one.
+    Recent,
+}
+
+impl From<PathWeight> for store::PathWeight {
+    fn from(w: PathWeight) -> store::PathWeight {
+        match w {
+            PathWeight::Claim => store::PathWeight::Claim,
+            PathWeight::Recent => store::PathWeight::Recent,
+        }
+    }
+}
+
 /// Converts a list of GraphQL kinds to the model's.
 pub(crate) fn relation_kinds(kinds: Option<Vec<RelationKind>>) -> Option<Vec<model::RelationKind>> {
     kinds.map(|k| k.into_iter().map(Into::into).collect())

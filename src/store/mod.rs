@@ -1,6 +1,12 @@
 //! The store: the graph of entities and relations, its versions, and everything computed on it
 //! (traversals, paths, selections, search).
 //!
+//! The graph is a petgraph graph through petgraph's `visit` traits (`visit.rs`): on `&Graph`,
+//! on a [`Scoped`] view of what a [`Lens`] lets through, and on its [`Undirected`] reading, so
+//! petgraph's algorithms run on the store without a copy. The structural analyses (brokers,
+//! bridges, cycles, connecting subgraphs, cliques) and the most reliable paths are built on
+//! them.
+//!
 //! Knows nothing of GraphQL or HTTP. Every query runs on one [`Graph`] version, an immutable
 //! value shared through an `Arc`; a change builds a new version and swaps it in
 //! ([`Store::replace`]), so readers never wait on writers and always see one consistent graph.
@@ -13,18 +19,22 @@ mod filter;
 mod fold;
 mod graph;
 mod ids;
+mod lens;
 mod marks;
 mod path;
 mod records;
 mod refs;
+mod reliable;
 mod search;
 mod select;
 mod traverse;
+mod visit;
 
 pub use analytics::{
-    Betweenness, Communities, Measure, Scope, Stopped, Work, BETWEENNESS_CONFIDENCE,
-    BETWEENNESS_SAMPLES, BETWEENNESS_SEED, COMMUNITIES_SEED, EXACT_BETWEENNESS_MAX_NODES,
-    PAGERANK_DAMPING, PAGERANK_MAX_ITERATIONS, PAGERANK_TOLERANCE,
+    articulation_parts, steiner_edges, Betweenness, Broker, Cliques, Communities, Connection,
+    Measure, Scope, Stopped, Work, BETWEENNESS_CONFIDENCE, BETWEENNESS_SAMPLES, BETWEENNESS_SEED,
+    COMMUNITIES_SEED, EXACT_BETWEENNESS_MAX_NODES, PAGERANK_DAMPING, PAGERANK_MAX_ITERATIONS,
+    PAGERANK_TOLERANCE,
 };
 pub use builder::{CheckedRelation, GraphBuilder};
 pub use deadline::{Deadline, Expired, Ticker};
@@ -32,12 +42,18 @@ pub use error::StoreError;
 pub use filter::{Direction, Filter};
 pub use fold::{fold, loose};
 pub use graph::{Edge, Graph, Incident, MemoryUse, Node};
+pub use lens::{Lens, Within};
 pub use path::{Path, PATH_SEARCH_BUDGET};
 pub use refs::{CitationRef, EntityRef, RelationRef};
+pub use reliable::{Costs, PathWeight, WeightedPath, WEIGHED_PATHS};
 pub(crate) use search::match_reasons;
 pub use search::{Hit, MatchReason, SearchIndex};
 pub use select::RelationQuery;
 pub use traverse::{Reach, Subgraph};
+pub use visit::{
+    EdgeReferences, Edges, EntityNode, Link, Neighbors, NodeIdentifiers, NodeReferences, Scoped,
+    Undirected, Visited, Watch,
+};
 
 use arc_swap::ArcSwap;
 use std::sync::Arc;

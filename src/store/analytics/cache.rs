@@ -1,6 +1,7 @@
 //! Results kept with the graph version they were computed on.
 
 use super::{Measure, Scope, Stopped, Work};
+use crate::store::lens::Within;
 use once_cell::sync::OnceCell;
 use std::any::Any;
 use std::collections::HashMap;
@@ -19,6 +20,9 @@ pub(super) enum Key {
     Betweenness(Scope),
     Communities(Scope),
     Components(Scope),
+    Brokers(Within),
+    Bridges(Within),
+    Cycles(Within),
 }
 
 /// A computed value, shared with every caller.

@@ -18,8 +18,13 @@
 //! [`Arc`] afterwards. These are the entry points for the query layer.
 
 mod betweenness;
+mod bridges;
+mod brokers;
 mod cache;
+mod cliques;
 mod components;
+mod connecting;
+mod cycles;
 mod degree;
 mod louvain;
 mod pagerank;
@@ -31,7 +36,10 @@ pub use betweenness::{
     Betweenness, BETWEENNESS_CONFIDENCE, BETWEENNESS_SAMPLES, BETWEENNESS_SEED,
     EXACT_BETWEENNESS_MAX_NODES,
 };
+pub use brokers::{articulation_parts, Broker};
 pub(crate) use cache::Cache;
+pub use cliques::Cliques;
+pub use connecting::{steiner_edges, Connection};
 pub use louvain::{Communities, COMMUNITIES_SEED};
 
 use super::deadline::{Deadline, Expired};
