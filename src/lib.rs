@@ -12,7 +12,9 @@
 //! - [`model`]: entity kinds, the relation vocabulary, partial dates, ids, records. No I/O.
 //! - [`store`]: the graph (compact records, adjacency in compressed rows), its immutable
 //!   versions, traversals, paths, timeline and name search; petgraph's graph traits on it, so
-//!   petgraph's algorithms run on the store directly, and the analyses built on them.
+//!   petgraph's algorithms run on the store directly; `store/analytics/` the analyses
+//!   (rankings, components, communities, brokers, bridges, cycles, cliques), cached per
+//!   version.
 //! - [`load`]: the curated `data/` files: parsing, validation with `file:line:column` errors.
 //! - [`import`]: other people's datasets — CSV tables, FollowTheMoney JSON lines, triples —
 //!   streamed into a graph builder, all or nothing, with `file:line:column` errors and a
@@ -20,11 +22,13 @@
 //! - [`export`]: subgraphs as files for other tools — node-link JSON, GraphML, GEXF,
 //!   Cytoscape JSON, CSV, DOT, FollowTheMoney — as pure functions of a graph version.
 //! - [`graphql`]: the schema — query roots, output wrappers, errors with stable codes.
-//! - [`server`]: the axum router — playground, `/graphql`, `/health`, `/schema.graphql` — and
-//!   graceful shutdown.
+//! - [`server`]: the axum router — playground, explorer, `/graphql`, `/health`,
+//!   `/schema.graphql`, `/export`, `/reconcile` — its guards, and the connections it keeps
+//!   (timeouts, a cap, graceful shutdown).
 //! - [`generate`]: synthetic graphs for benchmarks, as import CSV tables; the same seed, the same bytes.
 //! - [`config`]: the command line and its `DOSSIER_*` variables.
-//! - [`cli`]: the commands that are more than a call (`dossier export`), as library functions.
+//! - [`cli`]: the commands (`serve`, `check`, `import`, `export`, `generate`) as library
+//!   functions with typed errors; `main` only parses, sets up logging and runs one.
 
 pub mod cli;
 pub mod config;

@@ -100,7 +100,7 @@ pub use self::csv::{csv_tables, csv_tables_cut};
 pub use cut::Cut;
 pub use select::{select, Selection, SelectionError};
 
-use crate::store::{Edge, Graph, Node, Subgraph};
+use crate::store::{Edge, Graph, Neighbourhood, Node};
 use std::collections::HashSet;
 use std::fmt;
 
@@ -249,8 +249,8 @@ impl View {
     }
 }
 
-impl From<Subgraph> for View {
-    fn from(s: Subgraph) -> View {
+impl From<Neighbourhood> for View {
+    fn from(s: Neighbourhood) -> View {
         View {
             nodes: s.nodes,
             edges: s.edges,

@@ -87,7 +87,7 @@ pub enum Entity {
 impl Entity {
     /// Wraps the entity behind `node` in the type of its kind.
     pub(crate) fn of(graph: &Graph, node: Node) -> Entity {
-        let r = EntityRef(node);
+        let r = EntityFields(node);
         match graph.entity(node).kind() {
             model::EntityKind::Person => Entity::Person(Person(r)),
             model::EntityKind::Organisation => Entity::Organisation(Organisation(r)),
@@ -101,9 +101,9 @@ impl Entity {
 
 /// The fields every entity type shares, implemented once.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct EntityRef(pub Node);
+pub(crate) struct EntityFields(pub Node);
 
-impl EntityRef {
+impl EntityFields {
     fn get<'a>(&self, ctx: &Context<'a>) -> crate::store::EntityRef<'a> {
         graph(ctx).entity(self.0)
     }
@@ -170,7 +170,7 @@ macro_rules! entity_type {
     ($(#[$doc:meta])* $name:ident $(with $participants:ident)? { $($extra:tt)* }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy)]
-        pub struct $name(pub(crate) EntityRef);
+        pub struct $name(pub(crate) EntityFields);
 
         $(#[$doc])*
         #[Object]
@@ -295,7 +295,7 @@ entity_type! {
         async fn place(&self, ctx: &Context<'_>) -> Option<Place> {
             let g = graph(ctx);
             let id = self.0.get(ctx).place()?;
-            g.node(id.as_str()).map(|n| Place(EntityRef(n)))
+            g.node(id.as_str()).map(|n| Place(EntityFields(n)))
         }
     }
 }

@@ -256,7 +256,7 @@ fn at_most(argument: &'static str, value: i32, min: i32, limit: i32) -> Result<u
     Ok(value as usize)
 }
 
-fn path(g: &Graph, p: store::Path) -> Path {
+fn path(g: &Graph, p: store::Route) -> Path {
     let weight = p.len() as f64;
     weighed(g, store::WeightedPath { path: p, weight })
 }

@@ -6,7 +6,7 @@
 
 use super::csv::find_row;
 use super::mapping::locate;
-use super::Context;
+use super::Session;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -37,7 +37,7 @@ impl Tables {
     }
 }
 
-impl Context<'_> {
+impl Session<'_> {
     /// The sentence to add to a duplicate-id error: where `id` was first defined, and what to
     /// do when that is the curated data. O(size of the files searched).
     pub(super) fn first_definition(&self, record: Record, id: &str) -> String {

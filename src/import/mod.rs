@@ -34,7 +34,6 @@
 //! - `read` (streaming lines, counted bytes), `progress` (the [`Progress`] trait and the
 //!   terminal bar), `slug` (valid ids from any text).
 
-mod context;
 mod csv;
 mod first;
 mod ftm;
@@ -42,6 +41,7 @@ mod loose;
 mod mapping;
 mod progress;
 mod read;
+mod session;
 mod slug;
 mod source;
 mod summary;
@@ -54,7 +54,7 @@ pub use summary::ImportSummary;
 
 use crate::load::{self, LoadError, LoadErrors};
 use crate::store::{Graph, GraphBuilder};
-use context::{Context, Draft, Site};
+use session::{Draft, Session, Site};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -166,7 +166,7 @@ fn import_with(
 ) -> Result<ImportSummary, LoadErrors> {
     let entities_before = builder.entity_count();
     let documents_before = builder.document_ids().map(|id| id.to_string()).collect();
-    let mut cx = Context {
+    let mut cx = Session {
         builder,
         mapping,
         progress,

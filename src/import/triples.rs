@@ -10,13 +10,13 @@
 //! gives.
 
 use super::read::Lines;
-use super::{slug, Context, Draft, RelationRule, Site};
+use super::{slug, Draft, RelationRule, Session, Site};
 use crate::model::{AttributeValue, Citation, Entity, Id, RelationKind};
 use hashbrown::{HashMap, HashSet};
 use std::path::Path;
 
 /// Refuses a triples file up front when the mapping gives its entities no kind.
-pub(super) fn check_mapping(cx: &mut Context, path: &Path) {
+pub(super) fn check_mapping(cx: &mut Session, path: &Path) {
     if cx.mapping.has_entity_kinds() {
         return;
     }
@@ -43,7 +43,7 @@ struct Verb {
 }
 
 /// Reads a triples file, adding its entities and relations.
-pub(super) fn read(cx: &mut Context, path: &Path) {
+pub(super) fn read(cx: &mut Session, path: &Path) {
     if !cx.mapping.has_entity_kinds() {
         return;
     }
@@ -97,7 +97,7 @@ struct TriplesFile<'a> {
 }
 
 impl TriplesFile<'_> {
-    fn line(&mut self, cx: &mut Context, n: usize, line: &str) {
+    fn line(&mut self, cx: &mut Session, n: usize, line: &str) {
         if line.trim().is_empty() {
             return;
         }
@@ -164,7 +164,7 @@ impl TriplesFile<'_> {
     }
 
     /// The id of the entity a token names, creating it on first sight.
-    fn entity(&mut self, cx: &mut Context, token: &str, site: Site, field: &str) -> Option<Id> {
+    fn entity(&mut self, cx: &mut Session, token: &str, site: Site, field: &str) -> Option<Id> {
         if let Some(id) = self.ids.get(token) {
             return Some(id.clone());
         }

@@ -130,7 +130,7 @@ pub(crate) async fn shape_refusals(response: Response) -> Response {
     }
 }
 
-/// Marks a 413 answer `Connection: close`: the unread body is still on the connection, so the
+/// Visited a 413 answer `Connection: close`: the unread body is still on the connection, so the
 /// client must not send its next request there.
 pub(crate) async fn close_after_refused_body(mut response: Response) -> Response {
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE {

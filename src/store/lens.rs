@@ -56,7 +56,7 @@ impl Within {
     }
 }
 
-/// Marks "not in scope" in a dense numbering.
+/// Visited "not in scope" in a dense numbering.
 const OUT: u32 = u32::MAX;
 
 /// The entities in scope, numbered `0..k` in the graph's entity (insertion) order.

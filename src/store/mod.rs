@@ -10,6 +10,23 @@
 //! Knows nothing of GraphQL or HTTP. Every query runs on one [`Graph`] version, an immutable
 //! value shared through an `Arc`; a change builds a new version and swaps it in
 //! ([`Store::replace`]), so readers never wait on writers and always see one consistent graph.
+//!
+//! # Layout
+//! - `graph.rs`: [`Graph`], one immutable version; `records.rs` its compact records, text
+//!   arena and adjacency rows; `refs.rs` the views handed out ([`EntityRef`],
+//!   [`RelationRef`], [`CitationRef`]); `ids.rs` derived relation ids.
+//! - `builder.rs`: [`GraphBuilder`], where every rule a change must meet is checked once
+//!   ([`GraphBuilder::check_relation`]) before it is added; `error.rs` why it refuses.
+//! - `traverse.rs`: neighbourhoods and reach; `path.rs` shortest paths and every path;
+//!   `reliable.rs` the most reliable paths (weighted); `seen.rs` the reusable seen-sets of
+//!   walks; `deadline.rs` deadlines for long work.
+//! - `relation_query.rs`: selecting relations by kind, ends and date, and the timeline order;
+//!   `filter.rs` the filters of walks.
+//! - `fold.rs` name folding (case, diacritics, scripts); `search.rs` name search.
+//! - `visit.rs`: petgraph's traits on the graph; `lens.rs` the scoped view they also run on.
+//! - `analytics/`: rankings (degree, PageRank, betweenness), components, communities,
+//!   brokers, bridges, cycles, connecting subgraphs and cliques, one per file, with the cache
+//!   that keeps their results per version (`cache.rs`).
 
 mod analytics;
 mod builder;
@@ -20,13 +37,13 @@ mod fold;
 mod graph;
 mod ids;
 mod lens;
-mod marks;
 mod path;
 mod records;
 mod refs;
+mod relation_query;
 mod reliable;
 mod search;
-mod select;
+mod seen;
 mod traverse;
 mod visit;
 
@@ -43,13 +60,13 @@ pub use filter::{Direction, Filter};
 pub use fold::{fold, loose};
 pub use graph::{Edge, Graph, Incident, MemoryUse, Node};
 pub use lens::{Lens, Within};
-pub use path::{Path, PATH_SEARCH_BUDGET};
+pub use path::{Route, PATH_SEARCH_BUDGET};
 pub use refs::{CitationRef, EntityRef, RelationRef};
+pub use relation_query::RelationQuery;
 pub use reliable::{Costs, PathWeight, WeightedPath, WEIGHED_PATHS};
 pub(crate) use search::match_reasons;
 pub use search::{Hit, MatchReason, SearchIndex};
-pub use select::RelationQuery;
-pub use traverse::{Reach, Subgraph};
+pub use traverse::{Neighbourhood, Reach};
 pub use visit::{
     EdgeReferences, Edges, EntityNode, Link, Neighbors, NodeIdentifiers, NodeReferences, Scoped,
     Undirected, Visited, Watch,

@@ -8,14 +8,14 @@ use std::collections::VecDeque;
 
 /// A chain of relations from one entity to another.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Path {
+pub struct Route {
     /// The entities, from the start to the end; one more than `edges`.
     pub nodes: Vec<Node>,
     /// The relations walked, one per step.
     pub edges: Vec<Edge>,
 }
 
-impl Path {
+impl Route {
     /// The number of relations walked.
     pub fn len(&self) -> usize {
         self.edges.len()
@@ -44,9 +44,9 @@ impl Graph {
         filter: &Filter,
         directed: bool,
         deadline: Deadline,
-    ) -> Result<Option<Path>, Expired> {
+    ) -> Result<Option<Route>, Expired> {
         if from == to {
-            return Ok(Some(Path {
+            return Ok(Some(Route {
                 nodes: vec![from],
                 edges: vec![],
             }));
@@ -125,13 +125,13 @@ impl Graph {
         limit: usize,
         filter: &Filter,
         deadline: Deadline,
-    ) -> Result<Vec<Path>, Expired> {
+    ) -> Result<Vec<Route>, Expired> {
         let mut found = Vec::new();
         if limit == 0 {
             return Ok(found);
         }
         if from == to {
-            found.push(Path {
+            found.push(Route {
                 nodes: vec![from],
                 edges: vec![],
             });
@@ -188,7 +188,7 @@ impl Search<'_, '_> {
         nodes: &mut Vec<Node>,
         edges: &mut Vec<Edge>,
         on_path: &mut HashSet<Node>,
-        found: &mut Vec<Path>,
+        found: &mut Vec<Route>,
     ) -> Result<(), Expired> {
         let n = *nodes.last().expect("non-empty path");
         let mut tried = HashSet::new();
@@ -210,7 +210,7 @@ impl Search<'_, '_> {
                     p_nodes.push(m);
                     let mut p_edges = edges.clone();
                     p_edges.push(e);
-                    found.push(Path {
+                    found.push(Route {
                         nodes: p_nodes,
                         edges: p_edges,
                     });
@@ -237,7 +237,7 @@ fn join(
     fwd: &HashMap<Node, Option<(Node, Edge)>>,
     bwd: &HashMap<Node, Option<(Node, Edge)>>,
     m: Node,
-) -> Path {
+) -> Route {
     let mut nodes = vec![m];
     let mut edges = Vec::new();
     let mut cur = m;
@@ -254,5 +254,5 @@ fn join(
         edges.push(*e);
         cur = *next;
     }
-    Path { nodes, edges }
+    Route { nodes, edges }
 }

@@ -6,7 +6,7 @@ use super::deadline::{Deadline, Expired};
 use super::filter::Filter;
 use super::graph::{Edge, Graph, Node};
 use super::lens::{Lens, Within};
-use super::path::Path;
+use super::path::Route;
 use super::visit::{Scoped, Watch};
 use crate::model::{ClaimStatus, Date};
 use petgraph::visit::{EdgeRef, IntoEdges};
@@ -32,7 +32,7 @@ pub enum PathWeight {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WeightedPath {
     /// The path.
-    pub path: Path,
+    pub path: Route,
     /// The sum of its relations' costs.
     pub weight: f64,
 }
@@ -105,7 +105,7 @@ impl Costs {
     }
 
     /// The weight of a path. O(length).
-    pub fn weigh(&self, graph: &Graph, path: &Path) -> f64 {
+    pub fn weigh(&self, graph: &Graph, path: &Route) -> f64 {
         path.edges.iter().map(|&e| self.cost(graph, e)).sum()
     }
 }
@@ -183,7 +183,7 @@ impl Graph {
             })
             .collect();
         Ok(Some(WeightedPath {
-            path: Path { nodes, edges },
+            path: Route { nodes, edges },
             weight: total,
         }))
     }

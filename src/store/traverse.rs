@@ -2,13 +2,13 @@
 
 use super::filter::Filter;
 use super::graph::{Edge, Graph, Node};
-use super::marks::Marks;
+use super::seen::Seen;
 use crate::model::RelationKind;
 use hashbrown::HashSet;
 
 /// A set of entities and the relations among them, as returned by a neighbourhood query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Subgraph {
+pub struct Neighbourhood {
     /// The entities, seeds first, then nearest first, in the order they were reached (see
     /// [`Graph::reach`]).
     pub nodes: Vec<Node>,
@@ -67,10 +67,10 @@ impl Graph {
         depth: usize,
         filter: &Filter,
         limit: usize,
-    ) -> Subgraph {
+    ) -> Neighbourhood {
         let reach = self.reach(seeds, depth, filter, limit);
         let edges = self.relations_among(&reach.nodes, filter.relation_kinds);
-        Subgraph {
+        Neighbourhood {
             nodes: reach.nodes,
             edges,
             truncated: reach.truncated,
@@ -85,7 +85,7 @@ impl Graph {
     /// were added, then its incoming ones (the order of its two adjacency rows, read straight
     /// through).
     pub fn reach(&self, seeds: &[Node], depth: usize, filter: &Filter, limit: usize) -> Reach {
-        Marks::with(
+        Seen::with(
             self.entity_count(),
             |seen| self.reach_marked(seen, seeds, depth, filter, limit),
             |reach| &reach.nodes,
@@ -94,7 +94,7 @@ impl Graph {
 
     fn reach_marked(
         &self,
-        seen: &mut Marks,
+        seen: &mut Seen,
         seeds: &[Node],
         depth: usize,
         filter: &Filter,
@@ -159,7 +159,7 @@ impl Graph {
     /// added. O(Σ out-degree of `nodes`).
     pub fn relations_among(&self, nodes: &[Node], kinds: Option<&[RelationKind]>) -> Vec<Edge> {
         // Each entity marked once, and listed once in `members` so its marks are cleared.
-        let (_, edges) = Marks::with(
+        let (_, edges) = Seen::with(
             self.entity_count(),
             |marks| {
                 let members: Vec<Node> =
@@ -189,7 +189,7 @@ impl Graph {
 /// Adds the unmarked entities of `row` to `nodes`, marking them; false if `limit` stopped it.
 /// (Only entities added to `nodes` are marked: the marks are cleared from that list.)
 #[inline]
-fn visit_row(row: &[u32], seen: &mut Marks, nodes: &mut Vec<Node>, limit: usize) -> bool {
+fn visit_row(row: &[u32], seen: &mut Seen, nodes: &mut Vec<Node>, limit: usize) -> bool {
     if limit - nodes.len() >= row.len() {
         // The whole row fits under the limit: no test per entity but the mark's, and no
         // branch on it — each entity is written, and counted only if it is new.

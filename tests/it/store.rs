@@ -3,20 +3,20 @@
 
 use crate::support::{ids, n, traversal_graph, Fixture};
 use dossier::model::{Date, EntityKind, RelationKind};
-use dossier::store::{Deadline, Direction, Filter, Graph, Node, Path, RelationQuery, Store};
+use dossier::store::{Deadline, Direction, Filter, Graph, Node, RelationQuery, Route, Store};
 
 /// Shorthands for searches with no deadline.
 trait Walk {
-    fn sp(&self, a: Node, b: Node, f: &Filter, directed: bool) -> Option<Path>;
-    fn ps(&self, a: Node, b: Node, max_len: usize, limit: usize, f: &Filter) -> Vec<Path>;
+    fn sp(&self, a: Node, b: Node, f: &Filter, directed: bool) -> Option<Route>;
+    fn ps(&self, a: Node, b: Node, max_len: usize, limit: usize, f: &Filter) -> Vec<Route>;
 }
 
 impl Walk for Graph {
-    fn sp(&self, a: Node, b: Node, f: &Filter, directed: bool) -> Option<Path> {
+    fn sp(&self, a: Node, b: Node, f: &Filter, directed: bool) -> Option<Route> {
         self.shortest_path(a, b, f, directed, Deadline::none())
             .unwrap()
     }
-    fn ps(&self, a: Node, b: Node, max_len: usize, limit: usize, f: &Filter) -> Vec<Path> {
+    fn ps(&self, a: Node, b: Node, max_len: usize, limit: usize, f: &Filter) -> Vec<Route> {
         self.paths(a, b, max_len, limit, f, Deadline::none())
             .unwrap()
     }

@@ -11,7 +11,7 @@
 mod table;
 
 use super::first::Record;
-use super::{Context, Draft, RelationRule};
+use super::{Draft, RelationRule, Session};
 use crate::model::{Citation, ClaimStatus, Date, Document, Entity, EntityKind, Id, RelationKind};
 use crate::store::StoreError;
 use std::path::Path;
@@ -45,7 +45,7 @@ const RELATIONS: Columns = Columns {
 };
 
 /// Reads `documents.csv`.
-pub(super) fn documents(cx: &mut Context, path: &Path) {
+pub(super) fn documents(cx: &mut Session, path: &Path) {
     cx.tables.reading(Record::Document, path);
     each_row(cx, path, &DOCUMENTS, |cx, row| {
         let id = row.id(cx, "id");
@@ -73,7 +73,7 @@ pub(super) fn documents(cx: &mut Context, path: &Path) {
 }
 
 /// Reads `nodes.csv`.
-pub(super) fn nodes(cx: &mut Context, path: &Path) {
+pub(super) fn nodes(cx: &mut Session, path: &Path) {
     cx.tables.reading(Record::Entity, path);
     each_row(cx, path, &NODES, |cx, row| {
         let id = row.id(cx, "id");
@@ -154,7 +154,7 @@ pub(super) fn nodes(cx: &mut Context, path: &Path) {
 }
 
 /// Reads `relations.csv`.
-pub(super) fn relations(cx: &mut Context, path: &Path) {
+pub(super) fn relations(cx: &mut Session, path: &Path) {
     each_row(cx, path, &RELATIONS, |cx, row| {
         let from = row.id(cx, "from");
         let to = row.id(cx, "to");
@@ -287,7 +287,7 @@ fn words(text: &str) -> String {
         .to_lowercase()
 }
 
-fn entity_kind(cx: &mut Context, row: &Row, text: &str) -> Option<EntityKind> {
+fn entity_kind(cx: &mut Session, row: &Row, text: &str) -> Option<EntityKind> {
     match text.to_ascii_uppercase().parse::<EntityKind>() {
         Ok(k) => Some(k),
         Err(e) => match cx

@@ -2,7 +2,7 @@
 //! row, with the exact line and column of a cell found again when an error needs it.
 
 use super::super::read::Counting;
-use super::super::{Context, Site};
+use super::super::{Session, Site};
 use crate::load::LoadError;
 use crate::model::Id;
 use csv::StringRecord;
@@ -55,11 +55,11 @@ impl Row<'_> {
         Site::new(self.path, line, column)
     }
 
-    pub(super) fn fail(&self, cx: &mut Context, name: &str, message: String) {
+    pub(super) fn fail(&self, cx: &mut Session, name: &str, message: String) {
         cx.push(self.site(name).error(name, message));
     }
 
-    pub(super) fn required(&self, cx: &mut Context, name: &str) -> Option<&str> {
+    pub(super) fn required(&self, cx: &mut Session, name: &str) -> Option<&str> {
         let v = self.get(name);
         if v.is_none() {
             self.fail(cx, name, "cannot be empty".into());
@@ -67,7 +67,7 @@ impl Row<'_> {
         v
     }
 
-    pub(super) fn id(&self, cx: &mut Context, name: &str) -> Option<Id> {
+    pub(super) fn id(&self, cx: &mut Session, name: &str) -> Option<Id> {
         let text = self.required(cx, name)?;
         match Id::parse(text) {
             Ok(id) => Some(id),
@@ -81,7 +81,7 @@ impl Row<'_> {
     /// An optional cell parsed: `Ok(None)` when empty, `Err` (recorded) when malformed.
     pub(super) fn parse<T, E: std::fmt::Display>(
         &self,
-        cx: &mut Context,
+        cx: &mut Session,
         name: &str,
         parse: impl FnOnce(&str) -> Result<T, E>,
     ) -> Result<Option<T>, ()> {
@@ -100,10 +100,10 @@ impl Row<'_> {
 
 /// Reads a table row by row after checking its header, calling `each` for every data row.
 pub(super) fn each_row(
-    cx: &mut Context,
+    cx: &mut Session,
     path: &Path,
     columns: &Columns,
-    mut each: impl FnMut(&mut Context, &Row),
+    mut each: impl FnMut(&mut Session, &Row),
 ) {
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
@@ -183,7 +183,7 @@ pub(super) fn each_row(
 
 /// Checks a header row: known columns, each once, the required ones present.
 fn header(
-    cx: &mut Context,
+    cx: &mut Session,
     path: &Path,
     columns: &Columns,
     record: &StringRecord,

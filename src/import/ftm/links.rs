@@ -3,7 +3,7 @@
 
 use super::proxy::{self, Proxy};
 use super::{classify, each_line, is_court_role, Class, Ftm};
-use crate::import::{Context, Draft, Site};
+use crate::import::{Draft, Session, Site};
 use crate::model::{AttributeValue, Citation, Id, RelationKind};
 use crate::store::StoreError;
 use std::collections::{HashMap, HashSet};
@@ -139,7 +139,7 @@ fn dossier_kind(ftm_id: &str, from: &Id, to: &Id) -> Option<RelationKind> {
 
 /// A relation id the file gives (`recordId`, or a dossier export's `dossier-rel-<id>`), if it
 /// is a valid id not taken yet.
-fn given_id<'a>(cx: &Context, mut candidates: impl Iterator<Item = &'a str>) -> Option<Id> {
+fn given_id<'a>(cx: &Session, mut candidates: impl Iterator<Item = &'a str>) -> Option<Id> {
     candidates.find_map(|c| {
         Id::parse(c)
             .ok()
@@ -184,7 +184,7 @@ fn dates(
 
 impl Ftm {
     /// Second pass over a file: its links.
-    pub(in crate::import) fn links(&mut self, cx: &mut Context, path: &Path) {
+    pub(in crate::import) fn links(&mut self, cx: &mut Session, path: &Path) {
         each_line(cx, path, "links", |cx, n, line| {
             // Lines that do not parse were reported by the first pass.
             let Ok(p) = serde_json::from_str::<Proxy>(line) else {
@@ -199,7 +199,7 @@ impl Ftm {
     /// The id of the entity an end names; `Ok(None)` for an entity left out.
     fn end(
         &self,
-        cx: &mut Context,
+        cx: &mut Session,
         reference: Option<&str>,
         prop: &str,
         what: &str,
@@ -222,7 +222,7 @@ impl Ftm {
         Err(())
     }
 
-    fn link(&mut self, cx: &mut Context, schema: LinkSchema, p: &Proxy, site: Site, line: &str) {
+    fn link(&mut self, cx: &mut Session, schema: LinkSchema, p: &Proxy, site: Site, line: &str) {
         let (src, dst) = schema.ends();
         let at = |prop: &str| Site::new(&site.file, site.line, proxy::column_of(line, prop));
         let from = self.end(cx, p.first(src), src, &p.schema, at(src));
@@ -335,7 +335,7 @@ impl Ftm {
     /// added (recorded).
     fn citations<'a>(
         &self,
-        cx: &mut Context,
+        cx: &mut Session,
         keys: impl Iterator<Item = &'a str>,
         site: &Site,
         line: &str,
@@ -375,7 +375,7 @@ impl Ftm {
     }
 
     /// Reports `Documentation` of documents no file defines.
-    pub(in crate::import) fn check_citations(&self, cx: &mut Context) {
+    pub(in crate::import) fn check_citations(&self, cx: &mut Session) {
         for cite in &self.cites {
             if !self.documents.contains_key(&cite.document) {
                 cx.push(cite.site.error(
@@ -392,7 +392,7 @@ impl Ftm {
     /// After every file's links: court cases become `RULED_ON` (or participation in the case's
     /// event), and events' `involved` and `organizer` become `PARTICIPATED_IN` and `ORGANISED`
     /// where no link said so already.
-    pub(in crate::import) fn finish(&mut self, cx: &mut Context) {
+    pub(in crate::import) fn finish(&mut self, cx: &mut Session) {
         let cases: HashMap<&str, usize> = self
             .cases
             .iter()
@@ -504,7 +504,7 @@ impl Ftm {
         self.event_links(cx);
     }
 
-    fn event_links(&mut self, cx: &mut Context) {
+    fn event_links(&mut self, cx: &mut Session) {
         let mut added: HashSet<(Id, Id, RelationKind)> = HashSet::new();
         for ev in &self.events {
             let at = |prop: &str| {

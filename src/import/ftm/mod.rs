@@ -35,7 +35,7 @@ mod links;
 mod proxy;
 
 use super::read::{LineError, Lines};
-use super::{slug, Context, Site};
+use super::{slug, Session, Site};
 use crate::model::{AttributeValue, Document, Entity, EntityKind, Id, RelationKind};
 use proxy::Proxy;
 use std::collections::{HashMap, HashSet};
@@ -154,7 +154,7 @@ pub(super) struct Ftm {
 
 impl Ftm {
     /// First pass over a file: entities, documents, citations, court cases and parties.
-    pub(super) fn things(&mut self, cx: &mut Context, path: &Path) {
+    pub(super) fn things(&mut self, cx: &mut Session, path: &Path) {
         each_line(cx, path, "things", |cx, n, line| {
             let Some(p) = parse(cx, path, n, line) else {
                 return;
@@ -213,7 +213,7 @@ impl Ftm {
 
     fn thing(
         &mut self,
-        cx: &mut Context,
+        cx: &mut Session,
         p: &Proxy,
         kind: Option<EntityKind>,
         site: Site,
@@ -297,7 +297,7 @@ impl Ftm {
 
     /// The id for an FtM entity: the original of a dossier export's `dossier-<id>`, else the
     /// FtM id slugified, made distinct from ids already given.
-    fn entity_id(&mut self, cx: &Context, ftm_id: &str) -> Id {
+    fn entity_id(&mut self, cx: &Session, ftm_id: &str) -> Id {
         if let Some(id) = ftm_id
             .strip_prefix("dossier-")
             .and_then(|rest| Id::parse(rest).ok())
@@ -313,7 +313,7 @@ impl Ftm {
         id
     }
 
-    fn document(&mut self, cx: &mut Context, p: &Proxy, site: Site, line: &str) {
+    fn document(&mut self, cx: &mut Session, p: &Proxy, site: Site, line: &str) {
         let id =
             p.id.strip_prefix("dossier-doc-")
                 .and_then(|rest| Id::parse(rest).ok())
@@ -350,7 +350,7 @@ impl Ftm {
         }
     }
 
-    fn documentation(&mut self, cx: &mut Context, p: &Proxy, site: Site, line: &str) {
+    fn documentation(&mut self, cx: &mut Session, p: &Proxy, site: Site, line: &str) {
         let Some(document) = p.first("document") else {
             return cx.push(site.error("document", "a Documentation needs its `document`"));
         };
@@ -369,7 +369,7 @@ impl Ftm {
     }
 
     /// Adds the entities read by every file's first pass, now that every court is known.
-    pub(super) fn add_things(&mut self, cx: &mut Context) {
+    pub(super) fn add_things(&mut self, cx: &mut Session) {
         self.check_citations(cx);
         let courts: HashSet<&str> = self
             .parties
@@ -463,7 +463,7 @@ fn is_court_name(entity: &Entity) -> bool {
 }
 
 /// Parses one line, recording an error at its column when it is not an FtM entity.
-fn parse(cx: &mut Context, path: &Path, n: usize, line: &str) -> Option<Proxy> {
+fn parse(cx: &mut Session, path: &Path, n: usize, line: &str) -> Option<Proxy> {
     match serde_json::from_str::<Proxy>(line) {
         Ok(p) => Some(p),
         Err(e) => {
@@ -486,10 +486,10 @@ fn parse(cx: &mut Context, path: &Path, n: usize, line: &str) -> Option<Proxy> {
 /// Reads a file line by line (blank lines skipped), stopping at a read error or when enough
 /// errors were found.
 fn each_line(
-    cx: &mut Context,
+    cx: &mut Session,
     path: &Path,
     pass: &str,
-    mut each: impl FnMut(&mut Context, usize, &str),
+    mut each: impl FnMut(&mut Session, usize, &str),
 ) {
     let name = path.file_name().map_or_else(
         || path.display().to_string(),

@@ -34,7 +34,7 @@ impl Broker {
     }
 }
 
-/// Marks "not visited yet".
+/// Visited "not visited yet".
 const NEW: u32 = u32::MAX;
 
 /// The articulation points of an undirected graph given through petgraph's traits, by number,

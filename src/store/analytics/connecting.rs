@@ -34,7 +34,7 @@ pub struct Connection {
     pub connected: bool,
 }
 
-/// Marks "not reached".
+/// Visited "not reached".
 const NONE: u32 = u32::MAX;
 
 /// The best offer between two regions: its length in relations, the relation between the

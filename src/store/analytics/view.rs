@@ -5,7 +5,7 @@ use super::Scope;
 use crate::store::deadline::{Deadline, Expired};
 use crate::store::graph::{Graph, Node};
 
-/// Marks "not in scope" in the node-to-index table.
+/// Visited "not in scope" in the node-to-index table.
 const OUT: u32 = u32::MAX;
 
 /// A compact undirected adjacency of the entities in a scope.

@@ -11,38 +11,38 @@ use super::graph::Node;
 use std::cell::RefCell;
 
 thread_local! {
-    static MARKS: RefCell<Marks> = RefCell::new(Marks::default());
+    static MARKS: RefCell<Seen> = RefCell::new(Seen::default());
 }
 
 /// The marks of one walk, for a graph of a given size.
 #[derive(Debug, Default)]
-pub(super) struct Marks {
+pub(super) struct Seen {
     bits: Vec<u64>,
     /// Set while a walk runs; a walk that did not give its marks back (a panic) leaves it
     /// set, and the next one clears every bit.
     dirty: bool,
 }
 
-impl Marks {
+impl Seen {
     /// Runs `f` with a set of marks holding no entity, for a graph of `entities` entities.
     /// `marked` gives, from `f`'s result, every entity `f` marked: their bits are cleared for
     /// the next walk. Falls back to a fresh set if this thread's is in use (a walk inside a
     /// walk).
     pub(super) fn with<T>(
         entities: usize,
-        f: impl FnOnce(&mut Marks) -> T,
+        f: impl FnOnce(&mut Seen) -> T,
         marked: impl for<'a> FnOnce(&'a T) -> &'a [Node],
     ) -> T {
         MARKS.with(|cell| match cell.try_borrow_mut() {
             Ok(mut marks) => marks.walk(entities, f, marked),
-            Err(_) => Marks::default().walk(entities, f, marked),
+            Err(_) => Seen::default().walk(entities, f, marked),
         })
     }
 
     fn walk<T>(
         &mut self,
         entities: usize,
-        f: impl FnOnce(&mut Marks) -> T,
+        f: impl FnOnce(&mut Seen) -> T,
         marked: impl for<'a> FnOnce(&'a T) -> &'a [Node],
     ) -> T {
         if self.dirty {
@@ -66,7 +66,7 @@ impl Marks {
         value
     }
 
-    /// Marks `node`; false if it was marked already.
+    /// Seen `node`; false if it was marked already.
     #[inline]
     pub(super) fn insert(&mut self, node: Node) -> bool {
         let i = node.index();
@@ -92,7 +92,7 @@ mod tests {
         ids.iter().map(|&i| Node::new(i)).collect()
     }
 
-    fn mark(m: &mut Marks, ids: &[usize]) -> Vec<Node> {
+    fn mark(m: &mut Seen, ids: &[usize]) -> Vec<Node> {
         let ns = nodes(ids);
         for &n in &ns {
             assert!(m.insert(n));
@@ -104,8 +104,8 @@ mod tests {
 
     #[test]
     fn each_walk_starts_empty() {
-        Marks::with(200, |m| mark(m, &[1, 64, 199]), |v| v);
-        Marks::with(
+        Seen::with(200, |m| mark(m, &[1, 64, 199]), |v| v);
+        Seen::with(
             200,
             |m| assert!((0..200).all(|i| !m.contains(Node::new(i)))),
             |_| &[],
@@ -115,9 +115,9 @@ mod tests {
     #[test]
     fn a_large_walk_is_cleared_too() {
         let all: Vec<usize> = (0..1000).collect();
-        Marks::with(1000, |m| mark(m, &all), |v| v);
-        Marks::with(2000, |m| mark(m, &[0, 999, 1999]), |v| v);
-        Marks::with(
+        Seen::with(1000, |m| mark(m, &all), |v| v);
+        Seen::with(2000, |m| mark(m, &[0, 999, 1999]), |v| v);
+        Seen::with(
             2000,
             |m| assert!((0..2000).all(|i| !m.contains(Node::new(i)))),
             |_| &[],
@@ -126,11 +126,11 @@ mod tests {
 
     #[test]
     fn a_walk_inside_a_walk_gets_its_own_marks() {
-        Marks::with(
+        Seen::with(
             3,
             |outer| {
                 let ns = mark(outer, &[0]);
-                Marks::with(
+                Seen::with(
                     3,
                     |inner| {
                         assert!(!inner.contains(Node::new(0)));
@@ -148,7 +148,7 @@ mod tests {
     #[test]
     fn a_walk_that_panicked_leaves_no_marks_behind() {
         let _ = std::panic::catch_unwind(|| {
-            Marks::with(
+            Seen::with(
                 100,
                 |m| {
                     mark(m, &[5]);
@@ -157,6 +157,6 @@ mod tests {
                 |v: &Vec<Node>| v,
             )
         });
-        Marks::with(100, |m| assert!(!m.contains(Node::new(5))), |_| &[]);
+        Seen::with(100, |m| assert!(!m.contains(Node::new(5))), |_| &[]);
     }
 }

@@ -101,7 +101,7 @@ impl Draft {
 }
 
 /// The state of one import: the builder, what was added, the errors so far.
-pub(super) struct Context<'a> {
+pub(super) struct Session<'a> {
     pub(super) builder: &'a mut GraphBuilder,
     pub(super) mapping: &'a Mapping,
     pub(super) progress: &'a dyn Progress,
@@ -126,7 +126,7 @@ pub(super) struct Context<'a> {
     pub(super) tables: Tables,
 }
 
-impl Context<'_> {
+impl Session<'_> {
     /// Whether enough errors were found to stop reading.
     pub(super) fn full(&self) -> bool {
         self.errors.len() >= MAX_ERRORS
