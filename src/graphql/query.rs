@@ -72,6 +72,20 @@ impl Subgraph {
         }
     }
 
+    /// The entity `id` names, if it is in this subgraph; else `NOT_FOUND` (no such entity) or
+    /// `INVALID_INPUT` (not in the subgraph).
+    fn member(&self, ctx: &Context<'_>, argument: &'static str, id: &ID) -> Result<Node, ApiError> {
+        let n = node(graph(ctx), argument, id)?;
+        if self.nodes.contains(&n) {
+            Ok(n)
+        } else {
+            Err(ApiError::invalid(
+                argument,
+                format!("`{}` is not in this subgraph", id.as_str()),
+            ))
+        }
+    }
+
     /// The scope of an analysis of this subgraph.
     fn within(&self) -> store::Within {
         structure::within(
@@ -171,6 +185,33 @@ impl Subgraph {
         #[graphql(default = 20)] limit: i32,
     ) -> Result<Vec<Group>> {
         structure::cycles(ctx, self.within(), limit).await
+    }
+    /// Few of the subgraph's relations joining the given entities (2 to 50, in the subgraph):
+    /// an approximate Steiner tree by Mehlhorn's algorithm, never more than twice the
+    /// relations of the smallest tree. O(V + E) of the subgraph; not cached.
+    async fn connecting_subgraph(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+    ) -> Result<structure::Connection> {
+        for id in &ids {
+            self.member(ctx, "ids", id)?;
+        }
+        structure::connecting(ctx, ids, self.within()).await
+    }
+    /// The maximal cliques of the subgraph containing an entity of it, searched among its
+    /// first `neighbours` distinct neighbours in the subgraph (default 100, at most 200),
+    /// largest first, at most `limit` (default 20, at most 1000). Exponential in the worst
+    /// case, hence the cap and the deadline; not cached.
+    async fn cliques(
+        &self,
+        ctx: &Context<'_>,
+        around: ID,
+        #[graphql(default = 100)] neighbours: i32,
+        #[graphql(default = 20)] limit: i32,
+    ) -> Result<structure::Cliques> {
+        self.member(ctx, "around", &around)?;
+        structure::cliques(ctx, around, self.within(), neighbours, limit).await
     }
     /// The subgraph as a file for another tool: NetworkX node-link JSON, GraphML, GEXF (Gephi,
     /// with a timeline), Cytoscape.js JSON, a CSV table for pandas, Graphviz DOT, or

@@ -105,6 +105,75 @@ pub(crate) fn within(
     }
 }
 
+/// Few relations joining `ids` within `w` (see `connectingSubgraph`).
+pub(crate) async fn connecting(ctx: &Context<'_>, ids: Vec<ID>, w: Within) -> Result<Connection> {
+    if ids.len() > MAX_TERMINALS {
+        return Err(ApiError::LimitExceeded {
+            argument: "ids",
+            limit: MAX_TERMINALS as i64,
+            value: ids.len() as i64,
+        }
+        .into());
+    }
+    let g = graph(ctx);
+    let terminals = ids
+        .iter()
+        .map(|id| node(g, "ids", id))
+        .collect::<Result<Vec<_>, _>>()?;
+    let deadline = deadline(ctx);
+    let found = blocking(ctx, move |g: &Graph| g.connecting(&terminals, &w, deadline))
+        .await
+        .map_err(|_| timed_out(ctx))?;
+    Ok(Connection { found })
+}
+
+/// The maximal cliques around an entity within `w` (see `cliques`).
+pub(crate) async fn cliques(
+    ctx: &Context<'_>,
+    around: ID,
+    w: Within,
+    neighbours: i32,
+    limit: i32,
+) -> Result<Cliques> {
+    let limit = listed(limit)?;
+    let cap = if neighbours > MAX_CLIQUE_NEIGHBOURS {
+        return Err(ApiError::LimitExceeded {
+            argument: "neighbours",
+            limit: MAX_CLIQUE_NEIGHBOURS as i64,
+            value: neighbours as i64,
+        }
+        .into());
+    } else if neighbours < 1 {
+        return Err(ApiError::invalid(
+            "neighbours",
+            format!("must be between 1 and {MAX_CLIQUE_NEIGHBOURS}, got {neighbours}"),
+        )
+        .into());
+    } else {
+        neighbours as usize
+    };
+    let g = graph(ctx);
+    let centre = node(g, "around", &around)?;
+    let deadline = deadline(ctx);
+    let found = blocking(ctx, move |g: &Graph| {
+        g.cliques_around(centre, &w, cap, deadline)
+    })
+    .await
+    .map_err(|_| timed_out(ctx))?;
+    Ok(Cliques {
+        truncated: found.truncated,
+        cliques: found
+            .cliques
+            .into_iter()
+            .take(limit)
+            .map(|c| Clique {
+                size: c.len(),
+                members: c.into_iter().map(|n| Entity::of(g, n)).collect(),
+            })
+            .collect(),
+    })
+}
+
 /// The brokers of `within`, most entities cut off first.
 pub(crate) async fn brokers(ctx: &Context<'_>, within: Within, limit: i32) -> Result<Vec<Broker>> {
     let limit = listed(limit)?;
@@ -236,25 +305,8 @@ impl StructureQuery {
         since: Option<Date>,
         until: Option<Date>,
     ) -> Result<Connection> {
-        if ids.len() > MAX_TERMINALS {
-            return Err(ApiError::LimitExceeded {
-                argument: "ids",
-                limit: MAX_TERMINALS as i64,
-                value: ids.len() as i64,
-            }
-            .into());
-        }
-        let g = graph(ctx);
-        let terminals = ids
-            .iter()
-            .map(|id| node(g, "ids", id))
-            .collect::<Result<Vec<_>, _>>()?;
         let w = within(relation_kinds, kinds, claims, since, until, None);
-        let deadline = deadline(ctx);
-        let found = blocking(ctx, move |g: &Graph| g.connecting(&terminals, &w, deadline))
-            .await
-            .map_err(|_| timed_out(ctx))?;
-        Ok(Connection { found })
+        connecting(ctx, ids, w).await
     }
 
     /// The maximal cliques containing an entity — groups in which everyone is tied to
@@ -276,43 +328,7 @@ impl StructureQuery {
         #[graphql(default = 100)] neighbours: i32,
         #[graphql(default = 20)] limit: i32,
     ) -> Result<Cliques> {
-        let limit = listed(limit)?;
-        let cap = if neighbours > MAX_CLIQUE_NEIGHBOURS {
-            return Err(ApiError::LimitExceeded {
-                argument: "neighbours",
-                limit: MAX_CLIQUE_NEIGHBOURS as i64,
-                value: neighbours as i64,
-            }
-            .into());
-        } else if neighbours < 1 {
-            return Err(ApiError::invalid(
-                "neighbours",
-                format!("must be between 1 and {MAX_CLIQUE_NEIGHBOURS}, got {neighbours}"),
-            )
-            .into());
-        } else {
-            neighbours as usize
-        };
-        let g = graph(ctx);
-        let centre = node(g, "around", &around)?;
         let w = within(relation_kinds, kinds, claims, since, until, None);
-        let deadline = deadline(ctx);
-        let found = blocking(ctx, move |g: &Graph| {
-            g.cliques_around(centre, &w, cap, deadline)
-        })
-        .await
-        .map_err(|_| timed_out(ctx))?;
-        Ok(Cliques {
-            truncated: found.truncated,
-            cliques: found
-                .cliques
-                .into_iter()
-                .take(limit)
-                .map(|c| Clique {
-                    size: c.len(),
-                    members: c.into_iter().map(|n| Entity::of(g, n)).collect(),
-                })
-                .collect(),
-        })
+        cliques(ctx, around, w, neighbours, limit).await
     }
 }

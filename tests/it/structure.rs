@@ -252,3 +252,46 @@ async fn the_bulletins_brokers_and_bridges_are_those_in_the_readme() {
         json!([{"size": 4}, {"size": 2}, {"size": 2}])
     );
 }
+
+#[tokio::test]
+async fn a_subgraph_has_its_own_connecting_subgraph_and_cliques() {
+    // ann's neighbourhood: ann, gov, ngo, bob (the ann-bob-ngo triangle and gov).
+    let r = run(
+        traversal_graph(),
+        r#"{ neighbourhood(ids: ["ann"]) {
+               connectingSubgraph(ids: ["gov", "bob"]) { entities { id } relations { id } }
+               cliques(around: "bob") { cliques { size members { id } } } } }"#,
+    )
+    .await;
+    let n = &r["data"]["neighbourhood"];
+    let mut joined = ids(&n["connectingSubgraph"]["entities"]);
+    joined.sort_unstable();
+    assert_eq!(joined, ["ann", "bob", "gov"], "{r}");
+    assert_eq!(
+        n["connectingSubgraph"]["relations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2,
+        "{r}"
+    );
+    let clique = &n["cliques"]["cliques"][0];
+    assert_eq!(clique["size"], 3, "{r}");
+    let mut members = ids(&clique["members"]);
+    members.sort_unstable();
+    assert_eq!(members, ["ann", "bob", "ngo"]);
+    // `city` is not in ann's neighbourhood: asking to join it there is refused (and the
+    // non-null field's null reaches `data`).
+    let r = run(
+        traversal_graph(),
+        r#"{ neighbourhood(ids: ["ann"]) {
+               connectingSubgraph(ids: ["gov", "city"]) { entities { id } } } }"#,
+    )
+    .await;
+    assert!(r["data"].is_null(), "{r}");
+    assert_eq!(first_code(&r), "INVALID_INPUT", "{r}");
+    assert_eq!(
+        r["errors"][0]["path"],
+        json!(["neighbourhood", "connectingSubgraph"])
+    );
+}
