@@ -396,9 +396,9 @@ async function bulletin(page) {
     `expanded: ${afterExpand.entities} entities, ${afterExpand.relations} relations; quote of ${relId} found`,
     `date filter: ${full.relations} relations -> ${narrowed.relations} (${label}) -> ${datedOnly.relations} without undated; latest day only: ${late.relations}`,
     `remove TikTok: ${removed.drawn} entities drawn, undo: ${undone.drawn}; ECHR pinned; ${legend.split('\n')[0]}`,
-    `structure on ${struct.drawn.length} entities: ${nBrokers} brokers (${topBroker} cuts off ${topCut}), ${wantStruct.bridges.length} bridges, as the API says; the browser's computation agrees`,
+    `structure on ${struct.drawn.length} entities: brokers ${nBrokers} (${topBroker} cuts off ${topCut}), bridges ${wantStruct.bridges.length}, as the API says; the browser's computation agrees`,
     `shortest path Gubad Ibadoglu -> Vladimir Putin: ${length}`,
-    `reload: same state, ${after.counts.entities} entities, ${after.counts.relations} relations, ${Object.keys(structAfter.marked.brokers).length} brokers and ${structAfter.marked.bridges.length} bridges marked`,
+    `reload: same state, ${after.counts.entities} entities, ${after.counts.relations} relations, brokers ${Object.keys(structAfter.marked.brokers).length} and bridges ${structAfter.marked.bridges.length} marked`,
   ];
 }
 
@@ -474,7 +474,7 @@ async function hubRun(page) {
   console.log(`  hub: ${name} (${id}), ${degree} relations; first page: ${status}; after: ${status2}`);
   console.log(`  drawn: ${c.drawn} entities, ${c.edges} relations (first page: ${first.drawn} entities)`);
   console.log(`  time to first draw: ${perf.firstDrawMs} ms; to the end of the layout: ${perf.layoutMs} ms (${perf.action}, from the click; the page's own redraw took ${perf.renderMs} ms)`);
-  console.log(`  structure: ${Object.keys(hubStruct.marked.brokers).length} brokers (the hub cuts off ${hubStruct.marked.brokers[id]}), ${hubStruct.marked.bridges.length} bridges, from the click to settled ${structMs} ms`);
+  console.log(`  structure: brokers ${Object.keys(hubStruct.marked.brokers).length} (the hub cuts off ${hubStruct.marked.brokers[id]}), bridges ${hubStruct.marked.bridges.length}, from the click to settled ${structMs} ms`);
   console.log(`  while loading and laying out: longest main-thread task ${Math.round(frames.task)} ms (${frames.tasks} over 50 ms), longest frame ${Math.round(frames.longest)} ms over ${frames.count} frames; a click afterwards: ${clickMs} ms`);
   return [];
 }
