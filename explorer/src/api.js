@@ -72,9 +72,11 @@ export const Q = {
       totalCount pageInfo { hasNextPage endCursor } nodes { ${RELATION} } } } }`,
   among: `query Among($ids: [ID!]!) {
     neighbourhood(ids: $ids, depth: 0, limit: 1000) { entities { ${ENTITY} } relations { ${RELATION} } } }`,
-  amongWithCommunities: `query AmongWithCommunities($ids: [ID!]!) {
+  /** `among`, with the subgraph's communities and/or its brokers and bridges. */
+  amongWith: (communities, structure) => `query AmongWith($ids: [ID!]!) {
     neighbourhood(ids: $ids, depth: 0, limit: 1000) { entities { ${ENTITY} } relations { ${RELATION} }
-      communities { count communities(limit: 100) { id members(limit: 100) { id } } } } }`,
+      ${communities ? 'communities { count communities(limit: 100) { id members(limit: 100) { id } } }' : ''}
+      ${structure ? 'brokers(limit: 1000) { entity { id } parts cutOff } bridges(limit: 1000) { id }' : ''} } }`,
   path: `query Path($from: ID!, $to: ID!) {
     shortestPath(from: $from, to: $to) { length entities { ${ENTITY} } relations { ${RELATION} } } }`,
   ranking: `query Ranking($measure: Centrality!) {

@@ -1,7 +1,7 @@
 // The page's state in the URL's fragment, so a view can be reloaded or sent to a colleague:
 //   s=seed,seed  x=id:n,id:n (expanded, n relations shown)  rm=id,id (removed)
 //   pin=id:x:y,…  sel=e:id | r:id  path=from,to  t=from..to (dates)  u=0 (hide undated)
-//   c=community  z=pagerank|betweenness|none
+//   c=community  z=pagerank|betweenness|none  st=1 (brokers and bridges marked)
 // Ids are slugs; each part is percent-encoded anyway.
 
 const enc = encodeURIComponent;
@@ -20,6 +20,7 @@ export function emptyState() {
     undated: true, // whether undated relations are shown
     color: 'kind', // 'kind' or 'community'
     size: 'degree', // 'degree', 'pagerank', 'betweenness' or 'none'
+    structure: false, // whether brokers and bridges are marked
   };
 }
 
@@ -40,6 +41,7 @@ export function encode(s) {
   if (!s.undated) put('u', '0');
   if (s.color !== 'kind') put('c', s.color);
   if (s.size !== 'degree') put('z', s.size);
+  if (s.structure) put('st', '1');
   return parts.join('&');
 }
 
@@ -96,6 +98,9 @@ export function decode(fragment) {
           break;
         case 'z':
           if (['pagerank', 'betweenness', 'none'].includes(v)) s.size = v;
+          break;
+        case 'st':
+          s.structure = v === '1';
           break;
         default:
       }

@@ -1,5 +1,6 @@
 // dossier's explorer: find entities, expand their relations, read the evidence, filter by
-// date, follow the shortest path between two entities, share the view as a URL.
+// date, follow the shortest path between two entities, mark the brokers and bridges of the
+// drawing, share the view as a URL.
 //
 // The page keeps a small *state* (what the user asked to see: seeds, expansions, removals,
 // pins, filters, selection; see hash.js) and a *cache* of what the API answered. The canvas is
@@ -13,7 +14,7 @@ import forceAtlas2 from 'graphology-layout-forceatlas2';
 import louvain from 'graphology-communities-louvain';
 import { gql, Q, MAX_IDS, MAX_PAGE, whenIdle } from './api.js';
 import { span, firstDay, lastDay, isoDay } from './dates.js';
-import { edgeProgramClasses } from './programs.js';
+import { edgeProgramClasses, nodeProgramClasses, STRUCTURE_COLOUR } from './programs.js';
 import { emptyState, encode, decode } from './hash.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -48,7 +49,10 @@ const details = new Map(); // 'e:<id>' | 'r:<id>' -> the full object for the pan
 const pages = new Map(); // entity id -> { total, rels: [relation id], cursor, hasNext }
 const paths = new Map(); // 'a|b' -> { length, entities: [id], relations: [id] } | null
 const rankings = new Map(); // measure -> Map(id -> score)
-const among = new Map(); // sorted visible ids (+ '|c') -> Map(id -> community) | true
+// Per set of visible entities (their sorted ids joined by ','), from neighbourhood(depth: 0):
+const amongFetched = new Set(); // every relation among them is cached
+const communityCache = new Map(); // -> Map(id -> community)
+const structureCache = new Map(); // -> { brokers: Map(id -> { cutOff, parts }), bridges: Set(relation id) }
 
 function keepEntity(e) {
   const old = entities.get(e.id);
@@ -116,6 +120,8 @@ const renderer = new Sigma(graph, container, {
   renderEdgeLabels: false,
   defaultEdgeType: 'arrow',
   edgeProgramClasses,
+  nodeProgramClasses,
+  defaultNodeType: 'circle',
   labelFont: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   labelSize: 12,
   labelWeight: '500',
@@ -159,6 +165,10 @@ function nodeReducer(node, data) {
     res.color = DIM_NODE;
     res.label = null;
   }
+  if (res.color === DIM_NODE) res.type = 'circle';
+  if (node === hoveredNode && data.broker && res.label) {
+    res.label = `${res.label} — broker: cuts off ${entityCount(data.broker.cutOff)}`;
+  }
   if (selected || node === hoveredNode) {
     res.highlighted = true;
     res.forceLabel = true;
@@ -185,6 +195,7 @@ function edgeReducer(edge, data) {
     } else {
       res.color = DIM_EDGE;
       res.label = null;
+      if (data.bridge) res.size = 1.5;
     }
   }
   if (hoveredNode && !pathSets) {
@@ -297,15 +308,26 @@ function sync() {
   return syncChain;
 }
 
-async function fetchAmong(ids, withCommunities) {
-  const data = await gql(withCommunities ? Q.amongWithCommunities : Q.among, { ids });
+/** Fetches the entities `ids` and every relation among them; with their subgraph's
+ *  communities and/or brokers and bridges, kept in the caches above. */
+async function fetchAmong(ids, withCommunities = false, withStructure = false) {
+  const query = withCommunities || withStructure ? Q.amongWith(withCommunities, withStructure) : Q.among;
+  const data = await gql(query, { ids });
   const n = data.neighbourhood;
   n.entities.forEach(keepEntity);
   n.relations.forEach(keepRelation);
-  if (!withCommunities) return true;
-  const map = new Map();
-  for (const c of n.communities.communities) for (const m of c.members) map.set(m.id, c.id);
-  return map;
+  const key = [...ids].sort().join(',');
+  if (withCommunities) {
+    const map = new Map();
+    for (const c of n.communities.communities) for (const m of c.members) map.set(m.id, c.id);
+    communityCache.set(key, map);
+  }
+  if (withStructure) {
+    structureCache.set(key, {
+      brokers: new Map(n.brokers.map((b) => [b.entity.id, { cutOff: b.cutOff, parts: b.parts }])),
+      bridges: new Set(n.bridges.map((r) => r.id)),
+    });
+  }
 }
 
 async function ensurePage(id, n) {
@@ -356,13 +378,18 @@ async function doSync() {
     if (!p) showError(`No path joins ${entities.get(from)?.name || from} and ${entities.get(to)?.name || to}.`);
   }
   // 4. Every relation among the visible entities, when the API can take them in one list;
-  //    with it, the communities of that subgraph when colouring by community.
+  //    with it, the communities of that subgraph when colouring by community, and its
+  //    brokers and bridges when structure is shown.
   const { v } = visibleEntities();
   if (v.size > 1 && v.size <= MAX_IDS) {
     const ids = [...v].sort();
-    const withC = state.color === 'community';
-    const key = ids.join(',') + (withC ? '|c' : '');
-    if (!among.has(key)) among.set(key, await fetchAmong(ids, withC));
+    const key = ids.join(',');
+    const withC = state.color === 'community' && !communityCache.has(key);
+    const withS = state.structure && !structureCache.has(key);
+    if (!amongFetched.has(key) || withC || withS) {
+      await fetchAmong(ids, withC, withS);
+      amongFetched.add(key);
+    }
   }
   // 5. The ranking that sizes the nodes.
   if ((state.size === 'pagerank' || state.size === 'betweenness') && !rankings.has(state.size)) {
@@ -456,8 +483,8 @@ let communityOf = null;
 function communities(v) {
   if (state.color !== 'community') return null;
   const ids = [...v].sort();
-  const fromApi = among.get(ids.join(',') + '|c');
-  if (fromApi instanceof Map) return { map: fromApi, source: 'the API (Louvain on the entities shown)' };
+  const fromApi = communityCache.get(ids.join(','));
+  if (fromApi) return { map: fromApi, source: 'the API (Louvain on the entities shown)' };
   // Above the API's list size, Louvain runs here on the subgraph drawn.
   if (graph.order === 0) return null;
   const plain = new Graph({ type: 'undirected' });
@@ -476,6 +503,111 @@ function seededRandom(seed) {
     return s / 0x100000000;
   };
 }
+
+const entityCount = (n) => `${fmt.format(n)} ${n === 1 ? 'entity' : 'entities'}`;
+
+/**
+ * The brokers and bridges to mark, or null when structure is off (or not known yet): the
+ * API's, computed on the entities drawn and every relation among them, up to 100 entities;
+ * beyond, computed here on the drawing (structureInBrowser).
+ */
+function structure(v) {
+  if (!state.structure) return null;
+  if (v.size < 2) return { brokers: new Map(), bridges: new Set(), source: 'nothing to split' };
+  const fromApi = structureCache.get([...v].sort().join(','));
+  if (fromApi) {
+    return { ...fromApi, source: `the API, on the ${fmt.format(v.size)} entities drawn and every relation among them, all dates` };
+  }
+  if (v.size <= MAX_IDS) return null; // being fetched
+  return { ...structureInBrowser(), source: `computed in the browser on the relations drawn (over ${MAX_IDS} entities), all dates` };
+}
+
+/**
+ * Brokers (articulation points) and bridges of the graph drawn, read as the API reads it:
+ * undirected and simple (several relations between two entities are one tie, and never a
+ * bridge; self-relations ignored), whatever the date filter hides. Tarjan's depth-first
+ * search, without recursion: O(V + E). A broker's parts are the sizes of the pieces its
+ * connected component falls into without it, largest first; its cutOff, all but the largest.
+ */
+function structureInBrowser() {
+  const ids = graph.nodes();
+  const n = ids.length;
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const ties = new Map(); // i * n + j (i < j) -> { count, relation }
+  const adj = Array.from({ length: n }, () => []);
+  graph.forEachEdge((eid, attrs, s, t) => {
+    if (s === t) return;
+    let i = index.get(s);
+    let j = index.get(t);
+    if (i > j) [i, j] = [j, i];
+    const tie = ties.get(i * n + j);
+    if (tie) tie.count++;
+    else {
+      ties.set(i * n + j, { count: 1, relation: eid });
+      adj[i].push(j);
+      adj[j].push(i);
+    }
+  });
+  const disc = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const size = new Int32Array(n);
+  const parent = new Int32Array(n).fill(-1);
+  const brokers = new Map();
+  const bridges = new Set();
+  let clock = 0;
+  for (let root = 0; root < n; root++) {
+    if (disc[root] >= 0) continue;
+    const split = new Map(); // vertex -> sizes of the child subtrees it alone holds on to
+    const stack = [root];
+    const next = [0];
+    disc[root] = low[root] = clock++;
+    size[root] = 1;
+    let members = 1;
+    while (stack.length) {
+      const top = stack.length - 1;
+      const u = stack[top];
+      if (next[top] < adj[u].length) {
+        const w = adj[u][next[top]++];
+        if (disc[w] < 0) {
+          parent[w] = u;
+          disc[w] = low[w] = clock++;
+          size[w] = 1;
+          members++;
+          stack.push(w);
+          next.push(0);
+        } else if (w !== parent[u]) low[u] = Math.min(low[u], disc[w]);
+        continue;
+      }
+      stack.pop();
+      next.pop();
+      const p = parent[u];
+      if (p < 0) continue;
+      low[p] = Math.min(low[p], low[u]);
+      size[p] += size[u];
+      if (low[u] >= disc[p]) {
+        if (!split.has(p)) split.set(p, []);
+        split.get(p).push(size[u]);
+      }
+      if (low[u] > disc[p]) {
+        const tie = ties.get(Math.min(p, u) * n + Math.max(p, u));
+        if (tie.count === 1) bridges.add(tie.relation);
+      }
+    }
+    for (const [u, held] of split) {
+      const parts = [...held];
+      if (u === root) {
+        if (parts.length < 2) continue;
+      } else {
+        parts.push(members - 1 - held.reduce((a, b) => a + b, 0));
+      }
+      parts.sort((a, b) => b - a);
+      brokers.set(ids[u], { cutOff: parts.slice(1).reduce((a, b) => a + b, 0), parts });
+    }
+  }
+  return { brokers, bridges };
+}
+
+let structureShown = null;
 
 /** Rebuilds the canvas from the state and the cache. */
 function render() {
@@ -547,6 +679,8 @@ function render() {
   // Attributes: colour, size, label, visibility under the date filter.
   const comm = communities(v);
   communityOf = comm;
+  const marks = structure(v);
+  structureShown = marks;
   const shownRel = new Set();
   const onPath = new Set(path ? path.relations : []);
   graph.forEachEdge((eid) => {
@@ -554,12 +688,14 @@ function render() {
     // The path's relations stay drawn whatever the date filter says.
     const shown = relationShown(r, win) || onPath.has(eid);
     if (shown) shownRel.add(eid);
+    const bridge = Boolean(marks && marks.bridges.has(eid));
     graph.mergeEdgeAttributes(eid, {
       type: edgeType(r),
-      color: edgeColour(r),
-      size: r.claim === 'ALLEGED' || r.claim === 'DISPUTED' ? 2 : 1.5,
+      color: bridge ? STRUCTURE_COLOUR : edgeColour(r),
+      size: bridge ? 4 : r.claim === 'ALLEGED' || r.claim === 'DISPUTED' ? 2 : 1.5,
       label: r.date ? `${r.label} · ${r.date}` : r.label,
       hidden: !shown,
+      bridge,
     });
   });
   let shownEntities = 0;
@@ -574,12 +710,16 @@ function render() {
       colour = c === undefined ? '#999' : COMMUNITY_COLOURS[Number(c) % COMMUNITY_COLOURS.length];
     }
     const pinned = Boolean(state.pinned[id]);
+    const broker = (marks && marks.brokers.get(id)) || null;
     graph.mergeNodeAttributes(id, {
       label: pinned ? `${e.name} ⚑` : e.name,
-      size: nodeSize(e),
+      // A ring takes 4.5 pixels of the disc: brokers grow by as much, so their colour shows.
+      size: nodeSize(e) + (broker ? 4.5 : 0),
       color: colour,
       hidden: !shown,
       fixed: pinned,
+      type: broker ? 'ring' : 'circle',
+      broker,
     });
     if (pinned) graph.mergeNodeAttributes(id, { x: state.pinned[id][0], y: state.pinned[id][1] });
   });
@@ -592,6 +732,8 @@ function render() {
   container.dataset.entities = String(shownEntities);
   container.dataset.relations = String(shownRel.size);
   container.dataset.path = path ? String(path.length) : '';
+  container.dataset.brokers = marks ? String(marks.brokers.size) : '';
+  container.dataset.bridges = marks ? String(marks.bridges.size) : '';
   document.getElementById('counts').textContent =
     `${fmt.format(shownEntities)} entities · ${fmt.format(shownRel.size)} relations shown` +
     (shownRel.size < graph.size ? ` (${fmt.format(graph.size - shownRel.size)} hidden by the date filter)` : '');
@@ -600,11 +742,13 @@ function render() {
   renderTimeline();
   renderPanel();
   renderLegend(comm);
+  renderStructureLegend(marks);
   renderShare(v);
   renderPathBar(path);
   document.getElementById('undo').disabled = undoStack.length === 0;
   colourBy.value = state.color;
   sizeBy.value = state.size;
+  structureButton.setAttribute('aria-pressed', String(state.structure));
   renderer.refresh();
   perf.renderMs = Math.round(performance.now() - t0);
   if (added.length || graph.order !== before) runLayout(before === 0);
@@ -778,6 +922,7 @@ function renderEntityPanel(id) {
       shown === 0 && step === EXPAND_STEPS[0] ? 'Expand' : `+${fmt.format(Math.min(step, Math.max(remaining, 0)))}`),
   );
   const pinned = Boolean(state.pinned[id]);
+  const broker = structureShown && onCanvas ? structureShown.brokers.get(id) : null;
   put(
     el('header', {}, kindBadge(e.kind), el('h2', { id: 'panel-title' }, e.name), el('code', { class: 'id' }, id)),
     d && d.description ? el('p', { class: 'description' }, d.description) : null,
@@ -785,6 +930,10 @@ function renderEntityPanel(id) {
       row('roles', d && d.roles && d.roles.join(', ')),
       row('aliases', d && d.aliases && d.aliases.join(' · ')),
       row('relations', fmt.format(e.degree)),
+      broker
+        ? row('structure', el('span', { id: 'panel-broker', class: 'structure-note' }, `broker: cuts off ${entityCount(broker.cutOff)}`),
+          ` (without it, the drawing's part falls into pieces of ${broker.parts.map((x) => fmt.format(x)).join(', ')})`)
+        : null,
       row('start', d && d.start),
       row('end', d && d.end),
       row('place', d && d.place ? entityLink(d.place.id) : null),
@@ -848,6 +997,10 @@ function renderRelationPanel(id) {
       row('date', r.date ? (r.until ? `${r.date} – ${r.until}` : r.date) : 'undated'),
       row('claim', claimBadge(r.claim) || 'not stated'),
       row('role', r.role),
+      structureShown && structureShown.bridges.has(id) && graph.hasEdge(id)
+        ? row('structure', el('span', { id: 'panel-bridge', class: 'structure-note' }, 'bridge'),
+          ': the only tie between two parts of the drawing')
+        : null,
       row('description', d && d.description),
       ...(d && d.attributes ? d.attributes.map((a) => row(a.name.replaceAll('_', ' '), a.value)) : []),
     ),
@@ -937,7 +1090,7 @@ function showPath(from, to) {
 }
 
 function clearAll() {
-  act((s) => Object.assign(s, emptyState(), { color: s.color, size: s.size }));
+  act((s) => Object.assign(s, emptyState(), { color: s.color, size: s.size, structure: s.structure }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1092,6 +1245,24 @@ function renderLegend(comm) {
   }
 }
 
+function renderStructureLegend(marks) {
+  const box = document.getElementById('legend-structure');
+  box.hidden = !state.structure;
+  if (!state.structure) return;
+  if (!marks) {
+    box.replaceChildren(el('span', {}, 'Structure: …'));
+    return;
+  }
+  const b = marks.brokers.size;
+  const r = marks.bridges.size;
+  box.style.setProperty('--structure', STRUCTURE_COLOUR);
+  box.replaceChildren(
+    el('span', { class: 'swatch broker-mark' }, `${fmt.format(b)} broker${b === 1 ? '' : 's'}`),
+    el('span', { class: 'edge edge-bridge' }, `${fmt.format(r)} bridge${r === 1 ? '' : 's'}`),
+    el('small', {}, ` — ${marks.source}`),
+  );
+}
+
 function renderPathBar(path) {
   const bar = document.getElementById('pathbar');
   if (!state.path) {
@@ -1235,6 +1406,8 @@ const colourBy = document.getElementById('colour-by');
 const sizeBy = document.getElementById('size-by');
 colourBy.addEventListener('change', () => act((s) => (s.color = colourBy.value)));
 sizeBy.addEventListener('change', () => act((s) => (s.size = sizeBy.value)));
+const structureButton = document.getElementById('structure');
+structureButton.addEventListener('click', () => act((s) => (s.structure = !s.structure)));
 document.getElementById('export').addEventListener('click', (ev) => {
   if (ev.target.closest('#export-toggle')) {
     document.getElementById('export-menu').hidden = !document.getElementById('export-menu').hidden;
@@ -1261,6 +1434,24 @@ window.dossierExplorer = {
     return JSON.parse(JSON.stringify(state));
   },
   counts: () => ({ entities: perf.nodes, relations: perf.edges, drawn: graph.order, edges: graph.size }),
+  /** What the canvas marks: brokers (id -> entities cut off) and bridges (relation ids). */
+  structure: () => {
+    const brokers = {};
+    const bridges = [];
+    graph.forEachNode((n, a) => {
+      if (a.type === 'ring') brokers[n] = a.broker.cutOff;
+    });
+    graph.forEachEdge((e, a) => {
+      if (a.bridge) bridges.push(e);
+    });
+    return { on: state.structure, source: structureShown ? structureShown.source : null, brokers, bridges: bridges.sort() };
+  },
+  /** The brokers and bridges of the drawing as the browser computes them (the fallback above
+   *  100 entities), to check against the API. */
+  structureInBrowser: () => {
+    const s = structureInBrowser();
+    return { brokers: Object.fromEntries([...s.brokers].map(([id, b]) => [id, b.cutOff])), bridges: [...s.bridges].sort() };
+  },
   /** Resolves when no query is in flight, the state is synced and the layout has stopped. */
   async settled() {
     for (;;) {

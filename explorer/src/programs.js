@@ -1,7 +1,8 @@
 // Edge programs for sigma: arrows for directed relations, plain lines for symmetric ones, and
 // dashed variants of both for ALLEGED and DISPUTED relations (claims are not facts).
 // The dashed programs are sigma's own, with two lines of GLSL added: the vertex shader passes
-// the distance along the edge in screen units, the fragment shader leaves gaps.
+// the distance along the edge in screen units, the fragment shader leaves gaps. A node program
+// draws brokers with a ring.
 
 import {
   EdgeRectangleProgram,
@@ -9,7 +10,7 @@ import {
   createEdgeClampedProgram,
   createEdgeCompoundProgram,
 } from 'sigma/rendering';
-import { EdgeArrowProgram } from 'sigma/rendering';
+import { EdgeArrowProgram, NodeCircleProgram } from 'sigma/rendering';
 
 const DASHES = 90.0; // dashes across the width of the view
 
@@ -44,6 +45,34 @@ function dashed(Base) {
     }
   };
 }
+
+/** The ring of a broker (an articulation point of the drawing), as in explore.css's --structure. */
+export const STRUCTURE_COLOUR = '#6d3fd9';
+const RING = [0x6d, 0x3f, 0xd9].map((c) => (c / 255).toFixed(4)).join(', ');
+
+/**
+ * Sigma's disc with a ring: its outer 3 pixels in the structure colour, then a 1.5-pixel white
+ * gap, then the node's own colour. Picking (what the mouse is over) is the plain disc's.
+ */
+class NodeRingProgram extends NodeCircleProgram {
+  getDefinition() {
+    const def = super.getDefinition();
+    const fragment = def.FRAGMENT_SHADER_SOURCE.replace(
+      'gl_FragColor = mix(v_color, transparent, t);',
+      `float inside = v_radius - length(v_diffVector);
+  vec4 fill = v_color;
+  if (inside < u_correctionRatio * 3.0) fill = vec4(${RING}, 1.0);
+  else if (inside < u_correctionRatio * 4.5) fill = vec4(1.0, 1.0, 1.0, 1.0);
+  gl_FragColor = mix(fill, transparent, t);`,
+    );
+    if (fragment === def.FRAGMENT_SHADER_SOURCE) {
+      throw new Error('sigma changed its node shader: the ring node program needs updating');
+    }
+    return { ...def, FRAGMENT_SHADER_SOURCE: fragment };
+  }
+}
+
+export const nodeProgramClasses = { circle: NodeCircleProgram, ring: NodeRingProgram };
 
 export const edgeProgramClasses = {
   arrow: EdgeArrowProgram,

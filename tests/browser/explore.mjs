@@ -8,14 +8,17 @@
 // The bulletin run searches "Ibadoghlu", expands Gubad Ibadoglu, opens a relation and finds
 // its quote (as the API gives it) in the side panel, expands two more entities, moves the date
 // filter and sees the number of relations drawn change, hides undated relations, removes an
-// entity and undoes it, pins one, colours by community, highlights the shortest path to
-// Vladimir Putin, checks a download link and the playground link, then
-// reloads the page from its URL and finds the same view.
+// entity and undoes it, pins one, colours by community, turns on Structure and checks that the
+// page marks exactly the brokers and bridges the API reports for the subgraph drawn (and that
+// the browser's own computation, used over 100 entities, agrees), highlights the shortest path
+// to Vladimir Putin, checks a download link and the playground link, then reloads the page
+// from its URL and finds the same view, brokers and bridges included.
 //
 // The --hub run (on e.g. `dossier generate --entities 100000 --relations 400000`) finds the
 // entity of highest degree (ranking(measure: DEGREE, limit: 1)), which must have at least
 // 1,000 relations, expands it to at least 1,000 neighbours and prints the time to the first
-// draw, the time to the end of the layout and the longest frame while the layout ran.
+// draw, the time to the end of the layout and the longest frame while the layout ran; then
+// turns on Structure (computed in the browser there) and finds the hub marked as a broker.
 //
 // Both fail (exit 1) on any request to a host other than the server's (such requests are
 // blocked), a failed or >= 400 response from the server, or an uncaught exception in the page;
@@ -154,6 +157,36 @@ async function shot(page, name) {
   return path;
 }
 
+/** The brokers (id -> entities cut off) and bridges (sorted relation ids) the API reports for
+ *  the subgraph of these entities and every relation among them, as the explorer asks. */
+async function apiStructure(page, ids) {
+  const r = await gqlInPage(page, `query ($ids: [ID!]!) { neighbourhood(ids: $ids, depth: 0, limit: 1000) {
+    brokers(limit: 1000) { entity { id } cutOff } bridges(limit: 1000) { id } } }`, { ids });
+  if (r.errors) await fail(`the API's structure: ${JSON.stringify(r.errors)}`);
+  const n = r.data.neighbourhood;
+  return {
+    brokers: Object.fromEntries(n.brokers.map((b) => [b.entity.id, b.cutOff]).sort()),
+    bridges: n.bridges.map((b) => b.id).sort(),
+  };
+}
+
+/** What the page marks (brokers, bridges) and what its browser computation finds, sorted. */
+async function pageStructure(page) {
+  return page.evaluate(() => {
+    const sorted = (o) => Object.fromEntries(Object.entries(o).sort());
+    const x = window.dossierExplorer;
+    const m = x.structure();
+    const b = x.structureInBrowser();
+    return {
+      marked: { brokers: sorted(m.brokers), bridges: m.bridges },
+      browser: { brokers: sorted(b.brokers), bridges: b.bridges },
+      on: m.on,
+      source: m.source,
+      drawn: x.graph.nodes().sort(),
+    };
+  });
+}
+
 async function searchAndPick(page, text, id) {
   await page.fill('#search', text);
   const hit = id ? page.locator(`button.hit[data-id="${id}"]`) : page.locator('button.hit').first();
@@ -253,6 +286,48 @@ async function bulletin(page) {
   await page.selectOption('#size-by', 'degree');
   await settled(page);
 
+  step = 'marking brokers and bridges (Structure)';
+  await page.click('#structure');
+  await settled(page);
+  const struct = await pageStructure(page);
+  await check(struct.on && (await page.getAttribute('#structure', 'aria-pressed')) === 'true', 'the Structure button is not on');
+  await check(struct.drawn.length > 1 && struct.drawn.length <= 100, `${struct.drawn.length} entities drawn; the check needs 2 to 100`);
+  const wantStruct = await apiStructure(page, struct.drawn);
+  const nBrokers = Object.keys(wantStruct.brokers).length;
+  await check(nBrokers >= 1 && wantStruct.bridges.length >= 1,
+    `the API reports ${nBrokers} brokers and ${wantStruct.bridges.length} bridges for this view; the check needs one of each`);
+  await check(JSON.stringify(struct.marked) === JSON.stringify(wantStruct),
+    `the page marks ${JSON.stringify(struct.marked)}\n  the API reports ${JSON.stringify(wantStruct)}`);
+  await check(/the API/.test(struct.source), `the structure's source is "${struct.source}", expected the API`);
+  await check(JSON.stringify(struct.browser) === JSON.stringify(wantStruct),
+    `the browser's computation finds ${JSON.stringify(struct.browser)}\n  the API reports ${JSON.stringify(wantStruct)}`);
+  const canvasMarks = await page.evaluate(() => [document.getElementById('canvas').dataset.brokers, document.getElementById('canvas').dataset.bridges]);
+  await check(canvasMarks[0] === String(nBrokers) && canvasMarks[1] === String(wantStruct.bridges.length),
+    `the canvas says ${canvasMarks[0]} brokers and ${canvasMarks[1]} bridges`);
+  const structLegend = (await page.locator('#legend-structure').innerText()).replace(/\s+/g, ' ');
+  await check(structLegend.includes(`${nBrokers} broker`) && structLegend.includes(`${wantStruct.bridges.length} bridge`),
+    `the legend says "${structLegend}"`);
+  await check(page.url().includes('st=1'), `the URL does not hold Structure: ${page.url()}`);
+  const [topBroker, topCut] = Object.entries(wantStruct.brokers).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  await page.evaluate((id) => window.dossierExplorer.select(`e:${id}`), topBroker);
+  await settled(page);
+  const brokerNote = await page.locator('#panel-broker').innerText().catch(() => '');
+  const wantNote = `broker: cuts off ${topCut.toLocaleString('en-GB')} ${topCut === 1 ? 'entity' : 'entities'}`;
+  await check(brokerNote === wantNote, `the panel of ${topBroker} says "${brokerNote}", expected "${wantNote}"`);
+  await shot(page, 'explore-3c-structure.png');
+  const aBridge = wantStruct.bridges[0];
+  await page.evaluate((id) => window.dossierExplorer.select(`r:${id}`), aBridge);
+  await settled(page);
+  const bridgeNote = await page.locator('#panel-bridge').innerText().catch(() => '');
+  await check(bridgeNote === 'bridge', `the panel of the relation ${aBridge} says "${bridgeNote}", expected "bridge"`);
+  const notBridge = (await page.evaluate(() => window.dossierExplorer.graph.edges()))
+    .find((e) => !wantStruct.bridges.includes(e));
+  if (notBridge) {
+    await page.evaluate((id) => window.dossierExplorer.select(`r:${id}`), notBridge);
+    await settled(page);
+    await check((await page.locator('#panel-bridge').count()) === 0, `the panel calls ${notBridge} a bridge; the API does not`);
+  }
+
   await page.focus('#t-from');
   await page.keyboard.press('End');
   await settled(page);
@@ -271,7 +346,11 @@ async function bulletin(page) {
   await check(length.startsWith(`${want} step`), `the path bar says "${length}", the API's path has ${want} steps`);
   const pathState = await page.evaluate(() => document.getElementById('canvas').dataset.path);
   await check(pathState === String(want), `the canvas marks a path of ${pathState}`);
-  const before = { counts: await counts(page), state: await page.evaluate(() => window.dossierExplorer.state) };
+  const before = {
+    counts: await counts(page),
+    state: await page.evaluate(() => window.dossierExplorer.state),
+    structure: (await pageStructure(page)).marked,
+  };
   await shot(page, 'explore-4-path.png');
 
   step = 'checking the download and playground links';
@@ -297,6 +376,12 @@ async function bulletin(page) {
     `after reload ${JSON.stringify(after.counts)}, before ${JSON.stringify(before.counts)}`);
   const lengthAfter = await page.locator('#path-length').innerText().catch(() => '');
   await check(lengthAfter === length, `after reload the path bar says "${lengthAfter}"`);
+  const structAfter = await pageStructure(page);
+  await check(structAfter.on && JSON.stringify(structAfter.marked) === JSON.stringify(before.structure),
+    `after reload the page marks ${JSON.stringify(structAfter.marked)}\n  before ${JSON.stringify(before.structure)}`);
+  const wantAfter = structAfter.drawn.length <= 100 ? await apiStructure(page, structAfter.drawn) : structAfter.browser;
+  await check(JSON.stringify(structAfter.marked) === JSON.stringify(wantAfter),
+    `after reload the page marks ${JSON.stringify(structAfter.marked)}\n  the API reports ${JSON.stringify(wantAfter)}`);
   await shot(page, 'explore-5-reloaded.png');
 
   step = 'opening the playground link';
@@ -311,8 +396,9 @@ async function bulletin(page) {
     `expanded: ${afterExpand.entities} entities, ${afterExpand.relations} relations; quote of ${relId} found`,
     `date filter: ${full.relations} relations -> ${narrowed.relations} (${label}) -> ${datedOnly.relations} without undated; latest day only: ${late.relations}`,
     `remove TikTok: ${removed.drawn} entities drawn, undo: ${undone.drawn}; ECHR pinned; ${legend.split('\n')[0]}`,
+    `structure on ${struct.drawn.length} entities: brokers ${nBrokers} (${topBroker} cuts off ${topCut}), bridges ${wantStruct.bridges.length}, as the API says; the browser's computation agrees`,
     `shortest path Gubad Ibadoglu -> Vladimir Putin: ${length}`,
-    `reload: same state, ${after.counts.entities} entities, ${after.counts.relations} relations`,
+    `reload: same state, ${after.counts.entities} entities, ${after.counts.relations} relations, brokers ${Object.keys(structAfter.marked.brokers).length} and bridges ${structAfter.marked.bridges.length} marked`,
   ];
 }
 
@@ -369,6 +455,16 @@ async function hubRun(page) {
   const status2 = await page.locator('#expand-status').innerText();
   await shot(page, 'explore-hub.png');
 
+  step = 'marking brokers and bridges (Structure, in the browser over 100 entities)';
+  const s0 = Date.now();
+  await page.click('#structure');
+  await settled(page);
+  const structMs = Date.now() - s0;
+  const hubStruct = await pageStructure(page);
+  await check(/browser/.test(hubStruct.source || ''), `the structure's source is "${hubStruct.source}", expected the browser`);
+  await check(hubStruct.marked.brokers[id] >= 1, `the hub is not marked as a broker: ${JSON.stringify(hubStruct.marked.brokers).slice(0, 300)}`);
+  await check(JSON.stringify(hubStruct.marked) === JSON.stringify(hubStruct.browser), 'the page marks other than its computation found');
+
   step = 'checking the page still answers';
   const t0 = Date.now();
   await page.evaluate(() => window.dossierExplorer.select(null));
@@ -378,6 +474,7 @@ async function hubRun(page) {
   console.log(`  hub: ${name} (${id}), ${degree} relations; first page: ${status}; after: ${status2}`);
   console.log(`  drawn: ${c.drawn} entities, ${c.edges} relations (first page: ${first.drawn} entities)`);
   console.log(`  time to first draw: ${perf.firstDrawMs} ms; to the end of the layout: ${perf.layoutMs} ms (${perf.action}, from the click; the page's own redraw took ${perf.renderMs} ms)`);
+  console.log(`  structure: brokers ${Object.keys(hubStruct.marked.brokers).length} (the hub cuts off ${hubStruct.marked.brokers[id]}), bridges ${hubStruct.marked.bridges.length}, from the click to settled ${structMs} ms`);
   console.log(`  while loading and laying out: longest main-thread task ${Math.round(frames.task)} ms (${frames.tasks} over 50 ms), longest frame ${Math.round(frames.longest)} ms over ${frames.count} frames; a click afterwards: ${clickMs} ms`);
   return [];
 }
