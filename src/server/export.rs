@@ -398,6 +398,9 @@ mod tests {
             check("dot", &params(&[("ids", "Not%20An%20Id")])),
             check("dot", &params(&[("table", "nodes")])),
             check("csv", &params(&[("table", "both")])),
+            check("csv", &params(&[("page", "0")])),
+            check("csv", &params(&[("page", "two")])),
+            check("csv", &params(&[("ids", "echr"), ("page", "1")])),
         ] {
             assert_eq!(bad.err().unwrap().code, code::INVALID_INPUT);
         }
@@ -428,5 +431,31 @@ mod tests {
         assert_eq!(filename(&req), "dossier-echr-gubad-ibadoglu-depth2.json");
         let csv = check("csv", &params(&[("table", "edges")])).ok().unwrap();
         assert_eq!(filename(&csv), "dossier-all-edges.csv");
+        let page = check(
+            "NODE_LINK_JSON",
+            &params(&[
+                ("page", "2"),
+                ("limit", "500"),
+                ("kinds", "person"),
+                ("table", "nodes"),
+            ]),
+        );
+        assert_eq!(
+            page.err().unwrap().code,
+            code::INVALID_INPUT,
+            "table is CSV's"
+        );
+        let page = check(
+            "csv",
+            &params(&[("page", "2"), ("limit", "500"), ("kinds", "person,court")]),
+        )
+        .ok()
+        .unwrap();
+        assert_eq!(page.page, Some(2));
+        assert_eq!(filename(&page), "dossier-all-page2.csv");
+        assert_eq!(
+            page.page_path(3),
+            "/export/csv?page=3&limit=500&kinds=PERSON,COURT"
+        );
     }
 }
