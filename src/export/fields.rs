@@ -434,7 +434,7 @@ pub(crate) fn graph_json(graph: &Graph, view: &Prepared) -> Object {
 /// The `page_ref` flag of the JSON formats, for an entity that is on a page only as the
 /// other end of a relation.
 pub(crate) fn page_ref_json(view: &Prepared, node: Node) -> Option<(&'static str, Json)> {
-    view.is_ref(node).then(|| ("page_ref", Json::Bool(true)))
+    view.is_ref(node).then_some(("page_ref", Json::Bool(true)))
 }
 
 #[cfg(test)]
