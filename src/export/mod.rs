@@ -406,6 +406,31 @@ mod tests {
     }
 
     #[test]
+    fn every_format_carries_a_pages_note_and_its_page_refs() {
+        let g = testing::fixture();
+        let sel = Selection {
+            limit: Some(2),
+            ..Selection::default()
+        };
+        let mut paged = (1..=g.entity_count().div_ceil(2))
+            .map(|k| sel.select_page(&g, k).unwrap())
+            .find(|p| !p.refs.is_empty())
+            .expect("a page with other ends");
+        paged.page.next = Some("/export/x?page=9&limit=2".into());
+        for &f in Format::ALL {
+            let text = export_page(&g, &paged, f);
+            assert!(text.contains("page_ref"), "{f}: {text}");
+            assert!(text.contains("truncated: page "), "{f}");
+            assert!(text.contains("page=9"), "{f}");
+        }
+        let (nodes, edges) = csv_tables_page(&g, &paged);
+        assert!(nodes.contains("page_ref") && nodes.contains("\n#truncated,"));
+        assert!(!edges.contains("page_ref") && !edges.contains("truncated"));
+        let whole = export(&g, &View::whole(&g), Format::Graphml);
+        assert!(!whole.contains("page_ref") && !whole.contains("truncat"));
+    }
+
+    #[test]
     fn relations_with_an_end_outside_the_view_are_left_out() {
         let g = testing::fixture();
         let only = g.node("rail-mammadov").unwrap();
