@@ -27,26 +27,40 @@ pub fn csv_tables(graph: &Graph, view: &View) -> (String, String) {
 /// every row of it stays an edge.
 pub fn csv_tables_cut(graph: &Graph, view: &View, cut: Option<super::Cut>) -> (String, String) {
     let mut view = Prepared::new(graph, view);
-    view.cut = cut.map(|c| c.note());
+    view.note = cut.map(super::Note::cut);
     (nodes_table(graph, &view), edges_table(graph, &view))
 }
 
-/// The row that says an export was cut short, keyed `key` = `value`.
+/// The two tables of a page of the whole graph: the nodes table with a `page_ref` column
+/// (`true` for the other ends on other pages) and a last row with `id` = `#truncated` (or
+/// `#page` when the page is the whole graph) and the page's note in `description`.
+pub fn csv_tables_page(graph: &Graph, paged: &super::Paged) -> (String, String) {
+    let view = Prepared::page(graph, paged);
+    (nodes_table(graph, &view), edges_table(graph, &view))
+}
+
+/// The row that says an export was cut short or is a page, keyed `key` = `value`
+/// (`None`: `#` and the note's tag, `#truncated` or `#page`).
 fn note_row<'g>(
     view: &'g Prepared,
     key: &str,
-    value: &'g str,
+    value: Option<&'g str>,
 ) -> Option<HashMap<String, Cow<'g, str>>> {
-    let note = view.cut.as_deref()?;
+    let note = view.note.as_ref()?;
+    let value = match value {
+        Some(v) => Cow::Borrowed(v),
+        None => Cow::Owned(format!("#{}", note.tag())),
+    };
     Some(HashMap::from([
-        (key.to_string(), Cow::Borrowed(value)),
-        ("description".to_string(), Cow::Borrowed(note)),
+        (key.to_string(), value),
+        ("description".to_string(), Cow::Borrowed(note.text.as_str())),
     ]))
 }
 
-fn node_header(attrs: &[AttributeColumn]) -> Vec<String> {
+fn node_header(attrs: &[AttributeColumn], paged: bool) -> Vec<String> {
     std::iter::once("id")
         .chain(NODE_FIELDS.iter().copied())
+        .chain(paged.then_some("page_ref"))
         .map(String::from)
         .chain(attrs.iter().map(|c| c.field.clone()))
         .collect()
@@ -68,6 +82,7 @@ fn edge_header(attrs: &[AttributeColumn]) -> Vec<String> {
 /// One row as a map from column to value, for writing under any header.
 fn node_row<'g>(
     graph: &'g Graph,
+    view: &Prepared,
     n: Node,
     attrs: &[AttributeColumn],
 ) -> HashMap<String, Cow<'g, str>> {
@@ -77,6 +92,9 @@ fn node_row<'g>(
         .map(|(k, v)| (k.to_string(), v))
         .collect();
     row.insert("id".into(), Cow::Borrowed(e.id()));
+    if view.is_ref(n) {
+        row.insert("page_ref".into(), Cow::Borrowed("true"));
+    }
     for c in attrs {
         if let Some(v) = c.text(e.attributes()) {
             row.insert(c.field.clone(), Cow::Owned(v));
@@ -126,11 +144,11 @@ fn table<'g>(
 fn nodes_table(graph: &Graph, view: &Prepared) -> String {
     let attrs = node_columns(graph, view);
     table(
-        &node_header(&attrs),
+        &node_header(&attrs, view.paged()),
         view.nodes
             .iter()
-            .map(|&n| node_row(graph, n, &attrs))
-            .chain(note_row(view, "id", "#truncated")),
+            .map(|&n| node_row(graph, view, n, &attrs))
+            .chain(note_row(view, "id", None)),
     )
 }
 
@@ -155,7 +173,7 @@ pub(crate) fn write_long(graph: &Graph, view: &Prepared) -> String {
     let node_attrs = node_columns(graph, view);
     let edge_attrs = edge_columns(graph, view);
     let mut header: Vec<String> = vec!["element".into()];
-    for h in node_header(&node_attrs)
+    for h in node_header(&node_attrs, view.paged())
         .into_iter()
         .chain(edge_header(&edge_attrs))
     {
@@ -166,13 +184,13 @@ pub(crate) fn write_long(graph: &Graph, view: &Prepared) -> String {
     let rows = view
         .nodes
         .iter()
-        .map(|&n| tagged("node", node_row(graph, n, &node_attrs)))
+        .map(|&n| tagged("node", node_row(graph, view, n, &node_attrs)))
         .chain(
             view.edges
                 .iter()
                 .map(|&e| tagged("edge", edge_row(graph, e, &edge_attrs))),
         )
-        .chain(note_row(view, "element", "note"));
+        .chain(note_row(view, "element", Some("note")));
     table(&header, rows)
 }
 

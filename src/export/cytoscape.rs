@@ -7,7 +7,7 @@
 //! `directed` and `multigraph` are set for NetworkX; Cytoscape.js ignores them.
 
 use super::brokers::brokers;
-use super::fields::{graph_json, link_json, node_json, Object};
+use super::fields::{graph_json, link_json, node_json, page_ref_json, Object};
 use super::Prepared;
 use crate::store::Graph;
 use serde::Serialize;
@@ -40,11 +40,12 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
         .iter()
         .map(|&n| {
             let e = graph.entity(n);
-            let extra = [
+            let mut extra = vec![
                 ("value", json!(e.id())),
                 ("label", json!(e.name())),
                 ("broker", json!(brokers.contains(&n))),
             ];
+            extra.extend(page_ref_json(view, n));
             Element {
                 data: node_json(graph, n, &extra),
             }

@@ -85,12 +85,12 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
         view.nodes.len(),
         view.edges.len()
     );
-    if let Some(note) = &view.cut {
-        let _ = writeln!(out, "// {}", note.replace('\n', " "));
+    if let Some(note) = &view.note {
+        let _ = writeln!(out, "// {}", note.text.replace('\n', " "));
     }
     out.push_str("digraph \"dossier\" {\n");
-    if let Some(note) = &view.cut {
-        let _ = writeln!(out, "  comment={};", quote(note));
+    if let Some(note) = &view.note {
+        let _ = writeln!(out, "  comment={};", quote(&note.text));
     }
     for &n in &view.nodes {
         let e = graph.entity(n);
@@ -116,6 +116,9 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
                 .iter()
                 .map(|(k, v)| (format!("attr_{k}"), v.to_string())),
         );
+        if view.is_ref(n) {
+            attrs.push(("page_ref".into(), "true".into()));
+        }
         out.push_str("  ");
         out.push_str(&quote(e.id()));
         attr_list(&mut out, &attrs);

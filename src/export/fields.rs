@@ -75,6 +75,7 @@ pub(crate) const RESERVED: &[&str] = &[
     "element",
     "spells",
     "broker",
+    "page_ref",
 ];
 
 /// The field name an attribute is written under.
@@ -418,11 +419,22 @@ pub(crate) fn graph_json(graph: &Graph, view: &Prepared) -> Object {
         .map(|d| serde_json::to_value(document_json(d)).expect("plain JSON"))
         .collect();
     o.put("documents", docs);
-    if let Some(note) = &view.cut {
-        o.put("truncated", true);
-        o.put("truncation", note.as_str());
+    if let Some(note) = &view.note {
+        o.put("truncated", note.truncated);
+        o.put("truncation", note.text.as_str());
+        if let Some(page) = &note.page {
+            o.put("page", page.number);
+            o.put("pages", page.pages);
+            o.put_some("next_page", page.next.clone());
+        }
     }
     o
+}
+
+/// The `page_ref` flag of the JSON formats, for an entity that is on a page only as the
+/// other end of a relation.
+pub(crate) fn page_ref_json(view: &Prepared, node: Node) -> Option<(&'static str, Json)> {
+    view.is_ref(node).then_some(("page_ref", Json::Bool(true)))
 }
 
 #[cfg(test)]

@@ -181,10 +181,14 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
         p.add_opt("sourceUrl", d.url.as_deref());
         proxies.push(p);
     }
-    if let Some(note) = &view.cut {
-        let mut p = Proxy::new("dossier-export-truncated".into(), "Document");
-        p.add("title", "dossier export (truncated)");
-        p.add("description", note.as_str());
+    if let Some(note) = &view.note {
+        let mut p = Proxy::new(format!("dossier-export-{}", note.tag()), "Document");
+        let title = match &note.page {
+            Some(page) => format!("dossier export (page {} of {})", page.number, page.pages),
+            None => "dossier export (truncated)".into(),
+        };
+        p.add("title", title);
+        p.add("description", note.text.as_str());
         proxies.push(p);
     }
     let mut out = String::new();
@@ -206,6 +210,9 @@ fn entity(graph: &Graph, view: &Prepared, n: Node) -> Proxy {
     p.add_opt("description", e.description());
     for (k, v) in e.attributes() {
         p.add("notes", attribute_note(k, v));
+    }
+    if view.is_ref(n) {
+        p.add("notes", "page_ref: true");
     }
     match e.kind() {
         EntityKind::Person => {

@@ -91,18 +91,28 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
         &[],
         concat!("dossier ", env!("CARGO_PKG_VERSION")),
     );
-    match &view.cut {
+    match &view.note {
         None => x.leaf(
             "description",
             &[],
             "Entities and the dated, cited relations among them, exported from dossier",
         ),
         Some(note) => {
-            x.leaf("keywords", &[], "truncated");
+            let mut keywords: Vec<String> = Vec::new();
+            if note.truncated {
+                keywords.push("truncated".into());
+            }
+            if let Some(page) = &note.page {
+                keywords.push(format!("page {} of {}", page.number, page.pages));
+            }
+            x.leaf("keywords", &[], &keywords.join(", "));
             x.leaf(
                 "description",
                 &[],
-                &format!("Entities and the dated, cited relations among them, exported from dossier; {note}"),
+                &format!(
+                    "Entities and the dated, cited relations among them, exported from dossier; {}",
+                    note.text
+                ),
             );
         }
     }
@@ -115,8 +125,8 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
             ("timeformat", "date"),
         ],
     );
-    declare(&mut x, "node", 'n', &node_fields, &node_attrs);
-    declare(&mut x, "edge", 'e', &edge_fields, &edge_attrs);
+    declare(&mut x, "node", 'n', &node_fields, &node_attrs, view.paged());
+    declare(&mut x, "edge", 'e', &edge_fields, &edge_attrs, false);
 
     x.open("nodes", &[("count", &view.nodes.len().to_string())]);
     for &n in &view.nodes {
@@ -128,6 +138,9 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
             x.empty("attvalue", &[("for", &id), ("value", &value)]);
         }
         attribute_values(&mut x, 'n', node_fields.len(), &node_attrs, e.attributes());
+        if view.is_ref(n) {
+            x.empty("attvalue", &[("for", "nref"), ("value", "true")]);
+        }
         x.close("attvalues");
         write_spell(&mut x, spell(e.start(), e.end()));
         x.close("node");
@@ -175,7 +188,16 @@ fn field_id(prefix: char, fields: &[&str], field: &str) -> String {
     format!("{prefix}{i}")
 }
 
-fn declare(x: &mut Xml, class: &str, prefix: char, fields: &[&str], attrs: &[AttributeColumn]) {
+/// Declares the fields and attribute columns of a class, and `page_ref` (id `nref`) when
+/// `page_ref` is set.
+fn declare(
+    x: &mut Xml,
+    class: &str,
+    prefix: char,
+    fields: &[&str],
+    attrs: &[AttributeColumn],
+    page_ref: bool,
+) {
     x.open("attributes", &[("class", class)]);
     for (i, f) in fields.iter().enumerate() {
         let id = format!("{prefix}{i}");
@@ -193,6 +215,12 @@ fn declare(x: &mut Xml, class: &str, prefix: char, fields: &[&str], attrs: &[Att
                 ("title", &col.field),
                 ("type", gexf_type(col.ty)),
             ],
+        );
+    }
+    if page_ref {
+        x.empty(
+            "attribute",
+            &[("id", "nref"), ("title", "page_ref"), ("type", "boolean")],
         );
     }
     x.close("attributes");

@@ -54,26 +54,43 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
         EDGE_FIELDS.iter().copied(),
         &edge_attrs,
     );
-    if view.cut.is_some() {
-        for (id, name, ty) in [
-            ("g0", "truncated", "boolean"),
-            ("g1", "truncation", "string"),
-        ] {
-            x.empty(
-                "key",
-                &[
-                    ("id", id),
-                    ("for", "graph"),
-                    ("attr.name", name),
-                    ("attr.type", ty),
-                ],
-            );
+    if view.paged() {
+        x.empty(
+            "key",
+            &[
+                ("id", "nref"),
+                ("for", "node"),
+                ("attr.name", "page_ref"),
+                ("attr.type", "boolean"),
+            ],
+        );
+    }
+    let mut graph_data: Vec<(&str, &str, &str, String)> = Vec::new();
+    if let Some(note) = &view.note {
+        graph_data.push(("g0", "truncated", "boolean", note.truncated.to_string()));
+        graph_data.push(("g1", "truncation", "string", note.text.clone()));
+        if let Some(page) = &note.page {
+            graph_data.push(("g2", "page", "long", page.number.to_string()));
+            graph_data.push(("g3", "pages", "long", page.pages.to_string()));
+            if let Some(next) = &page.next {
+                graph_data.push(("g4", "next_page", "string", next.clone()));
+            }
         }
     }
+    for (id, name, ty, _) in &graph_data {
+        x.empty(
+            "key",
+            &[
+                ("id", id),
+                ("for", "graph"),
+                ("attr.name", name),
+                ("attr.type", ty),
+            ],
+        );
+    }
     x.open("graph", &[("id", "dossier"), ("edgedefault", "directed")]);
-    if let Some(note) = &view.cut {
-        x.leaf("data", &[("key", "g0")], "true");
-        x.leaf("data", &[("key", "g1")], note);
+    for (id, _, _, value) in &graph_data {
+        x.leaf("data", &[("key", id)], value);
     }
     for &n in &view.nodes {
         let e = graph.entity(n);
@@ -86,6 +103,9 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
             if let Some(v) = col.text(e.attributes()) {
                 x.leaf("data", &[("key", &node_keys.attribute(i))], &v);
             }
+        }
+        if view.is_ref(n) {
+            x.leaf("data", &[("key", "nref")], "true");
         }
         x.close("node");
     }

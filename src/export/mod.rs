@@ -16,6 +16,14 @@
 //! carry it: their columns are typed and declared up front, and `brokers` in the API answers
 //! the question with the sizes of the parts.
 //!
+//! A page of the whole graph (`/export/{format}?page=K`, [`Selection::select_page`]) also
+//! holds the other ends of its relations that are on other pages, so that it is a file on its
+//! own; they are flagged `page_ref`: `"page_ref": true` in the JSON formats (absent on the
+//! page's own entities), a boolean `page_ref` key in GraphML and attribute in GEXF (`true`,
+//! absent otherwise), a `page_ref` column in CSV (`true` or empty), a `page_ref="true"` DOT
+//! attribute, and a `page_ref: true` line in the FtM `notes`. Exports that are not pages have
+//! no `page_ref` at all.
+//!
 //! JSON formats keep lists as lists (`aliases`, `roles`, and `citations` as
 //! `{document, title, quote}` objects). Flat formats (GraphML, GEXF, CSV, DOT) join `aliases`
 //! and `roles` with `"; "`, join the quotes of several citations with `" | "` in `quote`, and
@@ -96,9 +104,11 @@ mod node_link;
 mod select;
 mod xml;
 
-pub use self::csv::{csv_tables, csv_tables_cut};
-pub use cut::Cut;
-pub use select::{select, Selection, SelectionError};
+pub use self::csv::{csv_tables, csv_tables_cut, csv_tables_page};
+pub use cut::{Cut, Page};
+pub use select::{select, Paged, Selection, SelectionError};
+
+use cut::Note;
 
 use crate::store::{Edge, Graph, Neighbourhood, Node};
 use std::collections::HashSet;
@@ -208,6 +218,19 @@ impl Format {
         }
     }
 
+    /// The short name used in `/export/{format}` URLs (`node-link`, `graphml`).
+    pub fn url_name(self) -> &'static str {
+        match self {
+            Format::NodeLinkJson => "node-link",
+            Format::Graphml => "graphml",
+            Format::Gexf => "gexf",
+            Format::CytoscapeJson => "cytoscape",
+            Format::Csv => "csv",
+            Format::Dot => "dot",
+            Format::Ftm => "ftm",
+        }
+    }
+
     /// The file extension, without the dot.
     pub fn extension(self) -> &'static str {
         match self {
@@ -268,15 +291,26 @@ pub fn export(graph: &Graph, view: &View, format: Format) -> String {
 /// in its own place: see `cut`).
 pub fn export_cut(graph: &Graph, view: &View, format: Format, cut: Option<Cut>) -> String {
     let mut view = Prepared::new(graph, view);
-    view.cut = cut.map(|c| c.note());
+    view.note = cut.map(Note::cut);
+    write(graph, &view, format)
+}
+
+/// Writes a page of the whole graph in `format`: its note (which page, of how many, the next
+/// one's path) where each format keeps it, and its other ends flagged `page_ref`.
+pub fn export_page(graph: &Graph, paged: &Paged, format: Format) -> String {
+    let view = Prepared::page(graph, paged);
+    write(graph, &view, format)
+}
+
+fn write(graph: &Graph, view: &Prepared, format: Format) -> String {
     match format {
-        Format::NodeLinkJson => node_link::write(graph, &view),
-        Format::Graphml => graphml::write(graph, &view),
-        Format::Gexf => gexf::write(graph, &view),
-        Format::CytoscapeJson => cytoscape::write(graph, &view),
-        Format::Csv => self::csv::write_long(graph, &view),
-        Format::Dot => dot::write(graph, &view),
-        Format::Ftm => ftm::write(graph, &view),
+        Format::NodeLinkJson => node_link::write(graph, view),
+        Format::Graphml => graphml::write(graph, view),
+        Format::Gexf => gexf::write(graph, view),
+        Format::CytoscapeJson => cytoscape::write(graph, view),
+        Format::Csv => self::csv::write_long(graph, view),
+        Format::Dot => dot::write(graph, view),
+        Format::Ftm => ftm::write(graph, view),
     }
 }
 
@@ -285,8 +319,10 @@ pub(crate) struct Prepared {
     pub(crate) nodes: Vec<Node>,
     pub(crate) edges: Vec<Edge>,
     pub(crate) members: HashSet<Node>,
-    /// The note saying the export was cut short, if it was.
-    pub(crate) cut: Option<String>,
+    /// The note saying the export was cut short or is a page, if it is.
+    pub(crate) note: Option<Note>,
+    /// The entities a page holds only as the other ends of its relations (`page_ref`).
+    pub(crate) refs: HashSet<Node>,
 }
 
 impl Prepared {
@@ -312,8 +348,27 @@ impl Prepared {
             nodes,
             edges,
             members,
-            cut: None,
+            note: None,
+            refs: HashSet::new(),
         }
+    }
+
+    /// A page: its view, note and `page_ref` entities.
+    pub(crate) fn page(graph: &Graph, paged: &Paged) -> Prepared {
+        let mut view = Prepared::new(graph, &paged.view);
+        view.note = Some(Note::page(&paged.page));
+        view.refs = paged.refs.clone();
+        view
+    }
+
+    /// Whether this is a page of the whole graph (so formats declare `page_ref`).
+    pub(crate) fn paged(&self) -> bool {
+        self.note.as_ref().is_some_and(|n| n.page.is_some())
+    }
+
+    /// Whether `node` is on the page only as the other end of a relation.
+    pub(crate) fn is_ref(&self, node: Node) -> bool {
+        self.refs.contains(&node)
     }
 }
 
@@ -344,9 +399,35 @@ mod tests {
         for &f in Format::ALL {
             assert_eq!(Format::parse(f.name()), Ok(f));
             assert!(!f.content_type().is_empty() && !f.extension().is_empty());
+            assert_eq!(Format::parse(f.url_name()), Ok(f));
         }
         let err = Format::parse("xlsx").unwrap_err();
         assert!(err.to_string().contains("graphml"), "{err}");
+    }
+
+    #[test]
+    fn every_format_carries_a_pages_note_and_its_page_refs() {
+        let g = testing::fixture();
+        let sel = Selection {
+            limit: Some(2),
+            ..Selection::default()
+        };
+        let mut paged = (1..=g.entity_count().div_ceil(2))
+            .map(|k| sel.select_page(&g, k).unwrap())
+            .find(|p| !p.refs.is_empty())
+            .expect("a page with other ends");
+        paged.page.next = Some("/export/x?page=9&limit=2".into());
+        for &f in Format::ALL {
+            let text = export_page(&g, &paged, f);
+            assert!(text.contains("page_ref"), "{f}: {text}");
+            assert!(text.contains("truncated: page "), "{f}");
+            assert!(text.contains("page=9"), "{f}");
+        }
+        let (nodes, edges) = csv_tables_page(&g, &paged);
+        assert!(nodes.contains("page_ref") && nodes.contains("\n#truncated,"));
+        assert!(!edges.contains("page_ref") && !edges.contains("truncated"));
+        let whole = export(&g, &View::whole(&g), Format::Graphml);
+        assert!(!whole.contains("page_ref") && !whole.contains("truncat"));
     }
 
     #[test]

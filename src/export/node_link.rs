@@ -3,7 +3,7 @@
 //! Each link's `key` is the relation id, so parallel relations stay apart in a `MultiDiGraph`.
 
 use super::brokers::brokers;
-use super::fields::{graph_json, link_json, node_json, Object};
+use super::fields::{graph_json, link_json, node_json, page_ref_json, Object};
 use super::Prepared;
 use crate::store::Graph;
 use serde::Serialize;
@@ -23,7 +23,11 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
     let nodes = view
         .nodes
         .iter()
-        .map(|&n| node_json(graph, n, &[("broker", brokers.contains(&n).into())]))
+        .map(|&n| {
+            let mut extra = vec![("broker", brokers.contains(&n).into())];
+            extra.extend(page_ref_json(view, n));
+            node_json(graph, n, &extra)
+        })
         .collect();
     let links = view.edges.iter().map(|&e| link_json(graph, e)).collect();
     let doc = NodeLink {

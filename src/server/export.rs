@@ -5,18 +5,23 @@
 //! (0 to [`MAX_DEPTH`], default 1; 0 keeps only the entities of `ids` and the relations among
 //! them), `relationKinds` and `kinds` (comma-separated enum names),
 //! `limit` (entities: for a neighbourhood default [`DEFAULT_LIMIT`], at most [`MAX_LIMIT`];
-//! for the whole graph default and at most [`MAX_WHOLE`]) and, for CSV only, `table` (`nodes`
-//! or `edges` for one plain table; by default the long table of both).
+//! for the whole graph default and at most [`MAX_WHOLE`]), `page` (without `ids` only: page K,
+//! from 1, of the whole graph at `limit` entities a page, see [`Selection::select_page`]) and,
+//! for CSV only, `table` (`nodes` or `edges` for one plain table; by default the long table of
+//! both).
 //! The answer is an attachment named `dossier-<what>.<ext>`. When the limit cut the subgraph
 //! short, the file says so in its own metadata (see `crate::export::Cut`) and
-//! `X-Dossier-Truncated: true` says it too. Errors are JSON in the shape of every refusal of
+//! `X-Dossier-Truncated: true` says it too; a cut of the whole graph's note names the pages to
+//! ask for instead. A page says in its metadata which page it is, of how many, and the next
+//! page's path, which `Link: <…>; rel="next"` gives too; a page past the last is refused.
+//! Errors are JSON in the shape of every refusal of
 //! the server: `{"errors": [{"message": "…", "extensions": {"code": "INVALID_INPUT" |
 //! "NOT_FOUND" | "LIMIT_EXCEEDED", …}}]}`, with `limit` and `value` for LIMIT_EXCEEDED.
 
 use super::AppState;
 use crate::export::{
-    csv_tables_cut, export_cut, Format, Selection, SelectionError, DEFAULT_LIMIT, MAX_DEPTH,
-    MAX_IDS, MAX_LIMIT, MAX_WHOLE,
+    csv_tables_cut, csv_tables_page, export_cut, export_page, Format, Selection, SelectionError,
+    DEFAULT_LIMIT, MAX_DEPTH, MAX_IDS, MAX_LIMIT, MAX_WHOLE,
 };
 use crate::graphql::error::code;
 use crate::model::{EntityKind, Id};
@@ -39,6 +44,7 @@ pub(crate) struct Params {
     relation_kinds: Option<String>,
     kinds: Option<String>,
     limit: Option<String>,
+    page: Option<String>,
     table: Option<String>,
 }
 
@@ -97,6 +103,34 @@ struct Request {
     format: Format,
     selection: Selection,
     table: Table,
+    /// The page of the whole graph asked for, from 1.
+    page: Option<usize>,
+}
+
+impl Request {
+    /// The URL path of page `number` of this request: the same format, limit, kinds and table.
+    fn page_path(&self, number: usize) -> String {
+        let s = &self.selection;
+        let mut path = format!(
+            "/export/{}?page={number}&limit={}",
+            self.format.url_name(),
+            s.limit.unwrap_or(MAX_WHOLE)
+        );
+        if let Some(kinds) = &s.kinds {
+            let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+            path.push_str(&format!("&kinds={}", names.join(",")));
+        }
+        if let Some(kinds) = &s.relation_kinds {
+            let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+            path.push_str(&format!("&relationKinds={}", names.join(",")));
+        }
+        match self.table {
+            Table::Nodes => path.push_str("&table=nodes"),
+            Table::Edges => path.push_str("&table=edges"),
+            Table::Long => {}
+        }
+        path
+    }
 }
 
 fn list(text: Option<&str>) -> Vec<&str> {
@@ -164,6 +198,18 @@ fn check(format: &str, p: &Params) -> Result<Request, Refusal> {
     if limit > max {
         return Err(Refusal::over_limit("limit", max, limit));
     }
+    let page = match p.page.as_deref() {
+        None => None,
+        Some(_) if !ids.is_empty() => {
+            return Err(Refusal::invalid(
+                "`page` pages the whole graph: leave out `ids` (a neighbourhood is one file, at most `limit` entities)",
+            ))
+        }
+        Some(text) => match number("page", Some(text), 1)? {
+            0 => return Err(Refusal::invalid("`page` starts at 1")),
+            k => Some(k),
+        },
+    };
     let table = match (format, p.table.as_deref()) {
         (_, None) => Table::Long,
         (Format::Csv, Some("nodes")) => Table::Nodes,
@@ -186,6 +232,7 @@ fn check(format: &str, p: &Params) -> Result<Request, Refusal> {
             limit: Some(limit),
         },
         table,
+        page,
     })
 }
 
@@ -202,6 +249,9 @@ fn filename(req: &Request) -> String {
             name.push_str(&format!("-and-{}-more", ids.len() - 3));
         }
         name.push_str(&format!("-depth{}", req.selection.depth));
+    }
+    if let Some(k) = req.page {
+        name.push_str(&format!("-page{k}"));
     }
     match req.table {
         Table::Nodes => name.push_str("-nodes"),
@@ -231,20 +281,34 @@ pub(crate) async fn get(
     let name = filename(&req);
     let (format, table) = (req.format, req.table);
     let work = tokio::task::spawn_blocking(move || {
-        let (view, cut) = req.selection.select_cut(&graph)?;
+        if let Some(number) = req.page {
+            let mut paged = req.selection.select_page(&graph, number)?;
+            paged.page.next = (number < paged.page.pages).then(|| req.page_path(number + 1));
+            let body = match table {
+                Table::Long => export_page(&graph, &paged, format),
+                Table::Nodes => csv_tables_page(&graph, &paged).0,
+                Table::Edges => csv_tables_page(&graph, &paged).1,
+            };
+            return Ok::<_, SelectionError>((body, paged.page.truncated(), paged.page.next));
+        }
+        let (view, mut cut) = req.selection.select_cut(&graph)?;
+        if let Some(c) = cut.as_mut().filter(|_| req.selection.ids.is_empty()) {
+            // The whole graph can be had page by page at the same limit.
+            c.pages = c.selected.map(|s| s.div_ceil(c.limit.max(1)));
+        }
         let body = match table {
             Table::Long => export_cut(&graph, &view, format, cut),
             Table::Nodes => csv_tables_cut(&graph, &view, cut).0,
             Table::Edges => csv_tables_cut(&graph, &view, cut).1,
         };
-        Ok::<_, SelectionError>((body, cut.is_some()))
+        Ok((body, cut.is_some(), None))
     })
     .await;
     match work {
-        Ok(Ok((body, truncated))) => {
+        Ok(Ok((body, truncated, next))) => {
             let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
                 .unwrap_or(HeaderValue::from_static("attachment"));
-            (
+            let mut response = (
                 [
                     (
                         header::CONTENT_TYPE,
@@ -258,7 +322,16 @@ pub(crate) async fn get(
                 ],
                 body,
             )
-                .into_response()
+                .into_response();
+            if let Some(link) =
+                next.and_then(|n| HeaderValue::from_str(&format!("<{n}>; rel=\"next\"")).ok())
+            {
+                response.headers_mut().insert(header::LINK, link);
+            }
+            response
+        }
+        Ok(Err(e @ SelectionError::PageOutOfRange { .. })) => {
+            Refusal::invalid(e.to_string()).into_response()
         }
         Ok(Err(SelectionError::UnknownEntity(id))) => Refusal {
             status: StatusCode::NOT_FOUND,
@@ -325,6 +398,9 @@ mod tests {
             check("dot", &params(&[("ids", "Not%20An%20Id")])),
             check("dot", &params(&[("table", "nodes")])),
             check("csv", &params(&[("table", "both")])),
+            check("csv", &params(&[("page", "0")])),
+            check("csv", &params(&[("page", "two")])),
+            check("csv", &params(&[("ids", "echr"), ("page", "1")])),
         ] {
             assert_eq!(bad.err().unwrap().code, code::INVALID_INPUT);
         }
@@ -355,5 +431,31 @@ mod tests {
         assert_eq!(filename(&req), "dossier-echr-gubad-ibadoglu-depth2.json");
         let csv = check("csv", &params(&[("table", "edges")])).ok().unwrap();
         assert_eq!(filename(&csv), "dossier-all-edges.csv");
+        let page = check(
+            "NODE_LINK_JSON",
+            &params(&[
+                ("page", "2"),
+                ("limit", "500"),
+                ("kinds", "person"),
+                ("table", "nodes"),
+            ]),
+        );
+        assert_eq!(
+            page.err().unwrap().code,
+            code::INVALID_INPUT,
+            "table is CSV's"
+        );
+        let page = check(
+            "csv",
+            &params(&[("page", "2"), ("limit", "500"), ("kinds", "person,court")]),
+        )
+        .ok()
+        .unwrap();
+        assert_eq!(page.page, Some(2));
+        assert_eq!(filename(&page), "dossier-all-page2.csv");
+        assert_eq!(
+            page.page_path(3),
+            "/export/csv?page=3&limit=500&kinds=PERSON,COURT"
+        );
     }
 }

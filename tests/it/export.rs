@@ -190,3 +190,156 @@ fn dossier_export_reports_a_bad_import_once_at_its_line() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn the_whole_graph_comes_page_by_page_each_relation_once_and_each_page_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = big_graph(dir.path());
+    let mut entities: Vec<String> = graph
+        .entities(None)
+        .map(|n| graph.entity(n).id().to_string())
+        .collect();
+    let mut relations: Vec<String> = graph
+        .all_relations()
+        .map(|e| graph.relation(e).id().to_string())
+        .collect();
+    let pages = entities.len().div_ceil(400);
+    assert!(pages >= 4, "{} entities", entities.len());
+    let app = spawn_graph_with(graph, dossier::server::Settings::default()).await;
+
+    let (mut own, mut links) = (Vec::new(), Vec::new());
+    let mut path = "/export/node-link?page=1&limit=400".to_string();
+    for k in 1..=pages {
+        let resp = reqwest::get(app.url(&path)).await.unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        assert_eq!(resp.headers()["x-dossier-truncated"], "true");
+        let next = resp
+            .headers()
+            .get("link")
+            .map(|l| l.to_str().unwrap().to_string());
+        let disposition = resp.headers()["content-disposition"].to_str().unwrap();
+        assert!(disposition.contains(&format!("dossier-all-page{k}.json")));
+        let doc: Value = resp.json().await.unwrap();
+        let meta = &doc["graph"];
+        assert_eq!(
+            (meta["page"].as_u64(), meta["pages"].as_u64()),
+            (Some(k as u64), Some(pages as u64))
+        );
+        assert_eq!(meta["truncated"], true);
+        let note = meta["truncation"].as_str().unwrap();
+        assert!(
+            note.starts_with(&format!("truncated: page {k} of {pages}: ")),
+            "{note}"
+        );
+        let nodes = doc["nodes"].as_array().unwrap();
+        let mine: Vec<&str> = nodes
+            .iter()
+            .filter(|n| n.get("page_ref").is_none())
+            .map(|n| n["id"].as_str().unwrap())
+            .collect();
+        let refs: Vec<&str> = nodes
+            .iter()
+            .filter(|n| n["page_ref"] == true)
+            .map(|n| n["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(mine.len() + refs.len(), nodes.len());
+        assert!(mine.len() <= 400 && !mine.is_empty());
+        for l in doc["links"].as_array().unwrap() {
+            assert!(mine.contains(&l["source"].as_str().unwrap()), "{l}");
+            let to = l["target"].as_str().unwrap();
+            assert!(
+                mine.contains(&to) || refs.contains(&to),
+                "a page is a file on its own"
+            );
+            links.push(l["key"].as_str().unwrap().to_string());
+        }
+        own.extend(mine.iter().map(|s| s.to_string()));
+        if k < pages {
+            let next_page = format!("/export/node-link?page={}&limit=400", k + 1);
+            assert_eq!(meta["next_page"], next_page.as_str());
+            assert!(note.contains(&format!("next page: {next_page}")), "{note}");
+            assert_eq!(
+                next.as_deref(),
+                Some(format!("<{next_page}>; rel=\"next\"").as_str())
+            );
+            path = next_page;
+        } else {
+            assert!(meta.get("next_page").is_none() && next.is_none());
+            assert!(note.contains("this is the last page"), "{note}");
+        }
+    }
+    assert_eq!(own, entities, "every entity once, in id order");
+    links.sort();
+    relations.sort();
+    assert_eq!(links, relations, "every relation exactly once");
+    entities.clear();
+
+    // The flat formats carry the page too: GraphML's graph data and page_ref key, CSV's column
+    // and note row.
+    let graphml = reqwest::get(app.url("/export/graphml?page=2&limit=400"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(graphml.contains(r#"attr.name="page_ref" attr.type="boolean""#));
+    assert!(graphml.contains(r#"<data key="nref">true</data>"#));
+    assert!(graphml.contains(r#"<data key="g2">2</data>"#));
+    assert!(graphml.contains("<data key=\"g4\">/export/graphml?page=3&amp;limit=400</data>"));
+    let nodes = reqwest::get(app.url("/export/csv?page=1&limit=400&table=nodes"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(nodes.lines().next().unwrap().contains(",page_ref"));
+    let last = nodes.lines().last().unwrap();
+    assert!(
+        last.starts_with("#truncated,") && last.contains("page 1 of"),
+        "{last}"
+    );
+
+    // Past the end, page 0 and pages of a neighbourhood are refused in the JSON error shape.
+    for bad in [
+        format!("/export/graphml?page={}&limit=400", pages + 1),
+        "/export/graphml?page=0".to_string(),
+        "/export/graphml?page=1&ids=echr".to_string(),
+    ] {
+        let resp = reqwest::get(app.url(&bad)).await.unwrap();
+        assert_eq!(resp.status(), 400, "{bad}");
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "INVALID_INPUT",
+            "{bad}"
+        );
+    }
+    // One page holds it all at the default limit: page 1 of 1, not truncated.
+    let doc: Value = reqwest::get(app.url("/export/node-link?page=1"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            doc["graph"]["page"].as_u64(),
+            doc["graph"]["pages"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    assert_eq!(doc["graph"]["truncated"], false);
+    assert!(doc["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n.get("page_ref").is_none()));
+    // Without a page, a cut of the whole graph names the pages to ask for.
+    let doc: Value = reqwest::get(app.url("/export/node-link?limit=1000"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let note = doc["graph"]["truncation"].as_str().unwrap();
+    assert!(note.contains("page=1…2 (and limit=1000"), "{note}");
+}
