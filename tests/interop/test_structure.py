@@ -144,7 +144,10 @@ def test_cycles_are_networkxs_strongly_connected_components(served):
         (a, b) for a, b, kind in multi.edges(data="kind") if kind not in symmetric
     )
     theirs = {frozenset(c) for c in nx.strongly_connected_components(directed) if len(c) >= 2}
-    ours = served.graphql("{ cycles(limit: 1000) { size members(limit: 1000) { id } } }")["cycles"]
+    # 40 groups of up to 1,000 members stay under the default complexity limit (50,000);
+    # both graphs have fewer groups than that, so the comparison is complete.
+    assert len(theirs) < 40
+    ours = served.graphql("{ cycles(limit: 40) { size members(limit: 1000) { id } } }")["cycles"]
     assert {frozenset(m["id"] for m in c["members"]) for c in ours} == theirs
     assert [c["size"] for c in ours] == sorted((c["size"] for c in ours), reverse=True)
     assert len(theirs) > 0
