@@ -1,0 +1,371 @@
+//! The search index of one graph version: every name and alias folded, and three posting
+//! tables that lead a query to the few names it can match without looking at the others.
+//!
+//! # What is stored (all ids are `u32`, all strings in one [`Text`] arena)
+//! - `names`: each name or alias of each entity, folded and loosened (24 bytes a name).
+//! - `words`: the distinct loose words of all names, sorted, as spans into the names' own
+//!   loose keys (no copy). Exact words and word prefixes are a binary search and a range.
+//! - word → names postings (`word_starts`, `word_names`): which names hold each word, in
+//!   name order.
+//! - trigram → words postings (`gram_keys`, `gram_starts`, `gram_words`): the character
+//!   trigrams of each word padded with two blanks at either end, one entry per occurrence.
+//!   A typo's candidates are the words that share enough trigrams with the query word.
+//!
+//! # Why the candidates are complete
+//! A name matches (at any tier) only if every query word equals, begins or is a typo of one
+//! of its loose words (the exact and transliteration tiers imply this: equal loose keys have
+//! equal words). So the names of any one query word's matching words hold every hit; the
+//! index takes the query word whose matches have the fewest names and scores only those with
+//! the same [`super::score::score`] as the scan. For typos: a word within Damerau–Levenshtein
+//! distance `d` of another shares at least `max_len + 2 − 4d` of its padded trigrams (each
+//! edit, transpositions included, touches at most four of them), and a typo allows at most
+//! `max_len / 4` edits, so the count filter never drops a true typo; every word it keeps is
+//! checked with the real similarity.
+//!
+//! # Writes (not built yet)
+//! The index is immutable, like the version it belongs to. A later overlay of changed
+//! entities can keep a small second index (or a plain list, scanned) of the names added or
+//! changed since this version, and a set of the nodes whose names changed or were removed:
+//! a search takes this index's candidates minus those nodes, adds the overlay's, and scores
+//! and ranks them all together — the ranking does not care where a candidate came from. A
+//! background rebuild folds the overlay in when it grows.
+
+use super::super::fold::{fold, loose};
+use super::super::graph::{Graph, Node};
+use super::super::records::{Span, Text};
+use super::score::{is_typo, Query, PREFIX_MIN_BYTES, TYPO_MIN_CHARS, TYPO_SIMILARITY};
+use hashbrown::HashMap;
+
+/// One name or alias of an entity, folded. 24 bytes; the texts live in the index's arena.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Name {
+    pub(super) node: Node,
+    /// 0 for the entity's name, `i + 1` for its `i`-th alias.
+    pub(super) which: u32,
+    pub(super) folded: Span,
+    /// The loose key of the whole name; its words are the loose keys of the folded words
+    /// (the loose rules never cross a space).
+    pub(super) loose: Span,
+}
+
+impl Name {
+    pub(super) fn is_alias(&self) -> bool {
+        self.which != 0
+    }
+}
+
+/// The folded names and aliases of every entity of one graph version, with the postings that
+/// find a query's candidates (see the [module docs](self)).
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    pub(super) names: Vec<Name>,
+    pub(super) text: Text,
+    /// Distinct loose words, in byte order.
+    words: Vec<Span>,
+    /// Each word's length in characters, capped at `u16::MAX`.
+    word_chars: Vec<u16>,
+    /// The names holding word `w` are `word_names[word_starts[w]..word_starts[w + 1]]`.
+    word_starts: Vec<u32>,
+    word_names: Vec<u32>,
+    /// Distinct padded trigrams, sorted; the words holding `gram_keys[g]` (once per
+    /// occurrence, in word order) are `gram_words[gram_starts[g]..gram_starts[g + 1]]`.
+    gram_keys: Vec<u64>,
+    gram_starts: Vec<u32>,
+    gram_words: Vec<u32>,
+}
+
+impl SearchIndex {
+    /// Folds every name and alias of the graph and builds the postings.
+    /// O(total name length + W log W + T log T) for W words and T trigrams.
+    pub fn build(graph: &Graph) -> SearchIndex {
+        let mut index = SearchIndex::default();
+        for i in 0..graph.entity_count() {
+            let node = Node::new(i);
+            let e = graph.entity(node);
+            let texts = std::iter::once(e.name()).chain(e.aliases().iter().map(String::as_str));
+            for (which, text) in texts.enumerate() {
+                let folded = fold(text);
+                if folded.is_empty() {
+                    continue;
+                }
+                let spans = index
+                    .text
+                    .push(&folded)
+                    .and_then(|f| Ok((f, index.text.push(&loose(&folded))?)));
+                // Past 4 GiB of folded names, the rest are not searchable by name (they are
+                // still found by id); no graph one machine holds comes near.
+                let Ok((folded, loose)) = spans else { break };
+                index.names.push(Name {
+                    node,
+                    which: which as u32,
+                    folded,
+                    loose,
+                });
+            }
+        }
+        index.names.shrink_to_fit();
+        index.text.shrink();
+        index.build_words();
+        index.build_grams();
+        index
+    }
+
+    /// The vocabulary and the word → names postings.
+    fn build_words(&mut self) {
+        let text = &self.text;
+        let mut ids: HashMap<&str, u32> = HashMap::new();
+        let mut spans: Vec<Span> = Vec::new();
+        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(self.names.len() * 2);
+        let mut mine: Vec<u32> = Vec::new();
+        for (i, name) in self.names.iter().enumerate() {
+            mine.clear();
+            let mut offset = 0;
+            for w in text.get(name.loose).split(' ') {
+                let id = *ids.entry(w).or_insert_with(|| {
+                    spans.push(Text::sub(name.loose, offset, w.len()));
+                    spans.len() as u32 - 1
+                });
+                mine.push(id);
+                offset += w.len() + 1;
+            }
+            mine.sort_unstable();
+            mine.dedup();
+            pairs.extend(mine.iter().map(|&w| (w, i as u32)));
+        }
+        drop(ids);
+        let mut order: Vec<u32> = (0..spans.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            text.get(spans[a as usize]).cmp(text.get(spans[b as usize]))
+        });
+        let mut rank = vec![0u32; spans.len()];
+        for (r, &o) in order.iter().enumerate() {
+            rank[o as usize] = r as u32;
+        }
+        self.words = order.iter().map(|&o| spans[o as usize]).collect();
+        self.word_chars = self
+            .words
+            .iter()
+            .map(|&s| text.get(s).chars().count().min(u16::MAX as usize) as u16)
+            .collect();
+        // A counting sort by word: stable, so each word's names stay in name order.
+        let mut starts = vec![0u32; self.words.len() + 1];
+        for &(w, _) in &pairs {
+            starts[rank[w as usize] as usize + 1] += 1;
+        }
+        for w in 0..self.words.len() {
+            starts[w + 1] += starts[w];
+        }
+        let mut cursor = starts.clone();
+        let mut postings = vec![0u32; pairs.len()];
+        for &(w, name) in &pairs {
+            let c = &mut cursor[rank[w as usize] as usize];
+            postings[*c as usize] = name;
+            *c += 1;
+        }
+        self.word_starts = starts;
+        self.word_names = postings;
+    }
+
+    /// The trigram → words postings.
+    fn build_grams(&mut self) {
+        let mut pairs: Vec<(u64, u32)> = Vec::new();
+        let mut grams = Vec::new();
+        for (w, &span) in self.words.iter().enumerate() {
+            trigrams(self.text.get(span), &mut grams);
+            pairs.extend(grams.iter().map(|&g| (g, w as u32)));
+        }
+        pairs.sort_unstable();
+        let mut keys = Vec::new();
+        let mut starts = Vec::new();
+        for (i, &(g, _)) in pairs.iter().enumerate() {
+            if keys.last() != Some(&g) {
+                keys.push(g);
+                starts.push(i as u32);
+            }
+        }
+        starts.push(pairs.len() as u32);
+        self.gram_words = pairs.into_iter().map(|(_, w)| w).collect();
+        self.gram_keys = keys;
+        self.gram_starts = starts;
+    }
+
+    /// Bytes held.
+    pub(crate) fn bytes(&self) -> usize {
+        fn vec<T>(v: &Vec<T>) -> usize {
+            v.capacity() * std::mem::size_of::<T>()
+        }
+        vec(&self.names)
+            + self.text.len()
+            + vec(&self.words)
+            + vec(&self.word_chars)
+            + vec(&self.word_starts)
+            + vec(&self.word_names)
+            + vec(&self.gram_keys)
+            + vec(&self.gram_starts)
+            + vec(&self.gram_words)
+    }
+
+    /// The names (indices into `names`, ascending) among which every name matching `q` is:
+    /// those of the query word whose matching words have the fewest names.
+    /// O(query words × (log W + matching words + typo work) + candidates × log candidates),
+    /// where typo work is the trigram postings of the query word (see [`Self::typos`]).
+    pub(super) fn candidates(&self, q: &Query) -> Vec<u32> {
+        let mut best: Option<(usize, Vec<u32>)> = None;
+        for (qf, ql) in &q.words {
+            let words = self.matching_words(qf, ql);
+            let cost: usize = words.iter().map(|&w| self.postings(w).len()).sum();
+            if best.as_ref().is_none_or(|(c, _)| cost < *c) {
+                best = Some((cost, words));
+            }
+            if cost == 0 {
+                break;
+            }
+        }
+        let Some((cost, words)) = best else {
+            return Vec::new();
+        };
+        let mut names = Vec::with_capacity(cost);
+        for w in words {
+            names.extend_from_slice(self.postings(w));
+        }
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    fn postings(&self, w: u32) -> &[u32] {
+        let w = w as usize;
+        &self.word_names[self.word_starts[w] as usize..self.word_starts[w + 1] as usize]
+    }
+
+    fn word(&self, w: u32) -> &str {
+        self.text.get(self.words[w as usize])
+    }
+
+    /// The words a query word (folded `qf`, loose `ql`) matches at some tier: itself, the
+    /// words it begins, and its typos. O(log W + prefix range + typo work).
+    fn matching_words(&self, qf: &str, ql: &str) -> Vec<u32> {
+        let mut out = Vec::new();
+        let lo = self.words.partition_point(|&s| self.text.get(s) < ql);
+        let mut w = lo;
+        while w < self.words.len() && self.text.get(self.words[w]).starts_with(ql) {
+            if ql.len() < PREFIX_MIN_BYTES && self.text.get(self.words[w]) != ql {
+                break;
+            }
+            out.push(w as u32);
+            w += 1;
+        }
+        if qf.chars().count() >= TYPO_MIN_CHARS {
+            self.typos(ql, &mut out);
+            out.sort_unstable();
+            out.dedup();
+        }
+        out
+    }
+
+    /// Adds the words that are typos of `ql` (similarity at least the typo threshold): the
+    /// words sharing enough padded trigrams with it (counted over its trigrams' postings),
+    /// then checked with the similarity itself. O(W + postings of `ql`'s trigrams +
+    /// survivors × len²).
+    fn typos(&self, ql: &str, out: &mut Vec<u32>) {
+        let n = ql.chars().count();
+        let mut grams = Vec::new();
+        trigrams(ql, &mut grams);
+        grams.sort_unstable();
+        let mut counts = vec![0u8; self.words.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut i = 0;
+        while i < grams.len() {
+            let g = grams[i];
+            let mut cq = 0;
+            while i < grams.len() && grams[i] == g {
+                cq += 1;
+                i += 1;
+            }
+            let Ok(k) = self.gram_keys.binary_search(&g) else {
+                continue;
+            };
+            let posting =
+                &self.gram_words[self.gram_starts[k] as usize..self.gram_starts[k + 1] as usize];
+            // Runs of the same word: a trigram it holds twice counts up to the query's count.
+            let mut j = 0;
+            while j < posting.len() {
+                let w = posting[j];
+                let mut cw = 0;
+                while j < posting.len() && posting[j] == w {
+                    cw += 1;
+                    j += 1;
+                }
+                let c = &mut counts[w as usize];
+                if *c == 0 {
+                    touched.push(w);
+                }
+                *c = c.saturating_add(cq.min(cw));
+            }
+        }
+        for w in touched {
+            let m = match self.word_chars[w as usize] {
+                u16::MAX => self.word(w).chars().count(),
+                m => m as usize,
+            };
+            let longest = n.max(m);
+            let edits = max_typo_edits(longest);
+            if n.abs_diff(m) > edits {
+                continue;
+            }
+            let need = (longest + 2).saturating_sub(4 * edits);
+            let count = counts[w as usize];
+            if count < u8::MAX && usize::from(count) < need {
+                continue;
+            }
+            if is_typo(ql, self.word(w)) {
+                out.push(w);
+            }
+        }
+    }
+}
+
+/// The most edits a typo of a word of `len` characters may have: the largest `d` with
+/// `1 − d / len` at least the threshold, computed as the similarity is. O(len).
+fn max_typo_edits(len: usize) -> usize {
+    let mut d = 0;
+    while d < len && 1.0 - ((d + 1) as f64) / (len as f64) >= TYPO_SIMILARITY {
+        d += 1;
+    }
+    d
+}
+
+/// The character trigrams of `word` padded with two blanks (`\0`) at each end: `len + 2` of
+/// them, each three 21-bit code points in a `u64`. O(len).
+fn trigrams(word: &str, out: &mut Vec<u64>) {
+    out.clear();
+    let (mut a, mut b) = (0u64, 0u64);
+    for c in word.chars().map(u64::from).chain([0, 0]) {
+        out.push(a << 42 | b << 21 | c);
+        a = b;
+        b = c;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_word_has_its_length_plus_two_padded_trigrams() {
+        let mut g = Vec::new();
+        trigrams("abcd", &mut g);
+        assert_eq!(g.len(), 6);
+        trigrams("я", &mut g);
+        assert_eq!(g.len(), 3);
+    }
+
+    #[test]
+    fn typo_edits_follow_the_similarity_threshold() {
+        assert_eq!(max_typo_edits(3), 0);
+        assert_eq!(max_typo_edits(4), 1);
+        assert_eq!(max_typo_edits(7), 1);
+        assert_eq!(max_typo_edits(8), 2);
+        assert_eq!(max_typo_edits(12), 3);
+    }
+}
