@@ -265,8 +265,8 @@ impl SearchIndex {
 
     /// Adds the words that are typos of `ql` (similarity at least the typo threshold): the
     /// words sharing enough padded trigrams with it (counted over its trigrams' postings),
-    /// then checked with the similarity itself. O(W + postings of `ql`'s trigrams +
-    /// survivors × len²).
+    /// then, past a cheap bag-distance bound, checked with the similarity itself.
+    /// O(W + postings of `ql`'s trigrams + survivors × len²).
     fn typos(&self, ql: &str, out: &mut Vec<u32>) {
         let n = ql.chars().count();
         let mut grams = Vec::new();
@@ -318,7 +318,11 @@ impl SearchIndex {
             if count < u8::MAX && usize::from(count) < need {
                 continue;
             }
-            if is_typo(ql, self.word(w)) {
+            let word = self.word(w);
+            if bag_distance_over(ql, word, edits) {
+                continue;
+            }
+            if is_typo(ql, word) {
                 out.push(w);
             }
         }
@@ -333,6 +337,32 @@ fn max_typo_edits(len: usize) -> usize {
         d += 1;
     }
     d
+}
+
+/// Whether the bag distance of two ASCII words (the larger of the letters one has and the
+/// other lacks, counted with repeats) passes `edits`. It is at most their Damerau–Levenshtein
+/// distance (each edit changes it by at most one, a transposition not at all), so `true`
+/// rules a typo out cheaply; `false` for words that are not ASCII. O(len).
+fn bag_distance_over(a: &str, b: &str, edits: usize) -> bool {
+    if !a.is_ascii() || !b.is_ascii() {
+        return false;
+    }
+    let mut counts = [0i16; 128];
+    for c in a.bytes() {
+        counts[c as usize] += 1;
+    }
+    for c in b.bytes() {
+        counts[c as usize] -= 1;
+    }
+    let (mut more, mut fewer) = (0usize, 0usize);
+    for c in counts {
+        if c > 0 {
+            more += c as usize;
+        } else {
+            fewer += c.unsigned_abs() as usize;
+        }
+    }
+    more.max(fewer) > edits
 }
 
 /// The character trigrams of `word` padded with two blanks (`\0`) at each end: `len + 2` of
@@ -358,6 +388,15 @@ mod tests {
         assert_eq!(g.len(), 6);
         trigrams("я", &mut g);
         assert_eq!(g.len(), 3);
+    }
+
+    #[test]
+    fn the_bag_distance_never_exceeds_the_edit_distance() {
+        assert!(!bag_distance_over("ibadoglu", "ibadolgu", 0));
+        assert!(!bag_distance_over("abc", "abd", 1));
+        assert!(bag_distance_over("abc", "abd", 0));
+        assert!(bag_distance_over("q108946", "q108011", 1));
+        assert!(!bag_distance_over("я", "b", 0));
     }
 
     #[test]
