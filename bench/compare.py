@@ -376,7 +376,7 @@ def load_from_disk(name, data):
         pairs = np.unique(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)[a != b], axis=0)
         g = rx.PyGraph(multigraph=False)
         g.add_nodes_from(range(n))
-        g.add_edges_from_no_data(pairs.tolist())
+        g.add_edges_from_no_data(list(map(tuple, pairs.tolist())))
         counts = (g.num_nodes(), g.num_edges())
     else:
         return None
