@@ -79,7 +79,7 @@ fn graph(entities: &[(String, Vec<String>, u8)]) -> Graph {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]
     fn the_index_finds_what_the_scan_finds(

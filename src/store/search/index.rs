@@ -272,35 +272,57 @@ impl SearchIndex {
         let mut grams = Vec::new();
         trigrams(ql, &mut grams);
         grams.sort_unstable();
+        // Each distinct trigram of the query: its count there and its postings.
+        let mut runs: Vec<(usize, &[u32])> = Vec::new();
+        for g in grams.chunk_by(|a, b| a == b) {
+            let posting = match self.gram_keys.binary_search(&g[0]) {
+                Ok(k) => {
+                    &self.gram_words[self.gram_starts[k] as usize..self.gram_starts[k + 1] as usize]
+                }
+                Err(_) => &[],
+            };
+            runs.push((g.len(), posting));
+        }
+        // The lengths a typo of `ql` can have, and the fewest trigrams any of them shares.
+        let lo = n - max_typo_edits(n);
+        let mut hi = n;
+        while hi + 1 - n <= max_typo_edits(hi + 1) {
+            hi += 1;
+        }
+        let fewest = (lo..=hi)
+            .filter(|&m| n.abs_diff(m) <= max_typo_edits(n.max(m)))
+            .map(|m| shared_needed(n, m))
+            .min()
+            .unwrap_or(1);
+        // Every typo shares `fewest` trigram occurrences with the query, so one of them is
+        // outside the most common trigrams holding `fewest - 1` occurrences: those long
+        // postings are not walked, only looked into for the survivors.
+        runs.sort_by_key(|(_, p)| std::cmp::Reverse(p.len()));
+        let mut budget = fewest.saturating_sub(1);
+        let mut skipped = 0;
+        while skipped < runs.len() && runs[skipped].0 <= budget {
+            budget -= runs[skipped].0;
+            skipped += 1;
+        }
+        let (skip, probe) = runs.split_at(skipped);
+        let in_reach = |w: u32| {
+            let m = self.word_chars[w as usize];
+            usize::from(m) >= lo && (usize::from(m) <= hi || m == u16::MAX)
+        };
         let mut counts = vec![0u8; self.words.len()];
         let mut touched: Vec<u32> = Vec::new();
-        let mut i = 0;
-        while i < grams.len() {
-            let g = grams[i];
-            let mut cq = 0;
-            while i < grams.len() && grams[i] == g {
-                cq += 1;
-                i += 1;
-            }
-            let Ok(k) = self.gram_keys.binary_search(&g) else {
-                continue;
-            };
-            let posting =
-                &self.gram_words[self.gram_starts[k] as usize..self.gram_starts[k + 1] as usize];
+        for &(cq, posting) in probe {
             // Runs of the same word: a trigram it holds twice counts up to the query's count.
-            let mut j = 0;
-            while j < posting.len() {
-                let w = posting[j];
-                let mut cw = 0;
-                while j < posting.len() && posting[j] == w {
-                    cw += 1;
-                    j += 1;
+            for same in posting.chunk_by(|a, b| a == b) {
+                let w = same[0];
+                if !in_reach(w) {
+                    continue;
                 }
                 let c = &mut counts[w as usize];
                 if *c == 0 {
                     touched.push(w);
                 }
-                *c = c.saturating_add(cq.min(cw));
+                *c = c.saturating_add(cq.min(same.len()) as u8);
             }
         }
         for w in touched {
@@ -313,9 +335,17 @@ impl SearchIndex {
             if n.abs_diff(m) > edits {
                 continue;
             }
-            let need = (longest + 2).saturating_sub(4 * edits);
-            let count = counts[w as usize];
-            if count < u8::MAX && usize::from(count) < need {
+            let need = shared_needed(n, m);
+            let mut count = usize::from(counts[w as usize]);
+            for &(cq, posting) in skip {
+                if count >= need {
+                    break;
+                }
+                let start = posting.partition_point(|&x| x < w);
+                let held = posting[start..].iter().take_while(|&&x| x == w).count();
+                count += cq.min(held);
+            }
+            if counts[w as usize] < u8::MAX && count < need {
                 continue;
             }
             let word = self.word(w);
@@ -327,6 +357,13 @@ impl SearchIndex {
             }
         }
     }
+}
+
+/// The fewest padded trigram occurrences a word of `m` characters shares with one of `n`
+/// when it is a typo of it: `max + 2 − 4 × edits` (each edit touches at most four). O(len).
+fn shared_needed(n: usize, m: usize) -> usize {
+    let longest = n.max(m);
+    (longest + 2).saturating_sub(4 * max_typo_edits(longest))
 }
 
 /// The most edits a typo of a word of `len` characters may have: the largest `d` with
