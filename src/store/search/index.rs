@@ -206,25 +206,35 @@ impl SearchIndex {
     }
 
     /// The names (indices into `names`, ascending) among which every name matching `q` is:
-    /// those of the query word whose matching words have the fewest names.
-    /// O(query words × (log W + matching words + typo work) + candidates × log candidates),
-    /// where typo work is the trigram postings of the query word (see [`Self::typos`]).
+    /// those holding a word that one query word equals, begins or is a typo of.
+    /// O(query words × (log W + words begun) + typo work + candidates × log candidates),
+    /// where typo work is the walk of some of the query word's trigram postings (see
+    /// [`Self::typos`]).
     pub(super) fn candidates(&self, q: &Query) -> Vec<u32> {
-        let mut best: Option<(usize, Vec<u32>)> = None;
-        for (qf, ql) in &q.words {
-            let words = self.matching_words(qf, ql);
+        // The query word whose exact and prefix matches have the fewest names (the longer on
+        // a tie) is expanded; its typos are looked for only then. Any word would give a
+        // complete set; this one gives a small set cheaply.
+        let mut best: Option<(usize, usize, Vec<u32>)> = None;
+        for (i, (_, ql)) in q.words.iter().enumerate() {
+            let words = self.words_beginning(ql);
             let cost: usize = words.iter().map(|&w| self.postings(w).len()).sum();
-            if best.as_ref().is_none_or(|(c, _)| cost < *c) {
-                best = Some((cost, words));
-            }
-            if cost == 0 {
-                break;
+            let better = best.as_ref().is_none_or(|(c, b, _)| {
+                cost < *c || (cost == *c && ql.len() > q.words[*b].1.len())
+            });
+            if better {
+                best = Some((cost, i, words));
             }
         }
-        let Some((cost, words)) = best else {
+        let Some((_, i, mut words)) = best else {
             return Vec::new();
         };
-        let mut names = Vec::with_capacity(cost);
+        let (qf, ql) = &q.words[i];
+        if qf.chars().count() >= TYPO_MIN_CHARS {
+            self.typos(ql, &mut words);
+            words.sort_unstable();
+            words.dedup();
+        }
+        let mut names = Vec::new();
         for w in words {
             names.extend_from_slice(self.postings(w));
         }
@@ -242,9 +252,9 @@ impl SearchIndex {
         self.text.get(self.words[w as usize])
     }
 
-    /// The words a query word (folded `qf`, loose `ql`) matches at some tier: itself, the
-    /// words it begins, and its typos. O(log W + prefix range + typo work).
-    fn matching_words(&self, qf: &str, ql: &str) -> Vec<u32> {
+    /// The words a loose query word matches as a whole or a prefix: itself, and the words
+    /// it begins when it is long enough. O(log W + the words it begins).
+    fn words_beginning(&self, ql: &str) -> Vec<u32> {
         let mut out = Vec::new();
         let lo = self.words.partition_point(|&s| self.text.get(s) < ql);
         let mut w = lo;
@@ -254,11 +264,6 @@ impl SearchIndex {
             }
             out.push(w as u32);
             w += 1;
-        }
-        if qf.chars().count() >= TYPO_MIN_CHARS {
-            self.typos(ql, &mut out);
-            out.sort_unstable();
-            out.dedup();
         }
         out
     }
@@ -289,9 +294,14 @@ impl SearchIndex {
         while hi + 1 - n <= max_typo_edits(hi + 1) {
             hi += 1;
         }
+        // For each reachable length m (from lo): the edits allowed and the trigrams needed.
+        let reach: Vec<(usize, usize)> = (lo..=hi)
+            .map(|m| (max_typo_edits(n.max(m)), shared_needed(n, m)))
+            .collect();
         let fewest = (lo..=hi)
-            .filter(|&m| n.abs_diff(m) <= max_typo_edits(n.max(m)))
-            .map(|m| shared_needed(n, m))
+            .zip(&reach)
+            .filter(|&(m, &(edits, _))| n.abs_diff(m) <= edits)
+            .map(|(_, &(_, need))| need)
             .min()
             .unwrap_or(1);
         // Every typo shares `fewest` trigram occurrences with the query, so one of them is
@@ -305,6 +315,7 @@ impl SearchIndex {
             skipped += 1;
         }
         let (skip, probe) = runs.split_at(skipped);
+        let skippable: usize = skip.iter().map(|&(cq, _)| cq).sum();
         let in_reach = |w: u32| {
             let m = self.word_chars[w as usize];
             usize::from(m) >= lo && (usize::from(m) <= hi || m == u16::MAX)
@@ -330,13 +341,17 @@ impl SearchIndex {
                 u16::MAX => self.word(w).chars().count(),
                 m => m as usize,
             };
-            let longest = n.max(m);
-            let edits = max_typo_edits(longest);
+            let (edits, need) = match reach.get(m.wrapping_sub(lo)) {
+                Some(&r) => r,
+                None => (max_typo_edits(n.max(m)), shared_needed(n, m)),
+            };
             if n.abs_diff(m) > edits {
                 continue;
             }
-            let need = shared_needed(n, m);
             let mut count = usize::from(counts[w as usize]);
+            if count < u8::MAX as usize && count + skippable < need {
+                continue;
+            }
             for &(cq, posting) in skip {
                 if count >= need {
                     break;
