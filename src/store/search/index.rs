@@ -15,8 +15,9 @@
 //! A name matches (at any tier) only if every query word equals, begins or is a typo of one
 //! of its loose words (the exact and transliteration tiers imply this: equal loose keys have
 //! equal words). So the names of any one query word's matching words hold every hit; the
-//! index takes the query word whose matches have the fewest names and scores only those with
-//! the same [`super::score::score`] as the scan. For typos: a word within Damerau–Levenshtein
+//! index takes the query word whose exact and prefix matches have the fewest names, adds the
+//! words it is a typo of, and scores only their names, with the same [`super::score::score`]
+//! as the scan. For typos: a word within Damerau–Levenshtein
 //! distance `d` of another shares at least `max_len + 2 − 4d` of its padded trigrams (each
 //! edit, transpositions included, touches at most four of them), and a typo allows at most
 //! `max_len / 4` edits, so the count filter never drops a true typo; every word it keeps is
