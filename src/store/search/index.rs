@@ -213,15 +213,18 @@ impl SearchIndex {
     /// [`Self::typos`]).
     pub(super) fn candidates(&self, q: &Query) -> Vec<u32> {
         // The query word whose exact and prefix matches have the fewest names (the longer on
-        // a tie) is expanded; its typos are looked for only then. Any word would give a
+        // a tie; words with none last) is expanded; its typos are looked for only then. Any word would give a
         // complete set; this one gives a small set cheaply.
         let mut best: Option<(usize, usize, Vec<u32>)> = None;
         for (i, (_, ql)) in q.words.iter().enumerate() {
             let words = self.words_beginning(ql);
             let cost: usize = words.iter().map(|&w| self.postings(w).len()).sum();
-            let better = best.as_ref().is_none_or(|(c, b, _)| {
-                cost < *c || (cost == *c && ql.len() > q.words[*b].1.len())
-            });
+            // A word with no exact or prefix match ranks after those with some: it is
+            // likely misspelt, and its typos may be a common word.
+            let key = |cost: usize, len: usize| (cost == 0, cost, std::cmp::Reverse(len));
+            let better = best
+                .as_ref()
+                .is_none_or(|(c, b, _)| key(cost, ql.len()) < key(*c, q.words[*b].1.len()));
             if better {
                 best = Some((cost, i, words));
             }
