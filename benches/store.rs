@@ -115,10 +115,57 @@ fn benches(c: &mut Criterion) {
     });
     group.finish();
 
-    let name = graph.entity(starts[0]).name().to_string();
-    c.bench_function("search_by_name", |b| {
-        b.iter(|| black_box(graph.search(&name, None, 10).len()))
-    });
+    // Search: queries made from the names of the seeded people (`Amina Abalov`), cycled.
+    let people: Vec<String> = (0..PICKS * 4)
+        .map(|k| graph.entity(pick(&graph, 4, k)).name().to_string())
+        .filter(|n| n.contains(' ') && !n.contains(" of ") && !n.contains(" in "))
+        .take(PICKS as usize)
+        .collect();
+    let made = |f: fn(&str) -> String| people.iter().map(|n| f(n)).collect::<Vec<_>>();
+    let mut group = c.benchmark_group("search");
+    for (label, queries) in [
+        ("exact_name", made(|n| n.to_string())),
+        // the last word cut after four letters: `Amina Abal`
+        (
+            "prefix",
+            made(|n| n.chars().take(n.find(' ').unwrap_or(0) + 5).collect()),
+        ),
+        // a letter doubled, as transliterations do (`Mammadov` / `Mamadov`): `Amminna Abalov`
+        (
+            "transliteration",
+            made(|n| n.replacen('m', "mm", 1).replacen('n', "nn", 1)),
+        ),
+        // two letters of the last name swapped: `Amina Ablaov`
+        (
+            "one_typo",
+            made(|n| {
+                let mut c: Vec<char> = n.chars().collect();
+                let i = n.find(' ').unwrap_or(0) + 3;
+                c.swap(i, i + 1);
+                c.into_iter().collect()
+            }),
+        ),
+    ] {
+        let mut k = 0;
+        group.bench_function(label, |b| {
+            b.iter(|| {
+                k = (k + 1) % queries.len();
+                black_box(graph.search(&queries[k], None, 10).len())
+            })
+        });
+        if label == "exact_name" {
+            // The scan every query made before the index: the "before" figure.
+            group.sample_size(10);
+            group.bench_function("exact_name_scan", |b| {
+                b.iter(|| {
+                    k = (k + 1) % queries.len();
+                    black_box(graph.search_scan(&queries[k], None, 10).len())
+                })
+            });
+            group.sample_size(100);
+        }
+    }
+    group.finish();
 }
 
 criterion_group! {

@@ -98,7 +98,7 @@ pub struct MemoryUse {
     pub text: usize,
     /// The text of the citations' quotes.
     pub quotes: usize,
-    /// The folded names of the search index.
+    /// The search index: folded names, its words and their word and trigram postings.
     pub search: usize,
 }
 

@@ -41,6 +41,16 @@ impl Text {
         Ok(Span { start, len })
     }
 
+    /// The part of `span` from byte `offset` for `len` bytes (the caller keeps it inside
+    /// `span`, on character boundaries). O(1).
+    pub(super) fn sub(span: Span, offset: usize, len: usize) -> Span {
+        debug_assert!(offset + len <= span.len as usize);
+        Span {
+            start: span.start + offset as u32,
+            len: len as u32,
+        }
+    }
+
     /// The string at `span`.
     pub(super) fn get(&self, span: Span) -> &str {
         &self.buf[span.start as usize..(span.start + span.len) as usize]
