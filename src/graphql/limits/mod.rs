@@ -1,0 +1,295 @@
+//! Query limits: what one request may ask of the server, checked before anything runs.
+//!
+//! Refusals are `LIMIT_EXCEEDED` errors naming the limit (`extensions.limit`), the value found
+//! (`extensions.value`) and what was measured (`extensions.measure`). Introspection queries
+//! (the playground's schema fetch) are held to their own, looser depth and complexity limits.
+//!
+//! `cost.rs` counts the complexity; `shape.rs` measures everything else about the text.
+
+mod cost;
+mod shape;
+
+use super::error::code;
+use crate::store::{Deadline, Work};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
+    NextValidation,
+};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{Pos, Request, ServerError, ServerResult, ValidationResult, Value, Variables};
+use cost::{Cost, Uncountable};
+use shape::{
+    check_value_sizes, count_selection_set, cycle, fragment_nesting, root_fields, text_nesting,
+    Counts,
+};
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The limits a query is held to. Every one is configurable (see `config`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest field nesting.
+    pub max_depth: usize,
+    /// Highest complexity: each field costs 1, and list fields multiply what is under them by
+    /// the number of items they may return (`first`, `limit`, taken at most at their own
+    /// maximum: an argument over its maximum is refused by its field, with its own message).
+    pub max_complexity: usize,
+    /// Most aliased fields in a query (1,000 aliases of one expensive field is an attack).
+    pub max_aliases: usize,
+    /// Most fields at the root of the operation.
+    pub max_root_fields: usize,
+    /// Most directives in a query.
+    pub max_directives: usize,
+    /// Deepest nesting of braces, brackets and parentheses in the query text (checked before
+    /// parsing, so that no crafted text can exhaust the parser's stack).
+    pub max_nesting: usize,
+    /// Longest list in an argument or a variable.
+    pub max_list: usize,
+    /// Longest string in an argument or a variable, in bytes.
+    pub max_string: usize,
+    /// Deepest nesting for introspection queries (the playground's is 13 levels).
+    pub introspection_max_depth: usize,
+    /// Highest complexity for introspection queries.
+    pub introspection_max_complexity: usize,
+    /// How long the CPU-bound work of one request (paths, analytics) may run before it stops
+    /// with `LIMIT_EXCEEDED`.
+    pub max_work: Duration,
+    /// Most network analyses (a ranking, components or communities over one set of relation
+    /// kinds) one query may compute; those already computed for the same graph version are
+    /// cached and free.
+    pub max_analyses: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_depth: 12,
+            max_complexity: 50_000,
+            max_aliases: 30,
+            max_root_fields: 20,
+            max_directives: 20,
+            max_nesting: 32,
+            max_list: 100,
+            max_string: 1024,
+            introspection_max_depth: 20,
+            introspection_max_complexity: 100_000,
+            max_work: Duration::from_secs(5),
+            max_analyses: 4,
+        }
+    }
+}
+
+/// A `LIMIT_EXCEEDED` error.
+pub(crate) fn exceeded(measure: &str, limit: usize, value: usize, pos: Option<Pos>) -> ServerError {
+    let mut e = ServerError::new(
+        format!("the query's {measure} is {value}, over the limit of {limit}"),
+        pos,
+    );
+    let ext = e.extensions.get_or_insert_with(Default::default);
+    ext.set("code", code::LIMIT_EXCEEDED);
+    ext.set("measure", measure);
+    ext.set("limit", limit as u64);
+    ext.set("value", value as u64);
+    e
+}
+
+/// Builds the extension that enforces [`Limits`].
+pub(crate) struct LimitsFactory {
+    limits: Arc<Limits>,
+    documents: Arc<Documents>,
+}
+
+impl LimitsFactory {
+    pub(crate) fn new(limits: Limits) -> LimitsFactory {
+        LimitsFactory {
+            limits: Arc::new(limits),
+            documents: Arc::default(),
+        }
+    }
+}
+
+impl ExtensionFactory for LimitsFactory {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(LimitsExtension {
+            limits: self.limits.clone(),
+            documents: self.documents.clone(),
+            introspection_only: AtomicBool::new(false),
+        })
+    }
+}
+
+/// The most documents [`Documents`] keeps.
+const CACHED_DOCUMENTS: usize = 256;
+/// The longest query text [`Documents`] keeps the document of, in bytes.
+const CACHED_QUERY_BYTES: usize = 4 * 1024;
+
+/// Parsed documents by query text, for the queries that passed the limits: clients send the
+/// same few query texts over and over (with different variables), and parsing was the largest
+/// single cost of a small query (a fifth of the server's time for `entity(id){name}`);
+/// cloning the parsed document instead took that query from 57 to 32 µs of server time in
+/// `bench/http.sh`. Bounded: at most [`CACHED_DOCUMENTS`] texts of at most
+/// [`CACHED_QUERY_BYTES`]; when full it is emptied, so a client sending ever new texts costs
+/// the others one parse each per refill, no more.
+#[derive(Default)]
+struct Documents(Mutex<HashMap<String, Arc<ExecutableDocument>>>);
+
+impl Documents {
+    fn get(&self, query: &str) -> Option<ExecutableDocument> {
+        let doc = self.0.lock().ok()?.get(query).cloned()?;
+        Some((*doc).clone())
+    }
+
+    fn keep(&self, query: &str, doc: &ExecutableDocument) {
+        if query.len() > CACHED_QUERY_BYTES {
+            return;
+        }
+        let Ok(mut map) = self.0.lock() else { return };
+        if map.len() >= CACHED_DOCUMENTS {
+            map.clear();
+        }
+        map.insert(query.to_owned(), Arc::new(doc.clone()));
+    }
+}
+
+struct LimitsExtension {
+    limits: Arc<Limits>,
+    /// Shared by every request of the schema.
+    documents: Arc<Documents>,
+    /// Set while parsing when every root field is an introspection field.
+    introspection_only: AtomicBool,
+}
+
+#[async_trait::async_trait]
+impl Extension for LimitsExtension {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let deadline = Deadline::after(self.limits.max_work);
+        let request = request
+            .data(deadline)
+            .data(Arc::new(Work::new(deadline, self.limits.max_analyses)))
+            .data(self.limits.clone());
+        next.run(ctx, request).await
+    }
+
+    async fn parse_query(
+        &self,
+        _ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        _next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let l = &self.limits;
+        let nesting = text_nesting(query);
+        if nesting > l.max_nesting {
+            return Err(exceeded("nesting", l.max_nesting, nesting, None));
+        }
+        check_value_sizes(
+            &Value::Object(
+                variables
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+            l,
+            "the variables",
+        )?;
+        // A text parsed before is not parsed again; every check below still runs, on the
+        // variables of this request.
+        let cached = self.documents.get(query);
+        let hit = cached.is_some();
+        let doc = match cached {
+            Some(doc) => doc,
+            // Parsed here rather than by `next`: async-graphql's own step after parsing
+            // measures the nesting by expanding every fragment spread, which takes time
+            // exponential in a 1 KB text of fragments that spread each other twice. The
+            // nesting is measured below instead, once per fragment.
+            None => async_graphql::parser::parse_query(query).map_err(ServerError::from)?,
+        };
+        fragment_nesting(&doc, l.max_nesting)?;
+        let mut counts = Counts::default();
+        for (_, op) in doc.operations.iter() {
+            count_selection_set(&op.node.selection_set, &mut counts, l)?;
+        }
+        for frag in doc.fragments.values() {
+            count_selection_set(&frag.node.selection_set, &mut counts, l)?;
+        }
+        if counts.aliases > l.max_aliases {
+            return Err(exceeded(
+                "number of aliases",
+                l.max_aliases,
+                counts.aliases,
+                None,
+            ));
+        }
+        if counts.directives > l.max_directives {
+            return Err(exceeded(
+                "number of directives",
+                l.max_directives,
+                counts.directives,
+                None,
+            ));
+        }
+        let mut introspection_only = true;
+        let mut complexity = 0usize;
+        for (_, op) in doc.operations.iter() {
+            let limit = l.max_complexity.max(l.introspection_max_complexity);
+            let counted = Cost::new(&doc, variables, limit).set(&op.node.selection_set, 0, 1);
+            let c = counted.map_err(|Uncountable::Cycle(name)| cycle(&name))?;
+            complexity = complexity.max(c);
+            let mut roots = Vec::new();
+            root_fields(
+                &doc,
+                &op.node.selection_set,
+                &mut roots,
+                &mut HashSet::new(),
+            );
+            if roots.len() > l.max_root_fields {
+                return Err(exceeded(
+                    "number of root fields",
+                    l.max_root_fields,
+                    roots.len(),
+                    Some(op.pos),
+                ));
+            }
+            introspection_only &= roots.iter().all(|name| name.starts_with("__"));
+        }
+        self.introspection_only
+            .store(introspection_only, Ordering::Relaxed);
+        let max_complexity = if introspection_only {
+            l.introspection_max_complexity
+        } else {
+            l.max_complexity
+        };
+        if complexity > max_complexity {
+            return Err(exceeded("complexity", max_complexity, complexity, None));
+        }
+        if !hit {
+            self.documents.keep(query, &doc);
+        }
+        Ok(doc)
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        let l = &self.limits;
+        let max_depth = if self.introspection_only.load(Ordering::Relaxed) {
+            l.introspection_max_depth
+        } else {
+            l.max_depth
+        };
+        if result.depth > max_depth {
+            return Err(vec![exceeded("depth", max_depth, result.depth, None)]);
+        }
+        Ok(result)
+    }
+}
