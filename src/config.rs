@@ -75,13 +75,10 @@ pub struct ServeArgs {
     /// The curated data directory (TOML files, see the README).
     #[arg(long, env = "DOSSIER_DATA", default_value = "data")]
     pub data: PathBuf,
-    /// The journal directory for accepted changes (SQLite). Reserved: mutations are not
-    /// served yet, so nothing is written there.
-    #[arg(long, env = "DOSSIER_STATE", default_value = "state")]
-    pub state: PathBuf,
     /// Write tokens as comma-separated `name:sha256hex` pairs (the SHA-256 of each secret
-    /// token, in 64 hexadecimal digits); checked at start. Reserved: mutations are not served
-    /// yet, so the API is read-only.
+    /// token, in 64 hexadecimal digits). This version serves no mutations, so giving any stops
+    /// the start with an error rather than pretending to accept writes. (`--state`, the
+    /// journal directory, arrives with the mutations.)
     #[arg(long, env = "DOSSIER_WRITE_TOKENS", value_delimiter = ',', value_parser = WriteToken::parse)]
     pub write_tokens: Vec<WriteToken>,
     /// Datasets imported at start, after the data directory.

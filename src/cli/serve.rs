@@ -27,6 +27,12 @@ pub enum ServeError {
         /// The cause.
         source: std::io::Error,
     },
+    /// Write tokens were given, but this version serves no mutations.
+    #[error(
+        "--write-tokens: this version serves no mutations, so a write token would do nothing; \
+         remove --write-tokens (or DOSSIER_WRITE_TOKENS) to serve the read-only API"
+    )]
+    NoMutations,
     /// Serving failed.
     #[error("serving failed")]
     Serve(#[source] std::io::Error),
@@ -54,9 +60,7 @@ pub enum ReloadError {
 /// Runs `dossier serve` until a shutdown signal. Logging must be set up by the caller.
 pub fn run(args: ServeArgs) -> Result<(), ServeError> {
     if !args.write_tokens.is_empty() {
-        tracing::warn!(
-            "--write-tokens is set, but this version serves no mutations: the API is read-only"
-        );
+        return Err(ServeError::NoMutations);
     }
     // Load and validate everything; any error stops here, before binding.
     let graph = load_logged(&args.data, &args.imports, &*import::for_stderr())?;

@@ -66,7 +66,7 @@ def generated(tmp_path_factory):
     log = open(root / "serve.log", "w+")
     server = subprocess.Popen(
         [BIN, "serve", "--addr", "127.0.0.1:0", "--data", str(empty),
-         "--state", str(root / "state"), "--import", str(tables)],
+         "--import", str(tables)],
         stdout=log, stderr=subprocess.STDOUT,
     )
     try:

@@ -200,3 +200,28 @@ fn flags_with_values_that_cannot_work_are_refused() {
     let token = format!("alice:{}", "0f".repeat(32));
     assert!(parse(&["dossier", "serve", "--write-tokens", &token]).is_ok());
 }
+
+#[test]
+fn write_tokens_stop_the_start_while_no_mutation_is_served() {
+    use clap::Parser;
+    let token = format!("alice:{}", "0f".repeat(32));
+    let cli = dossier::config::Cli::try_parse_from([
+        "dossier",
+        "serve",
+        "--write-tokens",
+        &token,
+        "--data",
+        "no-such-dir",
+    ])
+    .unwrap();
+    let dossier::config::Command::Serve(args) = cli.command else {
+        panic!("not serve")
+    };
+    let err = dossier::cli::serve::run(args).unwrap_err();
+    assert!(
+        matches!(err, dossier::cli::serve::ServeError::NoMutations),
+        "{err}"
+    );
+    assert!(err.to_string().contains("remove --write-tokens"), "{err}");
+    assert!(!err.to_string().contains("0f0f"), "{err}");
+}
