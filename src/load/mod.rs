@@ -16,7 +16,7 @@ use crate::model::{
     AttributeValue, Attributes, Citation, ClaimStatus, Date, Document, Entity, EntityKind, Id,
     Relation, RelationKind,
 };
-use crate::store::{Graph, GraphBuilder, Store, StoreError};
+use crate::store::{Graph, GraphBuilder, StoreError};
 use error::Lines;
 use file::{RawCitation, RawFile};
 use std::collections::{BTreeMap, HashMap};
@@ -53,14 +53,6 @@ pub fn load_dir(dir: &Path) -> Result<(Graph, LoadSummary), LoadErrors> {
         }
     }
     load_sources(dir, &sources)
-}
-
-/// Loads `dir` and, only if it is valid, publishes it as the store's new version. On error
-/// the store keeps the version it had.
-pub fn reload(store: &Store, dir: &Path) -> Result<LoadSummary, LoadErrors> {
-    let (graph, summary) = load_dir(dir)?;
-    store.replace(graph);
-    Ok(summary)
 }
 
 /// Loads data files given as (path, text) pairs; `dir` is where `text` paths are resolved.

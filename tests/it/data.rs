@@ -2,7 +2,7 @@
 //! the exact `file:line:column: field: message`, leaving the graph as it was.
 
 use crate::support::{small_fixture_dir, traversal_graph};
-use dossier::load::{load_dir, reload};
+use dossier::load::load_dir;
 use dossier::store::Store;
 use std::path::Path;
 
@@ -217,6 +217,19 @@ fn every_problem_is_reported_at_once() {
 fn a_missing_data_directory_is_an_error_not_an_empty_graph() {
     let errs = load_dir(Path::new("/nonexistent/dossier-data")).unwrap_err();
     assert!(errs.to_string().contains("cannot read the data directory"));
+}
+
+/// The reload `dossier serve` runs on SIGHUP, with no imports.
+fn reload(
+    store: &Store,
+    dir: &std::path::Path,
+) -> Result<(usize, usize), dossier::cli::serve::ReloadError> {
+    let no_imports = dossier::config::ServeImportArgs {
+        paths: Vec::new(),
+        import_format: None,
+        import_mapping: None,
+    };
+    dossier::cli::serve::reload(store, dir, &no_imports)
 }
 
 #[test]
