@@ -1,6 +1,7 @@
 //! The `Entity` interface and its six implementations, one per entity kind.
 
 use super::context::graph;
+use super::curation::Change;
 use super::error::ApiError;
 use super::page::{Page, PageRequest};
 use super::relation::{Attribute, Relation};
@@ -44,6 +45,17 @@ pub const MAX_NEIGHBOURS: i32 = 1000;
         name = "neighbour_count",
         ty = "usize",
         desc = "How many distinct other entities share a relation with this one, in either direction (a self-relation not counted): the score `ranking(measure: DEGREE)` gives it over all relations, where `degree` counts relations."
+    ),
+    field(
+        name = "merged_from",
+        ty = "Vec<ID>",
+        desc = "The ids merged into this entity (`mergeEntities`); each still resolves to it."
+    ),
+    field(
+        name = "history",
+        ty = "Vec<Change>",
+        desc = "The changes that touched this entity, oldest first (the first `first`, default 20, at most 100); empty on a server without a journal.",
+        arg(name = "first", ty = "Option<i32>")
     ),
     field(
         name = "attributes",
@@ -206,6 +218,16 @@ macro_rules! entity_type {
             /// gives it over all relations, where `degree` counts relations. O(degree).
             async fn neighbour_count(&self, ctx: &Context<'_>) -> usize {
                 graph(ctx).neighbour_count(self.0 .0)
+            }
+            /// The ids merged into this entity (`mergeEntities`); each still resolves to it.
+            async fn merged_from(&self, ctx: &Context<'_>) -> Vec<ID> {
+                graph(ctx).merged_from(self.0 .0).into_iter().map(|i| ID(i.to_string())).collect()
+            }
+            /// The changes that touched this entity, oldest first (the first `first`,
+            /// default 20, at most 100); empty on a server without a journal.
+            async fn history(&self, ctx: &Context<'_>, first: Option<i32>) -> Result<Vec<Change>> {
+                let id = self.0.get(ctx).id().to_owned();
+                super::curation::history(ctx, id, first).await
             }
             /// Structured figures (casualties, counts).
             async fn attributes(&self, ctx: &Context<'_>) -> Vec<Attribute> {

@@ -30,6 +30,8 @@
 
 mod analytics;
 mod builder;
+mod change;
+mod curated;
 mod deadline;
 mod error;
 mod filter;
@@ -54,6 +56,7 @@ pub use analytics::{
     PAGERANK_TOLERANCE,
 };
 pub use builder::{CheckedRelation, GraphBuilder};
+pub use change::{apply, check_befores, inverse, net, rebase, Edit};
 pub use deadline::{Deadline, Expired, Ticker};
 pub use error::StoreError;
 pub use filter::{Direction, Filter};
