@@ -225,6 +225,7 @@ impl AnalysisQuery {
     /// `relationKinds` (default all) and listing only entities of `kinds` (default all): "rank
     /// the people by betweenness" keeps every tie but lists people only. With `asOf`, over the
     /// graph as it stood on that day ("who was central before the arrests?").
+    #[allow(clippy::too_many_arguments)]
     async fn ranking(
         &self,
         ctx: &Context<'_>,

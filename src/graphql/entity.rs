@@ -7,7 +7,7 @@ use super::query::as_of_day;
 use super::relation::{Attribute, Relation};
 use super::scalars::{entity_kinds, relation_kinds, Date, Direction, EntityKind, RelationKind};
 use crate::model;
-use crate::store::{Filter, Graph, Node};
+use crate::store::{AsOf, Filter, Graph, Node};
 use async_graphql::{Context, Interface, Object, Result, ID};
 
 /// The most entities `neighbours` returns.
@@ -138,8 +138,7 @@ impl EntityFields {
         direction: Direction,
         first: Option<i32>,
         after: Option<String>,
-        as_of: Option<Date>,
-        undated: bool,
+        as_of: Option<AsOf>,
     ) -> Result<Page<Relation>> {
         let page = PageRequest::parse(first, after.as_deref())?;
         let kinds = relation_kinds(kinds);
@@ -147,7 +146,7 @@ impl EntityFields {
             relation_kinds: kinds.as_deref(),
             direction: direction.into(),
             entity_kinds: None,
-            as_of: as_of_day(as_of, undated)?,
+            as_of,
         };
         let edges = graph(ctx).relations_of(self.0, &filter);
         Ok(page.page(edges, Relation))
@@ -160,8 +159,7 @@ impl EntityFields {
         direction: Direction,
         kinds: Option<Vec<EntityKind>>,
         limit: i32,
-        as_of: Option<Date>,
-        undated: bool,
+        as_of: Option<AsOf>,
     ) -> Result<Vec<Entity>> {
         if !(1..=MAX_NEIGHBOURS).contains(&limit) {
             let err = if limit > MAX_NEIGHBOURS {
@@ -185,7 +183,7 @@ impl EntityFields {
             relation_kinds: rk.as_deref(),
             direction: direction.into(),
             entity_kinds: ek.as_deref(),
-            as_of: as_of_day(as_of, undated)?,
+            as_of,
         };
         Ok(g.neighbours(self.0, &filter)
             .into_iter()
@@ -243,6 +241,7 @@ macro_rules! entity_type {
             /// The relations touching this entity, in the order they were recorded, optionally
             /// only some kinds, one direction (symmetric relations match every direction), or
             /// as of a day.
+            #[allow(clippy::too_many_arguments)]
             async fn relations(
                 &self,
                 ctx: &Context<'_>,
@@ -260,11 +259,13 @@ macro_rules! entity_type {
                 )]
                 undated: bool,
             ) -> Result<Page<Relation>> {
-                self.0.relations(ctx, kinds, direction, first, after, as_of, undated)
+                let as_of = as_of_day(as_of, undated)?;
+                self.0.relations(ctx, kinds, direction, first, after, as_of)
             }
             /// The distinct entities one relation away, optionally through some relation kinds,
             /// in one direction, of some kinds, as of a day; the first `limit` (default 100, at
             /// most 1000).
+            #[allow(clippy::too_many_arguments)]
             async fn neighbours(
                 &self,
                 ctx: &Context<'_>,
@@ -282,8 +283,9 @@ macro_rules! entity_type {
                 )]
                 undated: bool,
             ) -> Result<Vec<Entity>> {
+                let as_of = as_of_day(as_of, undated)?;
                 self.0
-                    .neighbours(ctx, relation_kinds, direction, kinds, limit, as_of, undated)
+                    .neighbours(ctx, relation_kinds, direction, kinds, limit, as_of)
             }
             $(
             /// Who took part (entities with a PARTICIPATED_IN relation to it).

@@ -459,6 +459,7 @@ impl Query {
     /// whether more were in reach. With `asOf`, the walk and the relations are those of the
     /// graph as it stood on that day, and so are the subgraph's analyses and export (the
     /// given entities are listed even when not in force then, without relations).
+    #[allow(clippy::too_many_arguments)]
     async fn neighbourhood(
         &self,
         ctx: &Context<'_>,
@@ -650,6 +651,7 @@ impl Query {
     /// Relative dates in sources ("on Tuesday") are resolved against the document's
     /// publication date when the data is curated. With `asOf`, only the relations in force on
     /// that day (begun by then, not ended before it, between entities in force then).
+    #[allow(clippy::too_many_arguments)]
     async fn timeline(
         &self,
         ctx: &Context<'_>,
