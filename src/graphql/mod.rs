@@ -78,7 +78,15 @@ pub fn build_schema_with(
 
 /// The schema in SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot::default(), Mutation, Subscription)
+    let sdl = Schema::build(QueryRoot::default(), Mutation, Subscription)
         .finish()
-        .sdl()
+        .sdl();
+    one_argument_a_line(&sdl)
+}
+
+/// Where a field has arguments with descriptions, async-graphql writes its arguments one a
+/// line, but runs an argument without a description onto the line before (`relations(\t\t
+/// kinds: …,\t\tdirection: …`): this breaks those lines, so each argument has its own.
+fn one_argument_a_line(sdl: &str) -> String {
+    sdl.replace("(\t\t", "(\n\t\t").replace(",\t\t", ",\n\t\t")
 }

@@ -1,6 +1,7 @@
 //! dossier's integration tests, one binary with a module per area.
 
 mod analysis;
+mod asof;
 mod bulletin;
 mod data;
 mod docs;
