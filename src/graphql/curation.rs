@@ -13,7 +13,7 @@ use super::scalars::{entity_kinds, ClaimStatus, Date, EntityKind, RelationKind};
 use crate::curate::{self, CurateError, Curator, Likeness, Operation, Written};
 use crate::journal::{Entry, Filter};
 use crate::model;
-use crate::store::{Edit, Graph};
+use crate::store::{Edit, Graph, StoreError};
 use async_graphql::{
     Context, Enum, InputObject, Json, Object, Result, Scalar, ScalarType, SimpleObject,
     Subscription, Value, ID,
@@ -480,6 +480,18 @@ fn refused(e: CurateError) -> ApiError {
             id,
         },
         e @ CurateError::Rejected(_) if e.is_conflict() => ApiError::Conflict(e.to_string()),
+        CurateError::Rejected(problems)
+            if matches!(problems.first(), Some(StoreError::Unknown { .. })) =>
+        {
+            let Some(StoreError::Unknown { field, what, id }) = problems.into_iter().next() else {
+                unreachable!("matched above")
+            };
+            ApiError::NotFound {
+                argument: field,
+                what,
+                id,
+            }
+        }
         ref e @ CurateError::Rejected(_) => {
             ApiError::invalid(e.field().unwrap_or("input"), e.to_string())
         }

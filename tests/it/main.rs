@@ -3,6 +3,7 @@
 mod analysis;
 mod asof;
 mod bulletin;
+mod curation;
 mod data;
 mod docs;
 mod explore;
