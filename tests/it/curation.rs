@@ -319,7 +319,7 @@ async fn history_revert_and_an_idempotent_retry() {
         .await;
     assert_eq!(undo["data"]["revert"]["reverts"], "1", "{undo}");
     let gone = app
-        .read(&format!(r#"{{ relations(kinds: [CALLED], from: "rail-abbasov", to: "bakhtiyar-hajiyev") {{ totalCount }} }}"#))
+        .read(r#"{ relations(kinds: [CALLED], from: "rail-abbasov", to: "bakhtiyar-hajiyev") { totalCount } }"#)
         .await;
     assert_eq!(gone["data"]["relations"]["totalCount"], 0, "{gone} {rid}");
     // Reverting the revert brings it back.
