@@ -37,11 +37,10 @@ pub enum Command {
     /// Export the graph, or the neighbourhood of some entities, as GraphML, GEXF, node-link
     /// JSON, Cytoscape JSON, CSV, DOT or FollowTheMoney JSON lines.
     Export(ExportArgs),
-    /// Validate datasets to import (CSV tables, FollowTheMoney JSON lines, triples) and load
-    /// them into memory, then print what they hold, the time taken and the peak memory.
-    ///
-    /// A dry run: nothing is kept, since dossier has no persistence yet. To serve imported
-    /// data, give the same files to `dossier serve --import`.
+    /// Validate datasets to import (CSV tables, FollowTheMoney JSON lines, triples), load them
+    /// over the data and the datasets kept before, and keep them in the state directory, so
+    /// `dossier serve --state` starts from them without parsing the files again; print what
+    /// they hold, the time taken and the peak memory. `--dry-run` keeps nothing.
     Import(ImportArgs),
     /// Write a synthetic graph as the import CSV tables (documents.csv, nodes.csv,
     /// relations.csv), for benchmarks: power-law degrees, a news dataset's kinds, dated and
@@ -50,6 +49,10 @@ pub enum Command {
     /// Write tokens: `dossier token new NAME` prints a fresh random token and the line that
     /// configures it.
     Token(TokenArgs),
+    /// Fold the journal of a state directory into one change (its net effect), so it replays
+    /// faster; the folded changes are kept aside for the record and can no longer be reverted
+    /// one by one. Run it while the server is stopped.
+    Compact(CompactArgs),
     /// Copy the journal of a state directory into FILE, consistently, while it is served
     /// (SQLite's online backup). Restore by putting the copy at `<state>/journal.sqlite3`.
     Backup(BackupArgs),
@@ -72,6 +75,14 @@ pub enum TokenAction {
         /// Who will write with it (letters, digits, `-`, `_`, `.`); recorded with each change.
         name: String,
     },
+}
+
+/// Options of `dossier compact`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CompactArgs {
+    /// The state directory whose journal to fold.
+    #[arg(long, env = "DOSSIER_STATE", default_value = "state")]
+    pub state: PathBuf,
 }
 
 /// Options of `dossier backup`.
@@ -360,6 +371,12 @@ pub struct ImportArgs {
     /// (default: import alone).
     #[arg(long, env = "DOSSIER_DATA")]
     pub data: Option<PathBuf>,
+    /// The state directory to keep the dataset in (`serve --state` starts from it).
+    #[arg(long, env = "DOSSIER_STATE", default_value = "state")]
+    pub state: PathBuf,
+    /// Validate and load only: keep nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 impl ImportArgs {

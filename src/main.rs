@@ -29,26 +29,9 @@ fn main() -> ExitCode {
             finish(written, "error: ")
         }
         Command::Generate(args) => finish(cli::generate::run(&args), "error: "),
-        Command::Token(args) => match args.action {
-            dossier::config::TokenAction::New { name } => {
-                let made = cli::token::new(&name);
-                if let Ok(t) = &made {
-                    println!(
-                        "token (give it to {name}; it is shown only now):\n  {}",
-                        t.secret
-                    );
-                    println!("configuration line (--write-tokens, DOSSIER_WRITE_TOKENS or a tokens file; no secret in it):\n  {}", t.line);
-                }
-                finish(made, "error: ")
-            }
-        },
-        Command::Backup(args) => {
-            let copied = cli::backup::run(&args);
-            if let Ok(n) = &copied {
-                eprintln!("backed up {n} changes to {}", args.file.display());
-            }
-            finish(copied, "error: ")
-        }
+        Command::Token(args) => finish(cli::token::run(&args), "error: "),
+        Command::Compact(args) => finish(cli::backup::compact(&args), "error: "),
+        Command::Backup(args) => finish(cli::backup::run(&args), "error: "),
         Command::Serve(args) => {
             init_logging();
             finish(cli::serve::run(args), "error: ")

@@ -1,4 +1,5 @@
-//! `dossier backup FILE`: a consistent copy of a state's journal, taken while it is served.
+//! `dossier backup FILE`: a consistent copy of a state's journal, taken while it is served;
+//! `dossier compact`: the journal folded into its net effect.
 
 use crate::config::BackupArgs;
 use crate::journal::{self, Journal, JournalError};
@@ -29,5 +30,22 @@ pub fn run(args: &BackupArgs) -> Result<u64, BackupError> {
     let j = journal::Sqlite::open_file(&source)?;
     j.snapshot(&args.file)?;
     let copy = journal::Sqlite::open_file(&args.file)?;
-    Ok(copy.last()?)
+    let n = copy.last()?;
+    eprintln!(
+        "backed up the journal (up to change {n}) to {}",
+        args.file.display()
+    );
+    Ok(n)
+}
+
+/// Folds `<state>/journal.sqlite3` (see [`journal::Sqlite::compact`]); returns (changes
+/// folded, edits kept).
+pub fn compact(args: &crate::config::CompactArgs) -> Result<(usize, usize), BackupError> {
+    let source = args.state.join(journal::FILE);
+    if !source.exists() {
+        return Err(BackupError::NoJournal(source.display().to_string()));
+    }
+    let (changes, edits) = journal::Sqlite::open_file(&source)?.compact()?;
+    eprintln!("folded {changes} changes into one of {edits} edits");
+    Ok((changes, edits))
 }

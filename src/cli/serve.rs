@@ -36,6 +36,9 @@ pub enum ServeError {
     /// The journal could not be opened or read.
     #[error(transparent)]
     Journal(#[from] crate::journal::JournalError),
+    /// The kept imports could not be added.
+    #[error(transparent)]
+    Kept(#[from] crate::journal::KeptError),
     /// Serving failed.
     #[error("serving failed")]
     Serve(#[source] std::io::Error),
@@ -50,6 +53,9 @@ pub enum ReloadError {
     /// The journal could not be read.
     #[error(transparent)]
     Journal(crate::journal::JournalError),
+    /// The kept imports no longer fit the data.
+    #[error(transparent)]
+    Kept(crate::journal::KeptError),
     /// The new data holds no entity while the graph served has some.
     #[error(
         "{} now holds nothing to serve, which would remove all {serving} entities; if that is meant, restart the server",
@@ -122,6 +128,16 @@ fn open_journal(
         return Ok((graph, None));
     }
     let j = journal::Sqlite::open(state)?;
+    let kept = j.kept_imports()?;
+    let graph = j.with_kept_imports(graph)?;
+    if !kept.is_empty() {
+        tracing::info!(
+            imports = kept.len(),
+            entities = graph.entity_count(),
+            relations = graph.relation_count(),
+            "kept imports loaded"
+        );
+    }
     let replayed = replay(graph, &j)?;
     log_replay(&replayed, state);
     Ok((replayed.graph, Some(Box::new(j))))

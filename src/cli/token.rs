@@ -23,6 +23,24 @@ pub struct NewToken {
     pub line: String,
 }
 
+/// Runs `dossier token`: prints the secret (shown only now) and its configuration line.
+pub fn run(args: &crate::config::TokenArgs) -> Result<(), TokenError> {
+    match &args.action {
+        crate::config::TokenAction::New { name } => {
+            let t = new(name)?;
+            println!(
+                "token (give it to {name}; it is shown only now):\n  {}",
+                t.secret
+            );
+            println!(
+                "configuration line (--write-tokens, DOSSIER_WRITE_TOKENS or a tokens file; no secret in it):\n  {}",
+                t.line
+            );
+            Ok(())
+        }
+    }
+}
+
 /// Makes a token for `name`.
 pub fn new(name: &str) -> Result<NewToken, TokenError> {
     let mut bytes = [0u8; 32];

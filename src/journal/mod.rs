@@ -9,12 +9,15 @@
 //!
 //! # Layout
 //! - `entry.rs`: [`Entry`] and [`NewEntry`], what one change records;
-//! - `sqlite.rs`: [`Sqlite`], the journal in a SQLite database in the state directory.
+//! - `sqlite.rs`: [`Sqlite`], the journal in a SQLite database in the state directory;
+//! - `kept.rs`: the datasets `dossier import` keeps in the same database.
 
 mod entry;
+mod kept;
 mod sqlite;
 
 pub use entry::{rfc3339, Entry, NewEntry};
+pub use kept::{KeptError, KeptImport};
 pub use sqlite::{Sqlite, FILE};
 
 use std::path::Path;
@@ -89,4 +92,10 @@ pub trait Journal: Send {
 
     /// A consistent copy of the whole journal in `to`, taken while it is in use.
     fn snapshot(&self, to: &Path) -> Result<(), JournalError>;
+
+    /// `graph` with the datasets kept in this state (`dossier import`) added; a journal that
+    /// keeps none returns it as it was.
+    fn with_kept(&self, graph: crate::store::Graph) -> Result<crate::store::Graph, KeptError> {
+        Ok(graph)
+    }
 }

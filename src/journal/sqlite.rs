@@ -64,12 +64,21 @@ impl Sqlite {
                  reverts INTEGER,
                  edits TEXT NOT NULL);
              CREATE INDEX IF NOT EXISTS changes_at ON changes (at_us);
+             CREATE TABLE IF NOT EXISTS folded_changes (
+                 seq INTEGER PRIMARY KEY,
+                 at_us INTEGER NOT NULL,
+                 author TEXT NOT NULL,
+                 operation TEXT NOT NULL,
+                 key TEXT UNIQUE,
+                 reverts INTEGER,
+                 edits TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS change_entities (
                  entity TEXT NOT NULL,
                  seq INTEGER NOT NULL,
                  PRIMARY KEY (entity, seq)) WITHOUT ROWID;",
         )
         .map_err(db)?;
+        conn.execute_batch(super::kept::TABLES).map_err(db)?;
         let format: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'format'", [], |r| {
                 r.get(0)
@@ -100,6 +109,25 @@ impl Sqlite {
             path: path.to_owned(),
             last_us,
         })
+    }
+
+    /// The connection, for the kept imports.
+    pub(super) fn connection(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// The connection, to read.
+    pub(super) fn connection_ref(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Turns a SQLite error into this journal's error.
+    pub(super) fn db_error(&self) -> impl Fn(rusqlite::Error) -> JournalError {
+        let path = self.path.display().to_string();
+        move |source| JournalError::Database {
+            path: path.clone(),
+            source,
+        }
     }
 
     fn db(&self, source: rusqlite::Error) -> JournalError {
@@ -146,9 +174,64 @@ impl Sqlite {
     }
 }
 
+impl Sqlite {
+    /// Folds every change so far into one (`compact`), whose edits are their net effect
+    /// (records that ended as they began left out): the journal replays faster and holds
+    /// less. The folded changes move to `folded_changes`, kept for the record, and can no
+    /// longer be reverted one by one; their idempotency keys are still recognised. One
+    /// transaction: all or nothing. Returns (changes folded, edits kept).
+    pub fn compact(&mut self) -> Result<(usize, usize), JournalError> {
+        let entries = self.since(0)?;
+        if entries.len() < 2 {
+            return Ok((entries.len(), entries.iter().map(|e| e.edits.len()).sum()));
+        }
+        let net = crate::store::net(entries.iter().map(|e| e.edits.as_slice()));
+        let last = entries.last().expect("two at least");
+        let folded = Entry {
+            seq: last.seq,
+            at_us: last.at_us,
+            author: "dossier compact".into(),
+            operation: "compact".into(),
+            key: None,
+            reverts: None,
+            edits: net,
+        };
+        let edits = serde_json::to_string(&folded.edits).expect("edits serialise");
+        let db = self.db_error();
+        let tx = self.conn.transaction().map_err(&db)?;
+        tx.execute_batch(
+            "INSERT OR REPLACE INTO folded_changes SELECT * FROM changes;
+             DELETE FROM changes; DELETE FROM change_entities;",
+        )
+        .map_err(&db)?;
+        tx.execute(
+            "INSERT INTO changes (seq, at_us, author, operation, key, reverts, edits)
+             VALUES (?1, ?2, ?3, ?4, NULL, NULL, ?5)",
+            params![
+                folded.seq as i64,
+                folded.at_us,
+                folded.author,
+                folded.operation,
+                edits
+            ],
+        )
+        .map_err(&db)?;
+        for id in folded.entities() {
+            tx.execute(
+                "INSERT OR IGNORE INTO change_entities VALUES (?1, ?2)",
+                params![id, folded.seq as i64],
+            )
+            .map_err(&db)?;
+        }
+        tx.commit().map_err(&db)?;
+        self.conn.execute_batch("VACUUM").map_err(&db)?;
+        Ok((entries.len(), folded.edits.len()))
+    }
+}
+
 const COLUMNS: &str = "seq, at_us, author, operation, key, reverts, edits";
 
-fn now_us() -> i64 {
+pub(super) fn now_us() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_micros() as i64)
@@ -217,12 +300,19 @@ impl Journal for Sqlite {
     }
 
     fn find_key(&self, key: &str) -> Result<Option<Entry>, JournalError> {
+        // A key folded by `compact` is still a key seen: the retry is answered by the fold.
         Ok(self
             .query(
-                &format!("SELECT {COLUMNS} FROM changes WHERE key = ?1"),
+                &format!(
+                    "SELECT {COLUMNS} FROM changes WHERE key = ?1
+                     UNION ALL SELECT {COLUMNS} FROM changes
+                     WHERE seq = (SELECT MAX(seq) FROM changes WHERE operation = 'compact')
+                       AND EXISTS (SELECT 1 FROM folded_changes WHERE key = ?1)"
+                ),
                 [key],
             )?
-            .pop())
+            .into_iter()
+            .next())
     }
 
     fn list(&self, filter: &Filter) -> Result<(Vec<Entry>, bool), JournalError> {
@@ -264,6 +354,13 @@ impl Journal for Sqlite {
             })
             .map(|s| s as u64)
             .map_err(|e| self.db(e))
+    }
+
+    fn with_kept(
+        &self,
+        graph: crate::store::Graph,
+    ) -> Result<crate::store::Graph, super::KeptError> {
+        self.with_kept_imports(graph)
     }
 
     fn snapshot(&self, to: &Path) -> Result<(), JournalError> {
@@ -346,6 +443,26 @@ mod tests {
             .unwrap()
             .0
             .is_empty());
+    }
+
+    #[test]
+    fn compact_folds_the_changes_into_their_net_effect_and_keeps_their_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut j = Sqlite::open(dir.path()).unwrap();
+        j.append(entry("ann", Some("k1"))).unwrap();
+        let mut undo = entry("ann", None);
+        undo.edits = crate::store::inverse(&undo.edits);
+        j.append(undo).unwrap();
+        j.append(entry("bob", None)).unwrap();
+        let (folded, kept) = j.compact().unwrap();
+        assert_eq!((folded, kept), (3, 1), "ann came and went; bob stays");
+        let all = j.since(0).unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].seq, 3);
+        assert_eq!(all[0].operation, "compact");
+        assert_eq!(j.find_key("k1").unwrap().unwrap().seq, 3);
+        let next = j.append(entry("cy", None)).unwrap();
+        assert_eq!(next.seq, 4, "numbers go on after the fold");
     }
 
     #[test]
