@@ -8,7 +8,7 @@
 
 use super::sqlite::Sqlite;
 use super::JournalError;
-use crate::model::{Document, Entity, Relation};
+use crate::model::{Citation, Date, Document, Entity, Id, Relation, RelationKind};
 use crate::store::{Graph, GraphBuilder, Node};
 use rusqlite::params;
 
@@ -53,7 +53,30 @@ pub(super) const TABLES: &str = "
         documents INTEGER NOT NULL, entities INTEGER NOT NULL, relations INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS kept_documents (import INTEGER NOT NULL, record TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS kept_entities (import INTEGER NOT NULL, record TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS kept_relations (import INTEGER NOT NULL, record TEXT NOT NULL);";
+    CREATE TABLE IF NOT EXISTS kept_relations (
+        import INTEGER NOT NULL, kind TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
+        date TEXT, document TEXT NOT NULL, quote TEXT NOT NULL,
+        id TEXT, rest TEXT);";
+
+/// A kept relation's fields beyond its kind, ends, date and first citation: in `rest`, as
+/// JSON, only when it has any (bulk data mostly has none).
+#[derive(serde::Serialize, serde::Deserialize, Default, PartialEq)]
+struct Rest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    until: Option<crate::model::Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    claim: Option<crate::model::ClaimStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    citations: Vec<crate::model::Citation>,
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    attributes: crate::model::Attributes,
+}
 
 impl Sqlite {
     /// Keeps what `graph` holds beyond `base` (a graph built from `base` by an import, which
@@ -99,12 +122,41 @@ impl Sqlite {
                 )?;
                 e += 1;
             }
+            let mut put_relation = tx
+                .prepare_cached(
+                    "INSERT INTO kept_relations VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )
+                .map_err(&db)?;
             for edge in graph.all_relations().skip(base.relation_count()) {
-                let relation = graph.relation(edge).to_relation();
-                put(
-                    "kept_relations",
-                    serde_json::to_string(&relation).expect("serialises"),
-                )?;
+                let rel = graph.relation(edge).to_relation();
+                let mut citations = rel.citations.into_iter();
+                let first = citations.next().expect("a relation cites a document");
+                let default = Relation::default_id(&rel.from, rel.kind, &rel.to);
+                let given = (rel.id.as_str() != default).then(|| rel.id.to_string());
+                let rest = Rest {
+                    label: rel.label,
+                    until: rel.until,
+                    role: rel.role,
+                    claim: rel.claim,
+                    description: rel.description,
+                    citations: citations.collect(),
+                    attributes: rel.attributes,
+                };
+                let rest = (rest != Rest::default())
+                    .then(|| serde_json::to_string(&rest).expect("serialises"));
+                put_relation
+                    .execute(params![
+                        import,
+                        rel.kind.name(),
+                        rel.from.as_str(),
+                        rel.to.as_str(),
+                        rel.date.map(|d| d.to_string()),
+                        first.document.as_str(),
+                        first.quote,
+                        given,
+                        rest
+                    ])
+                    .map_err(&db)?;
                 r += 1;
             }
         }
@@ -179,7 +231,7 @@ impl Sqlite {
                     .map(|_| ())
                     .map_err(|err| conflict("entity", id, err.to_string()))
             })?;
-            self.each_kept("kept_relations", import.id, |relation: Relation| {
+            self.each_kept_relation(import.id, |relation: Relation| {
                 let id = relation.id.to_string();
                 let checked = b
                     .check_relation((None, None), relation)
@@ -199,6 +251,75 @@ impl Sqlite {
                 message: err.to_string(),
             }
         })
+    }
+
+    fn each_kept_relation(
+        &self,
+        import: u64,
+        mut add: impl FnMut(Relation) -> Result<(), KeptError>,
+    ) -> Result<(), KeptError> {
+        let db = self.db_error();
+        let mut stmt = self
+            .connection_ref()
+            .prepare(
+                "SELECT rowid, kind, source, target, date, document, quote, id, rest
+                 FROM kept_relations WHERE import = ?1 ORDER BY rowid",
+            )
+            .map_err(&db)?;
+        let mut rows = stmt.query([import as i64]).map_err(&db)?;
+        while let Some(row) = rows.next().map_err(&db)? {
+            let seq = row.get::<_, i64>(0).unwrap_or(0) as u64;
+            let corrupt = |message: String| JournalError::Corrupt {
+                path: "kept_relations".into(),
+                seq,
+                message,
+            };
+            let text = |i: usize| -> Result<&str, JournalError> {
+                row.get_ref(i)
+                    .and_then(|v| v.as_str().map_err(Into::into))
+                    .map_err(|e| corrupt(e.to_string()))
+            };
+            let id = |i: usize| -> Result<Id, JournalError> {
+                Id::parse(text(i)?).map_err(|e| corrupt(e.to_string()))
+            };
+            let kind: RelationKind = text(1)?.parse().map_err(|e: crate::model::UnknownRelationKind| corrupt(e.to_string()))?;
+            let (from, to) = (id(2)?, id(3)?);
+            let date = match row.get_ref(4).map_err(&db)? {
+                rusqlite::types::ValueRef::Null => None,
+                _ => Some(Date::parse(text(4)?).map_err(|e| corrupt(e.to_string()))?),
+            };
+            let first = Citation {
+                document: id(5)?,
+                quote: text(6)?.to_owned(),
+            };
+            let rid = match row.get_ref(7).map_err(&db)? {
+                rusqlite::types::ValueRef::Null => {
+                    Id::parse(&Relation::default_id(&from, kind, &to)).map_err(|e| corrupt(e.to_string()))?
+                }
+                _ => id(7)?,
+            };
+            let rest: Rest = match row.get_ref(8).map_err(&db)? {
+                rusqlite::types::ValueRef::Null => Rest::default(),
+                _ => serde_json::from_str(text(8)?).map_err(|e| corrupt(e.to_string()))?,
+            };
+            let mut citations = vec![first];
+            citations.extend(rest.citations);
+            add(Relation {
+                id: rid,
+                kind,
+                label: rest.label,
+                from,
+                to,
+                date,
+                until: rest.until,
+                role: rest.role,
+                claim: rest.claim,
+                description: rest.description,
+                citations,
+                attributes: rest.attributes,
+            })?;
+        }
+        Ok(())
     }
 
     fn each_kept<T: serde::de::DeserializeOwned>(
