@@ -20,6 +20,7 @@ mod one_check;
 mod process;
 mod reconcile;
 mod schema;
+mod sockets;
 mod store;
 mod structure;
 mod support;
