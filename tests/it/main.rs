@@ -3,6 +3,7 @@
 mod analysis;
 mod asof;
 mod bulletin;
+mod crash;
 mod data;
 mod docs;
 mod explore;
