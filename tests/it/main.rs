@@ -17,6 +17,7 @@ mod http_guards;
 mod import;
 mod layering;
 mod load;
+mod model;
 mod one_check;
 mod process;
 mod reconcile;
