@@ -15,7 +15,7 @@ use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Ids the operations name besides those there are: some in the base graph, some not (yet).
-const IDS: &[&str] = &["p1", "p2", "p3", "p4", "o1", "o2"];
+const IDS: &[&str] = &["p1", "p2", "p3", "p4", "o1", "o2", "pl1", "pl2", "ev"];
 const NAMES: &[&str] = &["Ann", "Bob", "Ngo"];
 /// Mostly persons, so that merges (of one kind) are often allowed.
 const ENTITY_KINDS: &[EntityKind] = &[
@@ -23,18 +23,21 @@ const ENTITY_KINDS: &[EntityKind] = &[
     EntityKind::Person,
     EntityKind::Person,
     EntityKind::Organisation,
+    EntityKind::Place,
 ];
 /// A symmetric kind between any actors (mostly), one to organisations only, one to persons
-/// only.
+/// only, one from anything to places.
 const RELATION_KINDS: &[RelationKind] = &[
     RelationKind::Called,
     RelationKind::Called,
     RelationKind::MemberOf,
     RelationKind::Arrested,
+    RelationKind::LocatedIn,
 ];
 const DATES: &[Option<&str>] = &[None, Some("2023-09-21"), Some("2023-09")];
 
-/// The base graph: two persons and an organisation, a call and a membership.
+/// The base graph: two persons and an organisation, a call and a membership, and talks held
+/// at one of two places (merging places moves the events held there).
 fn base() -> Graph {
     use EntityKind::*;
     use RelationKind::*;
@@ -42,6 +45,9 @@ fn base() -> Graph {
         .named("p1", Person, "Ann")
         .named("p2", Person, "Bob")
         .named("o1", Organisation, "Ngo")
+        .named("pl1", Place, "Baku")
+        .named("pl2", Place, "Ganja")
+        .event_at("ev", "Talks", "pl1")
         .relation("p1", Called, "p2")
         .relation("p2", MemberOf, "o1")
         .build()
@@ -54,6 +60,8 @@ struct Ent {
     kind: EntityKind,
     name: String,
     aliases: Vec<String>,
+    /// Where an event was held.
+    place: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -186,11 +194,19 @@ impl State {
     }
 
     /// Whether every rule of the graph holds: relations join entities whose kinds their
-    /// kind allows, merged ids are not entities and resolve to one.
+    /// kind allows, events are held at places, merged ids are not entities and resolve to
+    /// one.
     fn valid(&self) -> bool {
         self.relations
             .values()
             .all(|r| self.allows(r.kind, &r.from, &r.to))
+            && self.entities.values().all(|e| {
+                e.place.as_ref().is_none_or(|p| {
+                    self.entities
+                        .get(p)
+                        .is_some_and(|p| p.kind == EntityKind::Place)
+                })
+            })
             && self.merged.iter().all(|(old, kept)| {
                 !self.entities.contains_key(old) && self.entities.contains_key(kept)
             })
@@ -246,6 +262,7 @@ impl State {
             kind,
             name: name.to_owned(),
             aliases: Vec::new(),
+            place: None,
         });
         after.kind = kind;
         after.name = name.to_owned();
@@ -275,6 +292,13 @@ impl State {
                 .map(|(old, kept)| Rec::Merged(old.clone(), Some(kept.clone()), None)),
         );
         recs.push(Rec::Entity(id.to_owned(), Some(entity.clone()), None));
+        let mut next = self.clone();
+        for rec in &recs {
+            next.set(rec);
+        }
+        if !next.valid() {
+            return Err(());
+        }
         Ok(recs)
     }
 
@@ -373,7 +397,20 @@ impl State {
             let after = (moved.from != moved.to).then_some(moved);
             recs.push(Rec::Relation(rid.clone(), Some(r.clone()), after));
         }
+        for (eid, e) in &self.entities {
+            let held = e.place.as_deref().is_some_and(|p| gone.contains(p));
+            if held && eid != keep && !gone.contains(eid.as_str()) {
+                let moved = Ent {
+                    place: Some(keep.to_owned()),
+                    ..e.clone()
+                };
+                recs.push(Rec::Entity(eid.clone(), Some(e.clone()), Some(moved)));
+            }
+        }
         let mut after = kept.clone();
+        if after.place.as_deref().is_some_and(|p| gone.contains(p)) {
+            after.place = None;
+        }
         for m in merge {
             let e = &self.entities[m];
             for name in std::iter::once(&e.name).chain(&e.aliases) {
@@ -552,6 +589,7 @@ impl Real {
                         kind: e.kind,
                         name: e.name,
                         aliases: e.aliases,
+                        place: e.place.map(|p| p.to_string()),
                     },
                 )
             })
@@ -775,4 +813,45 @@ proptest! {
             prop_assert!(false, "{}", disagreement);
         }
     }
+}
+
+// --- What the model found ------------------------------------------------------------------
+
+fn upsert(real: &Real, eid: &str, kind: EntityKind, name: &str) -> Result<bool, String> {
+    real.write(Operation::UpsertEntity {
+        id: id(eid),
+        kind,
+        name: name.into(),
+        aliases: None,
+        description: None,
+    })
+}
+
+#[test]
+fn a_removal_undone_after_its_id_was_merged_elsewhere_is_refused() {
+    let real = Real::new();
+    assert_eq!(real.write(Operation::RemoveEntity(id("pl2"))), Ok(true));
+    assert_eq!(real.write(Operation::Revert(1)), Ok(true));
+    let merge = Operation::Merge {
+        keep: id("pl1"),
+        merge: vec![id("pl2")],
+    };
+    assert_eq!(real.write(merge), Ok(true));
+    // Undoing the removal again would bring pl2 back while it resolves to pl1.
+    let refused = real.write(Operation::Revert(1)).unwrap_err();
+    assert!(refused.contains("merged into `pl1`"), "{refused}");
+    assert!(!real.state().entities.contains_key("pl2"));
+}
+
+#[test]
+fn merging_a_place_moves_whatever_is_held_there_not_only_events() {
+    let real = Real::new();
+    // The talks become a person; the place they were held at stays theirs.
+    assert_eq!(upsert(&real, "ev", EntityKind::Person, "Talks"), Ok(true));
+    let merge = Operation::Merge {
+        keep: id("pl2"),
+        merge: vec![id("pl1")],
+    };
+    assert_eq!(real.write(merge), Ok(true));
+    assert_eq!(real.state().entities["ev"].place.as_deref(), Some("pl2"));
 }
