@@ -3,7 +3,7 @@
 //! round after round. After each restart every acknowledged write is there, nothing is half
 //! made (a merge moves the entity, its name and its relation together or not at all), and the
 //! write in flight, retried with its idempotency key, is made once. Seeded: the seed is
-//! printed, and `DOSSIER_CRASH_SEED` replays one.
+//! printed, and `DOSSIER_CRASH_SEED` replays its schedule of kills.
 
 use crate::process::{free_port, health, Server};
 use serde_json::{json, Value};
@@ -307,7 +307,7 @@ fn every_acknowledged_write_survives_sigkill_and_nothing_is_half_made() {
                 .unwrap()
                 .as_nanos() as u64
         });
-    println!("crash test seed: {seed} (DOSSIER_CRASH_SEED={seed} replays it)");
+    println!("crash test seed: {seed} (DOSSIER_CRASH_SEED={seed} replays its kills)");
     let mut rng = Rng(seed);
     let dir = tempfile::tempdir().unwrap();
     let state_dir = dir.path().join("state");
