@@ -325,7 +325,7 @@ pub fn edits(graph: &Graph, op: &Operation) -> Result<Vec<Edit>, CurateError> {
 
 /// A merge: the merged entities go, their names become the survivor's aliases, their
 /// relations are re-pointed (a relation between two of the merged entities would become a
-/// self-loop and goes), events held at a merged place are held at the survivor, and every
+/// self-loop and goes), entities held at a merged place are held at the survivor, and every
 /// merged id (and any id merged into them before) resolves to the survivor.
 fn merge_edits(graph: &Graph, keep: &Id, merge: &[Id]) -> Result<Vec<Edit>, CurateError> {
     if merge.is_empty() {
@@ -419,24 +419,28 @@ fn merge_edits(graph: &Graph, keep: &Id, merge: &[Id]) -> Result<Vec<Edit>, Cura
             });
         }
     }
-    // Events held at a merged place.
-    for n in graph.entities(Some(&[EntityKind::Event])) {
-        let event = graph.entity(n);
-        if let Some(place) = event.place() {
-            if graph
-                .node_exact(place.as_str())
-                .is_some_and(|p| gone.contains(&p))
-            {
-                let before = event.to_entity();
-                let mut moved = before.clone();
-                moved.place = Some(keep.clone());
-                edits.push(Edit::Entity {
-                    id: before.id.clone(),
-                    before: Some(before),
-                    after: Some(moved),
-                });
-            }
+    // Entities held at a merged place (events, and any other the data gives a place) are
+    // held at the survivor; the survivor itself cannot be held in itself, and the merged go.
+    let held_in_gone = |n: Node| {
+        (graph.entity(n).place())
+            .and_then(|place| graph.node_exact(place.as_str()))
+            .is_some_and(|p| gone.contains(&p))
+    };
+    if held_in_gone(kept_node) {
+        after.place = None;
+    }
+    for n in graph.entities(None) {
+        if n == kept_node || gone.contains(&n) || !held_in_gone(n) {
+            continue;
         }
+        let before = graph.entity(n).to_entity();
+        let mut moved = before.clone();
+        moved.place = Some(keep.clone());
+        edits.push(Edit::Entity {
+            id: before.id.clone(),
+            before: Some(before),
+            after: Some(moved),
+        });
     }
     edits.push(Edit::Entity {
         id: keep.clone(),

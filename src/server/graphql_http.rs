@@ -5,16 +5,18 @@
 //! The status is 200 whenever execution was attempted, even if a field failed, and 400 when
 //! the request could not be parsed or validated (nothing was executed).
 
+use super::socket::{Slot, MAX_MESSAGE};
 use super::AppState;
 use crate::graphql::Author;
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::parser::types::OperationType;
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql_axum::GraphQLProtocol;
 use axum::body::Bytes;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use serde_json::json;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -108,24 +110,22 @@ fn author(state: &AppState, headers: &HeaderMap) -> Result<Option<Author>, Box<R
     }
 }
 
-/// `GET /graphql/ws`: subscriptions over graphql-transport-ws (and the older graphql-ws).
-/// A message is at most the request body limit; a socket silent for the idle timeout after
-/// its start is closed.
+/// `GET /graphql/ws`: subscriptions over graphql-transport-ws (and the older graphql-ws),
+/// under the guards of `socket` (the connection cap, the idle timeout, the message size).
 pub async fn socket(
     State(state): State<AppState>,
+    slot: Option<Extension<Slot>>,
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let schema = state.schema.clone();
     let idle = state.socket_idle;
+    let slot = slot.map(|Extension(s)| s);
     upgrade
-        .max_message_size(64 * 1024)
+        .max_message_size(MAX_MESSAGE)
+        .max_frame_size(MAX_MESSAGE)
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |stream| {
-            GraphQLWebSocket::new(stream, schema, protocol)
-                .keepalive_timeout(idle)
-                .serve()
-        })
+        .on_upgrade(move |stream| super::socket::serve(stream, schema, protocol, idle, slot))
 }
 
 /// `GET /graphql?query=...`: queries only; a mutation gets 405.

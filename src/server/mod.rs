@@ -18,6 +18,7 @@ mod export;
 mod graphql_http;
 mod guards;
 mod reconcile;
+mod socket;
 mod tokens;
 
 pub use connections::ConnectionLimits;

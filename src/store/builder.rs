@@ -606,10 +606,40 @@ impl GraphBuilder {
         errors
     }
 
-    /// Checks the places (see [`GraphBuilder::check_places`]), then lays the graph out for
-    /// walking, paging and search. O(V log V + E + total name length).
+    /// Checks that no merged id is also an entity (an entity added back under an id merged
+    /// since: a revert of its removal) and that each resolves to one. O(merged ids).
+    pub fn check_merges(&self) -> Vec<(Id, StoreError)> {
+        let mut errors = Vec::new();
+        for (old, into) in self.curated.merged.iter() {
+            if self.has_entity(old.as_str()) {
+                errors.push((
+                    old.clone(),
+                    StoreError::Conflict {
+                        what: "entity",
+                        id: old.to_string(),
+                        message: format!("its id was merged into `{into}`"),
+                    },
+                ));
+            } else if !self.has_entity(into.as_str()) {
+                errors.push((
+                    old.clone(),
+                    StoreError::Unknown {
+                        field: "keep",
+                        what: "entity",
+                        id: into.to_string(),
+                    },
+                ));
+            }
+        }
+        errors
+    }
+
+    /// Checks the places and the merges (see [`GraphBuilder::check_places`] and
+    /// [`GraphBuilder::check_merges`]), then lays the graph out for walking, paging and
+    /// search. O(V log V + E + total name length).
     pub fn build(self) -> Result<Graph, Vec<(Id, StoreError)>> {
-        let errors = self.check_places();
+        let mut errors = self.check_places();
+        errors.extend(self.check_merges());
         if !errors.is_empty() {
             return Err(errors);
         }
