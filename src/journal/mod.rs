@@ -10,8 +10,10 @@
 //! # Layout
 //! - `entry.rs`: [`Entry`] and [`NewEntry`], what one change records;
 //! - `sqlite.rs`: [`Sqlite`], the journal in a SQLite database in the state directory;
-//! - `kept.rs`: the datasets `dossier import` keeps in the same database.
+//! - `kept.rs`: the datasets `dossier import` keeps in the same database;
+//! - `compact.rs`: the journal folded into its net effect.
 
+mod compact;
 mod entry;
 mod kept;
 mod sqlite;

@@ -17,6 +17,9 @@
 //!   [`RelationRef`], [`CitationRef`]); `ids.rs` derived relation ids.
 //! - `builder.rs`: [`GraphBuilder`], where every rule a change must meet is checked once
 //!   ([`GraphBuilder::check_relation`]) before it is added; `error.rs` why it refuses.
+//! - `change.rs`: [`Edit`], a change as each record before and after (inverse, net effect,
+//!   rebase); `apply.rs` the next version from edits; `curated.rs` merged ids, distinct
+//!   pairs and documents' text.
 //! - `traverse.rs`: neighbourhoods and reach; `path.rs` shortest paths and every path;
 //!   `reliable.rs` the most reliable paths (weighted); `seen.rs` the reusable seen-sets of
 //!   walks; `deadline.rs` deadlines for long work.
@@ -30,6 +33,7 @@
 //!   that keeps their results per version (`cache.rs`).
 
 mod analytics;
+mod apply;
 mod as_of;
 mod builder;
 mod change;
@@ -57,9 +61,10 @@ pub use analytics::{
     COMMUNITIES_SEED, EXACT_BETWEENNESS_MAX_NODES, PAGERANK_DAMPING, PAGERANK_MAX_ITERATIONS,
     PAGERANK_TOLERANCE,
 };
+pub use apply::apply;
 pub use as_of::{AsOf, NotADay};
 pub use builder::{CheckedRelation, GraphBuilder};
-pub use change::{apply, check_befores, inverse, net, rebase, Edit};
+pub use change::{check_befores, inverse, net, rebase, Edit};
 pub use deadline::{Deadline, Expired, Ticker};
 pub use error::StoreError;
 pub use filter::{Direction, Filter};

@@ -1,0 +1,100 @@
+//! What curation adds to a builder: documents' text, merged ids, distinct pairs, and the
+//! check that merged ids and entities do not overlap.
+
+use super::GraphBuilder;
+use crate::model::Id;
+use crate::store::curated;
+use crate::store::error::StoreError;
+
+impl GraphBuilder {
+    /// Gives a document its full text (or takes it away), against which later quotes are
+    /// checked word for word. Fails if the document is unknown or a relation added already
+    /// quotes it with words the text does not have.
+    pub fn set_document_text(&mut self, id: &Id, text: Option<&str>) -> Result<(), StoreError> {
+        let Some(&d) = self.graph.document_index.get(id) else {
+            return Err(StoreError::Unknown {
+                field: "document",
+                what: "document",
+                id: id.to_string(),
+            });
+        };
+        let Some(text) = text else {
+            self.curated.texts.remove(id);
+            return Ok(());
+        };
+        let quoted = self.graph.citations.iter().filter(|c| c.document == d);
+        for c in quoted {
+            let quote = self.graph.text.get(c.quote);
+            if !curated::is_verbatim(quote, text) {
+                return Err(StoreError::NotVerbatim {
+                    document: id.to_string(),
+                    quote: quote.chars().take(60).collect(),
+                });
+            }
+        }
+        self.curated.texts.insert(id.clone(), text.into());
+        Ok(())
+    }
+
+    /// Records that `id` was merged into `into` (`None`: undoes it). `into` must be an entity
+    /// of the graph and `id` must not be one.
+    pub fn set_merged(&mut self, id: &Id, into: Option<&Id>) -> Result<(), StoreError> {
+        let Some(into) = into else {
+            self.curated.merged.remove(id);
+            return Ok(());
+        };
+        if self.has_entity(id.as_str()) {
+            return Err(StoreError::Duplicate {
+                what: "an entity",
+                id: id.to_string(),
+            });
+        }
+        if !self.has_entity(into.as_str()) {
+            return Err(StoreError::Unknown {
+                field: "keep",
+                what: "entity",
+                id: into.to_string(),
+            });
+        }
+        self.curated.merged.insert(id.clone(), into.clone());
+        Ok(())
+    }
+
+    /// Records (or takes back) the judgement that `a` and `b` are not the same.
+    pub fn set_distinct(&mut self, a: &Id, b: &Id, distinct: bool) {
+        let pair = curated::pair(a, b);
+        if distinct {
+            self.curated.distinct.insert(pair);
+        } else {
+            self.curated.distinct.remove(&pair);
+        }
+    }
+
+    /// Checks that no merged id is also an entity (an entity added back under an id merged
+    /// since: a revert of its removal) and that each resolves to one. O(merged ids).
+    pub fn check_merges(&self) -> Vec<(Id, StoreError)> {
+        let mut errors = Vec::new();
+        for (old, into) in self.curated.merged.iter() {
+            if self.has_entity(old.as_str()) {
+                errors.push((
+                    old.clone(),
+                    StoreError::Conflict {
+                        what: "entity",
+                        id: old.to_string(),
+                        message: format!("its id was merged into `{into}`"),
+                    },
+                ));
+            } else if !self.has_entity(into.as_str()) {
+                errors.push((
+                    old.clone(),
+                    StoreError::Unknown {
+                        field: "keep",
+                        what: "entity",
+                        id: into.to_string(),
+                    },
+                ));
+            }
+        }
+        errors
+    }
+}
