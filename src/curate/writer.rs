@@ -8,7 +8,7 @@
 use super::error::CurateError;
 use super::operations::{self, Operation};
 use crate::journal::{Entry, Filter, Journal, NewEntry};
-use crate::store::{apply, inverse, Graph, Store};
+use crate::store::{apply, inverse, net, Graph, Store};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::broadcast;
@@ -37,7 +37,13 @@ pub struct Curator {
     /// Held from check to publish, so changes apply one at a time.
     writing: Mutex<()>,
     feed: broadcast::Sender<Arc<Entry>>,
+    /// Versions as recorded at earlier moments, most recent use last (see
+    /// [`Curator::recorded_as_of`]): (current version, changes undone, the version).
+    recorded: Mutex<Vec<(u64, u64, Arc<Graph>)>>,
 }
+
+/// How many versions as recorded at earlier moments are kept.
+const RECORDED_VERSIONS: usize = 4;
 
 impl std::fmt::Debug for Curator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -62,6 +68,7 @@ impl Curator {
             journal: Mutex::new(journal),
             writing: Mutex::new(()),
             feed: broadcast::channel(FEED).0,
+            recorded: Mutex::new(Vec::new()),
         }
     }
 
@@ -146,6 +153,39 @@ impl Curator {
         };
         self.store.replace(graph);
         Ok(out)
+    }
+
+    /// The graph as the journal held it at `at_us` (microseconds since the Unix epoch): the
+    /// current version with every change recorded after that moment undone, so an answer can
+    /// be reproduced after later corrections. The last few are kept. O(V + E) for one not kept.
+    /// Refused (a conflict) when the changes after it no longer undo over the current graph
+    /// (the data files changed under the journal).
+    pub fn recorded_as_of(&self, at_us: i64) -> Result<Arc<Graph>, CurateError> {
+        let _one_at_a_time = locked(&self.writing);
+        let current = self.store.snapshot();
+        let later: Vec<Entry> = locked(&self.journal)
+            .since(0)?
+            .into_iter()
+            .filter(|e| e.at_us > at_us)
+            .collect();
+        if later.is_empty() {
+            return Ok(current);
+        }
+        let key = (current.version(), later[0].seq);
+        let mut kept = locked(&self.recorded);
+        if let Some(i) = kept.iter().position(|(v, s, _)| (*v, *s) == key) {
+            let hit = kept.remove(i);
+            let graph = hit.2.clone();
+            kept.push(hit);
+            return Ok(graph);
+        }
+        let undo = inverse(&net(later.iter().map(|e| e.edits.as_slice())));
+        let graph = Arc::new(apply(&current, &undo).map_err(CurateError::Rejected)?);
+        if kept.len() == RECORDED_VERSIONS {
+            kept.remove(0);
+        }
+        kept.push((key.0, key.1, graph.clone()));
+        Ok(graph)
     }
 
     /// Changes matching `filter`, in order, and whether more follow.

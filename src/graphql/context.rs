@@ -3,9 +3,13 @@
 use super::error::ApiError;
 use crate::store::{Deadline, Graph, Stopped, Store, Work};
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
 };
-use async_graphql::{Context, Request, ServerResult};
+use async_graphql::parser::types::{ExecutableDocument, Field, Selection};
+use async_graphql::{Context, Request, ServerError, ServerResult, Variables};
+
+/// The name of the operation a request runs, for the extensions that read the document.
+struct OperationName(Option<String>);
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock};
 use tokio::sync::Semaphore;
@@ -135,6 +139,67 @@ impl ExtensionFactory for Snapshots {
 
 struct SnapshotExtension(Store);
 
+/// The root field that reads the graph as recorded at an earlier moment.
+const RECORDED_AS_OF: &str = "recordedAsOf";
+
+/// The moment `recordedAsOf(at:)` asks for, when it is a root field of the operation run: it
+/// must then be the only one.
+fn recorded_at(
+    doc: &ExecutableDocument,
+    variables: &Variables,
+    operation: Option<&str>,
+) -> ServerResult<Option<i64>> {
+    let op = match operation {
+        Some(name) => doc
+            .operations
+            .iter()
+            .find(|(n, _)| n.is_some_and(|n| n.as_str() == name)),
+        None => doc.operations.iter().next(),
+    };
+    let Some((_, op)) = op else {
+        return Ok(None);
+    };
+    let roots: Vec<&Field> = (op.node.selection_set.node.items.iter())
+        .filter_map(|s| match &s.node {
+            Selection::Field(f) => Some(&f.node),
+            _ => None,
+        })
+        .collect();
+    let Some(field) = roots
+        .iter()
+        .find(|f| f.name.node.as_str() == RECORDED_AS_OF)
+    else {
+        return Ok(None);
+    };
+    if roots.len() > 1 || roots.len() != op.node.selection_set.node.items.len() {
+        return Err(invalid(
+            "recordedAsOf must be the only root field of its request: ask everything inside it",
+        ));
+    }
+    let Some(at) = field.get_argument("at") else {
+        return Ok(None);
+    };
+    let value = at.node.clone().into_const_with(|name| {
+        variables
+            .get(&name)
+            .cloned()
+            .ok_or_else(|| invalid(&format!("variable `${name}` is not given")))
+    })?;
+    match <super::curation::DateTime as async_graphql::InputType>::parse(Some(value)) {
+        Ok(t) => Ok(Some(t.0)),
+        Err(e) => Err(invalid(&format!(
+            "at: {}",
+            e.into_server_error(at.pos).message
+        ))),
+    }
+}
+
+fn invalid(message: &str) -> ServerError {
+    let mut e = ServerError::new(message, None);
+    super::error::set_code(&mut e, super::error::code::INVALID_INPUT);
+    e
+}
+
 #[async_trait::async_trait]
 impl Extension for SnapshotExtension {
     async fn prepare_request(
@@ -143,7 +208,43 @@ impl Extension for SnapshotExtension {
         request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        let request = request.data(Snapshot::new(self.0.snapshot()));
+        let name = OperationName(request.operation_name.clone());
+        let request = request.data(Snapshot::new(self.0.snapshot())).data(name);
         next.run(ctx, request).await
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await?;
+        let operation = ctx.data_opt::<OperationName>().and_then(|o| o.0.as_deref());
+        let Some(at_us) = recorded_at(&doc, variables, operation)? else {
+            return Ok(doc);
+        };
+        let (Some(snapshot), Some(curator)) = (
+            ctx.data_opt::<Snapshot>(),
+            ctx.data_opt::<Arc<crate::curate::Curator>>(),
+        ) else {
+            return Ok(doc);
+        };
+        let curator = curator.clone();
+        let recorded = tokio::task::spawn_blocking(move || curator.recorded_as_of(at_us))
+            .await
+            .map_err(|e| ServerError::new(format!("recordedAsOf failed: {e}"), None))?;
+        match recorded {
+            Ok(graph) => {
+                snapshot.advance(graph);
+                Ok(doc)
+            }
+            Err(e) => {
+                let mut err = ServerError::new(format!("recordedAsOf: {e}"), None);
+                super::error::set_code(&mut err, super::error::code::CONFLICT);
+                Err(err)
+            }
+        }
     }
 }

@@ -101,6 +101,16 @@ impl CurationQuery {
         })
     }
 
+    /// The whole graph as the journal held it at `at` — ask any query inside it, so an answer
+    /// can be reproduced after later corrections: `{ recordedAsOf(at:
+    /// "2026-12-04T17:15:00Z") { neighbourhood(ids: ["rail-abbasov"]) { entities { id } } } }`.
+    /// The request's only root field; on a server without a journal, the graph as it is.
+    async fn recorded_as_of(&self, at: DateTime) -> crate::graphql::QueryRoot {
+        // The version is chosen before the request runs (see `context::Snapshots`).
+        let _ = at;
+        crate::graphql::QueryRoot::default()
+    }
+
     /// One change by its id.
     async fn change(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Change>> {
         let seq: u64 = id
