@@ -6,13 +6,15 @@
 //! the journal is [`replay`]ed over the graph of the data files.
 //!
 //! # Layout
-//! - `operations.rs`: the operations as edits; `error.rs` why one is refused;
+//! - `operations.rs`: the operations as edits (`merge.rs` a merge's); `error.rs` why one is
+//!   refused;
 //! - `writer.rs`: [`Curator`], the one writer;
 //! - `replay.rs`: the journal made over the data at start;
 //! - `candidates.rs`: pairs of entities a curator should look at (possible duplicates).
 
 mod candidates;
 mod error;
+mod merge;
 pub mod operations;
 mod replay;
 mod writer;

@@ -17,6 +17,7 @@ mod query;
 mod relation;
 mod scalars;
 mod structure;
+mod subgraph;
 
 pub use analysis::{AnalysisQuery, Centrality, Group, Partition, RankedEntity};
 pub use curation::{

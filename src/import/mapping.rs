@@ -26,6 +26,8 @@
 //! ```
 //!
 //! Keys match case-insensitively. A relation is looked up by its code, then by its label.
+//!
+//! Past 450 lines only with its tests, at the end of the file.
 
 use crate::load::{LoadError, LoadErrors};
 use crate::model::{Date, EntityKind, RelationKind};

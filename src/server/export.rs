@@ -19,6 +19,8 @@
 //! Errors are JSON in the shape of every refusal of
 //! the server: `{"errors": [{"message": "…", "extensions": {"code": "INVALID_INPUT" |
 //! "NOT_FOUND" | "LIMIT_EXCEEDED", …}}]}`, with `limit` and `value` for LIMIT_EXCEEDED.
+//!
+//! Past 450 lines only with its tests, at the end of the file.
 
 use super::AppState;
 use crate::export::{
