@@ -88,61 +88,57 @@ fn json<T: serde::Serialize>(v: &Option<T>) -> Option<Json<serde_json::Value>> {
         .map(|v| Json(serde_json::to_value(v).unwrap_or_default()))
 }
 
+impl ChangeEdit {
+    /// A record's edit: its kind, id, and state before and after.
+    fn of<T: serde::Serialize>(
+        record: RecordKind,
+        id: String,
+        before: &Option<T>,
+        after: &Option<T>,
+    ) -> ChangeEdit {
+        ChangeEdit {
+            record,
+            id: ID(id),
+            action: action(before, after),
+            before: json(before),
+            after: json(after),
+        }
+    }
+}
+
 impl From<&Edit> for ChangeEdit {
     fn from(edit: &Edit) -> ChangeEdit {
+        use RecordKind as K;
         let flag = |b: bool| b.then_some(true);
         match edit {
-            Edit::Entity { id, before, after } => ChangeEdit {
-                record: RecordKind::Entity,
-                id: ID(id.to_string()),
-                action: action(before, after),
-                before: json(before),
-                after: json(after),
-            },
-            Edit::Relation { id, before, after } => ChangeEdit {
-                record: RecordKind::Relation,
-                id: ID(id.to_string()),
-                action: action(before, after),
-                before: json(before),
-                after: json(after),
-            },
-            Edit::Document { id, before, after } => ChangeEdit {
-                record: RecordKind::Document,
-                id: ID(id.to_string()),
-                action: action(before, after),
-                before: json(before),
-                after: json(after),
-            },
+            Edit::Entity { id, before, after } => {
+                ChangeEdit::of(K::Entity, id.to_string(), before, after)
+            }
+            Edit::Relation { id, before, after } => {
+                ChangeEdit::of(K::Relation, id.to_string(), before, after)
+            }
+            Edit::Document { id, before, after } => {
+                ChangeEdit::of(K::Document, id.to_string(), before, after)
+            }
             Edit::Text {
                 document,
                 before,
                 after,
-            } => ChangeEdit {
-                record: RecordKind::DocumentText,
-                id: ID(document.to_string()),
-                action: action(before, after),
-                before: json(before),
-                after: json(after),
-            },
-            Edit::Merged { id, before, after } => ChangeEdit {
-                record: RecordKind::Merge,
-                id: ID(id.to_string()),
-                action: action(before, after),
-                before: json(before),
-                after: json(after),
-            },
+            } => ChangeEdit::of(K::DocumentText, document.to_string(), before, after),
+            Edit::Merged { id, before, after } => {
+                ChangeEdit::of(K::Merge, id.to_string(), before, after)
+            }
             Edit::Distinct {
                 a,
                 b,
                 before,
                 after,
-            } => ChangeEdit {
-                record: RecordKind::Distinct,
-                id: ID(format!("{a} {b}")),
-                action: action(&flag(*before), &flag(*after)),
-                before: json(&flag(*before)),
-                after: json(&flag(*after)),
-            },
+            } => ChangeEdit::of(
+                K::Distinct,
+                format!("{a} {b}"),
+                &flag(*before),
+                &flag(*after),
+            ),
         }
     }
 }
