@@ -6,7 +6,7 @@
 
 use super::error::CurateError;
 use crate::model::{Document, Entity, EntityKind, Id, Relation};
-use crate::store::{Edit, Graph, Node};
+use crate::store::{numbered_relation_id, Edit, Graph, Node};
 
 /// The longest name, alias, title, quote or description a mutation takes, in bytes.
 pub const MAX_TEXT: usize = 10_000;
@@ -120,10 +120,8 @@ fn canonical(graph: &Graph, mut relation: Relation) -> Relation {
 /// The relation with exactly this id.
 fn relation(graph: &Graph, id: &Id) -> Result<Relation, CurateError> {
     graph
-        .edge(id.as_str())
-        .map(|e| graph.relation(e))
-        .filter(|r| r.id() == id.as_str())
-        .map(|r| r.to_relation())
+        .edge_exact(id.as_str())
+        .map(|e| graph.relation(e).to_relation())
         .ok_or_else(|| CurateError::not_found("id", "relation", id))
 }
 
@@ -147,14 +145,8 @@ fn check_relation_text(r: &Relation) -> Result<(), CurateError> {
 /// (the numbering of the data files and importers).
 fn free_id(graph: &Graph, r: &Relation) -> Result<Id, CurateError> {
     let base = Relation::default_id(&r.from, r.kind, &r.to);
-    let taken = |id: &str| graph.edge(id).is_some_and(|e| graph.relation(e).id() == id);
-    let mut candidate = base.clone();
-    let mut n = 1;
-    while taken(&candidate) {
-        n += 1;
-        candidate = format!("{base}.{n}");
-    }
-    Id::parse(&candidate).map_err(|e| CurateError::invalid("id", e.to_string()))
+    let id = numbered_relation_id(&base, |c| graph.edge_exact(c).is_some());
+    Id::parse(&id).map_err(|e| CurateError::invalid("id", e.to_string()))
 }
 
 /// The edits `op` makes on `graph` (a revert is turned into edits by the writer, which reads

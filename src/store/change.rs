@@ -189,10 +189,8 @@ pub fn check_befores(graph: &Graph, edits: &[Edit]) -> Result<(), StoreError> {
                 let now = match relations.get(id) {
                     Some(r) => r.cloned(),
                     None => graph
-                        .edge(id.as_str())
-                        .map(|e| graph.relation(e))
-                        .filter(|r| r.id() == id.as_str())
-                        .map(|r| r.to_relation()),
+                        .edge_exact(id.as_str())
+                        .map(|e| graph.relation(e).to_relation()),
                 };
                 if now.as_ref() != before.as_ref() {
                     return Err(conflict("relation", id, describe(before, &now)));
@@ -317,10 +315,8 @@ pub fn rebase(graph: &Graph, edits: &[Edit]) -> Vec<Edit> {
     };
     let now_relation = |id: &Id| {
         graph
-            .edge(id.as_str())
-            .map(|e| graph.relation(e))
-            .filter(|r| r.id() == id.as_str())
-            .map(|r| r.to_relation())
+            .edge_exact(id.as_str())
+            .map(|e| graph.relation(e).to_relation())
     };
     net([edits])
         .into_iter()

@@ -200,6 +200,12 @@ impl Graph {
         })
     }
 
+    /// The relation whose id is exactly `id` (not one a merged entity's old default id
+    /// leads to). See [`Graph::edge`].
+    pub fn edge_exact(&self, id: &str) -> Option<Edge> {
+        self.edge(id).filter(|&e| self.relation(e).id() == id)
+    }
+
     /// The relation of `kind` from `from` to `to` whose id is the default one.
     fn default_edge(&self, from: Node, kind: RelationKind, to: Node) -> Option<Edge> {
         let (out, inc) = (

@@ -116,6 +116,18 @@ impl EntityIndex {
     }
 }
 
+/// The first id of `base`, `base.2`, `base.3`, … that `taken` says is free: the numbering of
+/// relations given no id, the same for the data files, the importers and the mutations.
+pub fn numbered(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_owned();
+    }
+    (2..)
+        .map(|n| format!("{base}.{n}"))
+        .find(|candidate| !taken(candidate))
+        .expect("some number is free")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -70,6 +70,7 @@ pub use error::StoreError;
 pub use filter::{Direction, Filter};
 pub use fold::{fold, loose};
 pub use graph::{Edge, Graph, Incident, MemoryUse, Node};
+pub use ids::numbered as numbered_relation_id;
 pub use lens::{Lens, Within};
 pub use path::{Route, PATH_SEARCH_BUDGET};
 pub use refs::{CitationRef, EntityRef, RelationRef};

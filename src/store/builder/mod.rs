@@ -333,14 +333,7 @@ impl GraphBuilder {
         if free {
             return Ok(base);
         }
-        let mut n = 2;
-        loop {
-            let candidate = format!("{base}.{n}");
-            if !self.has_relation(&candidate) {
-                return Id::parse(&candidate);
-            }
-            n += 1;
-        }
+        Id::parse(&ids::numbered(base.as_str(), |c| self.has_relation(c)))
     }
 
     /// Adds a relation that [`GraphBuilder::check_relation`] passed. Fails only if the text
