@@ -31,14 +31,16 @@
 //! - `csv`, `ftm`, `triples`: one module per format.
 //! - `loose`: relation kinds written loosely ("member of", "Accuse", "Apologize").
 //! - `first`: where a duplicate id was first defined (found again only on the error).
-//! - `read` (streaming lines, counted bytes), `progress` (the [`Progress`] trait and the
-//!   terminal bar), `slug` (valid ids from any text).
+//! - `read` (files in chunks of whole lines or CSV records, counted bytes), `parallel` (the
+//!   chunks parsed on every core, handed back in file order), `progress` (the [`Progress`]
+//!   trait and the terminal bar), `slug` (valid ids from any text).
 
 mod csv;
 mod first;
 mod ftm;
 mod loose;
 mod mapping;
+mod parallel;
 mod progress;
 mod read;
 mod session;

@@ -7,7 +7,7 @@ use crate::load::LoadError;
 use crate::model::{
     Attributes, Citation, ClaimStatus, Date, Document, Entity, Id, Relation, RelationKind,
 };
-use crate::store::{GraphBuilder, Node, StoreError};
+use crate::store::{GraphBuilder, ResolvedRelation, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -83,6 +83,24 @@ impl Draft {
         }
     }
 
+    /// The relation, with this id.
+    fn into_relation(self, id: Id) -> Relation {
+        Relation {
+            id,
+            kind: self.kind,
+            label: self.label,
+            from: self.from,
+            to: self.to,
+            date: self.date,
+            until: self.until,
+            role: self.role,
+            claim: self.claim,
+            description: self.description,
+            citations: self.citations,
+            attributes: self.attributes,
+        }
+    }
+
     /// Turns a mapped kind that does not fit into `RELATED` with the fallback label.
     pub(super) fn fall_back(&mut self) -> bool {
         match self.fallback.take() {
@@ -97,6 +115,56 @@ impl Draft {
             }
             _ => false,
         }
+    }
+}
+
+/// A relation draft made ready for its turn, on any thread ([`prepare`]).
+pub(super) struct Prepared {
+    /// Checked against the entities and documents.
+    resolved: ResolvedRelation,
+    /// For a relation the file gives no id: whether the id it holds, its base, is exactly
+    /// its default id. Its number (`.2`, `.3`) is decided in its turn.
+    numbered: Option<bool>,
+    /// Whether its mapped kind did not allow its ends and fell back to `RELATED`.
+    fell_back: bool,
+}
+
+/// Makes a draft ready to be added, reading the builder only: its ends looked up, a mapped
+/// kind that does not allow them fallen back to `RELATED` with its label, its base id made
+/// when the file gives none, and the store's checks that no later addition changes
+/// ([`GraphBuilder::resolve_relation`]). The rest is done in its turn, by
+/// [`Session::add_prepared`].
+pub(super) fn prepare(builder: &GraphBuilder, mut draft: Draft) -> Prepared {
+    // Each end looked up once, here (an unknown one is the store's error to report).
+    let mut ends = (
+        builder.node(draft.from.as_str()),
+        builder.node(draft.to.as_str()),
+    );
+    let mut fell_back = false;
+    if let (Some(f), Some(t)) = ends {
+        if !draft.kind.allows(builder.kind_of(f), builder.kind_of(t)) {
+            let reversed = draft.reversed;
+            fell_back = draft.fall_back();
+            if fell_back && reversed {
+                ends = (ends.1, ends.0);
+            }
+        }
+    }
+    let (id, numbered) = match draft.id.take() {
+        Some(id) => (id, None),
+        None => {
+            let base = Relation::default_id(&draft.from, draft.kind, &draft.to);
+            let base = slug::fit(&base, &base, 8);
+            // Not shortened by `fit` (a kind's id segment is as long as its name).
+            let is_default = base.as_str().len()
+                == draft.from.as_str().len() + draft.kind.name().len() + draft.to.as_str().len() + 2;
+            (base, Some(is_default))
+        }
+    };
+    Prepared {
+        resolved: builder.resolve_relation(ends, draft.into_relation(id)),
+        numbered,
+        fell_back,
     }
 }
 
@@ -192,51 +260,45 @@ impl Session<'_> {
         Ok(id)
     }
 
-    /// A fresh relation id: `<from>.<kind>.<to>`, then `.2`, `.3` for repeats, as the data
-    /// loader does; shortened with a hash if too long.
-    pub(super) fn relation_id(
-        &self,
-        from: &Id,
-        kind: RelationKind,
-        to: &Id,
-        ends: (Option<Node>, Option<Node>),
-    ) -> Id {
-        let base = Relation::default_id(from, kind, to);
-        let base = slug::fit(&base, &base, 8);
-        // Not shortened by `fit` (a kind's id segment is as long as its name).
-        let is_default =
-            base.as_str().len() == from.as_str().len() + kind.name().len() + to.as_str().len() + 2;
-        let ends = match ends {
-            // The common case, checked without building or parsing the id.
-            (Some(f), Some(t)) if is_default => Some((f, kind, t)),
-            _ => None,
-        };
-        // `fit` left room for the number.
-        self.builder
-            .free_relation_id(base, ends)
-            .expect("an id with a numbered segment")
-    }
-
     /// Adds a relation. A mapped kind that does not allow the ends becomes `RELATED` with its
     /// fallback label (counted); an explicit kind that does not is an error.
-    pub(super) fn add_relation(&mut self, mut draft: Draft) -> Result<(), StoreError> {
-        // Each end looked up once, here (an unknown one is the store's error to report).
-        let ends = (
-            self.builder.node(draft.from.as_str()),
-            self.builder.node(draft.to.as_str()),
-        );
-        let mut fell_back = false;
-        if let (Some(f), Some(t)) = ends {
-            if !draft
-                .kind
-                .allows(self.builder.kind_of(f), self.builder.kind_of(t))
-            {
-                fell_back = draft.fall_back();
+    pub(super) fn add_relation(&mut self, draft: Draft) -> Result<(), StoreError> {
+        let prepared = prepare(self.builder, draft);
+        self.add_prepared(prepared)
+    }
+
+    /// Adds a relation [`prepare`]d, in its turn: its id numbered if the file gave none (a
+    /// fresh id: `<from>.<kind>.<to>`, then `.2`, `.3` for repeats, as the data loader
+    /// does), then the checks that depend on the relations before it (the store's
+    /// [`GraphBuilder::check_resolved`]; the first problem is the error).
+    pub(super) fn add_prepared(&mut self, prepared: Prepared) -> Result<(), StoreError> {
+        let Prepared {
+            mut resolved,
+            numbered,
+            fell_back,
+        } = prepared;
+        if let Some(is_default) = numbered {
+            let r = resolved.relation();
+            let ends = match resolved.ends() {
+                // The common case, checked without building or parsing the id.
+                (Some(f), Some(t)) if is_default => Some((f, r.kind, t)),
+                _ => None,
+            };
+            // `fit` left room for the number.
+            let id = self
+                .builder
+                .free_relation_id(r.id.clone(), ends)
+                .expect("an id with a numbered segment");
+            if id.as_str() != r.id.as_str() {
+                resolved.set_id(id);
             }
         }
-        let kind = draft.kind;
-        let relation = self.relation(draft, ends);
-        self.builder.add_relation_between(ends, relation)?;
+        let kind = resolved.relation().kind;
+        let checked = self
+            .builder
+            .check_resolved(resolved)
+            .map_err(|mut problems| problems.swap_remove(0))?;
+        self.builder.push_relation(checked)?;
         self.summary.relations += 1;
         if kind == RelationKind::Related {
             self.summary.related += 1;
@@ -245,27 +307,6 @@ impl Session<'_> {
             self.summary.fallbacks += 1;
         }
         Ok(())
-    }
-
-    pub(super) fn relation(&self, d: Draft, ends: (Option<Node>, Option<Node>)) -> Relation {
-        let id = match d.id {
-            Some(id) => id,
-            None => self.relation_id(&d.from, d.kind, &d.to, ends),
-        };
-        Relation {
-            id,
-            kind: d.kind,
-            label: d.label,
-            from: d.from,
-            to: d.to,
-            date: d.date,
-            until: d.until,
-            role: d.role,
-            claim: d.claim,
-            description: d.description,
-            citations: d.citations,
-            attributes: d.attributes,
-        }
     }
 
     /// Records where an entity's `place` was written.

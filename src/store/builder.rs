@@ -44,6 +44,42 @@ impl CheckedRelation {
     }
 }
 
+/// A relation whose ends, kinds, citations and period were checked
+/// ([`GraphBuilder::resolve_relation`]), waiting for the check of its id
+/// ([`GraphBuilder::check_resolved`]).
+#[derive(Debug)]
+pub struct ResolvedRelation {
+    relation: Relation,
+    from: Option<Node>,
+    to: Option<Node>,
+    /// Its date, packed (0 when it cannot be).
+    date: u32,
+    /// The index of each citation's known document.
+    documents: Vec<u32>,
+    /// What is wrong with it whatever was added before, in the order
+    /// [`GraphBuilder::check_relation`] reports it.
+    problems: Vec<StoreError>,
+}
+
+impl ResolvedRelation {
+    /// The relation as it will be added.
+    pub fn relation(&self) -> &Relation {
+        &self.relation
+    }
+
+    /// Its ends, where they exist.
+    pub fn ends(&self) -> (Option<Node>, Option<Node>) {
+        (self.from, self.to)
+    }
+
+    /// Gives the relation another id (an importer numbers a relation given none once the
+    /// relations before it are in, see [`GraphBuilder::free_relation_id`]). Nothing checked
+    /// depended on the id.
+    pub fn set_id(&mut self, id: Id) {
+        self.relation.id = id;
+    }
+}
+
 impl From<TextFull> for StoreError {
     fn from(e: TextFull) -> StoreError {
         StoreError::Invalid {
@@ -184,11 +220,28 @@ impl GraphBuilder {
     /// and its period is in order and storable. Returns the relation ready for
     /// [`GraphBuilder::push_relation`], or every problem found (each names its field, see
     /// [`StoreError::field`]). Changes nothing. O(citations) plus an id lookup.
+    ///
+    /// The same as [`GraphBuilder::resolve_relation`] then [`GraphBuilder::check_resolved`].
     pub fn check_relation(
         &self,
         ends: (Option<Node>, Option<Node>),
         relation: Relation,
     ) -> Result<CheckedRelation, Vec<StoreError>> {
+        self.check_resolved(self.resolve_relation(ends, relation))
+    }
+
+    /// The part of [`GraphBuilder::check_relation`] that no later addition changes: the ends
+    /// (looked up unless given, as in [`GraphBuilder::add_relation_between`]) and whether the
+    /// kind allows them, the citations' documents and quotes, the period. Entities and
+    /// documents are only ever added, each keeping its place, so the answer stays true while
+    /// the builder grows: an importer resolves many relations at once on several threads
+    /// (`&self`), then finishes each in order with [`GraphBuilder::check_resolved`].
+    /// O(citations) plus two entity lookups.
+    pub fn resolve_relation(
+        &self,
+        ends: (Option<Node>, Option<Node>),
+        relation: Relation,
+    ) -> ResolvedRelation {
         let g = &self.graph;
         let mut problems = Vec::new();
         let end = |given: Option<Node>, id: &Id| match given {
@@ -197,22 +250,6 @@ impl GraphBuilder {
         };
         let from = end(ends.0, &relation.from);
         let to = end(ends.1, &relation.to);
-        let default = ids::is_default_id(
-            relation.id.as_str(),
-            relation.from.as_str(),
-            relation.kind,
-            relation.to.as_str(),
-        );
-        let taken = match (from, to) {
-            (Some(f), Some(t)) if default => self.default_id_taken(f, relation.kind, t),
-            _ => self.has_relation(relation.id.as_str()),
-        };
-        if taken {
-            problems.push(StoreError::Duplicate {
-                what: "a relation",
-                id: relation.id.to_string(),
-            });
-        }
         let unknown = |field: &'static str, id: &Id| StoreError::Unknown {
             field,
             what: "entity",
@@ -277,14 +314,45 @@ impl GraphBuilder {
             (None, Some(_)) => problems.push(StoreError::EndWithoutStart),
             _ => {}
         }
-        if u32::try_from(g.relations.len()).is_err() {
-            problems.push(StoreError::Invalid {
-                field: "id",
-                message: "a graph holds at most 2^32 relations".into(),
-            });
+        ResolvedRelation {
+            relation,
+            from,
+            to,
+            date,
+            documents,
+            problems,
         }
+    }
+
+    /// The rest of [`GraphBuilder::check_relation`], which depends on the relations added
+    /// before: the id is free, and the graph has room for one more relation. Problems come in
+    /// the order [`GraphBuilder::check_relation`] gives them (a taken id first). O(1) for a
+    /// default id with both ends known, else an id lookup.
+    pub fn check_resolved(
+        &self,
+        resolved: ResolvedRelation,
+    ) -> Result<CheckedRelation, Vec<StoreError>> {
+        let ResolvedRelation {
+            relation,
+            from,
+            to,
+            date,
+            documents,
+            problems: found,
+        } = resolved;
+        let default = ids::is_default_id(
+            relation.id.as_str(),
+            relation.from.as_str(),
+            relation.kind,
+            relation.to.as_str(),
+        );
+        let taken = match (from, to) {
+            (Some(f), Some(t)) if default => self.default_id_taken(f, relation.kind, t),
+            _ => self.has_relation(relation.id.as_str()),
+        };
+        let full = u32::try_from(self.graph.relations.len()).is_err();
         match (from, to) {
-            (Some(from), Some(to)) if problems.is_empty() => Ok(CheckedRelation {
+            (Some(from), Some(to)) if !taken && found.is_empty() && !full => Ok(CheckedRelation {
                 relation,
                 from,
                 to,
@@ -292,7 +360,23 @@ impl GraphBuilder {
                 date,
                 documents,
             }),
-            _ => Err(problems),
+            _ => {
+                let mut problems = Vec::with_capacity(found.len() + 2);
+                if taken {
+                    problems.push(StoreError::Duplicate {
+                        what: "a relation",
+                        id: relation.id.to_string(),
+                    });
+                }
+                problems.extend(found);
+                if full {
+                    problems.push(StoreError::Invalid {
+                        field: "id",
+                        message: "a graph holds at most 2^32 relations".into(),
+                    });
+                }
+                Err(problems)
+            }
         }
     }
 

@@ -53,7 +53,7 @@ pub use analytics::{
     COMMUNITIES_SEED, EXACT_BETWEENNESS_MAX_NODES, PAGERANK_DAMPING, PAGERANK_MAX_ITERATIONS,
     PAGERANK_TOLERANCE,
 };
-pub use builder::{CheckedRelation, GraphBuilder};
+pub use builder::{CheckedRelation, GraphBuilder, ResolvedRelation};
 pub use deadline::{Deadline, Expired, Ticker};
 pub use error::StoreError;
 pub use filter::{Direction, Filter};

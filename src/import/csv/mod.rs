@@ -11,12 +11,13 @@
 mod table;
 
 use super::first::Record;
-use super::{Draft, RelationRule, Session};
+use super::session::prepare;
+use super::{Draft, Mapping, RelationRule, Session};
 use crate::model::{Citation, ClaimStatus, Date, Document, Entity, EntityKind, Id, RelationKind};
 use crate::store::StoreError;
 use std::path::Path;
 pub(in crate::import) use table::find_row;
-use table::{each_row, Columns, Row};
+use table::{each_row, Columns, Place, Row};
 
 const DOCUMENTS: Columns = Columns {
     table: "documents",
@@ -47,207 +48,228 @@ const RELATIONS: Columns = Columns {
 /// Reads `documents.csv`.
 pub(super) fn documents(cx: &mut Session, path: &Path) {
     cx.tables.reading(Record::Document, path);
-    each_row(cx, path, &DOCUMENTS, |cx, row| {
-        let id = row.id(cx, "id");
-        let title = row.required(cx, "title");
-        let published = row.parse(cx, "published", Date::parse);
-        let (Some(id), Some(title), Ok(published)) = (id, title, published) else {
-            return;
-        };
-        let doc = Document {
-            id,
-            title: title.to_string(),
-            publisher: row.get("publisher").map(String::from),
-            published,
-            url: row.get("url").map(String::from),
-        };
-        let id = doc.id.to_string();
-        if let Err(e) = cx.add_document(doc) {
-            let mut message = e.to_string();
-            if matches!(e, StoreError::Duplicate { .. }) {
-                message += &cx.first_definition(Record::Document, &id);
+    each_row(
+        cx,
+        path,
+        &DOCUMENTS,
+        |_, row| {
+            let id = row.id("id");
+            let title = row.required("title");
+            let published = row.parse("published", Date::parse);
+            let (Some(id), Some(title), Ok(published)) = (id, title, published) else {
+                return None;
+            };
+            Some(Document {
+                id,
+                title: title.to_string(),
+                publisher: row.get("publisher").map(String::from),
+                published,
+                url: row.get("url").map(String::from),
+            })
+        },
+        |cx, at, doc| {
+            let id = doc.id.to_string();
+            if let Err(e) = cx.add_document(doc) {
+                let mut message = e.to_string();
+                if matches!(e, StoreError::Duplicate { .. }) {
+                    message += &cx.first_definition(Record::Document, &id);
+                }
+                at.fail(cx, "id", message);
             }
-            row.fail(cx, "id", message);
-        }
-    });
+        },
+    );
 }
 
 /// Reads `nodes.csv`.
 pub(super) fn nodes(cx: &mut Session, path: &Path) {
     cx.tables.reading(Record::Entity, path);
-    each_row(cx, path, &NODES, |cx, row| {
-        let id = row.id(cx, "id");
-        let kind = row
-            .required(cx, "kind")
-            .and_then(|k| entity_kind(cx, row, k));
-        let name = row.required(cx, "name");
-        let start = row.parse(cx, "start", Date::parse);
-        let end = row.parse(cx, "end", Date::parse);
-        let place = row.parse(cx, "place", Id::parse);
-        let (Some(id), Some(kind), Some(name), Ok(start), Ok(end), Ok(place)) =
-            (id, kind, name, start, end, place)
-        else {
-            return;
-        };
-        if kind != EntityKind::Event {
-            for field in ["start", "end", "place"] {
-                if row.get(field).is_some() {
-                    return row.fail(
-                        cx,
-                        field,
-                        format!(
-                            "only an EVENT has {field}, this entity is {}",
-                            kind.with_article()
-                        ),
-                    );
-                }
-            }
-        }
-        let roles = list(row.get("roles"));
-        if kind != EntityKind::Person && !roles.is_empty() {
-            return row.fail(
-                cx,
-                "roles",
-                format!(
-                    "only a PERSON has roles, this entity is {}",
-                    kind.with_article()
-                ),
-            );
-        }
-        if let (Some(s), Some(e)) = (start, end) {
-            if e < s {
-                return row.fail(
-                    cx,
-                    "end",
-                    format!("the end ({e}) is before the start ({s})"),
-                );
-            }
-        }
-        let mut entity = Entity::new(id.clone(), kind, name);
-        entity.aliases = list(row.get("aliases"));
-        entity.description = row.get("description").map(String::from);
-        entity.roles = roles;
-        entity.start = start;
-        entity.end = end;
-        entity.place = place;
-        let has_place = entity.place.is_some();
-        match cx.add_entity(entity) {
-            Ok(()) if has_place => {
-                let site = row.site("place");
-                cx.place_at(id, site, "place");
-            }
-            Ok(()) => {}
-            Err(e) => {
-                let field = if e.field() == Some("name") {
-                    "name"
-                } else {
-                    "id"
-                };
-                let mut message = e.to_string();
-                if matches!(e, StoreError::Duplicate { .. }) {
-                    message += &cx.first_definition(Record::Entity, id.as_str());
-                }
-                row.fail(cx, field, message);
-            }
-        }
-    });
+    each_row(cx, path, &NODES, |shared, row| node(shared.mapping, row), add_node);
 }
 
-/// Reads `relations.csv`.
-pub(super) fn relations(cx: &mut Session, path: &Path) {
-    each_row(cx, path, &RELATIONS, |cx, row| {
-        let from = row.id(cx, "from");
-        let to = row.id(cx, "to");
-        let kind = row
-            .required(cx, "kind")
-            .map(|k| relation_kind(cx.mapping, k));
-        let date = row.parse(cx, "date", Date::parse);
-        let until = row.parse(cx, "until", Date::parse);
-        let claim = row.parse(cx, "claim", |c| {
-            c.to_ascii_uppercase().parse::<ClaimStatus>()
-        });
-        let explicit_id = row.parse(cx, "id", Id::parse);
-        let quote = row.required(cx, "quote");
-        let source = row.id(cx, "source");
-        let (Some(from), Some(to), Some(kind), Ok(date), Ok(until), Ok(claim), Ok(explicit_id)) =
-            (from, to, kind, date, until, claim, explicit_id)
-        else {
-            return;
-        };
-        let (Some(quote), Some(source)) = (quote, source) else {
-            return;
-        };
-        let citation = Citation {
-            document: source,
-            quote: quote.to_string(),
-        };
-        let label = row.get("label");
-        let mut draft = match kind {
-            Kind::Explicit(RelationKind::Related) => {
-                let Some(label) = label else {
-                    return row.fail(
-                        cx,
-                        "label",
-                        "a RELATED relation needs its own `label` (\"award received\")".into(),
-                    );
-                };
-                let mut d = Draft::new(RelationKind::Related, from, to, vec![citation]);
-                d.label = Some(label.to_string());
-                d
+/// An entity from a `nodes.csv` row (on the pool).
+fn node(mapping: &Mapping, row: &Row) -> Option<Entity> {
+    let id = row.id("id");
+    let kind = row
+        .required("kind")
+        .and_then(|k| entity_kind(mapping, row, k));
+    let name = row.required("name");
+    let start = row.parse("start", Date::parse);
+    let end = row.parse("end", Date::parse);
+    let place = row.parse("place", Id::parse);
+    let (Some(id), Some(kind), Some(name), Ok(start), Ok(end), Ok(place)) =
+        (id, kind, name, start, end, place)
+    else {
+        return None;
+    };
+    if kind != EntityKind::Event {
+        for field in ["start", "end", "place"] {
+            if row.get(field).is_some() {
+                row.fail(
+                    field,
+                    format!(
+                        "only an EVENT has {field}, this entity is {}",
+                        kind.with_article()
+                    ),
+                );
+                return None;
             }
-            Kind::Explicit(k) => {
-                if label.is_some() {
-                    return row.fail(
-                        cx,
-                        "label",
-                        format!(
-                            "only a RELATED relation has its own label; {k} is labelled \"{}\"",
-                            k.label()
-                        ),
-                    );
-                }
-                Draft::new(k, from, to, vec![citation])
-            }
-            Kind::Loose(rule, words) => {
-                if label.is_some() {
-                    return row.fail(
-                        cx,
-                        "label",
-                        format!("the kind `{}` is outside the vocabulary and is itself the label: leave `label` empty, or write kind RELATED", row.get("kind").unwrap_or_default()),
-                    );
-                }
-                let (from, to) = if rule.reverse { (to, from) } else { (from, to) };
-                let mut d = Draft::new(rule.kind, from, to, vec![citation]);
-                d.reversed = rule.reverse;
-                d.role = rule.role;
-                if rule.kind == RelationKind::Related {
-                    d.label = Some(rule.label.unwrap_or(words));
-                } else {
-                    d.fallback = Some(words);
-                }
-                d
-            }
-        };
-        draft.id = explicit_id;
-        draft.date = date;
-        draft.until = until;
-        draft.claim = claim;
-        if let Some(role) = row.get("role") {
-            draft.role = Some(role.to_string());
         }
-        draft.description = row.get("description").map(String::from);
-        if let Err(e) = cx.add_relation(draft) {
-            let field = match &e {
-                StoreError::Unknown {
-                    field: "document", ..
-                } => "source",
-                StoreError::Unknown { field, .. } => field,
-                StoreError::NoCitation | StoreError::EmptyQuote => "quote",
-                other => other.field().unwrap_or("kind"),
+    }
+    let roles = list(row.get("roles"));
+    if kind != EntityKind::Person && !roles.is_empty() {
+        row.fail(
+            "roles",
+            format!(
+                "only a PERSON has roles, this entity is {}",
+                kind.with_article()
+            ),
+        );
+        return None;
+    }
+    if let (Some(s), Some(e)) = (start, end) {
+        if e < s {
+            row.fail("end", format!("the end ({e}) is before the start ({s})"));
+            return None;
+        }
+    }
+    let mut entity = Entity::new(id, kind, name);
+    entity.aliases = list(row.get("aliases"));
+    entity.description = row.get("description").map(String::from);
+    entity.roles = roles;
+    entity.start = start;
+    entity.end = end;
+    entity.place = place;
+    Some(entity)
+}
+
+/// Adds an entity of a `nodes.csv` row (in file order).
+fn add_node(cx: &mut Session, at: &Place, entity: Entity) {
+    let id = entity.id.clone();
+    let has_place = entity.place.is_some();
+    match cx.add_entity(entity) {
+        Ok(()) if has_place => {
+            let site = at.site("place");
+            cx.place_at(id, site, "place");
+        }
+        Ok(()) => {}
+        Err(e) => {
+            let field = if e.field() == Some("name") {
+                "name"
+            } else {
+                "id"
             };
-            row.fail(cx, field, e.to_string());
+            let mut message = e.to_string();
+            if matches!(e, StoreError::Duplicate { .. }) {
+                message += &cx.first_definition(Record::Entity, id.as_str());
+            }
+            at.fail(cx, field, message);
         }
-    });
+    }
+}
+
+/// Reads `relations.csv`: each row parsed and checked against the entities and documents on
+/// the pool, then added in file order.
+pub(super) fn relations(cx: &mut Session, path: &Path) {
+    each_row(
+        cx,
+        path,
+        &RELATIONS,
+        |shared, row| Some(prepare(shared.builder, relation(shared.mapping, row)?)),
+        |cx, at, prepared| {
+            if let Err(e) = cx.add_prepared(prepared) {
+                let field = match &e {
+                    StoreError::Unknown {
+                        field: "document", ..
+                    } => "source",
+                    StoreError::Unknown { field, .. } => field,
+                    StoreError::NoCitation | StoreError::EmptyQuote => "quote",
+                    other => other.field().unwrap_or("kind"),
+                };
+                at.fail(cx, field, e.to_string());
+            }
+        },
+    );
+}
+
+/// The relation of a `relations.csv` row (on the pool).
+fn relation(mapping: &Mapping, row: &Row) -> Option<Draft> {
+    let from = row.id("from");
+    let to = row.id("to");
+    let kind = row.required("kind").map(|k| relation_kind(mapping, k));
+    let date = row.parse("date", Date::parse);
+    let until = row.parse("until", Date::parse);
+    let claim = row.parse("claim", |c| c.to_ascii_uppercase().parse::<ClaimStatus>());
+    let explicit_id = row.parse("id", Id::parse);
+    let quote = row.required("quote");
+    let source = row.id("source");
+    let (Some(from), Some(to), Some(kind), Ok(date), Ok(until), Ok(claim), Ok(explicit_id)) =
+        (from, to, kind, date, until, claim, explicit_id)
+    else {
+        return None;
+    };
+    let (Some(quote), Some(source)) = (quote, source) else {
+        return None;
+    };
+    let citation = Citation {
+        document: source,
+        quote: quote.to_string(),
+    };
+    let label = row.get("label");
+    let mut draft = match kind {
+        Kind::Explicit(RelationKind::Related) => {
+            let Some(label) = label else {
+                row.fail(
+                    "label",
+                    "a RELATED relation needs its own `label` (\"award received\")".into(),
+                );
+                return None;
+            };
+            let mut d = Draft::new(RelationKind::Related, from, to, vec![citation]);
+            d.label = Some(label.to_string());
+            d
+        }
+        Kind::Explicit(k) => {
+            if label.is_some() {
+                row.fail(
+                    "label",
+                    format!(
+                        "only a RELATED relation has its own label; {k} is labelled \"{}\"",
+                        k.label()
+                    ),
+                );
+                return None;
+            }
+            Draft::new(k, from, to, vec![citation])
+        }
+        Kind::Loose(rule, words) => {
+            if label.is_some() {
+                row.fail(
+                    "label",
+                    format!("the kind `{}` is outside the vocabulary and is itself the label: leave `label` empty, or write kind RELATED", row.get("kind").unwrap_or_default()),
+                );
+                return None;
+            }
+            let (from, to) = if rule.reverse { (to, from) } else { (from, to) };
+            let mut d = Draft::new(rule.kind, from, to, vec![citation]);
+            d.reversed = rule.reverse;
+            d.role = rule.role;
+            if rule.kind == RelationKind::Related {
+                d.label = Some(rule.label.unwrap_or(words));
+            } else {
+                d.fallback = Some(words);
+            }
+            d
+        }
+    };
+    draft.id = explicit_id;
+    draft.date = date;
+    draft.until = until;
+    draft.claim = claim;
+    if let Some(role) = row.get("role") {
+        draft.role = Some(role.to_string());
+    }
+    draft.description = row.get("description").map(String::from);
+    Some(draft)
 }
 
 /// How a relation row's `kind` was read.
@@ -260,7 +282,7 @@ enum Kind {
     Loose(RelationRule, String),
 }
 
-fn relation_kind(mapping: &super::Mapping, text: &str) -> Kind {
+fn relation_kind(mapping: &Mapping, text: &str) -> Kind {
     if let Ok(k) = text.parse::<RelationKind>() {
         return Kind::Explicit(k);
     }
@@ -287,18 +309,16 @@ fn words(text: &str) -> String {
         .to_lowercase()
 }
 
-fn entity_kind(cx: &mut Session, row: &Row, text: &str) -> Option<EntityKind> {
+fn entity_kind(mapping: &Mapping, row: &Row, text: &str) -> Option<EntityKind> {
     match text.to_ascii_uppercase().parse::<EntityKind>() {
         Ok(k) => Some(k),
-        Err(e) => match cx
-            .mapping
+        Err(e) => match mapping
             .entity_type(text)
-            .or(cx.mapping.default_entity_kind())
+            .or(mapping.default_entity_kind())
         {
             Some(k) => Some(k),
             None => {
                 row.fail(
-                    cx,
                     "kind",
                     format!("{e}, or a type the mapping's [entity_types] names"),
                 );

@@ -1,13 +1,16 @@
 //! Reading one CSV table: its header checked against the columns it may have, then row by
 //! row, with the exact line and column of a cell found again when an error needs it.
 
-use super::super::read::Counting;
+use super::super::parallel::{each_chunk, Shared};
+use super::super::read::{Chunk, Chunks, Cut};
 use super::super::{Session, Site};
 use crate::load::LoadError;
 use crate::model::Id;
 use csv::StringRecord;
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
+use std::ops::ControlFlow;
 use std::path::Path;
 
 /// The columns of one kind of table.
@@ -28,10 +31,10 @@ impl Columns {
     }
 }
 
-/// One data row and where it is.
-pub(super) struct Row<'a> {
+/// Where a data row is: enough to find a cell again, when an error needs it.
+#[derive(Clone, Copy)]
+pub(super) struct Place<'a> {
     path: &'a Path,
-    record: &'a StringRecord,
     /// Column name → index.
     index: &'a [(&'static str, usize)],
     /// Byte offset and line where the record starts.
@@ -39,13 +42,7 @@ pub(super) struct Row<'a> {
     line: usize,
 }
 
-impl Row<'_> {
-    /// A cell, trimmed; `None` when the column is absent or the cell empty.
-    pub(super) fn get(&self, name: &str) -> Option<&str> {
-        let (_, i) = self.index.iter().find(|(n, _)| *n == name)?;
-        Some(self.record.get(*i)?.trim()).filter(|s| !s.is_empty())
-    }
-
+impl Place<'_> {
     /// Where a column's cell starts (found again in the file only when needed: on an error).
     pub(super) fn site(&self, name: &str) -> Site {
         let (line, column) = match self.index.iter().find(|(n, _)| *n == name) {
@@ -55,24 +52,53 @@ impl Row<'_> {
         Site::new(self.path, line, column)
     }
 
+    /// Records an error at a column's cell.
     pub(super) fn fail(&self, cx: &mut Session, name: &str, message: String) {
         cx.push(self.site(name).error(name, message));
     }
+}
 
-    pub(super) fn required(&self, cx: &mut Session, name: &str) -> Option<&str> {
+/// One data row being parsed (on any thread): its cells, where it is, and the errors found in
+/// it so far, in the order they were found.
+pub(super) struct Row<'a> {
+    at: Place<'a>,
+    record: &'a StringRecord,
+    errors: RefCell<Vec<LoadError>>,
+}
+
+impl Row<'_> {
+    /// A cell, trimmed; `None` when the column is absent or the cell empty.
+    pub(super) fn get(&self, name: &str) -> Option<&str> {
+        let (_, i) = self.at.index.iter().find(|(n, _)| *n == name)?;
+        Some(self.record.get(*i)?.trim()).filter(|s| !s.is_empty())
+    }
+
+    /// Where a column's cell starts.
+    pub(super) fn site(&self, name: &str) -> Site {
+        self.at.site(name)
+    }
+
+    /// Records an error at a column's cell.
+    pub(super) fn fail(&self, name: &str, message: String) {
+        self.errors
+            .borrow_mut()
+            .push(self.site(name).error(name, message));
+    }
+
+    pub(super) fn required(&self, name: &str) -> Option<&str> {
         let v = self.get(name);
         if v.is_none() {
-            self.fail(cx, name, "cannot be empty".into());
+            self.fail(name, "cannot be empty".into());
         }
         v
     }
 
-    pub(super) fn id(&self, cx: &mut Session, name: &str) -> Option<Id> {
-        let text = self.required(cx, name)?;
+    pub(super) fn id(&self, name: &str) -> Option<Id> {
+        let text = self.required(name)?;
         match Id::parse(text) {
             Ok(id) => Some(id),
             Err(e) => {
-                self.fail(cx, name, e.to_string());
+                self.fail(name, e.to_string());
                 None
             }
         }
@@ -81,7 +107,6 @@ impl Row<'_> {
     /// An optional cell parsed: `Ok(None)` when empty, `Err` (recorded) when malformed.
     pub(super) fn parse<T, E: std::fmt::Display>(
         &self,
-        cx: &mut Session,
         name: &str,
         parse: impl FnOnce(&str) -> Result<T, E>,
     ) -> Result<Option<T>, ()> {
@@ -90,7 +115,7 @@ impl Row<'_> {
             Some(text) => match parse(text) {
                 Ok(v) => Ok(Some(v)),
                 Err(e) => {
-                    self.fail(cx, name, e.to_string());
+                    self.fail(name, e.to_string());
                     Err(())
                 }
             },
@@ -98,48 +123,144 @@ impl Row<'_> {
     }
 }
 
-/// Reads a table row by row after checking its header, calling `each` for every data row.
-pub(super) fn each_row(
+/// What a record of a chunk gave.
+enum Item<T> {
+    /// A row of blank cells: skipped.
+    Blank,
+    /// A record that is not a row of the table: the wrong number of cells, or not UTF-8.
+    Bad(LoadError),
+    /// A row: the errors found parsing it, and what it gave unless one of them stops it.
+    Row {
+        byte: u64,
+        line: usize,
+        errors: Vec<LoadError>,
+        parsed: Option<T>,
+    },
+}
+
+/// The CSV reader of every table: no header row (it is checked here), rows of any width
+/// (checked here too), records ending at `\n` only, so that a record's position is its first
+/// byte in CRLF files too (with the default terminator, a record after `\r\n` starts at the
+/// `\n`, one line early); the `\r` left at the end of the last cell is trimmed like any
+/// other space.
+fn reader<R: Read>(from: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(from)
+}
+
+/// Reads a table after checking its header: each data row is parsed by `parse` on the thread
+/// pool (its errors recorded in the row), and what it gave is handed to `add` on this thread,
+/// row after row in file order, with where the row is.
+pub(super) fn each_row<T: Send>(
     cx: &mut Session,
     path: &Path,
     columns: &Columns,
-    mut each: impl FnMut(&mut Session, &Row),
+    parse: impl Fn(Shared, &Row) -> Option<T> + Sync,
+    mut add: impl FnMut(&mut Session, &Place, T),
 ) {
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into(),
     );
-    let file = match Counting::open(path, &name, cx.progress) {
-        Ok(f) => f,
+    let cannot_read = |e: &dyn std::fmt::Display| {
+        Site::new(path, 1, 1).error("row", format!("cannot read: {e}"))
+    };
+    let mut chunks = match Chunks::open(path, &name, Cut::Records, cx.progress) {
+        Ok(c) => c,
         Err(e) => return cx.push(Site::new(path, 1, 1).error("file", format!("cannot read: {e}"))),
     };
-    // Records end at `\n` only, so that a record's position is its first byte in CRLF files
-    // too (with the default terminator, a record after `\r\n` starts at the `\n`, one line
-    // early); the `\r` left at the end of the last cell is trimmed like any other space.
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(file);
-    let mut record = StringRecord::new();
+    let empty = || {
+        Site::new(path, 1, 1).error(
+            "header",
+            format!("the file is empty: {}", columns.expected()),
+        )
+    };
     cx.line_read();
-    let index = match reader.read_record(&mut record) {
+    let first = match chunks.next_chunk() {
+        None => return cx.push(empty()),
+        Some(Err(e)) => return cx.push(cannot_read(&e)),
+        Some(Ok(chunk)) => chunk,
+    };
+    // The header is the first record of the first chunk; the rows after it in that chunk are
+    // handed back to be parsed with the others.
+    let mut header_reader = reader(&first.text[..]);
+    let mut record = StringRecord::new();
+    let index = match header_reader.read_record(&mut record) {
         Ok(true) => header(cx, path, columns, &record),
-        Ok(false) => {
-            return cx.push(Site::new(path, 1, 1).error(
-                "header",
-                format!("the file is empty: {}", columns.expected()),
-            ))
-        }
-        Err(e) => return cx.push(csv_error(path, &e)),
+        Ok(false) => return cx.push(empty()),
+        Err(e) => return cx.push(csv_error(path, &e, 1)),
     };
     let Some(index) = index else { return };
     let width = record.len();
-    loop {
-        if cx.full() {
-            break;
-        }
+    let after = header_reader.position().clone();
+    chunks.put_back(Chunk {
+        text: first.text[after.byte() as usize..].to_vec(),
+        line: after.line() as usize,
+        byte: after.byte(),
+    });
+    let index = &index[..];
+    let read = each_chunk(
+        cx,
+        &mut chunks,
+        |shared, chunk| parse_chunk(shared, path, index, width, chunk, &parse),
+        |cx, _, items| {
+            for item in items {
+                if cx.full() {
+                    return ControlFlow::Break(());
+                }
+                cx.line_read();
+                match item {
+                    Item::Blank => {}
+                    Item::Bad(e) => cx.push(e),
+                    Item::Row {
+                        byte,
+                        line,
+                        errors,
+                        parsed,
+                    } => {
+                        for e in errors {
+                            cx.push(e);
+                        }
+                        if let Some(parsed) = parsed {
+                            let at = Place {
+                                path,
+                                index,
+                                byte,
+                                line,
+                            };
+                            add(cx, &at, parsed);
+                        }
+                    }
+                }
+            }
+            ControlFlow::Continue(())
+        },
+    );
+    // The read that found the end of the file, or failed.
+    if !cx.full() {
         cx.line_read();
+        if let Err((_, e)) = read {
+            cx.push(cannot_read(&e));
+        }
+    }
+}
+
+/// Parses the records of a chunk (on the pool).
+fn parse_chunk<T>(
+    shared: Shared,
+    path: &Path,
+    index: &[(&'static str, usize)],
+    width: usize,
+    chunk: &Chunk,
+    parse: &impl Fn(Shared, &Row) -> Option<T>,
+) -> Vec<Item<T>> {
+    let mut reader = reader(&chunk.text[..]);
+    let mut record = StringRecord::new();
+    let mut items = Vec::new();
+    loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
@@ -147,38 +268,44 @@ pub(super) fn each_row(
                     .position()
                     .cloned()
                     .unwrap_or_else(csv::Position::new);
-                let line = pos.line() as usize;
+                let line = chunk.line + pos.line() as usize - 1;
+                let byte = chunk.byte + pos.byte();
                 if record.len() == 1 && record.get(0).is_some_and(|c| c.trim().is_empty()) {
+                    items.push(Item::Blank);
                     continue;
                 }
                 if record.len() != width {
-                    cx.push(Site::new(path, line, 1).error(
+                    items.push(Item::Bad(Site::new(path, line, 1).error(
                         "row",
                         format!(
                             "this row has {} cells, the header has {width}",
                             record.len()
                         ),
-                    ));
+                    )));
                     continue;
                 }
                 let row = Row {
-                    path,
+                    at: Place {
+                        path,
+                        index,
+                        byte,
+                        line,
+                    },
                     record: &record,
-                    index: &index,
-                    byte: pos.byte(),
-                    line,
+                    errors: RefCell::default(),
                 };
-                each(cx, &row);
+                let parsed = parse(shared, &row);
+                items.push(Item::Row {
+                    byte,
+                    line,
+                    errors: row.errors.into_inner(),
+                    parsed,
+                });
             }
-            Err(e) => {
-                let io = matches!(e.kind(), csv::ErrorKind::Io(_));
-                cx.push(csv_error(path, &e));
-                if io {
-                    break;
-                }
-            }
+            Err(e) => items.push(Item::Bad(csv_error(path, &e, chunk.line))),
         }
     }
+    items
 }
 
 /// Checks a header row: known columns, each once, the required ones present.
@@ -228,8 +355,11 @@ fn header(
     ok.then_some(index)
 }
 
-fn csv_error(path: &Path, e: &csv::Error) -> LoadError {
-    let line = e.position().map_or(1, |p| p.line() as usize);
+/// A record the reader refused; `first_line` is the line its text started at.
+fn csv_error(path: &Path, e: &csv::Error, first_line: usize) -> LoadError {
+    let line = e
+        .position()
+        .map_or(1, |p| first_line + p.line() as usize - 1);
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => "this row is not valid UTF-8 text".to_string(),
         csv::ErrorKind::Io(io) => format!("cannot read: {io}"),
@@ -241,11 +371,7 @@ fn csv_error(path: &Path, e: &csv::Error) -> LoadError {
 /// The (line, column) of the first row of a table whose `id` cell is `id`, read again from
 /// the start; `None` when there is none or the file cannot be read. O(file size).
 pub(in crate::import) fn find_row(path: &Path, id: &str) -> Option<(usize, usize)> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(File::open(path).ok()?);
+    let mut reader = reader(File::open(path).ok()?);
     let mut record = StringRecord::new();
     reader.read_record(&mut record).ok()?;
     let column = record.iter().position(|c| {
