@@ -34,6 +34,8 @@ pub(super) fn with_chunk_bytes<R>(bytes: usize, f: impl FnOnce() -> R) -> R {
 /// A reader that counts the bytes it hands out and reports them, now and then, to a progress.
 pub(super) struct Counting<'p, R> {
     inner: R,
+    /// The file's size, when known.
+    size: Option<u64>,
     read: u64,
     reported: u64,
     progress: &'p dyn Progress,
@@ -47,6 +49,7 @@ impl<'p> Counting<'p, File> {
         progress.start(what, size);
         Ok(Counting {
             inner: file,
+            size,
             read: 0,
             reported: 0,
             progress,
@@ -123,6 +126,8 @@ pub(super) struct Chunks<'p> {
     rest: Vec<u8>,
     /// A chunk handed back, to be handed out again first.
     back: Option<Chunk>,
+    /// Buffers of chunks done with, to be filled again (see [`Chunks::recycle`]).
+    spare: Vec<Vec<u8>>,
     line: usize,
     byte: u64,
     done: bool,
@@ -141,10 +146,16 @@ impl<'p> Chunks<'p> {
             cut,
             rest: Vec::new(),
             back: None,
+            spare: Vec::new(),
             line: 1,
             byte: 0,
             done: false,
         })
+    }
+
+    /// The file's size in bytes, when known.
+    pub(super) fn size(&self) -> Option<u64> {
+        self.file.size
     }
 
     /// The number of the line after the chunks handed out so far.
@@ -158,6 +169,14 @@ impl<'p> Chunks<'p> {
         self.back = Some(chunk);
     }
 
+    /// Takes back the text of a chunk done with, to read the next ones into: a file is read
+    /// into the same few buffers, rather than into a new one for each chunk.
+    pub(super) fn recycle(&mut self, text: Vec<u8>) {
+        if self.spare.len() < 64 {
+            self.spare.push(text);
+        }
+    }
+
     /// The next chunk, `None` at the end of the file. After an error, reading stops.
     pub(super) fn next_chunk(&mut self) -> Option<io::Result<Chunk>> {
         if let Some(chunk) = self.back.take() {
@@ -167,7 +186,9 @@ impl<'p> Chunks<'p> {
             return None;
         }
         let size = CHUNK.get();
-        let mut text = std::mem::take(&mut self.rest);
+        let mut text = self.spare.pop().unwrap_or_default();
+        text.clear();
+        text.extend_from_slice(&self.rest);
         let end = loop {
             if text.len() >= size {
                 let end = match self.cut {
@@ -206,7 +227,8 @@ impl<'p> Chunks<'p> {
         if end == 0 {
             return None;
         }
-        self.rest = text[end..].to_vec();
+        self.rest.clear();
+        self.rest.extend_from_slice(&text[end..]);
         text.truncate(end);
         let chunk = Chunk {
             line: self.line,

@@ -34,7 +34,29 @@ pub struct CheckedRelation {
     /// Its date, packed.
     date: u32,
     /// The index of each citation's document.
-    documents: Vec<u32>,
+    documents: Documents,
+}
+
+/// The index of each citation's document, the first kept inline: most relations cite one, and
+/// a relation resolved on one thread and added on another then carries no allocation of its
+/// own for them.
+#[derive(Debug, Default)]
+struct Documents {
+    first: Option<u32>,
+    more: Vec<u32>,
+}
+
+impl Documents {
+    fn push(&mut self, document: u32) {
+        match self.first {
+            None => self.first = Some(document),
+            Some(_) => self.more.push(document),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.first.into_iter().chain(self.more.iter().copied())
+    }
 }
 
 impl CheckedRelation {
@@ -55,7 +77,7 @@ pub struct ResolvedRelation {
     /// Its date, packed (0 when it cannot be).
     date: u32,
     /// The index of each citation's known document.
-    documents: Vec<u32>,
+    documents: Documents,
     /// What is wrong with it whatever was added before, in the order
     /// [`GraphBuilder::check_relation`] reports it.
     problems: Vec<StoreError>,
@@ -279,7 +301,7 @@ impl GraphBuilder {
         if relation.citations.is_empty() {
             problems.push(StoreError::NoCitation);
         }
-        let mut documents = Vec::with_capacity(relation.citations.len());
+        let mut documents = Documents::default();
         for c in &relation.citations {
             if c.quote.trim().is_empty() {
                 problems.push(StoreError::EmptyQuote);
@@ -438,17 +460,24 @@ impl GraphBuilder {
             citations,
             attributes,
         } = relation;
-        let mut cited = Vec::with_capacity(citations.len());
-        for (c, document) in citations.iter().zip(documents) {
-            cited.push(self.citation(document, &c.quote)?);
+        // The first citation is in the record, any others in the side table.
+        let mut first = None;
+        let mut more = Vec::new();
+        for (c, document) in citations.iter().zip(documents.iter()) {
+            let cited = self.citation(document, &c.quote)?;
+            match first {
+                None => first = Some(cited),
+                Some(_) => more.push(cited),
+            }
         }
+        let first = first.expect("a checked relation cites a document");
         let mut extra = RelationExtra {
             id: (!default).then_some(id),
             label: None,
             until,
             role,
             description,
-            citations: cited.split_off(1),
+            citations: more,
             attributes,
         };
         let label = match label {
@@ -479,7 +508,7 @@ impl GraphBuilder {
             from: from.index() as u32,
             to: to.index() as u32,
             date,
-            citation: cited[0],
+            citation: first,
             label,
             kind,
             bits: flags,

@@ -52,6 +52,7 @@ pub(super) fn documents(cx: &mut Session, path: &Path) {
         cx,
         path,
         &DOCUMENTS,
+        |_, _| {},
         |_, row| {
             let id = row.id("id");
             let title = row.required("title");
@@ -83,7 +84,14 @@ pub(super) fn documents(cx: &mut Session, path: &Path) {
 /// Reads `nodes.csv`.
 pub(super) fn nodes(cx: &mut Session, path: &Path) {
     cx.tables.reading(Record::Entity, path);
-    each_row(cx, path, &NODES, |shared, row| node(shared.mapping, row), add_node);
+    each_row(
+        cx,
+        path,
+        &NODES,
+        |cx, rows| cx.builder.reserve(rows, 0),
+        |shared, row| node(shared.mapping, row),
+        add_node,
+    );
 }
 
 /// An entity from a `nodes.csv` row (on the pool).
@@ -174,6 +182,7 @@ pub(super) fn relations(cx: &mut Session, path: &Path) {
         cx,
         path,
         &RELATIONS,
+        |cx, rows| cx.builder.reserve(0, rows),
         |shared, row| Some(prepare(shared.builder, relation(shared.mapping, row)?)),
         |cx, at, prepared| {
             if let Err(e) = cx.add_prepared(prepared) {

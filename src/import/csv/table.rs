@@ -148,16 +148,22 @@ fn reader<R: Read>(from: R) -> csv::Reader<R> {
         .has_headers(false)
         .flexible(true)
         .terminator(csv::Terminator::Any(b'\n'))
+        // Under a kilobyte: a reader is made for every chunk, and a larger block would make
+        // the C allocator consolidate its freed small blocks each time (see `parallel`).
+        .buffer_capacity(768)
         .from_reader(from)
 }
 
 /// Reads a table after checking its header: each data row is parsed by `parse` on the thread
 /// pool (its errors recorded in the row), and what it gave is handed to `add` on this thread,
-/// row after row in file order, with where the row is.
+/// row after row in file order, with where the row is. `reserve` is told first how many rows
+/// the file seems to hold (from its size and its first chunk), so that a large table's rows
+/// are added without regrowing what holds them.
 pub(super) fn each_row<T: Send>(
     cx: &mut Session,
     path: &Path,
     columns: &Columns,
+    reserve: impl FnOnce(&mut Session, usize),
     parse: impl Fn(Shared, &Row) -> Option<T> + Sync,
     mut add: impl FnMut(&mut Session, &Place, T),
 ) {
@@ -201,11 +207,18 @@ pub(super) fn each_row<T: Send>(
         line: after.line() as usize,
         byte: after.byte(),
     });
+    if let Some(size) = chunks.size().filter(|&s| s > first.text.len() as u64) {
+        // Lines, not records (a quoted cell may hold several), and 2% more: a little over
+        // rather than under, which would regrow everything for the last few rows.
+        let lines = memchr::memchr_iter(b'\n', &first.text).count().max(1) as u64;
+        let rows = lines * size / first.text.len() as u64;
+        reserve(cx, (rows + rows / 50) as usize);
+    }
     let index = &index[..];
     let read = each_chunk(
         cx,
         &mut chunks,
-        |shared, chunk| parse_chunk(shared, path, index, width, chunk, &parse),
+        |shared, chunk, into| parse_chunk(shared, path, index, width, chunk, &parse, into),
         |cx, _, items| {
             for item in items {
                 if cx.full() {
@@ -248,7 +261,7 @@ pub(super) fn each_row<T: Send>(
     }
 }
 
-/// Parses the records of a chunk (on the pool).
+/// Parses the records of a chunk (on the pool) into `items`.
 fn parse_chunk<T>(
     shared: Shared,
     path: &Path,
@@ -256,10 +269,10 @@ fn parse_chunk<T>(
     width: usize,
     chunk: &Chunk,
     parse: &impl Fn(Shared, &Row) -> Option<T>,
-) -> Vec<Item<T>> {
+    items: &mut Vec<Item<T>>,
+) {
     let mut reader = reader(&chunk.text[..]);
     let mut record = StringRecord::new();
-    let mut items = Vec::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -305,7 +318,6 @@ fn parse_chunk<T>(
             Err(e) => items.push(Item::Bad(csv_error(path, &e, chunk.line))),
         }
     }
-    items
 }
 
 /// Checks a header row: known columns, each once, the required ones present.
