@@ -37,16 +37,62 @@ pub enum Command {
     /// Export the graph, or the neighbourhood of some entities, as GraphML, GEXF, node-link
     /// JSON, Cytoscape JSON, CSV, DOT or FollowTheMoney JSON lines.
     Export(ExportArgs),
-    /// Validate datasets to import (CSV tables, FollowTheMoney JSON lines, triples) and load
-    /// them into memory, then print what they hold, the time taken and the peak memory.
-    ///
-    /// A dry run: nothing is kept, since dossier has no persistence yet. To serve imported
-    /// data, give the same files to `dossier serve --import`.
+    /// Validate datasets to import (CSV tables, FollowTheMoney JSON lines, triples), load them
+    /// over the data and the datasets kept before, and keep them in the state directory, so
+    /// `dossier serve --state` starts from them without parsing the files again; print what
+    /// they hold, the time taken and the peak memory. `--dry-run` keeps nothing.
     Import(ImportArgs),
     /// Write a synthetic graph as the import CSV tables (documents.csv, nodes.csv,
     /// relations.csv), for benchmarks: power-law degrees, a news dataset's kinds, dated and
     /// cited relations; the same seed gives the same bytes.
     Generate(GenerateArgs),
+    /// Write tokens: `dossier token new NAME` prints a fresh random token and the line that
+    /// configures it.
+    Token(TokenArgs),
+    /// Fold the journal of a state directory into one change (its net effect), so it replays
+    /// faster; the folded changes are kept aside for the record and can no longer be reverted
+    /// one by one. Run it while the server is stopped.
+    Compact(CompactArgs),
+    /// Copy the journal of a state directory into FILE, consistently, while it is served
+    /// (SQLite's online backup). Restore by putting the copy at `<state>/journal.sqlite3`.
+    Backup(BackupArgs),
+}
+
+/// Options of `dossier token`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TokenArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: TokenAction,
+}
+
+/// What `dossier token` does.
+#[derive(Debug, Clone, Subcommand)]
+pub enum TokenAction {
+    /// Print a fresh random token for NAME (give it to the curator, once) and the
+    /// `name:sha256hex` line for `--write-tokens` (which holds no secret).
+    New {
+        /// Who will write with it (letters, digits, `-`, `_`, `.`); recorded with each change.
+        name: String,
+    },
+}
+
+/// Options of `dossier compact`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CompactArgs {
+    /// The state directory whose journal to fold.
+    #[arg(long, env = "DOSSIER_STATE", default_value = "state")]
+    pub state: PathBuf,
+}
+
+/// Options of `dossier backup`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct BackupArgs {
+    /// The state directory whose journal to copy.
+    #[arg(long, env = "DOSSIER_STATE", default_value = "state")]
+    pub state: PathBuf,
+    /// Where to write the copy (an SQLite database file; it must not exist).
+    pub file: PathBuf,
 }
 
 /// Options of `dossier generate`.
@@ -75,12 +121,19 @@ pub struct ServeArgs {
     /// The curated data directory (TOML files, see the README).
     #[arg(long, env = "DOSSIER_DATA", default_value = "data")]
     pub data: PathBuf,
+    /// The state directory: the journal of every acknowledged change (SQLite). Replayed over
+    /// the data at start when it exists; created when write tokens are given.
+    #[arg(long, env = "DOSSIER_STATE", default_value = "state")]
+    pub state: PathBuf,
     /// Write tokens as comma-separated `name:sha256hex` pairs (the SHA-256 of each secret
-    /// token, in 64 hexadecimal digits). This version serves no mutations, so giving any stops
-    /// the start with an error rather than pretending to accept writes. (`--state`, the
-    /// journal directory, arrives with the mutations.)
+    /// token, in 64 hexadecimal digits; `dossier token new NAME` makes one). Without any, the
+    /// API is read-only.
     #[arg(long, env = "DOSSIER_WRITE_TOKENS", value_delimiter = ',', value_parser = WriteToken::parse)]
     pub write_tokens: Vec<WriteToken>,
+    /// A file of write tokens, one `name:sha256hex` a line (`#` starts a comment), read
+    /// beside `--write-tokens`.
+    #[arg(long, env = "DOSSIER_WRITE_TOKENS_FILE")]
+    pub write_tokens_file: Option<PathBuf>,
     /// Datasets imported at start, after the data directory.
     #[command(flatten)]
     pub imports: ServeImportArgs,
@@ -239,6 +292,7 @@ impl LimitArgs {
                 header_timeout: Duration::from_secs(self.header_timeout),
                 idle_timeout: Duration::from_secs(self.idle_timeout),
             },
+            ..Settings::default()
         }
     }
 }
@@ -317,6 +371,12 @@ pub struct ImportArgs {
     /// (default: import alone).
     #[arg(long, env = "DOSSIER_DATA")]
     pub data: Option<PathBuf>,
+    /// The state directory to keep the dataset in (`serve --state` starts from it).
+    #[arg(long, env = "DOSSIER_STATE", default_value = "state")]
+    pub state: PathBuf,
+    /// Validate and load only: keep nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 impl ImportArgs {

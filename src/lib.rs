@@ -21,6 +21,11 @@
 //!   mapping file for vocabularies that are not dossier's.
 //! - [`export`]: subgraphs as files for other tools — node-link JSON, GraphML, GEXF,
 //!   Cytoscape JSON, CSV, DOT, FollowTheMoney — as pure functions of a graph version.
+//! - [`journal`]: every acknowledged change, durable before it is acknowledged (SQLite,
+//!   behind a small interface another store can implement).
+//! - [`curate`]: writes — the one writer (check, commit to the journal, publish the next
+//!   version), the curators' operations as edits, merge candidates, and the start that
+//!   replays the journal over the data.
 //! - [`graphql`]: the schema — query roots, output wrappers, errors with stable codes.
 //! - [`server`]: the axum router — playground, explorer, `/graphql`, `/health`,
 //!   `/schema.graphql`, `/export`, `/reconcile` — its guards, and the connections it keeps
@@ -32,10 +37,12 @@
 
 pub mod cli;
 pub mod config;
+pub mod curate;
 pub mod export;
 pub mod generate;
 pub mod graphql;
 pub mod import;
+pub mod journal;
 pub mod load;
 pub mod model;
 mod rng;

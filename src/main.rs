@@ -29,6 +29,9 @@ fn main() -> ExitCode {
             finish(written, "error: ")
         }
         Command::Generate(args) => finish(cli::generate::run(&args), "error: "),
+        Command::Token(args) => finish(cli::token::run(&args), "error: "),
+        Command::Compact(args) => finish(cli::backup::compact(&args), "error: "),
+        Command::Backup(args) => finish(cli::backup::run(&args), "error: "),
         Command::Serve(args) => {
             init_logging();
             finish(cli::serve::run(args), "error: ")

@@ -62,23 +62,25 @@ export async function gql(query, variables = {}) {
   }
 }
 
+// Every query that reads relations takes `$asOf` (null: every relation ever recorded), so the
+// canvas shows the graph as of the day the page's "as of" control holds.
 export const Q = {
   search: `query Search($text: String!) {
     search(text: $text, limit: 12) { score matched reason entity { ${ENTITY} } } }`,
   entity: `query Entity($id: ID!) { entity(id: $id) { ${ENTITY_DETAILS} } }`,
   relation: `query Relation($id: ID!) { relation(id: $id) { ${RELATION_DETAILS} } }`,
-  page: `query Page($id: ID!, $first: Int!, $after: String) {
-    entity(id: $id) { id relations(first: $first, after: $after) {
+  page: `query Page($id: ID!, $first: Int!, $after: String, $asOf: Date) {
+    entity(id: $id) { id relations(first: $first, after: $after, asOf: $asOf) {
       totalCount pageInfo { hasNextPage endCursor } nodes { ${RELATION} } } } }`,
-  among: `query Among($ids: [ID!]!) {
-    neighbourhood(ids: $ids, depth: 0, limit: 1000) { entities { ${ENTITY} } relations { ${RELATION} } } }`,
+  among: `query Among($ids: [ID!]!, $asOf: Date) {
+    neighbourhood(ids: $ids, depth: 0, limit: 1000, asOf: $asOf) { entities { ${ENTITY} } relations { ${RELATION} } } }`,
   /** `among`, with the subgraph's communities and/or its brokers and bridges. */
-  amongWith: (communities, structure) => `query AmongWith($ids: [ID!]!) {
-    neighbourhood(ids: $ids, depth: 0, limit: 1000) { entities { ${ENTITY} } relations { ${RELATION} }
+  amongWith: (communities, structure) => `query AmongWith($ids: [ID!]!, $asOf: Date) {
+    neighbourhood(ids: $ids, depth: 0, limit: 1000, asOf: $asOf) { entities { ${ENTITY} } relations { ${RELATION} }
       ${communities ? 'communities { count communities(limit: 100) { id members(limit: 100) { id } } }' : ''}
       ${structure ? 'brokers(limit: 1000) { entity { id } parts cutOff } bridges(limit: 1000) { id }' : ''} } }`,
-  path: `query Path($from: ID!, $to: ID!) {
-    shortestPath(from: $from, to: $to) { length entities { ${ENTITY} } relations { ${RELATION} } } }`,
-  ranking: `query Ranking($measure: Centrality!) {
-    ranking(measure: $measure, limit: 1000) { score entity { id } } }`,
+  path: `query Path($from: ID!, $to: ID!, $asOf: Date) {
+    shortestPath(from: $from, to: $to, asOf: $asOf) { length entities { ${ENTITY} } relations { ${RELATION} } } }`,
+  ranking: `query Ranking($measure: Centrality!, $asOf: Date) {
+    ranking(measure: $measure, limit: 1000, asOf: $asOf) { score entity { id } } }`,
 };

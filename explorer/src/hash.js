@@ -1,6 +1,7 @@
 // The page's state in the URL's fragment, so a view can be reloaded or sent to a colleague:
 //   s=seed,seed  x=id:n,id:n (expanded, n relations shown)  rm=id,id (removed)
 //   pin=id:x:y,…  sel=e:id | r:id  path=from,to  t=from..to (dates)  u=0 (hide undated)
+//   a=YYYY-MM-DD (the graph as of that day)
 //   c=community  z=pagerank|betweenness|none  st=1 (brokers and bridges marked)
 // Ids are slugs; each part is percent-encoded anyway.
 
@@ -18,6 +19,7 @@ export function emptyState() {
     path: null, // [from, to]
     time: null, // [from, to] as YYYY-MM-DD, or null for no date filter
     undated: true, // whether undated relations are shown
+    asOf: null, // 'YYYY-MM-DD': every request asks for the graph as of that day (the API's asOf)
     color: 'kind', // 'kind' or 'community'
     size: 'degree', // 'degree', 'pagerank', 'betweenness' or 'none'
     structure: false, // whether brokers and bridges are marked
@@ -39,6 +41,7 @@ export function encode(s) {
   if (s.path) put('path', s.path.map(enc).join(','));
   if (s.time) put('t', `${s.time[0]}..${s.time[1]}`);
   if (!s.undated) put('u', '0');
+  if (s.asOf) put('a', s.asOf);
   if (s.color !== 'kind') put('c', s.color);
   if (s.size !== 'degree') put('z', s.size);
   if (s.structure) put('st', '1');
@@ -92,6 +95,9 @@ export function decode(fragment) {
         }
         case 'u':
           s.undated = v !== '0';
+          break;
+        case 'a':
+          if (/^\d{4}-\d{2}-\d{2}$/.test(v)) s.asOf = v;
           break;
         case 'c':
           if (v === 'community') s.color = v;

@@ -1,6 +1,6 @@
 // dossier's explorer: find entities, expand their relations, read the evidence, filter by
-// date, follow the shortest path between two entities, mark the brokers and bridges of the
-// drawing, share the view as a URL.
+// date, see the graph as it stood on a day, follow the shortest path between two entities,
+// mark the brokers and bridges of the drawing, share the view as a URL.
 //
 // The page keeps a small *state* (what the user asked to see: seeds, expansions, removals,
 // pins, filters, selection; see hash.js) and a *cache* of what the API answered. The canvas is
@@ -53,6 +53,16 @@ const rankings = new Map(); // measure -> Map(id -> score)
 const amongFetched = new Set(); // every relation among them is cached
 const communityCache = new Map(); // -> Map(id -> community)
 const structureCache = new Map(); // -> { brokers: Map(id -> { cutOff, parts }), bridges: Set(relation id) }
+// The day the caches above were filled as of (null: every relation ever recorded). When the
+// state's "as of" day changes, what was fetched for another day is dropped and fetched again.
+let cachedAsOf = null;
+
+function forgetOtherDays() {
+  if (state.asOf === cachedAsOf) return;
+  for (const cache of [relations, pages, paths, rankings, communityCache, structureCache]) cache.clear();
+  amongFetched.clear();
+  cachedAsOf = state.asOf;
+}
 
 function keepEntity(e) {
   const old = entities.get(e.id);
@@ -312,7 +322,7 @@ function sync() {
  *  communities and/or brokers and bridges, kept in the caches above. */
 async function fetchAmong(ids, withCommunities = false, withStructure = false) {
   const query = withCommunities || withStructure ? Q.amongWith(withCommunities, withStructure) : Q.among;
-  const data = await gql(query, { ids });
+  const data = await gql(query, { ids, asOf: state.asOf });
   const n = data.neighbourhood;
   n.entities.forEach(keepEntity);
   n.relations.forEach(keepRelation);
@@ -338,7 +348,7 @@ async function ensurePage(id, n) {
   }
   while (p.rels.length < n && p.hasNext) {
     const first = Math.min(MAX_PAGE, n - p.rels.length);
-    const data = await gql(Q.page, { id, first, after: p.cursor });
+    const data = await gql(Q.page, { id, first, after: p.cursor, asOf: state.asOf });
     if (!data.entity) throw new Error(`no entity has the id ${id}`);
     const c = data.entity.relations;
     p.total = c.totalCount;
@@ -349,6 +359,8 @@ async function ensurePage(id, n) {
 }
 
 async function doSync() {
+  // 0. Nothing fetched as of another day stays.
+  forgetOtherDays();
   // 1. The seeds (and a path's ends), in chunks the API takes.
   const wanted = new Set(state.seeds);
   if (state.path) state.path.forEach((id) => wanted.add(id));
@@ -365,7 +377,7 @@ async function doSync() {
   // 3. The path.
   if (state.path && !paths.has(state.path.join('|'))) {
     const [from, to] = state.path;
-    const data = await gql(Q.path, { from, to });
+    const data = await gql(Q.path, { from, to, asOf: state.asOf });
     const p = data.shortestPath;
     paths.set(
       state.path.join('|'),
@@ -393,7 +405,7 @@ async function doSync() {
   }
   // 5. The ranking that sizes the nodes.
   if ((state.size === 'pagerank' || state.size === 'betweenness') && !rankings.has(state.size)) {
-    const data = await gql(Q.ranking, { measure: state.size.toUpperCase() });
+    const data = await gql(Q.ranking, { measure: state.size.toUpperCase(), asOf: state.asOf });
     rankings.set(state.size, new Map(data.ranking.map((r) => [r.entity.id, r.score])));
   }
   // 6. The selection's details.
@@ -1160,6 +1172,8 @@ const tFrom = document.getElementById('t-from');
 const tTo = document.getElementById('t-to');
 const tLabel = document.getElementById('t-label');
 const tUndated = document.getElementById('t-undated');
+const asOfInput = document.getElementById('as-of');
+const asOfClear = document.getElementById('as-of-clear');
 let timeBefore = null;
 
 function dataRange() {
@@ -1179,6 +1193,9 @@ function renderTimeline() {
   const box = document.getElementById('timeline');
   box.classList.toggle('disabled', !range);
   tUndated.checked = state.undated;
+  if (asOfInput.value !== (state.asOf || '')) asOfInput.value = state.asOf || '';
+  asOfInput.closest('label').classList.toggle('on', Boolean(state.asOf));
+  asOfClear.disabled = !state.asOf;
   if (!range) {
     tFrom.disabled = tTo.disabled = true;
     tLabel.textContent = state.time ? `${state.time[0]} – ${state.time[1]}` : 'no dated relations on the canvas';
@@ -1224,6 +1241,11 @@ tFrom.addEventListener('change', onTimeChange);
 tTo.addEventListener('change', onTimeChange);
 tUndated.addEventListener('change', () => act((s) => (s.undated = tUndated.checked)));
 document.getElementById('t-reset').addEventListener('click', () => act((s) => (s.time = null)));
+asOfInput.addEventListener('change', () => {
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(asOfInput.value) ? asOfInput.value : null;
+  act((s) => (s.asOf = day));
+});
+asOfClear.addEventListener('click', () => act((s) => (s.asOf = null)));
 
 // ---------------------------------------------------------------------------------------------
 // Legend, path bar, share
@@ -1300,12 +1322,13 @@ function renderShare(v) {
   const sel = subgraphSelection(v);
   const menu = document.getElementById('export-list');
   const note = document.getElementById('export-note');
-  const query = `# The explorer's view: ${sel.exact ? `these ${sel.ids.length} entities and the relations among them` : `the neighbourhoods of ${sel.ids.length} entities`}
+  const asOf = state.asOf ? `\n    asOf: ${JSON.stringify(state.asOf)}` : '';
+  const query = `# The explorer's view: ${sel.exact ? `these ${sel.ids.length} entities and the relations among them` : `the neighbourhoods of ${sel.ids.length} entities`}${state.asOf ? `, as of ${state.asOf}` : ''}
 {
   neighbourhood(
     ids: [${sel.ids.map((id) => JSON.stringify(id)).join(', ')}]
     depth: ${sel.depth}
-    limit: 1000
+    limit: 1000${asOf}
   ) {
     truncated
     entities { id name kind }
@@ -1323,13 +1346,15 @@ function renderShare(v) {
   playground.classList.toggle('disabled', !sel.ids.length);
   menu.replaceChildren(
     ...FORMATS.map(([f, name, tool]) => {
-      const href = `/export/${f}?ids=${sel.ids.map(encodeURIComponent).join(',')}&depth=${sel.depth}&limit=10000`;
+      const day = state.asOf ? `&asOf=${state.asOf}` : '';
+      const href = `/export/${f}?ids=${sel.ids.map(encodeURIComponent).join(',')}&depth=${sel.depth}&limit=10000${day}`;
       return el('li', {}, el('a', { href, download: '', class: 'export', dataset: { format: f } }, name, el('small', {}, ` ${tool}`)));
     }),
   );
+  const dates = state.asOf ? `as of ${state.asOf}` : 'all dates';
   note.textContent = sel.exact
-    ? `The ${sel.ids.length} entities drawn and every relation among them (all dates).`
-    : `Over ${MAX_IDS} entities are drawn: the files hold the neighbourhoods of the ${sel.ids.length} entities you searched or expanded.`;
+    ? `The ${sel.ids.length} entities drawn and every relation among them (${dates}).`
+    : `Over ${MAX_IDS} entities are drawn: the files hold the neighbourhoods of the ${sel.ids.length} entities you searched or expanded (${dates}).`;
   document.getElementById('export').classList.toggle('disabled', !sel.ids.length);
 }
 

@@ -49,6 +49,7 @@ pub fn run(args: &ExportArgs, progress: &dyn Progress) -> Result<Exported, Expor
         relation_kinds: (!args.relation_kinds.is_empty()).then(|| args.relation_kinds.clone()),
         kinds: (!args.kinds.is_empty()).then(|| args.kinds.clone()),
         limit: args.limit,
+        as_of: None,
     };
     let (view, cut) = selection.select_cut(&graph)?;
     let written = Exported {

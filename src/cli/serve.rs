@@ -3,12 +3,15 @@
 
 use super::dataset::{self, Loaded};
 use crate::config::{ServeArgs, ServeImportArgs};
+use crate::curate::{replay, Curator, Replayed};
 use crate::import::{self, Progress};
+use crate::journal::{self, Journal};
 use crate::load::LoadErrors;
 use crate::server;
 use crate::store::{Graph, Store};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Why the server did not start, or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -27,12 +30,15 @@ pub enum ServeError {
         /// The cause.
         source: std::io::Error,
     },
-    /// Write tokens were given, but this version serves no mutations.
-    #[error(
-        "--write-tokens: this version serves no mutations, so a write token would do nothing; \
-         remove --write-tokens (or DOSSIER_WRITE_TOKENS) to serve the read-only API"
-    )]
-    NoMutations,
+    /// The write tokens file could not be read.
+    #[error("--write-tokens-file {0}")]
+    Tokens(String),
+    /// The journal could not be opened or read.
+    #[error(transparent)]
+    Journal(#[from] crate::journal::JournalError),
+    /// The kept imports could not be added.
+    #[error(transparent)]
+    Kept(#[from] crate::journal::KeptError),
     /// Serving failed.
     #[error("serving failed")]
     Serve(#[source] std::io::Error),
@@ -44,6 +50,12 @@ pub enum ReloadError {
     /// The data or an import has errors.
     #[error(transparent)]
     Load(#[from] LoadErrors),
+    /// The journal could not be read.
+    #[error(transparent)]
+    Journal(crate::journal::JournalError),
+    /// The kept imports no longer fit the data.
+    #[error(transparent)]
+    Kept(crate::journal::KeptError),
     /// The new data holds no entity while the graph served has some.
     #[error(
         "{} now holds nothing to serve, which would remove all {serving} entities; if that is meant, restart the server",
@@ -59,11 +71,13 @@ pub enum ReloadError {
 
 /// Runs `dossier serve` until a shutdown signal. Logging must be set up by the caller.
 pub fn run(args: ServeArgs) -> Result<(), ServeError> {
-    if !args.write_tokens.is_empty() {
-        return Err(ServeError::NoMutations);
+    let mut tokens = args.write_tokens.clone();
+    if let Some(file) = &args.write_tokens_file {
+        tokens.extend(crate::server::read_tokens_file(file).map_err(ServeError::Tokens)?);
     }
     // Load and validate everything; any error stops here, before binding.
     let graph = load_logged(&args.data, &args.imports, &*import::for_stderr())?;
+    let (graph, journal) = open_journal(graph, &args.state, !tokens.is_empty())?;
     if graph.entity_count() == 0 {
         tracing::warn!(
             data = %args.data.display(),
@@ -71,7 +85,13 @@ pub fn run(args: ServeArgs) -> Result<(), ServeError> {
         );
     }
     let store = Store::new(graph);
-    let settings = args.limits.settings();
+    let mut settings = args.limits.settings();
+    settings.curator = server::Writer(journal.map(|j| Arc::new(Curator::new(store.clone(), j))));
+    if !tokens.is_empty() {
+        let names: Vec<&str> = tokens.iter().map(|t| t.name.as_str()).collect();
+        tracing::info!(?names, state = %args.state.display(), "taking writes");
+    }
+    settings.write_tokens = tokens;
     tracing::info!(?settings, "limits");
     let runtime = tokio::runtime::Runtime::new().map_err(ServeError::Runtime)?;
     runtime.block_on(async move {
@@ -83,13 +103,60 @@ pub fn run(args: ServeArgs) -> Result<(), ServeError> {
             })?;
         let addr = listener.local_addr().map_err(ServeError::Serve)?;
         tracing::info!("serving on http://{addr}/ (playground), http://{addr}/graphql (API)");
-        spawn_reload_on_hangup(store.clone(), args.data.clone(), args.imports.clone());
+        spawn_reload_on_hangup(
+            store.clone(),
+            settings.curator.0.clone(),
+            args.data.clone(),
+            args.imports.clone(),
+        );
         server::serve_with(listener, store, &settings, shutdown_signal())
             .await
             .map_err(ServeError::Serve)?;
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// The journal in `state`, replayed over `graph`: opened when it exists, created when writes
+/// are taken (`create`), else none (a read-only server without history).
+fn open_journal(
+    graph: Graph,
+    state: &Path,
+    create: bool,
+) -> Result<(Graph, Option<Box<dyn Journal>>), ServeError> {
+    if !create && !state.join(journal::FILE).exists() {
+        return Ok((graph, None));
+    }
+    let j = journal::Sqlite::open(state)?;
+    let kept = j.kept_imports()?;
+    let graph = j.with_kept_imports(graph)?;
+    if !kept.is_empty() {
+        tracing::info!(
+            imports = kept.len(),
+            entities = graph.entity_count(),
+            relations = graph.relation_count(),
+            "kept imports loaded"
+        );
+    }
+    let replayed = replay(graph, &j)?;
+    log_replay(&replayed, state);
+    Ok((replayed.graph, Some(Box::new(j))))
+}
+
+fn log_replay(replayed: &Replayed, state: &Path) {
+    tracing::info!(
+        state = %state.display(),
+        changes = replayed.entries,
+        skipped = replayed.skipped.len(),
+        "journal replayed"
+    );
+    for s in &replayed.skipped {
+        tracing::warn!(
+            change = s.seq,
+            "a change in the journal no longer applies over the data and is left out: {}",
+            s.reason
+        );
+    }
 }
 
 /// Loads the data and the imports, logging what each held.
@@ -139,7 +206,35 @@ pub fn reload(
     data: &Path,
     imports: &ServeImportArgs,
 ) -> Result<(usize, usize), ReloadError> {
+    reload_with(store, None, data, imports)
+}
+
+/// [`reload`], with the journal's changes made over the new data (no write runs meanwhile).
+pub fn reload_with(
+    store: &Store,
+    curator: Option<&Curator>,
+    data: &Path,
+    imports: &ServeImportArgs,
+) -> Result<(usize, usize), ReloadError> {
     let graph = load_logged(data, imports, &import::Silent)?;
+    if let Some(c) = curator {
+        let serving = store.snapshot().entity_count();
+        return c.rebuild(|journal| {
+            let replayed = replay(graph, journal).map_err(ReloadError::Journal)?;
+            if replayed.graph.entity_count() == 0 && serving > 0 {
+                return Err(ReloadError::WouldEmpty {
+                    dir: data.to_owned(),
+                    serving,
+                });
+            }
+            log_replay(&replayed, Path::new("state"));
+            let counts = (
+                replayed.graph.entity_count(),
+                replayed.graph.relation_count(),
+            );
+            Ok((replayed.graph, counts))
+        });
+    }
     let serving = store.snapshot().entity_count();
     if graph.entity_count() == 0 && serving > 0 {
         return Err(ReloadError::WouldEmpty {
@@ -177,7 +272,12 @@ async fn shutdown_signal() {
 
 /// On SIGHUP, reloads the data directory (and the imports, if any); data with errors, or
 /// data that would empty the graph, is refused at WARN and the graph served stays as it was.
-fn spawn_reload_on_hangup(store: Store, dir: PathBuf, imports: ServeImportArgs) {
+fn spawn_reload_on_hangup(
+    store: Store,
+    curator: Option<Arc<Curator>>,
+    dir: PathBuf,
+    imports: ServeImportArgs,
+) {
     #[cfg(unix)]
     tokio::spawn(async move {
         let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
@@ -185,8 +285,8 @@ fn spawn_reload_on_hangup(store: Store, dir: PathBuf, imports: ServeImportArgs) 
             return;
         };
         while hup.recv().await.is_some() {
-            let (s, d, i) = (store.clone(), dir.clone(), imports.clone());
-            match tokio::task::spawn_blocking(move || reload(&s, &d, &i)).await {
+            let (s, c, d, i) = (store.clone(), curator.clone(), dir.clone(), imports.clone());
+            match tokio::task::spawn_blocking(move || reload_with(&s, c.as_deref(), &d, &i)).await {
                 Ok(Ok((entities, relations))) => tracing::info!(
                     entities,
                     relations,
@@ -201,5 +301,5 @@ fn spawn_reload_on_hangup(store: Store, dir: PathBuf, imports: ServeImportArgs) 
         }
     });
     #[cfg(not(unix))]
-    let _ = (store, dir, imports);
+    let _ = (store, curator, dir, imports);
 }

@@ -3,7 +3,7 @@
 
 use super::{Cut, Page, View};
 use crate::model::{EntityKind, RelationKind};
-use crate::store::{Edge, Filter, Graph, Node};
+use crate::store::{AsOf, Edge, Filter, Graph, Node};
 use std::collections::HashSet;
 
 /// What to export, as the `/export` route and `dossier export` take it.
@@ -19,6 +19,10 @@ pub struct Selection {
     pub kinds: Option<Vec<EntityKind>>,
     /// The most entities to export (`None`: no limit).
     pub limit: Option<usize>,
+    /// Only the graph as it stood on a day (`None`: everything ever recorded): relations in
+    /// force then, and entities in force then (events by their start and end); seeds are
+    /// always included.
+    pub as_of: Option<AsOf>,
 }
 
 /// Why a selection cannot be made.
@@ -53,17 +57,19 @@ impl Selection {
     /// The entities and relations selected, and whether the limit cut the selection short.
     ///
     /// With seeds: [`Graph::neighbourhood`] through the filter (O(V' + E') for the part
-    /// visited). Without: every entity of the kinds asked for, in id order, up to the limit,
-    /// and the relations of the kinds asked for among them (O(V + E)).
+    /// visited). Without: every entity of the kinds asked for (in force on the as-of day), in
+    /// id order, up to the limit, and the relations of the kinds asked for (in force) among
+    /// them (O(V + E)).
     pub fn select(&self, graph: &Graph) -> Result<(View, bool), SelectionError> {
         let limit = self.limit.unwrap_or(usize::MAX);
         let filter = Filter {
             relation_kinds: self.relation_kinds.as_deref(),
             entity_kinds: self.kinds.as_deref(),
+            as_of: self.as_of,
             ..Filter::default()
         };
         if self.ids.is_empty() {
-            let mut nodes: Vec<Node> = graph.entities(self.kinds.as_deref()).collect();
+            let mut nodes: Vec<Node> = self.entities(graph).collect();
             let truncated = nodes.len() > limit;
             nodes.truncate(limit);
             let members: std::collections::HashSet<Node> = nodes.iter().copied().collect();
@@ -75,6 +81,7 @@ impl Selection {
                     members.contains(&a)
                         && members.contains(&b)
                         && filter.relation_kinds.is_none_or(|k| k.contains(&kind))
+                        && self.as_of.is_none_or(|d| graph.relation_in_force(e, d))
                 })
                 .collect();
             return Ok((View { nodes, edges }, truncated));
@@ -95,6 +102,24 @@ impl Selection {
 }
 
 impl Selection {
+    /// The entities of the kinds asked for that are in force on the as-of day, in id order:
+    /// the whole graph's selection. O(V).
+    fn entities<'a>(&'a self, graph: &'a Graph) -> impl Iterator<Item = Node> + 'a {
+        let as_of = self.as_of;
+        graph
+            .entities(self.kinds.as_deref())
+            .filter(move |&n| as_of.is_none_or(|d| graph.entity_in_force(n, d)))
+    }
+
+    /// How many entities the whole graph's selection holds. O(1) without kinds or a day, O(V)
+    /// with them.
+    fn selected(&self, graph: &Graph) -> usize {
+        match (self.kinds.as_deref(), self.as_of) {
+            (None, None) => graph.entity_count(),
+            _ => self.entities(graph).count(),
+        }
+    }
+
     /// [`Selection::select`], with how the limit cut the selection, if it did: the entities
     /// kept, and (for the whole graph) how many were selected. O(V + E) as `select`.
     pub fn select_cut(&self, graph: &Graph) -> Result<(View, Option<Cut>), SelectionError> {
@@ -102,10 +127,7 @@ impl Selection {
         if !truncated {
             return Ok((view, None));
         }
-        let selected = self.ids.is_empty().then(|| match self.kinds.as_deref() {
-            None => graph.entity_count(),
-            Some(k) => graph.entities(Some(k)).count(),
-        });
+        let selected = self.ids.is_empty().then(|| self.selected(graph));
         let cut = Cut {
             kept: view.nodes.len(),
             selected,
@@ -116,7 +138,8 @@ impl Selection {
     }
 
     /// Page `number` (from 1) of the whole graph, `limit` entities a page (the ids are
-    /// ignored: pages are of the whole graph, or of the entities of `kinds`): the entities in
+    /// ignored: pages are of the whole graph, or of the entities of `kinds`, in force on the
+    /// as-of day if there is one): the entities in
     /// id order from `(number - 1) * limit`, every relation (of `relation_kinds`) whose `from`
     /// is one of them and whose `to` is selected, and those `to`s that are on other pages, so
     /// that every relation is on exactly one page and each page is a file on its own.
@@ -124,10 +147,7 @@ impl Selection {
     pub fn select_page(&self, graph: &Graph, number: usize) -> Result<Paged, SelectionError> {
         let size = self.limit.unwrap_or(usize::MAX).max(1);
         let kinds = self.kinds.as_deref();
-        let selected = match kinds {
-            None => graph.entity_count(),
-            Some(k) => graph.entities(Some(k)).count(),
-        };
+        let selected = self.selected(graph);
         let pages = selected.div_ceil(size).max(1);
         if number == 0 || number > pages {
             return Err(SelectionError::PageOutOfRange {
@@ -136,7 +156,7 @@ impl Selection {
             });
         }
         let start = (number - 1) * size;
-        let own: Vec<Node> = graph.entities(kinds).skip(start).take(size).collect();
+        let own: Vec<Node> = self.entities(graph).skip(start).take(size).collect();
         let on_page: HashSet<Node> = own.iter().copied().collect();
         let admitted = |n: Node| kinds.is_none_or(|k| k.contains(&graph.entity_kind(n)));
         let relation_kinds = self.relation_kinds.as_deref();
@@ -146,6 +166,7 @@ impl Selection {
             .filter(|&e| {
                 relation_kinds.is_none_or(|k| k.contains(&graph.relation_kind(e)))
                     && admitted(graph.endpoints(e).1)
+                    && self.as_of.is_none_or(|d| graph.relation_in_force(e, d))
             })
             .collect();
         edges.sort_unstable_by_key(|e| e.index());

@@ -6,9 +6,10 @@
 use super::context::{self, blocking, graph};
 use super::entity::Entity;
 use super::error::ApiError;
-use super::scalars::{entity_kinds, relation_kinds, EntityKind, RelationKind};
+use super::query::as_of_day;
+use super::scalars::{entity_kinds, relation_kinds, Date, EntityKind, RelationKind};
 use crate::model;
-use crate::store::{Communities, Graph, Measure, Node, Scope};
+use crate::store::{AsOf, Communities, Graph, Measure, Node, Scope};
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 use std::sync::Arc;
 
@@ -145,11 +146,13 @@ pub(crate) fn scope(
     relation: Option<Vec<RelationKind>>,
     entity: Option<Vec<EntityKind>>,
     nodes: Option<Vec<Node>>,
+    as_of: Option<AsOf>,
 ) -> Scope {
     Scope {
         relation_kinds: relation_kinds(relation),
         entity_kinds: entity_kinds(entity),
         nodes,
+        as_of,
     }
 }
 
@@ -220,7 +223,9 @@ pub struct AnalysisQuery;
 impl AnalysisQuery {
     /// The entities ranked by a centrality measure, best first, computed over the relations of
     /// `relationKinds` (default all) and listing only entities of `kinds` (default all): "rank
-    /// the people by betweenness" keeps every tie but lists people only.
+    /// the people by betweenness" keeps every tie but lists people only. With `asOf`, over the
+    /// graph as it stood on that day ("who was central before the arrests?").
+    #[allow(clippy::too_many_arguments)]
     async fn ranking(
         &self,
         ctx: &Context<'_>,
@@ -228,11 +233,20 @@ impl AnalysisQuery {
         kinds: Option<Vec<EntityKind>>,
         relation_kinds: Option<Vec<RelationKind>>,
         #[graphql(default = 20)] limit: i32,
+        #[graphql(
+            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
+        )]
+        as_of: Option<Date>,
+        #[graphql(
+            default = true,
+            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
+        )]
+        undated: bool,
     ) -> Result<Vec<RankedEntity>> {
         rank(
             ctx,
             measure,
-            scope(relation_kinds, None, None),
+            scope(relation_kinds, None, None, as_of_day(as_of, undated)?),
             entity_kinds(kinds),
             limit,
         )
@@ -240,25 +254,46 @@ impl AnalysisQuery {
     }
 
     /// The connected components, largest first, of the graph restricted to the relations of
-    /// `relationKinds` and the entities of `kinds` (default: all of both).
+    /// `relationKinds` and the entities of `kinds` (default: all of both), as of a day if
+    /// `asOf` is given.
     async fn components(
         &self,
         ctx: &Context<'_>,
         relation_kinds: Option<Vec<RelationKind>>,
         kinds: Option<Vec<EntityKind>>,
         #[graphql(default = 20)] limit: i32,
+        #[graphql(
+            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
+        )]
+        as_of: Option<Date>,
+        #[graphql(
+            default = true,
+            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
+        )]
+        undated: bool,
     ) -> Result<Vec<Group>> {
-        components(ctx, scope(relation_kinds, kinds, None), limit).await
+        let scope = scope(relation_kinds, kinds, None, as_of_day(as_of, undated)?);
+        components(ctx, scope, limit).await
     }
 
     /// The communities (Louvain) of the graph restricted to the relations of `relationKinds`
-    /// and the entities of `kinds` (default: all of both).
+    /// and the entities of `kinds` (default: all of both), as of a day if `asOf` is given.
     async fn communities(
         &self,
         ctx: &Context<'_>,
         relation_kinds: Option<Vec<RelationKind>>,
         kinds: Option<Vec<EntityKind>>,
+        #[graphql(
+            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
+        )]
+        as_of: Option<Date>,
+        #[graphql(
+            default = true,
+            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
+        )]
+        undated: bool,
     ) -> Result<Partition> {
-        communities(ctx, scope(relation_kinds, kinds, None)).await
+        let scope = scope(relation_kinds, kinds, None, as_of_day(as_of, undated)?);
+        communities(ctx, scope).await
     }
 }

@@ -6,15 +6,63 @@ use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
 };
 use async_graphql::{Context, Request, ServerResult};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock};
 use tokio::sync::Semaphore;
 
-/// The graph version a request runs on, in the request's data.
-pub(crate) struct Snapshot(pub Arc<Graph>);
+/// The graph version a request runs on, in the request's data: the one current when it
+/// started, then (in a mutation request) the version each write published, so a mutation's
+/// answer shows what it wrote. Mutations run one after another, so each field sees one
+/// version from its first sub-field to its last.
+pub(crate) struct Snapshot {
+    first: Arc<Graph>,
+    written: AtomicBool,
+    /// Versions published by this request's writes; kept until the request ends, so the
+    /// references handed out stay valid.
+    later: elsa::sync::FrozenVec<Arc<Graph>>,
+    /// The last of `later`, shared (for work moved to another thread).
+    latest: std::sync::Mutex<Option<Arc<Graph>>>,
+}
+
+impl Snapshot {
+    /// A request's snapshot, starting at `graph`.
+    pub(crate) fn new(graph: Arc<Graph>) -> Snapshot {
+        Snapshot {
+            first: graph,
+            written: AtomicBool::new(false),
+            later: elsa::sync::FrozenVec::new(),
+            latest: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The version this request reads now.
+    pub(crate) fn current(&self) -> &Graph {
+        if !self.written.load(Ordering::Acquire) {
+            return &self.first;
+        }
+        let n = self.later.len();
+        self.later.get(n - 1).expect("written once at least")
+    }
+
+    /// The version this request reads now, shared.
+    pub(crate) fn current_arc(&self) -> Arc<Graph> {
+        match &*self.latest.lock().unwrap_or_else(|p| p.into_inner()) {
+            Some(g) => g.clone(),
+            None => self.first.clone(),
+        }
+    }
+
+    /// The version a write of this request published: what its later fields read.
+    pub(crate) fn advance(&self, graph: Arc<Graph>) {
+        *self.latest.lock().unwrap_or_else(|p| p.into_inner()) = Some(graph.clone());
+        self.later.push(graph);
+        self.written.store(true, Ordering::Release);
+    }
+}
 
 /// The graph of the running request.
 pub(crate) fn graph<'a>(ctx: &Context<'a>) -> &'a Graph {
-    &ctx.data_unchecked::<Snapshot>().0
+    ctx.data_unchecked::<Snapshot>().current()
 }
 
 /// The deadline of the running request's long work (none outside a server request).
@@ -67,7 +115,7 @@ pub(crate) async fn blocking<R: Send + 'static>(
     work: impl FnOnce(&Graph) -> R + Send + 'static,
 ) -> R {
     let _core = CPU.acquire().await.expect("the semaphore is never closed");
-    let g = ctx.data_unchecked::<Snapshot>().0.clone();
+    let g = ctx.data_unchecked::<Snapshot>().current_arc();
     match tokio::task::spawn_blocking(move || work(&g)).await {
         Ok(r) => r,
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
@@ -95,7 +143,7 @@ impl Extension for SnapshotExtension {
         request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        let request = request.data(Snapshot(self.0.snapshot()));
+        let request = request.data(Snapshot::new(self.0.snapshot()));
         next.run(ctx, request).await
     }
 }

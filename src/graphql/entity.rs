@@ -1,12 +1,14 @@
 //! The `Entity` interface and its six implementations, one per entity kind.
 
 use super::context::graph;
+use super::curation::Change;
 use super::error::ApiError;
 use super::page::{Page, PageRequest};
+use super::query::as_of_day;
 use super::relation::{Attribute, Relation};
 use super::scalars::{entity_kinds, relation_kinds, Date, Direction, EntityKind, RelationKind};
 use crate::model;
-use crate::store::{Filter, Graph, Node};
+use crate::store::{AsOf, Filter, Graph, Node};
 use async_graphql::{Context, Interface, Object, Result, ID};
 
 /// The most entities `neighbours` returns.
@@ -46,6 +48,17 @@ pub const MAX_NEIGHBOURS: i32 = 1000;
         desc = "How many distinct other entities share a relation with this one, in either direction (a self-relation not counted): the score `ranking(measure: DEGREE)` gives it over all relations, where `degree` counts relations."
     ),
     field(
+        name = "merged_from",
+        ty = "Vec<ID>",
+        desc = "The ids merged into this entity (`mergeEntities`); each still resolves to it."
+    ),
+    field(
+        name = "history",
+        ty = "Vec<Change>",
+        desc = "The changes that touched this entity, oldest first (the first `first`, default 20, at most 100); empty on a server without a journal.",
+        arg(name = "first", ty = "Option<i32>")
+    ),
+    field(
         name = "attributes",
         ty = "Vec<Attribute>",
         desc = "Structured figures (casualties, counts)."
@@ -53,20 +66,42 @@ pub const MAX_NEIGHBOURS: i32 = 1000;
     field(
         name = "relations",
         ty = "Page<Relation>",
-        desc = "The relations touching this entity, in the order they were recorded, optionally only some kinds or one direction.",
+        desc = "The relations touching this entity, in the order they were recorded, optionally only some kinds, one direction, or as of a day.",
         arg(name = "kinds", ty = "Option<Vec<RelationKind>>"),
         arg(name = "direction", ty = "Direction", default_with = "Direction::Both"),
         arg(name = "first", ty = "Option<i32>"),
-        arg(name = "after", ty = "Option<String>")
+        arg(name = "after", ty = "Option<String>"),
+        arg(
+            name = "as_of",
+            ty = "Option<Date>",
+            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
+        ),
+        arg(
+            name = "undated",
+            ty = "bool",
+            default = true,
+            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
+        )
     ),
     field(
         name = "neighbours",
         ty = "Vec<Entity>",
-        desc = "The distinct entities one relation away, optionally through some relation kinds, in one direction, of some kinds; the first `limit` (default 100, at most 1000).",
+        desc = "The distinct entities one relation away, optionally through some relation kinds, in one direction, of some kinds, as of a day; the first `limit` (default 100, at most 1000).",
         arg(name = "relation_kinds", ty = "Option<Vec<RelationKind>>"),
         arg(name = "direction", ty = "Direction", default_with = "Direction::Both"),
         arg(name = "kinds", ty = "Option<Vec<EntityKind>>"),
-        arg(name = "limit", ty = "i32", default = 100)
+        arg(name = "limit", ty = "i32", default = 100),
+        arg(
+            name = "as_of",
+            ty = "Option<Date>",
+            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
+        ),
+        arg(
+            name = "undated",
+            ty = "bool",
+            default = true,
+            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
+        )
     )
 )]
 pub enum Entity {
@@ -115,6 +150,7 @@ impl EntityFields {
         direction: Direction,
         first: Option<i32>,
         after: Option<String>,
+        as_of: Option<AsOf>,
     ) -> Result<Page<Relation>> {
         let page = PageRequest::parse(first, after.as_deref())?;
         let kinds = relation_kinds(kinds);
@@ -122,6 +158,7 @@ impl EntityFields {
             relation_kinds: kinds.as_deref(),
             direction: direction.into(),
             entity_kinds: None,
+            as_of,
         };
         let edges = graph(ctx).relations_of(self.0, &filter);
         Ok(page.page(edges, Relation))
@@ -134,6 +171,7 @@ impl EntityFields {
         direction: Direction,
         kinds: Option<Vec<EntityKind>>,
         limit: i32,
+        as_of: Option<AsOf>,
     ) -> Result<Vec<Entity>> {
         if !(1..=MAX_NEIGHBOURS).contains(&limit) {
             let err = if limit > MAX_NEIGHBOURS {
@@ -157,6 +195,7 @@ impl EntityFields {
             relation_kinds: rk.as_deref(),
             direction: direction.into(),
             entity_kinds: ek.as_deref(),
+            as_of,
         };
         Ok(g.neighbours(self.0, &filter)
             .into_iter()
@@ -207,12 +246,24 @@ macro_rules! entity_type {
             async fn neighbour_count(&self, ctx: &Context<'_>) -> usize {
                 graph(ctx).neighbour_count(self.0 .0)
             }
+            /// The ids merged into this entity (`mergeEntities`); each still resolves to it.
+            async fn merged_from(&self, ctx: &Context<'_>) -> Vec<ID> {
+                graph(ctx).merged_from(self.0 .0).into_iter().map(|i| ID(i.to_string())).collect()
+            }
+            /// The changes that touched this entity, oldest first (the first `first`,
+            /// default 20, at most 100); empty on a server without a journal.
+            async fn history(&self, ctx: &Context<'_>, first: Option<i32>) -> Result<Vec<Change>> {
+                let id = self.0.get(ctx).id().to_owned();
+                super::curation::history(ctx, id, first).await
+            }
             /// Structured figures (casualties, counts).
             async fn attributes(&self, ctx: &Context<'_>) -> Vec<Attribute> {
                 Attribute::list(&self.0.get(ctx).attributes())
             }
             /// The relations touching this entity, in the order they were recorded, optionally
-            /// only some kinds or one direction (symmetric relations match every direction).
+            /// only some kinds, one direction (symmetric relations match every direction), or
+            /// as of a day.
+            #[allow(clippy::too_many_arguments)]
             async fn relations(
                 &self,
                 ctx: &Context<'_>,
@@ -220,11 +271,23 @@ macro_rules! entity_type {
                 #[graphql(default)] direction: Direction,
                 first: Option<i32>,
                 after: Option<String>,
+                #[graphql(
+                    desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
+                )]
+                as_of: Option<Date>,
+                #[graphql(
+                    default = true,
+                    desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
+                )]
+                undated: bool,
             ) -> Result<Page<Relation>> {
-                self.0.relations(ctx, kinds, direction, first, after)
+                let as_of = as_of_day(as_of, undated)?;
+                self.0.relations(ctx, kinds, direction, first, after, as_of)
             }
             /// The distinct entities one relation away, optionally through some relation kinds,
-            /// in one direction, of some kinds; the first `limit` (default 100, at most 1000).
+            /// in one direction, of some kinds, as of a day; the first `limit` (default 100, at
+            /// most 1000).
+            #[allow(clippy::too_many_arguments)]
             async fn neighbours(
                 &self,
                 ctx: &Context<'_>,
@@ -232,8 +295,19 @@ macro_rules! entity_type {
                 #[graphql(default)] direction: Direction,
                 kinds: Option<Vec<EntityKind>>,
                 #[graphql(default = 100)] limit: i32,
+                #[graphql(
+                    desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
+                )]
+                as_of: Option<Date>,
+                #[graphql(
+                    default = true,
+                    desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
+                )]
+                undated: bool,
             ) -> Result<Vec<Entity>> {
-                self.0.neighbours(ctx, relation_kinds, direction, kinds, limit)
+                let as_of = as_of_day(as_of, undated)?;
+                self.0
+                    .neighbours(ctx, relation_kinds, direction, kinds, limit, as_of)
             }
             $(
             /// Who took part (entities with a PARTICIPATED_IN relation to it).

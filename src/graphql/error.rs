@@ -17,6 +17,8 @@ pub mod code {
     pub const VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
     /// A mutation requires a write token.
     pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+    /// A change expected something that changed since (a revert of a record edited later).
+    pub const CONFLICT: &str = "CONFLICT";
     /// Something went wrong in the server; the details are in its log, not in the answer.
     pub const INTERNAL: &str = "INTERNAL";
 }
@@ -47,6 +49,12 @@ pub enum ApiError {
         /// The budget, in milliseconds.
         limit_ms: u64,
     },
+    /// A mutation without a valid write token, or on a server that takes no writes.
+    Unauthenticated(String),
+    /// A change expected something that changed since.
+    Conflict(String),
+    /// The server failed (the details are logged, not shown).
+    Internal,
     /// An argument is over a limit.
     LimitExceeded {
         /// The argument at fault.
@@ -86,6 +94,8 @@ impl ApiError {
             } => {
                 format!("{argument} is {value}, over the limit of {limit}")
             }
+            ApiError::Unauthenticated(m) | ApiError::Conflict(m) => m.clone(),
+            ApiError::Internal => "the server failed; the details are in its log".into(),
         }
     }
 }
@@ -114,6 +124,9 @@ impl ErrorExtensions for ApiError {
                 ext.set("measure", "time (ms)");
                 ext.set("limit", *limit_ms);
             }
+            ApiError::Unauthenticated(_) => ext.set("code", code::UNAUTHENTICATED),
+            ApiError::Conflict(_) => ext.set("code", code::CONFLICT),
+            ApiError::Internal => ext.set("code", code::INTERNAL),
             ApiError::LimitExceeded {
                 argument,
                 limit,
@@ -149,6 +162,7 @@ pub(crate) fn given_code(err: &ServerError) -> Option<&'static str> {
         code::PARSE_FAILED,
         code::VALIDATION_FAILED,
         code::UNAUTHENTICATED,
+        code::CONFLICT,
         code::INTERNAL,
     ]
     .into_iter()

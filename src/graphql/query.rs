@@ -13,7 +13,7 @@ use super::scalars::{ExportFormat, PathWeight};
 use super::structure;
 use crate::export;
 use crate::model;
-use crate::store::{self, Filter, Graph, Node, RelationQuery};
+use crate::store::{self, AsOf, Filter, Graph, Node, RelationQuery};
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use std::sync::Arc;
 
@@ -59,17 +59,31 @@ pub struct Subgraph {
     edges: tokio::sync::OnceCell<Arc<Vec<store::Edge>>>,
     truncated: bool,
     relation_kinds: Option<Vec<RelationKind>>,
+    /// The day the subgraph was read as of: its relations and analyses keep to it.
+    as_of: Option<AsOf>,
 }
 
 impl Subgraph {
-    /// A subgraph of exactly these entities and relations (not every relation among them).
-    pub(super) fn of(nodes: Vec<Node>, edges: Vec<store::Edge>) -> Subgraph {
+    /// A subgraph of exactly these entities and relations (not every relation among them),
+    /// analysed as of `as_of` if given.
+    pub(super) fn of(nodes: Vec<Node>, edges: Vec<store::Edge>, as_of: Option<AsOf>) -> Subgraph {
         Subgraph {
             nodes: Arc::new(nodes),
             edges: tokio::sync::OnceCell::new_with(Some(Arc::new(edges))),
             truncated: false,
             relation_kinds: None,
+            as_of,
         }
+    }
+
+    /// The scope of a ranking, components or communities of this subgraph.
+    fn scope(&self) -> store::Scope {
+        analysis::scope(
+            self.relation_kinds.clone(),
+            None,
+            Some(self.nodes.to_vec()),
+            self.as_of,
+        )
     }
 
     /// The entity `id` names, if it is in this subgraph; else `NOT_FOUND` (no such entity) or
@@ -95,6 +109,7 @@ impl Subgraph {
             None,
             None,
             Some(self.nodes.to_vec()),
+            self.as_of,
         )
     }
 
@@ -102,7 +117,11 @@ impl Subgraph {
         let edges = self.edges.get_or_init(|| async {
             let nodes = Arc::clone(&self.nodes);
             let kinds = super::scalars::relation_kinds(self.relation_kinds.clone());
-            let edges = blocking(ctx, move |g| g.relations_among(&nodes, kinds.as_deref())).await;
+            let as_of = self.as_of;
+            let edges = blocking(ctx, move |g| {
+                g.relations_among(&nodes, kinds.as_deref(), as_of)
+            })
+            .await;
             Arc::new(edges)
         });
         Arc::clone(edges.await)
@@ -110,7 +129,9 @@ impl Subgraph {
 }
 
 /// A set of entities and the relations among them, with analyses of it and exports in the
-/// formats of the tools researchers use.
+/// formats of the tools researchers use. A subgraph read as of a day (`neighbourhood(asOf:)`)
+/// keeps to that day: its relations, rankings, components, communities, brokers, bridges,
+/// cycles, cliques and exports are those of the graph as it stood then.
 #[Object]
 impl Subgraph {
     /// The entities: the seeds first, then nearest first.
@@ -139,8 +160,7 @@ impl Subgraph {
         measure: Centrality,
         #[graphql(default = 20)] limit: i32,
     ) -> Result<Vec<RankedEntity>> {
-        let scope = analysis::scope(self.relation_kinds.clone(), None, Some(self.nodes.to_vec()));
-        analysis::rank(ctx, measure, scope, None, limit).await
+        analysis::rank(ctx, measure, self.scope(), None, limit).await
     }
     /// The subgraph's connected components, largest first.
     async fn components(
@@ -148,13 +168,11 @@ impl Subgraph {
         ctx: &Context<'_>,
         #[graphql(default = 20)] limit: i32,
     ) -> Result<Vec<Group>> {
-        let scope = analysis::scope(self.relation_kinds.clone(), None, Some(self.nodes.to_vec()));
-        analysis::components(ctx, scope, limit).await
+        analysis::components(ctx, self.scope(), limit).await
     }
     /// The subgraph's communities (Louvain).
     async fn communities(&self, ctx: &Context<'_>) -> Result<Partition> {
-        let scope = analysis::scope(self.relation_kinds.clone(), None, Some(self.nodes.to_vec()));
-        analysis::communities(ctx, scope).await
+        analysis::communities(ctx, self.scope()).await
     }
     /// The subgraph's brokers: entities whose removal splits it, with the sizes of the parts
     /// each separates, most entities cut off first; at most `limit` (default 20, at most
@@ -280,6 +298,13 @@ fn date_range(since: Option<Date>, until: Option<Date>) -> Result<(), ApiError> 
     Ok(())
 }
 
+/// The as-of day of the `asOf` and `undated` arguments: `INVALID_INPUT` on `asOf` for a month
+/// or a year (the graph is read as of one day).
+pub(super) fn as_of_day(day: Option<Date>, undated: bool) -> Result<Option<AsOf>, ApiError> {
+    day.map(|d| AsOf::new(d.0, undated).map_err(|e| ApiError::invalid("asOf", e)))
+        .transpose()
+}
+
 fn at_most(argument: &'static str, value: i32, min: i32, limit: i32) -> Result<usize, ApiError> {
     if value > limit {
         return Err(ApiError::LimitExceeded {
@@ -380,7 +405,8 @@ impl Query {
     /// is given). In the order they were recorded, or with `orderBy: DATE` oldest first (then
     /// the undated): `relations(since:, until:, orderBy: DATE)` pages through a period in date
     /// order, with its `totalCount`, where `timeline` gives one list of at most 10,000. A
-    /// cursor works only with the `orderBy` that issued it.
+    /// cursor works only with the `orderBy` that issued it. With `asOf`, only the relations
+    /// in force on that day.
     #[allow(clippy::too_many_arguments)]
     async fn relations(
         &self,
@@ -393,6 +419,15 @@ impl Query {
         first: Option<i32>,
         after: Option<String>,
         #[graphql(default)] order_by: RelationOrder,
+        #[graphql(
+            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
+        )]
+        as_of: Option<Date>,
+        #[graphql(
+            default = true,
+            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
+        )]
+        undated: bool,
     ) -> Result<Page<Relation>> {
         let page = match order_by {
             RelationOrder::Recorded => PageRequest::parse(first, after.as_deref())?,
@@ -408,6 +443,7 @@ impl Query {
             touching: None,
             since: since.map(|d| d.0),
             until: until.map(|d| d.0),
+            as_of: as_of_day(as_of, undated)?,
         };
         let edges = match order_by {
             RelationOrder::Recorded => g.select_relations(&q),
@@ -420,7 +456,10 @@ impl Query {
     /// relations among them) of the given entities, optionally only
     /// through some relation kinds and to some entity kinds, with every relation among the
     /// entities found. At most `limit` entities (default 100, at most 1000); `truncated` says
-    /// whether more were in reach.
+    /// whether more were in reach. With `asOf`, the walk and the relations are those of the
+    /// graph as it stood on that day, and so are the subgraph's analyses and export (the
+    /// given entities are listed even when not in force then, without relations).
+    #[allow(clippy::too_many_arguments)]
     async fn neighbourhood(
         &self,
         ctx: &Context<'_>,
@@ -429,6 +468,15 @@ impl Query {
         relation_kinds: Option<Vec<RelationKind>>,
         kinds: Option<Vec<EntityKind>>,
         limit: Option<i32>,
+        #[graphql(
+            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
+        )]
+        as_of: Option<Date>,
+        #[graphql(
+            default = true,
+            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
+        )]
+        undated: bool,
     ) -> Result<Subgraph> {
         let depth = at_most("depth", depth, 0, MAX_DEPTH)?;
         let limit = at_most(
@@ -450,6 +498,7 @@ impl Query {
             .iter()
             .map(|id| node(g, "ids", id))
             .collect::<Result<Vec<_>, _>>()?;
+        let as_of = as_of_day(as_of, undated)?;
         let kinds_asked = relation_kinds.clone();
         let rk = super::scalars::relation_kinds(relation_kinds);
         let ek = entity_kinds(kinds);
@@ -458,6 +507,7 @@ impl Query {
                 relation_kinds: rk.as_deref(),
                 direction: store::Direction::Both,
                 entity_kinds: ek.as_deref(),
+                as_of,
             };
             g.reach(&seeds, depth, &filter, limit)
         })
@@ -468,6 +518,7 @@ impl Query {
             edges: tokio::sync::OnceCell::new(),
             truncated: sub.truncated,
             relation_kinds: kinds_asked,
+            as_of,
         })
     }
 
@@ -479,7 +530,8 @@ impl Query {
     /// With a `weight`, the most reliable chain instead: the lightest under that weighting
     /// (CLAIM prefers confirmed over reported over alleged or disputed relations, RECENT
     /// prefers recent ones), by Dijkstra's algorithm (petgraph's `astar`) over the store,
-    /// O((V + E) log V) at worst; `weight` in the answer says its total.
+    /// O((V + E) log V) at worst; `weight` in the answer says its total. With `asOf`, only
+    /// through the graph as it stood on that day.
     #[allow(clippy::too_many_arguments)]
     async fn shortest_path(
         &self,
@@ -490,9 +542,19 @@ impl Query {
         #[graphql(default = false)] directed: bool,
         kinds: Option<Vec<EntityKind>>,
         weight: Option<PathWeight>,
+        #[graphql(
+            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
+        )]
+        as_of: Option<Date>,
+        #[graphql(
+            default = true,
+            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
+        )]
+        undated: bool,
     ) -> Result<Option<Path>> {
         let g = graph(ctx);
         let (a, b) = (node(g, "from", &from)?, node(g, "to", &to)?);
+        let as_of = as_of_day(as_of, undated)?;
         let rk = super::scalars::relation_kinds(relation_kinds);
         let ek = entity_kinds(kinds);
         let deadline = deadline(ctx);
@@ -501,6 +563,7 @@ impl Query {
                 relation_kinds: rk.as_deref(),
                 direction: store::Direction::Both,
                 entity_kinds: ek.as_deref(),
+                as_of,
             };
             match weight {
                 None => g
@@ -526,7 +589,8 @@ impl Query {
     ///
     /// With a `weight`, each step takes its cheapest relation under that weighting and the
     /// chains come lightest first (shorter first among equals); the first 1000 chains found,
-    /// shortest first, are weighed.
+    /// shortest first, are weighed. With `asOf`, only through the graph as it stood on that
+    /// day.
     #[allow(clippy::too_many_arguments)]
     async fn paths(
         &self,
@@ -537,9 +601,19 @@ impl Query {
         #[graphql(default = 20)] limit: i32,
         relation_kinds: Option<Vec<RelationKind>>,
         weight: Option<PathWeight>,
+        #[graphql(
+            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
+        )]
+        as_of: Option<Date>,
+        #[graphql(
+            default = true,
+            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
+        )]
+        undated: bool,
     ) -> Result<Vec<Path>> {
         let max_len = at_most("maxLength", max_length, 1, MAX_PATH_LENGTH)?;
         let limit = at_most("limit", limit, 1, MAX_PATHS)?;
+        let as_of = as_of_day(as_of, undated)?;
         let g = graph(ctx);
         let (a, b) = (node(g, "from", &from)?, node(g, "to", &to)?);
         let rk = super::scalars::relation_kinds(relation_kinds);
@@ -547,6 +621,7 @@ impl Query {
         let found = blocking(ctx, move |g| {
             let filter = Filter {
                 relation_kinds: rk.as_deref(),
+                as_of,
                 ..Filter::default()
             };
             match weight {
@@ -574,7 +649,9 @@ impl Query {
     /// that more exist: to page through them all with a total, ask
     /// `relations(since:, until:, orderBy: DATE) { totalCount pageInfo { hasNextPage endCursor } }`.
     /// Relative dates in sources ("on Tuesday") are resolved against the document's
-    /// publication date when the data is curated.
+    /// publication date when the data is curated. With `asOf`, only the relations in force on
+    /// that day (begun by then, not ended before it, between entities in force then).
+    #[allow(clippy::too_many_arguments)]
     async fn timeline(
         &self,
         ctx: &Context<'_>,
@@ -583,6 +660,15 @@ impl Query {
         entity: Option<ID>,
         kinds: Option<Vec<RelationKind>>,
         #[graphql(default = 1000)] limit: i32,
+        #[graphql(
+            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
+        )]
+        as_of: Option<Date>,
+        #[graphql(
+            default = true,
+            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
+        )]
+        undated: bool,
     ) -> Result<Vec<Relation>> {
         let limit = at_most("limit", limit, 1, MAX_TIMELINE)?;
         date_range(since, until)?;
@@ -593,6 +679,7 @@ impl Query {
             touching: entity.map(|id| node(g, "entity", &id)).transpose()?,
             since: since.map(|d| d.0),
             until: until.map(|d| d.0),
+            as_of: as_of_day(as_of, undated)?,
             ..RelationQuery::default()
         };
         Ok(g.timeline(&q)

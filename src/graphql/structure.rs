@@ -9,11 +9,11 @@ use super::context::timed_out;
 use super::context::{self, blocking, deadline, graph};
 use super::entity::Entity;
 use super::error::ApiError;
-use super::query::{node, Subgraph};
+use super::query::{as_of_day, node, Subgraph};
 use super::relation::Relation;
 use super::scalars::{entity_kinds, relation_kinds, ClaimStatus, Date, EntityKind, RelationKind};
 use crate::model;
-use crate::store::{self, Graph, Node, Scope, Within};
+use crate::store::{self, AsOf, Graph, Node, Scope, Within};
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use std::sync::Arc;
 
@@ -37,6 +37,8 @@ pub struct Broker {
 /// Few relations joining chosen entities: an approximate Steiner tree.
 pub struct Connection {
     found: store::Connection,
+    /// The as-of day it was found under, which its subgraph keeps.
+    as_of: Option<AsOf>,
 }
 
 /// Few relations joining chosen entities: an approximate Steiner tree (Mehlhorn's algorithm,
@@ -60,7 +62,11 @@ impl Connection {
     }
     /// The same entities and relations as a subgraph, to analyse or export.
     async fn subgraph(&self) -> Subgraph {
-        Subgraph::of(self.found.nodes.clone(), self.found.edges.clone())
+        Subgraph::of(
+            self.found.nodes.clone(),
+            self.found.edges.clone(),
+            self.as_of,
+        )
     }
 }
 
@@ -92,12 +98,14 @@ pub(crate) fn within(
     since: Option<Date>,
     until: Option<Date>,
     nodes: Option<Vec<Node>>,
+    as_of: Option<AsOf>,
 ) -> Within {
     Within {
         scope: Scope {
             relation_kinds: relation_kinds(relation),
             entity_kinds: entity_kinds(entity),
             nodes,
+            as_of,
         },
         claims: claims.map(|c| c.into_iter().map(model::ClaimStatus::from).collect()),
         since: since.map(|d| d.0),
@@ -121,10 +129,11 @@ pub(crate) async fn connecting(ctx: &Context<'_>, ids: Vec<ID>, w: Within) -> Re
         .map(|id| node(g, "ids", id))
         .collect::<Result<Vec<_>, _>>()?;
     let deadline = deadline(ctx);
+    let as_of = w.scope.as_of;
     let found = blocking(ctx, move |g: &Graph| g.connecting(&terminals, &w, deadline))
         .await
         .map_err(|_| timed_out(ctx))?;
-    Ok(Connection { found })
+    Ok(Connection { found, as_of })
 }
 
 /// The maximal cliques around an entity within `w` (see `cliques`).
@@ -231,7 +240,8 @@ impl StructureQuery {
     /// the detained activists and the foreign governments?". Relations are read undirected.
     /// Most entities cut off first; at most `limit` (default 20, at most 1000). Optionally
     /// only over some relation kinds, entity kinds, claim statuses (a relation without one
-    /// counts as REPORTED) or relations overlapping a date range. Cost: O(V + E) on the part in
+    /// counts as REPORTED), relations overlapping a date range, or the graph as of a day
+    /// (`asOf`). Cost: O(V + E) on the part in
     /// scope (Tarjan's search), once per graph version and scope; cached afterwards.
     #[allow(clippy::too_many_arguments)]
     async fn brokers(
@@ -243,8 +253,25 @@ impl StructureQuery {
         since: Option<Date>,
         until: Option<Date>,
         #[graphql(default = 20)] limit: i32,
+        #[graphql(
+            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
+        )]
+        as_of: Option<Date>,
+        #[graphql(
+            default = true,
+            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
+        )]
+        undated: bool,
     ) -> Result<Vec<Broker>> {
-        let w = within(relation_kinds, kinds, claims, since, until, None);
+        let w = within(
+            relation_kinds,
+            kinds,
+            claims,
+            since,
+            until,
+            None,
+            as_of_day(as_of, undated)?,
+        );
         brokers(ctx, w, limit).await
     }
 
@@ -263,8 +290,25 @@ impl StructureQuery {
         since: Option<Date>,
         until: Option<Date>,
         #[graphql(default = 100)] limit: i32,
+        #[graphql(
+            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
+        )]
+        as_of: Option<Date>,
+        #[graphql(
+            default = true,
+            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
+        )]
+        undated: bool,
     ) -> Result<Vec<Relation>> {
-        let w = within(relation_kinds, kinds, claims, since, until, None);
+        let w = within(
+            relation_kinds,
+            kinds,
+            claims,
+            since,
+            until,
+            None,
+            as_of_day(as_of, undated)?,
+        );
         bridges(ctx, w, limit).await
     }
 
@@ -284,8 +328,25 @@ impl StructureQuery {
         since: Option<Date>,
         until: Option<Date>,
         #[graphql(default = 20)] limit: i32,
+        #[graphql(
+            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
+        )]
+        as_of: Option<Date>,
+        #[graphql(
+            default = true,
+            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
+        )]
+        undated: bool,
     ) -> Result<Vec<Group>> {
-        let w = within(relation_kinds, kinds, claims, since, until, None);
+        let w = within(
+            relation_kinds,
+            kinds,
+            claims,
+            since,
+            until,
+            None,
+            as_of_day(as_of, undated)?,
+        );
         cycles(ctx, w, limit).await
     }
 
@@ -304,8 +365,25 @@ impl StructureQuery {
         claims: Option<Vec<ClaimStatus>>,
         since: Option<Date>,
         until: Option<Date>,
+        #[graphql(
+            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
+        )]
+        as_of: Option<Date>,
+        #[graphql(
+            default = true,
+            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
+        )]
+        undated: bool,
     ) -> Result<Connection> {
-        let w = within(relation_kinds, kinds, claims, since, until, None);
+        let w = within(
+            relation_kinds,
+            kinds,
+            claims,
+            since,
+            until,
+            None,
+            as_of_day(as_of, undated)?,
+        );
         connecting(ctx, ids, w).await
     }
 
@@ -327,8 +405,25 @@ impl StructureQuery {
         until: Option<Date>,
         #[graphql(default = 100)] neighbours: i32,
         #[graphql(default = 20)] limit: i32,
+        #[graphql(
+            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
+        )]
+        as_of: Option<Date>,
+        #[graphql(
+            default = true,
+            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
+        )]
+        undated: bool,
     ) -> Result<Cliques> {
-        let w = within(relation_kinds, kinds, claims, since, until, None);
+        let w = within(
+            relation_kinds,
+            kinds,
+            claims,
+            since,
+            until,
+            None,
+            as_of_day(as_of, undated)?,
+        );
         cliques(ctx, around, w, neighbours, limit).await
     }
 }

@@ -83,6 +83,11 @@ impl Date {
         })
     }
 
+    /// Whether the date is known to the day (not only to the month or the year).
+    pub fn is_day(self) -> bool {
+        self.day > 0
+    }
+
     /// The first day this date can mean, as (year, month, day).
     pub fn first_day(self) -> (i32, u8, u8) {
         (self.year, self.month.max(1), self.day.max(1))

@@ -7,6 +7,7 @@ mod date;
 mod id;
 mod kind;
 mod record;
+mod serde;
 mod vocabulary;
 
 pub use date::{Date, DateError};

@@ -18,8 +18,11 @@
 //!   finish their response and close.
 //!
 //! At `max_connections` open connections, the listener stops accepting until one closes: new
-//! clients wait in the kernel's backlog instead of taking descriptors from everyone.
+//! clients wait in the kernel's backlog instead of taking descriptors from everyone. A
+//! connection upgraded to a websocket leaves hyper (and this watchdog) but keeps its slot
+//! until the socket closes; `socket` guards it from then on.
 
+use super::socket::Slot;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::Router;
@@ -200,14 +203,17 @@ pub(crate) async fn serve(
         let _ = stream.set_nodelay(true);
         let app = app.clone();
         let stop = stop_rx.clone();
+        // The slot is shared with a websocket the connection is upgraded to, if any: that
+        // outlives the connection in hyper and keeps the slot until it closes.
+        let slot = Slot::new(Arc::new(permit), stop_rx.clone());
         tokio::spawn(async move {
-            serve_connection(stream, peer, app, limits, stop).await;
-            drop(permit);
+            serve_connection(stream, peer, app, limits, stop, slot).await;
         });
     }
     drop(listener);
     let _ = stop_tx.send(true);
-    // Every connection task holds a slot: all slots back means all connections closed.
+    // Every connection task and open socket holds a slot: all slots back means all
+    // connections closed (sockets close at shutdown, see `socket`).
     let _ = slots
         .acquire_many(limits.max_connections.max(1) as u32)
         .await;
@@ -221,6 +227,7 @@ async fn serve_connection(
     app: Router,
     limits: ConnectionLimits,
     mut stop: watch::Receiver<bool>,
+    slot: Slot,
 ) {
     let watch = Arc::new(Watch::new());
     let io = TokioIo::new(Watched {
@@ -231,6 +238,7 @@ async fn serve_connection(
     let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
         let in_flight = w.start();
         req.extensions_mut().insert(ConnectInfo(peer));
+        req.extensions_mut().insert(slot.clone());
         let app = app.clone();
         async move {
             let response = tower::ServiceExt::oneshot(app, req.map(Body::new)).await?;

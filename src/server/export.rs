@@ -8,7 +8,9 @@
 //! for the whole graph default and at most [`MAX_WHOLE`]), `page` (without `ids` only: page K,
 //! from 1, of the whole graph at `limit` entities a page, see [`Selection::select_page`]) and,
 //! for CSV only, `table` (`nodes` or `edges` for one plain table; by default the long table of
-//! both).
+//! both), `asOf` (a day, `YYYY-MM-DD`: only the graph as it stood then, as the GraphQL
+//! `asOf` argument) and `undated` (`true` or `false`, default `true`: with `asOf`, whether
+//! relations and events without a date count).
 //! The answer is an attachment named `dossier-<what>.<ext>`. When the limit cut the subgraph
 //! short, the file says so in its own metadata (see `crate::export::Cut`) and
 //! `X-Dossier-Truncated: true` says it too; a cut of the whole graph's note names the pages to
@@ -24,7 +26,8 @@ use crate::export::{
     DEFAULT_LIMIT, MAX_DEPTH, MAX_IDS, MAX_LIMIT, MAX_WHOLE,
 };
 use crate::graphql::error::code;
-use crate::model::{EntityKind, Id};
+use crate::model::{Date, EntityKind, Id};
+use crate::store::AsOf;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -46,6 +49,8 @@ pub(crate) struct Params {
     limit: Option<String>,
     page: Option<String>,
     table: Option<String>,
+    as_of: Option<String>,
+    undated: Option<String>,
 }
 
 /// A refusal: the status, a stable code and a message for the person who wrote the URL.
@@ -129,6 +134,12 @@ impl Request {
             Table::Edges => path.push_str("&table=edges"),
             Table::Long => {}
         }
+        if let Some(a) = s.as_of {
+            path.push_str(&format!("&asOf={}", a.day()));
+            if !a.undated() {
+                path.push_str("&undated=false");
+            }
+        }
         path
     }
 }
@@ -165,6 +176,32 @@ fn number(parameter: &str, text: Option<&str>, default: usize) -> Result<usize, 
             Refusal::invalid(format!("`{parameter}` must be a whole number, got `{t}`"))
         }),
     }
+}
+
+/// The `asOf` and `undated` parameters: a day, and whether undated things count then.
+fn as_of(p: &Params) -> Result<Option<AsOf>, Refusal> {
+    let undated = match p.undated.as_deref().map(str::trim) {
+        None | Some("true") => true,
+        Some("false") => false,
+        Some(other) => {
+            return Err(Refusal::invalid(format!(
+                "`undated` is `true` or `false`, got `{other}`"
+            )))
+        }
+    };
+    if p.as_of.is_none() && p.undated.is_some() {
+        return Err(Refusal::invalid(
+            "`undated` applies only with `asOf` (a day, YYYY-MM-DD)",
+        ));
+    }
+    p.as_of
+        .as_deref()
+        .map(|text| {
+            let day =
+                Date::parse(text.trim()).map_err(|e| Refusal::invalid(format!("`asOf`: {e}")))?;
+            AsOf::new(day, undated).map_err(|e| Refusal::invalid(format!("`asOf`: {e}")))
+        })
+        .transpose()
 }
 
 fn check(format: &str, p: &Params) -> Result<Request, Refusal> {
@@ -230,6 +267,7 @@ fn check(format: &str, p: &Params) -> Result<Request, Refusal> {
             relation_kinds: kinds("relationKinds", p.relation_kinds.as_deref())?,
             kinds: kinds::<EntityKind>("kinds", p.kinds.as_deref())?,
             limit: Some(limit),
+            as_of: as_of(p)?,
         },
         table,
         page,
@@ -237,7 +275,7 @@ fn check(format: &str, p: &Params) -> Result<Request, Refusal> {
 }
 
 /// The attachment's name: `dossier-all.graphml`, `dossier-echr-depth2.gexf`,
-/// `dossier-a-b-c-and-4-more-depth1-edges.csv`.
+/// `dossier-a-b-c-and-4-more-depth1-edges.csv`, `dossier-echr-depth1-asof-2023-09-19.json`.
 fn filename(req: &Request) -> String {
     let ids = &req.selection.ids;
     let mut name = String::from("dossier-");
@@ -249,6 +287,9 @@ fn filename(req: &Request) -> String {
             name.push_str(&format!("-and-{}-more", ids.len() - 3));
         }
         name.push_str(&format!("-depth{}", req.selection.depth));
+    }
+    if let Some(a) = req.selection.as_of {
+        name.push_str(&format!("-asof-{}", a.day()));
     }
     if let Some(k) = req.page {
         name.push_str(&format!("-page{k}"));
@@ -401,6 +442,10 @@ mod tests {
             check("csv", &params(&[("page", "0")])),
             check("csv", &params(&[("page", "two")])),
             check("csv", &params(&[("ids", "echr"), ("page", "1")])),
+            check("csv", &params(&[("asOf", "2023-09-31")])),
+            check("csv", &params(&[("asOf", "2023-09")])),
+            check("csv", &params(&[("asOf", "2023-09-20"), ("undated", "no")])),
+            check("csv", &params(&[("undated", "false")])),
         ] {
             assert_eq!(bad.err().unwrap().code, code::INVALID_INPUT);
         }
@@ -456,6 +501,17 @@ mod tests {
         assert_eq!(
             page.page_path(3),
             "/export/csv?page=3&limit=500&kinds=PERSON,COURT"
+        );
+        let dated = check(
+            "csv",
+            &params(&[("page", "1"), ("asOf", "2023-09-19"), ("undated", "false")]),
+        )
+        .ok()
+        .unwrap();
+        assert_eq!(filename(&dated), "dossier-all-asof-2023-09-19-page1.csv");
+        assert_eq!(
+            dated.page_path(2),
+            "/export/csv?page=2&limit=100000&asOf=2023-09-19&undated=false"
         );
     }
 }

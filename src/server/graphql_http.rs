@@ -5,12 +5,18 @@
 //! The status is 200 whenever execution was attempted, even if a field failed, and 400 when
 //! the request could not be parsed or validated (nothing was executed).
 
+use super::socket::{Slot, MAX_MESSAGE};
 use super::AppState;
+use crate::graphql::Author;
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::parser::types::OperationType;
+use async_graphql_axum::GraphQLProtocol;
 use axum::body::Bytes;
+use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use serde_json::json;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -71,7 +77,55 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
             )
         }
     };
+    let request = match author(&state, &headers) {
+        Ok(Some(a)) => request.data(a),
+        Ok(None) => request,
+        Err(refusal) => return *refusal,
+    };
     execute(&state, request, wants_gql).await
+}
+
+/// The write token's name when the request carries one this server knows; no token is a
+/// reader. A token that is not one of ours is refused at once (401), before anything runs, and
+/// is never logged or echoed.
+fn author(state: &AppState, headers: &HeaderMap) -> Result<Option<Author>, Box<Response>> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let secret = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim);
+    match secret.and_then(|s| super::tokens::author_of(&state.tokens, s)) {
+        Some(name) => Ok(Some(Author(name.to_owned()))),
+        None => Err(Box::new(super::guards::refusal(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "the Authorization header does not carry a write token this server knows (`Authorization: Bearer <token>`)",
+        ))),
+    }
+}
+
+/// `GET /graphql/ws`: subscriptions over graphql-transport-ws (and the older graphql-ws),
+/// under the guards of `socket` (the connection cap, the idle timeout, the message size).
+pub async fn socket(
+    State(state): State<AppState>,
+    slot: Option<Extension<Slot>>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let schema = state.schema.clone();
+    let idle = state.socket_idle;
+    let slot = slot.map(|Extension(s)| s);
+    upgrade
+        .max_message_size(MAX_MESSAGE)
+        .max_frame_size(MAX_MESSAGE)
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| super::socket::serve(stream, schema, protocol, idle, slot))
 }
 
 /// `GET /graphql?query=...`: queries only; a mutation gets 405.

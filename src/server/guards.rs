@@ -36,7 +36,28 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// Connections: how many, and how long they may idle or dawdle over their headers.
     pub connections: ConnectionLimits,
+    /// Who may write: `name:sha256hex` tokens; none for a read-only API.
+    pub write_tokens: Vec<crate::server::WriteToken>,
+    /// The writer and journal, when the server keeps one.
+    pub curator: Writer,
 }
+
+/// The writer a server writes through, if any (settings are equal when they name the same
+/// writer).
+#[derive(Debug, Clone, Default)]
+pub struct Writer(pub Option<std::sync::Arc<crate::curate::Curator>>);
+
+impl PartialEq for Writer {
+    fn eq(&self, other: &Writer) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Writer {}
 
 impl Default for Settings {
     fn default() -> Settings {
@@ -52,6 +73,8 @@ impl Default for Settings {
                 header_timeout: Duration::from_secs(10),
                 idle_timeout: Duration::from_secs(60),
             },
+            write_tokens: Vec::new(),
+            curator: Writer::default(),
         }
     }
 }

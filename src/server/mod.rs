@@ -3,8 +3,9 @@
 //! | route | what |
 //! |---|---|
 //! | `GET /` | the GraphiQL playground, with its assets served from the binary |
-//! | `POST /graphql` | queries |
+//! | `POST /graphql` | queries and mutations (with a write token) |
 //! | `GET /graphql` | queries only, never mutations |
+//! | `GET /graphql/ws` | subscriptions (graphql-transport-ws) |
 //! | `GET /schema.graphql` | the SDL |
 //! | `GET /health` | liveness and counts, JSON |
 //! | `GET /export/{format}` | a subgraph as a file (GraphML, GEXF, CSV, …), see `export` |
@@ -17,11 +18,12 @@ mod export;
 mod graphql_http;
 mod guards;
 mod reconcile;
+mod socket;
 mod tokens;
 
 pub use connections::ConnectionLimits;
-pub use guards::Settings;
-pub use tokens::WriteToken;
+pub use guards::{Settings, Writer};
+pub use tokens::{read_file as read_tokens_file, WriteToken};
 
 use crate::graphql::{build_schema_with, sdl, DossierSchema};
 use crate::store::Store;
@@ -46,6 +48,10 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     store: Store,
     schema: DossierSchema,
+    /// Who may write.
+    tokens: std::sync::Arc<Vec<WriteToken>>,
+    /// How long a subscription socket may stay silent.
+    socket_idle: std::time::Duration,
 }
 
 /// The router over a store, with the default [`Settings`].
@@ -57,13 +63,20 @@ pub fn router(store: Store) -> Router {
 /// a liveness probe answers even when the API is at its limits.
 pub fn router_with(store: Store, settings: &Settings) -> Router {
     let state = AppState {
-        schema: build_schema_with(store.clone(), settings.limits.clone()),
+        schema: build_schema_with(
+            store.clone(),
+            settings.limits.clone(),
+            settings.curator.0.clone(),
+        ),
         store,
+        tokens: std::sync::Arc::new(settings.write_tokens.clone()),
+        socket_idle: settings.connections.idle_timeout,
     };
     // The body limit refuses an announced oversize body before reading it, and one that
     // streams past the limit as soon as it does.
     let graphql = Router::new()
         .route("/graphql", get(graphql_http::get).post(graphql_http::post))
+        .route("/graphql/ws", get(graphql_http::socket))
         .layer(DefaultBodyLimit::max(settings.max_body_bytes))
         .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
         .layer(axum::middleware::map_response(guards::shape_refusals))

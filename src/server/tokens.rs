@@ -55,6 +55,44 @@ impl WriteToken {
     }
 }
 
+impl WriteToken {
+    /// Whether `secret` is this token's: its SHA-256 compared in constant time.
+    pub fn verifies(&self, secret: &str) -> bool {
+        use sha2::{Digest, Sha256};
+        use subtle::ConstantTimeEq;
+        let digest = Sha256::digest(secret.as_bytes());
+        digest.as_slice().ct_eq(&self.sha256).into()
+    }
+}
+
+/// The name of the token `secret` is, if any. Every token is compared (in constant time), so
+/// the time taken says nothing about which one matched, or how nearly.
+pub fn author_of<'a>(tokens: &'a [WriteToken], secret: &str) -> Option<&'a str> {
+    let mut found = None;
+    for t in tokens {
+        if t.verifies(secret) {
+            found = Some(t.name.as_str());
+        }
+    }
+    found
+}
+
+/// Reads a tokens file: one `name:sha256hex` a line; blank lines and `#` comments skipped.
+pub fn read_file(path: &std::path::Path) -> Result<Vec<WriteToken>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        out.push(
+            WriteToken::parse(line).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?,
+        );
+    }
+    Ok(out)
+}
+
 /// At most the first 20 characters of a value, so an error never echoes a pasted secret
 /// whole.
 fn shown(s: &str) -> String {

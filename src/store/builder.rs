@@ -1,5 +1,6 @@
 //! Building a [`Graph`]: every addition checked, nothing visible until [`GraphBuilder::build`].
 
+use super::curated::{self, Curated};
 use super::error::StoreError;
 use super::graph::{Edge, Graph, Node};
 use super::ids;
@@ -20,6 +21,9 @@ pub struct GraphBuilder {
     defaults: HashSet<(u32, u32, RelationKind)>,
     /// Own labels to their index in the label table.
     label_index: HashMap<Box<str>, u16>,
+    /// Merged ids, distinct pairs and documents' text, kept aside until [`GraphBuilder::build`]
+    /// so the builder's lookups find exactly the ids added.
+    curated: Curated,
 }
 
 /// A relation that passed [`GraphBuilder::check_relation`], ready for
@@ -120,6 +124,7 @@ impl GraphBuilder {
     /// Starts from a copy of an existing version (for changes). O(V + E).
     pub fn from_graph(graph: &Graph) -> GraphBuilder {
         let mut graph = graph.clone();
+        let curated = std::mem::take(&mut graph.curated);
         graph.outgoing = Adjacency::default();
         graph.incoming = Adjacency::default();
         graph.search = SearchIndex::default();
@@ -140,6 +145,7 @@ impl GraphBuilder {
             graph,
             defaults,
             label_index,
+            curated,
         }
     }
 
@@ -305,6 +311,14 @@ impl GraphBuilder {
         for c in &relation.citations {
             if c.quote.trim().is_empty() {
                 problems.push(StoreError::EmptyQuote);
+            }
+            if let Some(text) = self.curated.texts.get(&c.document) {
+                if !c.quote.trim().is_empty() && !curated::is_verbatim(&c.quote, text) {
+                    problems.push(StoreError::NotVerbatim {
+                        document: c.document.to_string(),
+                        quote: c.quote.chars().take(60).collect(),
+                    });
+                }
             }
             match g.document_index.get(&c.document) {
                 Some(&d) => documents.push(d),
@@ -568,6 +582,69 @@ impl GraphBuilder {
         g.explicit_ids.contains_key(id.as_str())
     }
 
+    /// Gives a document its full text (or takes it away), against which later quotes are
+    /// checked word for word. Fails if the document is unknown or a relation added already
+    /// quotes it with words the text does not have.
+    pub fn set_document_text(&mut self, id: &Id, text: Option<&str>) -> Result<(), StoreError> {
+        let Some(&d) = self.graph.document_index.get(id) else {
+            return Err(StoreError::Unknown {
+                field: "document",
+                what: "document",
+                id: id.to_string(),
+            });
+        };
+        let Some(text) = text else {
+            self.curated.texts.remove(id);
+            return Ok(());
+        };
+        let quoted = self.graph.citations.iter().filter(|c| c.document == d);
+        for c in quoted {
+            let quote = self.graph.text.get(c.quote);
+            if !curated::is_verbatim(quote, text) {
+                return Err(StoreError::NotVerbatim {
+                    document: id.to_string(),
+                    quote: quote.chars().take(60).collect(),
+                });
+            }
+        }
+        self.curated.texts.insert(id.clone(), text.into());
+        Ok(())
+    }
+
+    /// Records that `id` was merged into `into` (`None`: undoes it). `into` must be an entity
+    /// of the graph and `id` must not be one.
+    pub fn set_merged(&mut self, id: &Id, into: Option<&Id>) -> Result<(), StoreError> {
+        let Some(into) = into else {
+            self.curated.merged.remove(id);
+            return Ok(());
+        };
+        if self.has_entity(id.as_str()) {
+            return Err(StoreError::Duplicate {
+                what: "an entity",
+                id: id.to_string(),
+            });
+        }
+        if !self.has_entity(into.as_str()) {
+            return Err(StoreError::Unknown {
+                field: "keep",
+                what: "entity",
+                id: into.to_string(),
+            });
+        }
+        self.curated.merged.insert(id.clone(), into.clone());
+        Ok(())
+    }
+
+    /// Records (or takes back) the judgement that `a` and `b` are not the same.
+    pub fn set_distinct(&mut self, a: &Id, b: &Id, distinct: bool) {
+        let pair = curated::pair(a, b);
+        if distinct {
+            self.curated.distinct.insert(pair);
+        } else {
+            self.curated.distinct.remove(&pair);
+        }
+    }
+
     /// How many entities have been added (those of the graph it started from included). O(1).
     pub fn entity_count(&self) -> usize {
         self.graph.entity_count()
@@ -642,14 +719,45 @@ impl GraphBuilder {
         errors
     }
 
-    /// Checks the places (see [`GraphBuilder::check_places`]), then lays the graph out for
-    /// walking, paging and search. O(V log V + E + total name length).
+    /// Checks that no merged id is also an entity (an entity added back under an id merged
+    /// since: a revert of its removal) and that each resolves to one. O(merged ids).
+    pub fn check_merges(&self) -> Vec<(Id, StoreError)> {
+        let mut errors = Vec::new();
+        for (old, into) in self.curated.merged.iter() {
+            if self.has_entity(old.as_str()) {
+                errors.push((
+                    old.clone(),
+                    StoreError::Conflict {
+                        what: "entity",
+                        id: old.to_string(),
+                        message: format!("its id was merged into `{into}`"),
+                    },
+                ));
+            } else if !self.has_entity(into.as_str()) {
+                errors.push((
+                    old.clone(),
+                    StoreError::Unknown {
+                        field: "keep",
+                        what: "entity",
+                        id: into.to_string(),
+                    },
+                ));
+            }
+        }
+        errors
+    }
+
+    /// Checks the places and the merges (see [`GraphBuilder::check_places`] and
+    /// [`GraphBuilder::check_merges`]), then lays the graph out for walking, paging and
+    /// search. O(V log V + E + total name length).
     pub fn build(self) -> Result<Graph, Vec<(Id, StoreError)>> {
-        let errors = self.check_places();
+        let mut errors = self.check_places();
+        errors.extend(self.check_merges());
         if !errors.is_empty() {
             return Err(errors);
         }
         let mut g = self.graph;
+        g.curated = self.curated;
         drop(self.defaults);
         let mut order: Vec<Node> = (0..g.entities.len()).map(Node::new).collect();
         order.sort_unstable_by(|&a, &b| g.entity(a).id().cmp(g.entity(b).id()));

@@ -67,6 +67,24 @@ pub enum StoreError {
     /// A relation's period has an end but no beginning.
     #[error("an end date needs a start: give `date` too")]
     EndWithoutStart,
+    /// A quote is not found word for word in its document's text.
+    #[error("the quote is not verbatim in document `{document}`'s text: \"{quote}\"")]
+    NotVerbatim {
+        /// The document cited.
+        document: String,
+        /// The start of the quote.
+        quote: String,
+    },
+    /// What a change expected to find is no longer there (someone changed it since).
+    #[error("{what} `{id}` changed since: {message}")]
+    Conflict {
+        /// "entity", "relation", "document", …
+        what: &'static str,
+        /// Its id.
+        id: String,
+        /// What differs.
+        message: String,
+    },
     /// A field is empty or otherwise malformed.
     #[error("{field}: {message}")]
     Invalid {
@@ -85,7 +103,8 @@ impl StoreError {
             StoreError::Unknown { field, .. } | StoreError::Invalid { field, .. } => Some(field),
             StoreError::KindsNotAllowed { .. } => Some("kind"),
             StoreError::NoCitation => None,
-            StoreError::EmptyQuote => Some("quote"),
+            StoreError::EmptyQuote | StoreError::NotVerbatim { .. } => Some("quote"),
+            StoreError::Conflict { .. } => None,
             StoreError::NotAPlace { .. } => Some("place"),
             StoreError::EndsBeforeItBegins { .. } | StoreError::EndWithoutStart => Some("until"),
         }

@@ -87,6 +87,8 @@ pub struct Graph {
     pub(super) version: u64,
     /// Analytics results of this version, filled in on demand (a clone starts empty).
     pub(super) analytics: super::analytics::Cache,
+    /// Merged ids, distinct pairs and documents' text (see [`super::curated`]).
+    pub(super) curated: super::curated::Curated,
 }
 
 /// Where a graph version's memory goes, in bytes (capacities, not allocator overhead).
@@ -130,9 +132,60 @@ impl Graph {
         self.documents.len()
     }
 
-    /// The entity with this id. O(1).
+    /// The entity with this id, or the entity it was merged into. O(1).
     pub fn node(&self, id: &str) -> Option<Node> {
+        self.entity_index
+            .find(id, &self.text)
+            .map(Node)
+            .or_else(|| {
+                self.merged_into(id)
+                    .and_then(|kept| self.node_exact(kept.as_str()))
+            })
+    }
+
+    /// The entity with exactly this id (not one it was merged into). O(1).
+    pub fn node_exact(&self, id: &str) -> Option<Node> {
         self.entity_index.find(id, &self.text).map(Node)
+    }
+
+    /// The id of the entity `id` was merged into, if it was. O(1).
+    pub fn merged_into(&self, id: &str) -> Option<&Id> {
+        self.curated.merged.get(id)
+    }
+
+    /// The ids merged into `node`, in id order. O(merged ids).
+    pub fn merged_from(&self, node: Node) -> Vec<&Id> {
+        let id = self.entity(node).id();
+        let mut from: Vec<&Id> = (self.curated.merged.iter())
+            .filter(|(_, kept)| kept.as_str() == id)
+            .map(|(old, _)| old)
+            .collect();
+        from.sort();
+        from
+    }
+
+    /// Every merged id with the id it was merged into, in id order.
+    pub fn merges(&self) -> Vec<(&Id, &Id)> {
+        let mut all: Vec<_> = self.curated.merged.iter().collect();
+        all.sort();
+        all
+    }
+
+    /// Whether a curator judged `a` and `b` not the same. O(1).
+    pub fn judged_distinct(&self, a: &Id, b: &Id) -> bool {
+        self.curated.distinct.contains(&super::curated::pair(a, b))
+    }
+
+    /// Every pair judged distinct, each (smaller id, larger id), in order.
+    pub fn distinct_pairs(&self) -> Vec<&(Id, Id)> {
+        let mut all: Vec<_> = self.curated.distinct.iter().collect();
+        all.sort();
+        all
+    }
+
+    /// A document's full text, where a curator gave it. O(1).
+    pub fn document_text(&self, id: &str) -> Option<&str> {
+        self.curated.texts.get(id).map(|t| &**t)
     }
 
     /// The relation with this id. O(1) for a stored id; for a default id

@@ -1,19 +1,21 @@
 //! What a scoped view of the graph lets through: relation kinds, entity kinds or a set of
-//! entities, claim statuses and a date range — as plain data ([`Within`], a cache key) and
+//! entities, claim statuses, a date range and an as-of day — as plain data ([`Within`], a cache key) and
 //! compiled against one graph version ([`Lens`], bit masks and a numbering of the entities in
 //! scope), so the views of `visit.rs` test a relation in a few instructions.
 
 use super::analytics::Scope;
+use super::as_of::AsOf;
 use super::graph::{Graph, Node};
 use super::records::RelationRecord;
 use crate::model::{ClaimStatus, Date, RelationKind};
 
 /// A scope for the structural analyses and the petgraph views: the analytics' [`Scope`]
-/// (relation kinds, entity kinds, a set of entities) plus claim statuses and a date range.
+/// (relation kinds, entity kinds, a set of entities, an as-of day) plus claim statuses and a
+/// date range.
 /// Plain data, comparable and hashable: results are cached by it. The default is everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Within {
-    /// Relation kinds, entity kinds and entities.
+    /// Relation kinds, entity kinds, entities and the as-of day.
     pub scope: Scope,
     /// Only relations with one of these claim statuses (`None`: all). A relation without a
     /// status is stated by its source as fact, and counts as [`ClaimStatus::Reported`].
@@ -73,7 +75,8 @@ struct Numbering {
 /// entities in scope numbered `0..k` when entities are restricted (so that views are
 /// compactly indexed and the algorithms' arrays are as small as the scope).
 ///
-/// Building one costs O(1) without an entity restriction, O(V) with an entity-kind list and
+/// Building one costs O(1) without an entity restriction, O(V) with an entity-kind list or an
+/// as-of day (events not in force then are left out of the numbering, when there are any) and
 /// O(k log k) with a list of k entities. Testing a relation costs O(1) (a record read; a
 /// side-table lookup, O(log x), for a dated relation with a period end under a date range).
 #[derive(Debug, Clone)]
@@ -84,6 +87,7 @@ pub struct Lens {
     claims: u8,
     since: Option<Date>,
     until: Option<Date>,
+    as_of: Option<AsOf>,
     /// The entities in scope when not all are.
     nodes: Option<Numbering>,
     /// Whether every relation passes the relation tests (kinds, claims, dates).
@@ -107,6 +111,7 @@ impl Lens {
             claims: u8::MAX,
             since: None,
             until: None,
+            as_of: None,
             nodes: None,
             all_relations: true,
             symmetric_both_ways: false,
@@ -132,13 +137,22 @@ impl Lens {
         }
         lens.since = within.since;
         lens.until = within.until;
+        lens.as_of = scope.as_of;
         lens.all_relations = lens.relation_kinds == u64::MAX
             && lens.claims == u8::MAX
             && lens.since.is_none()
-            && lens.until.is_none();
-        if scope.entity_kinds.is_some() || scope.nodes.is_some() {
+            && lens.until.is_none()
+            && lens.as_of.is_none();
+        // Under an as-of day, the entities are restricted only if some event is out of force.
+        let as_of = scope
+            .as_of
+            .filter(|&a| (0..lens.bound).any(|i| !graph.entity_in_force(Node::new(i), a)));
+        if scope.entity_kinds.is_some() || scope.nodes.is_some() || as_of.is_some() {
             let kinds = scope.entity_kinds.as_deref();
-            let admits = |n: Node| kinds.is_none_or(|k| k.contains(&graph.entity_kind(n)));
+            let admits = |n: Node| {
+                kinds.is_none_or(|k| k.contains(&graph.entity_kind(n)))
+                    && as_of.is_none_or(|a| graph.entity_in_force(n, a))
+            };
             let mut list: Vec<Node> = match &scope.nodes {
                 Some(nodes) => nodes
                     .iter()
@@ -216,8 +230,8 @@ impl Lens {
         self.index(node).is_some()
     }
 
-    /// Whether relation `e` of `graph` passes the kind, claim and date tests (its ends are
-    /// tested apart, with [`Lens::admits`]). O(1).
+    /// Whether relation `e` of `graph` passes the kind, claim, date and as-of tests (its ends
+    /// are tested apart, with [`Lens::admits`]). O(1).
     #[inline]
     pub(super) fn passes(&self, graph: &Graph, e: u32) -> bool {
         if self.all_relations {
@@ -239,6 +253,12 @@ impl Lens {
             if !date.overlaps(until, self.since, self.until) {
                 return false;
             }
+        }
+        if self
+            .as_of
+            .is_some_and(|a| !graph.relation_dates_hold(e, r, a))
+        {
+            return false;
         }
         true
     }

@@ -21,7 +21,8 @@
 //!   `reliable.rs` the most reliable paths (weighted); `seen.rs` the reusable seen-sets of
 //!   walks; `deadline.rs` deadlines for long work.
 //! - `relation_query.rs`: selecting relations by kind, ends and date, and the timeline order;
-//!   `filter.rs` the filters of walks.
+//!   `filter.rs` the filters of walks; `as_of.rs` the graph as of a day ([`AsOf`]: which
+//!   relations and events were in force then), which the filters, lenses and scopes all take.
 //! - `fold.rs` name folding (case, diacritics, scripts); `search.rs` name search.
 //! - `visit.rs`: petgraph's traits on the graph; `lens.rs` the scoped view they also run on.
 //! - `analytics/`: rankings (degree, PageRank, betweenness), components, communities,
@@ -29,7 +30,10 @@
 //!   that keeps their results per version (`cache.rs`).
 
 mod analytics;
+mod as_of;
 mod builder;
+mod change;
+mod curated;
 mod deadline;
 mod error;
 mod filter;
@@ -53,7 +57,9 @@ pub use analytics::{
     COMMUNITIES_SEED, EXACT_BETWEENNESS_MAX_NODES, PAGERANK_DAMPING, PAGERANK_MAX_ITERATIONS,
     PAGERANK_TOLERANCE,
 };
+pub use as_of::{AsOf, NotADay};
 pub use builder::{CheckedRelation, GraphBuilder, ResolvedRelation};
+pub use change::{apply, check_befores, inverse, net, rebase, Edit};
 pub use deadline::{Deadline, Expired, Ticker};
 pub use error::StoreError;
 pub use filter::{Direction, Filter};

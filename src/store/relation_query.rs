@@ -1,5 +1,6 @@
 //! Selecting relations by kind, ends and date, and ordering them in time.
 
+use super::as_of::AsOf;
 use super::graph::{Edge, Graph, Node};
 use crate::model::{Date, RelationKind};
 
@@ -18,6 +19,8 @@ pub struct RelationQuery<'a> {
     pub since: Option<Date>,
     /// Only dated relations whose period overlaps up to this date.
     pub until: Option<Date>,
+    /// Only relations in force on this day, with both their ends (see [`AsOf`]).
+    pub as_of: Option<AsOf>,
 }
 
 impl Graph {
@@ -87,6 +90,9 @@ impl Graph {
                 Some(d) if d.overlaps(rel.until(), q.since, q.until) => {}
                 _ => return false,
             }
+        }
+        if q.as_of.is_some_and(|a| !self.relation_in_force(e, a)) {
+            return false;
         }
         true
     }

@@ -119,6 +119,7 @@ impl Graph {
     fn path_lens(&self, from: Node, to: Node, filter: &Filter, directed: bool) -> Lens {
         let mut within = Within::all();
         within.scope.relation_kinds = filter.relation_kinds.map(<[_]>::to_vec);
+        within.scope.as_of = filter.as_of;
         if let Some(kinds) = filter.entity_kinds {
             let mut nodes: Vec<Node> = self.entities(Some(kinds)).collect();
             nodes.extend([from, to]);
@@ -149,6 +150,19 @@ impl Graph {
         weight: PathWeight,
         deadline: Deadline,
     ) -> Result<Option<WeightedPath>, Expired> {
+        // An end out of force as of the filter's day has no relation in the graph of that day
+        // (and is no node of the scoped view the search runs on).
+        if let Some(a) = filter.as_of {
+            if !(self.entity_in_force(from, a) && self.entity_in_force(to, a)) {
+                return Ok((from == to).then(|| WeightedPath {
+                    path: Route {
+                        nodes: vec![from],
+                        edges: vec![],
+                    },
+                    weight: 0.0,
+                }));
+            }
+        }
         let lens = self.path_lens(from, to, filter, directed);
         let costs = Costs::new(self, weight);
         let watch = Watch::new(deadline);

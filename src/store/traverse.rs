@@ -1,5 +1,6 @@
 //! Walking out from entities: relations of one entity, neighbours, k-hop neighbourhoods.
 
+use super::as_of::AsOf;
 use super::filter::Filter;
 use super::graph::{Edge, Graph, Node};
 use super::seen::Seen;
@@ -59,7 +60,8 @@ impl Graph {
     /// Everything within `depth` relations of the seeds, breadth first, through the filter.
     /// Seeds are always included. At most `limit` entities are returned; if more were
     /// reachable, `truncated` is set. The relations returned are all relations among the
-    /// returned entities that pass the filter's relation kinds ([`Graph::relations_among`]).
+    /// returned entities that pass the filter's relation kinds and as-of day
+    /// ([`Graph::relations_among`]).
     /// O(V' + E') for the part of the graph visited, plus the relations of the entities found.
     pub fn neighbourhood(
         &self,
@@ -69,7 +71,7 @@ impl Graph {
         limit: usize,
     ) -> Neighbourhood {
         let reach = self.reach(seeds, depth, filter, limit);
-        let edges = self.relations_among(&reach.nodes, filter.relation_kinds);
+        let edges = self.relations_among(&reach.nodes, filter.relation_kinds, filter.as_of);
         Neighbourhood {
             nodes: reach.nodes,
             edges,
@@ -155,9 +157,14 @@ impl Graph {
         Reach { nodes, truncated }
     }
 
-    /// Every relation among `nodes` of the given kinds (`None`: all), in the order they were
-    /// added. O(Σ out-degree of `nodes`).
-    pub fn relations_among(&self, nodes: &[Node], kinds: Option<&[RelationKind]>) -> Vec<Edge> {
+    /// Every relation among `nodes` of the given kinds (`None`: all) in force as of the day
+    /// (`None`: every relation), in the order they were added. O(Σ out-degree of `nodes`).
+    pub fn relations_among(
+        &self,
+        nodes: &[Node],
+        kinds: Option<&[RelationKind]>,
+        as_of: Option<AsOf>,
+    ) -> Vec<Edge> {
         // Each entity marked once, and listed once in `members` so its marks are cleared.
         let (_, edges) = Seen::with(
             self.entity_count(),
@@ -172,6 +179,7 @@ impl Graph {
                         let e = Edge::new(e as usize);
                         if marks.contains(Node::new(to as usize))
                             && kinds.is_none_or(|k| k.contains(&self.relation_kind(e)))
+                            && as_of.is_none_or(|a| self.relation_in_force(e, a))
                         {
                             edges.push(e);
                         }

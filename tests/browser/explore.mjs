@@ -7,7 +7,9 @@
 //
 // The bulletin run searches "Ibadoghlu", expands Gubad Ibadoglu, opens a relation and finds
 // its quote (as the API gives it) in the side panel, expands two more entities, moves the date
-// filter and sees the number of relations drawn change, hides undated relations, removes an
+// filter and sees the number of relations drawn change, hides undated relations, reads the
+// graph as of 19 September and finds drawn exactly the relations the API says were in force
+// among the entities drawn (and the day in the URL and the download link), removes an
 // entity and undoes it, pins one, colours by community, turns on Structure and checks that the
 // page marks exactly the brokers and bridges the API reports for the subgraph drawn (and that
 // the browser's own computation, used over 100 entities, agrees), highlights the shortest path
@@ -256,6 +258,27 @@ async function bulletin(page) {
   const reset = await counts(page);
   await check(reset.relations === full.relations, `"All dates" shows ${reset.relations} relations, expected ${full.relations}`);
 
+  step = 'reading the graph as of 19 September';
+  await page.fill('#as-of', '2023-09-19');
+  await settled(page);
+  const asOf = await counts(page);
+  await check(asOf.relations < reset.relations, `as of 2023-09-19, ${asOf.relations} of ${reset.relations} relations drawn`);
+  await check(page.url().includes('a=2023-09-19'), `the URL does not hold the day: ${page.url()}`);
+  const drawnAsOf = await page.evaluate(() => ({ nodes: window.dossierExplorer.graph.nodes().sort(), edges: window.dossierExplorer.graph.edges().sort() }));
+  await check(drawnAsOf.nodes.length <= 100, `${drawnAsOf.nodes.length} entities drawn; the check needs at most 100`);
+  const inForce = await gqlInPage(page, `query ($ids: [ID!]!) { neighbourhood(ids: $ids, depth: 0, limit: 1000, asOf: "2023-09-19") { relations { id } } }`, { ids: drawnAsOf.nodes });
+  const wantAsOf = inForce.data.neighbourhood.relations.map((r) => r.id).sort();
+  await check(JSON.stringify(drawnAsOf.edges) === JSON.stringify(wantAsOf),
+    `as of 2023-09-19 the page draws ${JSON.stringify(drawnAsOf.edges)}\n  the API's relations in force are ${JSON.stringify(wantAsOf)}`);
+  const asOfHref = await page.locator('a.export[data-format="csv"]').getAttribute('href');
+  await check(asOfHref.includes('asOf=2023-09-19'), `the download link ignores the day: ${asOfHref}`);
+  await shot(page, 'explore-3a-as-of.png');
+  await page.click('#as-of-clear');
+  await settled(page);
+  const anyDay = await counts(page);
+  await check(anyDay.relations === reset.relations && anyDay.drawn === reset.drawn,
+    `back to every date: ${JSON.stringify(anyDay)}, expected ${JSON.stringify(reset)}`);
+
   step = 'removing an entity, undoing, pinning';
   await page.evaluate(() => window.dossierExplorer.select('e:tiktok'));
   await settled(page);
@@ -395,6 +418,7 @@ async function bulletin(page) {
     `search "Ibadoghlu": ${name} (${why})`,
     `expanded: ${afterExpand.entities} entities, ${afterExpand.relations} relations; quote of ${relId} found`,
     `date filter: ${full.relations} relations -> ${narrowed.relations} (${label}) -> ${datedOnly.relations} without undated; latest day only: ${late.relations}`,
+    `as of 2023-09-19: ${asOf.relations} of ${reset.relations} relations, as the API says; back to every date: ${anyDay.relations}`,
     `remove TikTok: ${removed.drawn} entities drawn, undo: ${undone.drawn}; ECHR pinned; ${legend.split('\n')[0]}`,
     `structure on ${struct.drawn.length} entities: brokers ${nBrokers} (${topBroker} cuts off ${topCut}), bridges ${wantStruct.bridges.length}, as the API says; the browser's computation agrees`,
     `shortest path Gubad Ibadoglu -> Vladimir Putin: ${length}`,

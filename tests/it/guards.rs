@@ -27,7 +27,7 @@ async fn a_query_text_seen_before_is_held_to_the_limits_with_its_new_variables()
         max_complexity: 500,
         ..Limits::default()
     };
-    let schema = build_schema_with(Store::new(traversal_graph()), limits);
+    let schema = build_schema_with(Store::new(traversal_graph()), limits, None);
     let q = "query ($n: Int) { entities(first: $n) { nodes { id relations(first: $n) { nodes { id } } } } }";
     let ask = |n: i32| {
         async_graphql::Request::new(q)
@@ -232,7 +232,7 @@ async fn work_past_the_time_budget_stops_with_limit_exceeded() {
         max_work: std::time::Duration::ZERO,
         ..Default::default()
     };
-    let schema = dossier::graphql::build_schema_with(Store::new(f.build()), limits);
+    let schema = dossier::graphql::build_schema_with(Store::new(f.build()), limits, None);
     let r = schema
         .execute(r#"{ paths(from: "p0", to: "p39", maxLength: 6, limit: 100) { length } }"#)
         .await;

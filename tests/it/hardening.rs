@@ -202,16 +202,23 @@ fn flags_with_values_that_cannot_work_are_refused() {
 }
 
 #[test]
-fn write_tokens_stop_the_start_while_no_mutation_is_served() {
+fn a_bad_line_in_the_tokens_file_stops_the_start_with_its_line_and_no_secret() {
     use clap::Parser;
-    let token = format!("alice:{}", "0f".repeat(32));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.txt");
+    let good = format!("alice:{}", "0f".repeat(32));
+    std::fs::write(
+        &file,
+        format!("# curators\n{good}\nbob:0f0f0f0f0f0f0f0f0f0f0f0f0f0f\n"),
+    )
+    .unwrap();
     let cli = dossier::config::Cli::try_parse_from([
         "dossier",
         "serve",
-        "--write-tokens",
-        &token,
-        "--data",
-        "no-such-dir",
+        "--write-tokens-file",
+        file.to_str().unwrap(),
+        "--state",
+        dir.path().join("state").to_str().unwrap(),
     ])
     .unwrap();
     let dossier::config::Command::Serve(args) = cli.command else {
@@ -219,9 +226,11 @@ fn write_tokens_stop_the_start_while_no_mutation_is_served() {
     };
     let err = dossier::cli::serve::run(args).unwrap_err();
     assert!(
-        matches!(err, dossier::cli::serve::ServeError::NoMutations),
+        matches!(err, dossier::cli::serve::ServeError::Tokens(_)),
         "{err}"
     );
-    assert!(err.to_string().contains("remove --write-tokens"), "{err}");
-    assert!(!err.to_string().contains("0f0f"), "{err}");
+    assert!(err.to_string().contains("tokens.txt:3:"), "{err}");
+    assert!(err.to_string().contains("64 hexadecimal digits"), "{err}");
+    assert!(!err.to_string().contains("0f0f0f0f0f0f0f0f0f0f"), "{err}");
+    assert!(!dir.path().join("state").exists(), "nothing was created");
 }

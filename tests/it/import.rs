@@ -856,7 +856,7 @@ fn progress_is_told_each_file_and_the_bytes_read() {
 fn dossier_import_prints_a_summary_and_refuses_bad_files() {
     let bin = env!("CARGO_BIN_EXE_dossier");
     let ok = std::process::Command::new(bin)
-        .args(["import", "--format", "csv"])
+        .args(["import", "--dry-run", "--format", "csv"])
         .arg(fixture("csv"))
         .output()
         .unwrap();
@@ -864,6 +864,7 @@ fn dossier_import_prints_a_summary_and_refuses_bad_files() {
     assert!(ok.status.success(), "{out}");
     assert!(out.contains("6 entities, 9 relations (3 RELATED"), "{out}");
     assert!(out.contains("peak memory"), "{out}");
+    assert!(out.contains("a dry run: nothing was kept"), "{out}");
     let (_dir, bad) = relations_file("from,to,kind,quote,source\ngov,bob,ARRESTED,Bob.,doc\n");
     let ImportSource::Csv {
         relations: Some(rel),
@@ -873,7 +874,7 @@ fn dossier_import_prints_a_summary_and_refuses_bad_files() {
         unreachable!()
     };
     let failed = std::process::Command::new(bin)
-        .arg("import")
+        .args(["import", "--dry-run"])
         .arg(rel.parent().unwrap())
         .output()
         .unwrap();
@@ -882,6 +883,59 @@ fn dossier_import_prints_a_summary_and_refuses_bad_files() {
     assert!(
         err.contains("relations.csv:2:5: to: unknown entity `bob`"),
         "{err}"
+    );
+}
+
+#[test]
+fn dossier_import_keeps_the_dataset_all_or_nothing_and_serve_starts_from_it() {
+    let bin = env!("CARGO_BIN_EXE_dossier");
+    let state = tempfile::tempdir().unwrap();
+    let import = |path: &std::path::Path| {
+        std::process::Command::new(bin)
+            .args(["import", "--format", "csv", "--state"])
+            .arg(state.path())
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    let kept = import(&fixture("csv"));
+    let out = String::from_utf8_lossy(&kept.stdout);
+    assert!(kept.status.success(), "{out}");
+    assert!(out.contains("kept as import 1"), "{out}");
+    // The same dataset again clashes with what is kept, and nothing more is kept.
+    let again = import(&fixture("csv"));
+    assert!(!again.status.success());
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains("duplicate id"), "{err}");
+    let journal = dossier::journal::Sqlite::open(state.path()).unwrap();
+    let imports = journal.kept_imports().unwrap();
+    assert_eq!(imports.len(), 1);
+    assert_eq!(imports[0].counts.1, 6, "{imports:?}");
+    // serve starts from the kept dataset, without the files.
+    let graph = journal
+        .with_kept_imports(dossier::store::Graph::default())
+        .unwrap();
+    let (dry, _) = dossier::import::load_with_imports(
+        None,
+        &[ImportSource::at(&fixture("csv"), None).unwrap()],
+        &dossier::import::Mapping::default(),
+        &dossier::import::Silent,
+    )
+    .unwrap();
+    assert_eq!(graph.entity_count(), dry.entity_count());
+    assert_eq!(graph.relation_count(), dry.relation_count());
+    let ids = |g: &dossier::store::Graph| -> Vec<String> {
+        let mut v: Vec<String> = g
+            .all_relations()
+            .map(|e| format!("{:?}", g.relation(e).to_relation()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        ids(&graph),
+        ids(&dry),
+        "the kept relations are the imported ones"
     );
 }
 

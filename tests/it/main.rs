@@ -1,7 +1,10 @@
 //! dossier's integration tests, one binary with a module per area.
 
 mod analysis;
+mod asof;
 mod bulletin;
+mod crash;
+mod curation;
 mod data;
 mod docs;
 mod explore;
@@ -15,10 +18,12 @@ mod http_guards;
 mod import;
 mod layering;
 mod load;
+mod model;
 mod one_check;
 mod process;
 mod reconcile;
 mod schema;
+mod sockets;
 mod store;
 mod structure;
 mod support;

@@ -10,9 +10,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A `dossier serve` process on a free port; killed when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) addr: SocketAddr,
 }
 
 impl Drop for Server {
@@ -22,7 +22,7 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -30,7 +30,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start(args: &[&str]) -> Server {
+pub(crate) fn start(args: &[&str]) -> Server {
     let port = free_port();
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_dossier"))
@@ -55,7 +55,7 @@ fn start(args: &[&str]) -> Server {
 }
 
 /// `/health` as JSON, or `None` if it does not answer within two seconds.
-fn health(addr: SocketAddr) -> Option<Value> {
+pub(crate) fn health(addr: SocketAddr) -> Option<Value> {
     let body = exchange(
         addr,
         "GET /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
@@ -86,7 +86,7 @@ fn post(addr: SocketAddr, query: &str, timeout: Duration) -> Value {
     serde_json::from_str(out.split("\r\n\r\n").nth(1).unwrap()).unwrap()
 }
 
-fn signal(server: &Server, name: &str) {
+pub(crate) fn signal(server: &Server, name: &str) {
     let ok = Command::new("kill")
         .arg(format!("-{name}"))
         .arg(server.child.id().to_string())

@@ -218,7 +218,7 @@ async fn a_structural_search_past_the_deadline_answers_limit_exceeded() {
         max_work: std::time::Duration::ZERO,
         ..Default::default()
     };
-    let schema = dossier::graphql::build_schema_with(Store::new(f.build()), limits);
+    let schema = dossier::graphql::build_schema_with(Store::new(f.build()), limits, None);
     for query in [
         "{ brokers { cutOff } }",
         "{ bridges { id } }",

@@ -47,6 +47,17 @@ impl Fixture {
         self
     }
 
+    /// An event held at a place (added before or after it).
+    pub fn event_at(mut self, slug: &str, name: &str, place: &str) -> Fixture {
+        self.b
+            .add_entity(Entity {
+                place: Some(id(place)),
+                ..Entity::new(id(slug), EntityKind::Event, name)
+            })
+            .unwrap();
+        self
+    }
+
     pub fn relation(self, from: &str, kind: RelationKind, to: &str) -> Fixture {
         self.dated(from, kind, to, None)
     }

@@ -138,6 +138,7 @@ proptest! {
                 relation_kinds: Some(vec![RelationKind::Accused, RelationKind::Called]),
                 entity_kinds: Some(vec![EntityKind::Person]),
                 nodes: None,
+                as_of: None,
             },
             claims: Some(vec![ClaimStatus::Reported, ClaimStatus::Alleged]),
             since: Some(Date::ymd(2023, 9, 3)),

@@ -1,6 +1,7 @@
 //! Results kept with the graph version they were computed on.
 
 use super::{Measure, Scope, Stopped, Work};
+use crate::store::as_of::AsOf;
 use crate::store::lens::Within;
 use once_cell::sync::OnceCell;
 use std::any::Any;
@@ -13,6 +14,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// through scopes cannot grow a version's memory without bound.
 const MAX_CACHED_RESULTS: usize = 256;
 
+/// How many as-of days one graph version keeps results for. A client stepping through the
+/// calendar asks for a new day each time; past this many days, the results of the day asked
+/// for longest ago are dropped to make room, so the days kept are the recent ones and results
+/// without a day (the whole graph, the common case) are never pushed out by them.
+const MAX_CACHED_DAYS: usize = 16;
+
 /// What was computed: the measure, its parameters and its (normalised) scope.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(super) enum Key {
@@ -23,6 +30,18 @@ pub(super) enum Key {
     Brokers(Within),
     Bridges(Within),
     Cycles(Within),
+}
+
+impl Key {
+    /// The as-of day of the key's scope, if it has one.
+    fn as_of(&self) -> Option<AsOf> {
+        match self {
+            Key::Ranking(_, s) | Key::Betweenness(s) | Key::Communities(s) | Key::Components(s) => {
+                s.as_of
+            }
+            Key::Brokers(w) | Key::Bridges(w) | Key::Cycles(w) => w.scope.as_of,
+        }
+    }
 }
 
 /// A computed value, shared with every caller.
@@ -39,9 +58,38 @@ type Value = Arc<dyn Any + Send + Sync>;
 ///
 /// Cloning gives an **empty** cache: a clone is the start of the next version
 /// (`GraphBuilder::from_graph`), and results of this version must not leak into it.
+///
+/// Results scoped to an as-of day are kept for at most [`MAX_CACHED_DAYS`] days, the least
+/// recently asked-for day's results dropped first (a caller still holding one of its slots
+/// finishes with it; it is simply no longer found).
 #[derive(Default)]
 pub(crate) struct Cache {
-    slots: Mutex<HashMap<Key, Arc<OnceCell<Value>>>>,
+    slots: Mutex<Slots>,
+}
+
+/// The cache's map, and the as-of days it holds results for.
+#[derive(Default)]
+struct Slots {
+    map: HashMap<Key, Arc<OnceCell<Value>>>,
+    /// The days with results kept, the least recently asked for first.
+    days: Vec<AsOf>,
+}
+
+impl Slots {
+    /// Marks `day` as just asked for, dropping the results of the least recently asked-for
+    /// day if that makes more than [`MAX_CACHED_DAYS`]. O(days + entries) at worst.
+    fn touch(&mut self, day: AsOf) {
+        if let Some(i) = self.days.iter().position(|&d| d == day) {
+            let d = self.days.remove(i);
+            self.days.push(d);
+            return;
+        }
+        if self.days.len() >= MAX_CACHED_DAYS {
+            let oldest = self.days.remove(0);
+            self.map.retain(|k, _| k.as_of() != Some(oldest));
+        }
+        self.days.push(day);
+    }
 }
 
 impl Cache {
@@ -60,13 +108,17 @@ impl Cache {
         let slot = {
             // The map stays consistent even if a holder panicked: it is only ever inserted into.
             let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-            match slots.get(&key) {
+            if let Some(day) = key.as_of() {
+                slots.touch(day);
+            }
+            match slots.map.get(&key) {
                 Some(slot) => Arc::clone(slot),
-                None if slots.len() >= MAX_CACHED_RESULTS => {
+                None if slots.map.len() >= MAX_CACHED_RESULTS => {
+                    drop(slots);
                     work.admit()?;
                     return Ok(Arc::new(compute()?));
                 }
-                None => Arc::clone(slots.entry(key).or_default()),
+                None => Arc::clone(slots.map.entry(key).or_default()),
             }
         };
         let value = match slot.get() {
@@ -85,6 +137,7 @@ impl Cache {
         self.slots
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+            .map
             .len()
     }
 }
@@ -129,6 +182,65 @@ mod tests {
         assert_eq!((*a, *b), (7, 7));
         assert!(!Arc::ptr_eq(&a, &b));
         assert_eq!(cache.len(), MAX_CACHED_RESULTS);
+    }
+
+    fn on(day: u8) -> Scope {
+        let date = crate::model::Date::ymd(2023, 9, day);
+        Scope {
+            as_of: Some(AsOf::new(date, true).unwrap()),
+            ..Scope::default()
+        }
+    }
+
+    #[test]
+    fn results_are_kept_for_a_bounded_number_of_days_the_least_recently_asked_for_dropped_first() {
+        let cache = Cache::default();
+        let work = Work::unlimited();
+        let whole = Key::Components(Scope::default());
+        let kept = cache
+            .get_or_compute(whole.clone(), &work, || Ok(0usize))
+            .unwrap();
+        // Day 1 and day 2, then day 1 again: day 2 is now the least recently asked for.
+        let day1 = cache
+            .get_or_compute(Key::Components(on(1)), &work, || Ok(1usize))
+            .unwrap();
+        cache
+            .get_or_compute(Key::Ranking(Measure::Degree, on(2)), &work, || Ok(2usize))
+            .unwrap();
+        cache
+            .get_or_compute(Key::Components(on(1)), &work, || Ok(1usize))
+            .unwrap();
+        // As many more days as the cache keeps in all: day 2 goes, then day 1.
+        for day in 3..(3 + MAX_CACHED_DAYS as u8 - 1) {
+            cache
+                .get_or_compute(Key::Components(on(day)), &work, || Ok(day as usize))
+                .unwrap();
+        }
+        assert_eq!(cache.len(), 1 + MAX_CACHED_DAYS);
+        let again = cache
+            .get_or_compute(Key::Components(on(1)), &work, || Ok(1usize))
+            .unwrap();
+        assert!(Arc::ptr_eq(&day1, &again), "day 1 was asked for recently");
+        let refused = Work::new(crate::store::Deadline::none(), 0);
+        assert!(
+            cache
+                .get_or_compute(Key::Ranking(Measure::Degree, on(2)), &refused, || Ok(
+                    2usize
+                ))
+                .is_err(),
+            "day 2's result was dropped: it would be computed afresh"
+        );
+        cache
+            .get_or_compute(Key::Components(on(30)), &work, || Ok(30usize))
+            .unwrap();
+        let days = cache.slots.lock().unwrap().days.len();
+        assert_eq!(days, MAX_CACHED_DAYS);
+        assert!(cache.len() <= 1 + MAX_CACHED_DAYS);
+        // The result without a day is never pushed out by days.
+        let same = cache
+            .get_or_compute(whole, &refused, || Ok(9usize))
+            .unwrap();
+        assert!(Arc::ptr_eq(&kept, &same));
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub use cliques::Cliques;
 pub use connecting::{steiner_edges, Connection};
 pub use louvain::{Communities, COMMUNITIES_SEED};
 
+use super::as_of::AsOf;
 use super::deadline::{Deadline, Expired};
 use super::graph::{Graph, Node};
 use crate::model::{EntityKind, RelationKind};
@@ -110,9 +111,10 @@ impl From<Expired> for Stopped {
 
 /// Which part of the graph an analysis runs on. The default is the whole graph.
 ///
-/// The three restrictions combine: an entity is in scope if it passes both entity tests, and a
-/// tie counts if its relation passes the kind test and both its ends are in scope. An empty list
-/// admits nothing. The order of the lists and repeated items do not matter.
+/// The restrictions combine: an entity is in scope if it passes both entity tests (and is in
+/// force on the as-of day), and a tie counts if its relation passes the kind test (and is in
+/// force on the as-of day) and both its ends are in scope. An empty list admits nothing. The
+/// order of the lists and repeated items do not matter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Scope {
     /// Only ties from relations of these kinds (`None`: all kinds).
@@ -122,6 +124,10 @@ pub struct Scope {
     /// Only these entities, a subgraph (`None`: all entities). Handles from another graph
     /// version name nothing here and are ignored.
     pub nodes: Option<Vec<Node>>,
+    /// Only the graph as it stood on a day: relations and events in force then (`None`:
+    /// everything ever recorded). Results are cached per day; the cache keeps the results of
+    /// a bounded number of days (see `cache.rs`).
+    pub as_of: Option<AsOf>,
 }
 
 impl Scope {
@@ -145,6 +151,7 @@ impl Scope {
             relation_kinds: tidy(&self.relation_kinds),
             entity_kinds: tidy(&self.entity_kinds),
             nodes: tidy(&self.nodes),
+            as_of: self.as_of,
         }
     }
 }

@@ -25,7 +25,8 @@ pub(super) struct View {
 }
 
 /// The entities of the scope in entity (id) order, and each entity's number among them
-/// (indexed by [`Node::index`]; [`OUT`] for those outside). O(V).
+/// (indexed by [`Node::index`]; [`OUT`] for those outside). O(V). Under an as-of day, events
+/// not in force then are outside.
 pub(super) fn numbering(graph: &Graph, scope: &Scope) -> (Vec<Node>, Vec<u32>) {
     let bound = graph.entity_count();
     let subset = scope.nodes.as_ref().map(|nodes| {
@@ -39,6 +40,7 @@ pub(super) fn numbering(graph: &Graph, scope: &Scope) -> (Vec<Node>, Vec<u32>) {
     let nodes: Vec<Node> = graph
         .entities(kinds)
         .filter(|n| subset.as_ref().is_none_or(|m| m[n.index()]))
+        .filter(|&n| scope.as_of.is_none_or(|a| graph.entity_in_force(n, a)))
         .collect();
     let mut index = vec![OUT; bound];
     for (i, n) in nodes.iter().enumerate() {
@@ -55,13 +57,22 @@ pub(super) fn ties<'a>(
     index: &'a [u32],
 ) -> impl Iterator<Item = (usize, usize)> + 'a {
     let relation_kinds = scope.relation_kinds.as_deref();
-    graph.relations.iter().filter_map(move |r| {
-        if relation_kinds.is_some_and(|k| !k.contains(&r.kind)) {
-            return None;
-        }
-        let (a, b) = (index[r.from as usize], index[r.to as usize]);
-        (a != OUT && b != OUT && a != b).then_some((a as usize, b as usize))
-    })
+    let as_of = scope.as_of;
+    graph
+        .relations
+        .iter()
+        .enumerate()
+        .filter_map(move |(e, r)| {
+            if relation_kinds.is_some_and(|k| !k.contains(&r.kind)) {
+                return None;
+            }
+            // The ends are tested by the numbering: an event out of force is outside.
+            if as_of.is_some_and(|a| !graph.relation_dates_hold(e as u32, r, a)) {
+                return None;
+            }
+            let (a, b) = (index[r.from as usize], index[r.to as usize]);
+            (a != OUT && b != OUT && a != b).then_some((a as usize, b as usize))
+        })
 }
 
 impl View {
