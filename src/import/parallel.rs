@@ -1,42 +1,31 @@
-//! Parsing on every core: a file's chunks (see `read`), a batch at a time, are parsed on
-//! rayon's thread pool, then handed back in file order to be added on this thread. What is
-//! added, and every error with its place, is what reading line after line gives: only the
-//! parsing moved.
+//! Parsing on every core: a file's chunks (see `read`) are parsed on rayon's thread pool
+//! while this thread adds what the chunks before them gave, in file order. What is added, and
+//! every error with its place, is what reading line after line gives: only the parsing moved.
 //!
-//! Why batches rather than a stream: a parse may read the builder (an importer resolves a
-//! relation's ends and documents while parsing it), so the builder is only read while a
-//! batch is parsed and only changed while it is added. Entities and documents are only ever
-//! added, each keeping its place, so what a parse found stays true while later lines are
-//! added.
+//! A parse never reads the builder being added to (a CSV row's relation is resolved against
+//! a copy of the builder's entities, [`crate::store::Resolver`]), so parsing and adding go
+//! on at the same time.
 
 use super::read::{Chunk, Chunks, Cut};
-use super::{Mapping, Session, Site};
-use crate::store::GraphBuilder;
-use rayon::prelude::*;
+use super::{Session, Site};
+use std::collections::BTreeMap;
 use std::io;
 use std::ops::ControlFlow;
+use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
+use std::sync::mpsc;
 use std::vec::Drain;
 
-/// What a parse on the pool may read.
-#[derive(Clone, Copy)]
-pub(super) struct Shared<'a> {
-    /// The builder, as the lines before the batch left it.
-    pub(super) builder: &'a GraphBuilder,
-    pub(super) mapping: &'a Mapping,
-}
-
-/// How many chunks are parsed at once: a few per thread, so that a slow chunk leaves the
-/// others work.
-fn batch_len() -> usize {
-    rayon::current_num_threads() * 4
-}
+/// A chunk parsed on the pool: its place in the file, the chunk, what was found in it, or why
+/// the parse panicked.
+type Parsed<T> = (usize, Chunk, Result<Vec<T>, Box<dyn std::any::Any + Send>>);
 
 /// Parses every chunk of `chunks` on the pool with `parse`, which pushes what it finds, and
 /// hands each chunk with what was found in it to `each`, in file order, on this thread —
 /// until the file ends or `each` breaks. A read that fails stops the reading: its error is
 /// returned, with the number of the line it would have read, once the chunks before it are
-/// handed over.
+/// handed over. A few chunks per thread are parsed ahead of the one being added, no more, so
+/// memory holds a few chunks whatever the file's size.
 ///
 /// Why the vectors parsed into (and the chunks' texts) are used again and again: a large
 /// allocation for every chunk makes the C allocator consolidate all the small blocks freed
@@ -45,40 +34,53 @@ fn batch_len() -> usize {
 pub(super) fn each_chunk<T: Send>(
     cx: &mut Session,
     chunks: &mut Chunks,
-    parse: impl Fn(Shared, &Chunk, &mut Vec<T>) + Sync,
+    parse: impl Fn(&Chunk, &mut Vec<T>) + Sync,
     mut each: impl FnMut(&mut Session, &Chunk, Drain<T>) -> ControlFlow<()>,
 ) -> Result<(), (usize, io::Error)> {
-    let n = batch_len();
+    let ahead = rayon::current_num_threads() * 4;
+    let parse = &parse;
+    let (done, parsed) = mpsc::channel::<Parsed<T>>();
     let mut spare: Vec<Vec<T>> = Vec::new();
-    loop {
-        let mut batch = Vec::with_capacity(n);
-        let mut failed = None;
-        while batch.len() < n {
-            match chunks.next_chunk() {
-                None => break,
-                Some(Ok(chunk)) => batch.push(chunk),
-                Some(Err(e)) => {
-                    failed = Some(e);
-                    break;
+    rayon::in_place_scope(|scope| {
+        // Chunks parsed but not handed over yet, by their place in the file.
+        let mut ready: BTreeMap<usize, (Chunk, Vec<T>)> = BTreeMap::new();
+        let (mut sent, mut next) = (0, 0);
+        let mut end = false;
+        loop {
+            while !end && sent - next < ahead {
+                match chunks.next_chunk() {
+                    None => end = true,
+                    Some(Err(e)) => return Err((chunks.next_line(), e)),
+                    Some(Ok(chunk)) => {
+                        let mut into = spare.pop().unwrap_or_default();
+                        let done = done.clone();
+                        let seq = sent;
+                        scope.spawn(move |_| {
+                            let found = panic::catch_unwind(AssertUnwindSafe(|| {
+                                parse(&chunk, &mut into);
+                                into
+                            }));
+                            // The receiver outlives the scope.
+                            let _ = done.send((seq, chunk, found));
+                        });
+                        sent += 1;
+                    }
                 }
             }
-        }
-        if batch.is_empty() && failed.is_none() {
-            return Ok(());
-        }
-        let shared = Shared {
-            builder: cx.builder,
-            mapping: cx.mapping,
-        };
-        let mut found: Vec<Vec<T>> = batch
-            .iter()
-            .map(|_| spare.pop().unwrap_or_default())
-            .collect();
-        batch
-            .par_iter()
-            .zip(found.par_iter_mut())
-            .for_each(|(chunk, into)| parse(shared, chunk, into));
-        for (chunk, mut found) in batch.into_iter().zip(found) {
+            if next == sent {
+                return Ok(());
+            }
+            let (chunk, mut found) = loop {
+                if let Some(c) = ready.remove(&next) {
+                    break c;
+                }
+                let (seq, chunk, found) = parsed.recv().expect("a parse sends what it found");
+                match found {
+                    Ok(found) => ready.insert(seq, (chunk, found)),
+                    Err(cause) => panic::resume_unwind(cause),
+                };
+            };
+            next += 1;
             let flow = each(cx, &chunk, found.drain(..));
             spare.push(found);
             chunks.recycle(chunk.text);
@@ -86,10 +88,7 @@ pub(super) fn each_chunk<T: Send>(
                 return Ok(());
             }
         }
-        if let Some(e) = failed {
-            return Err((chunks.next_line(), e));
-        }
-    }
+    })
 }
 
 /// Reads a file line by line (numbered from 1, line ends and a first line's byte-order mark
@@ -101,7 +100,7 @@ pub(super) fn each_line<T: Send>(
     cx: &mut Session,
     path: &Path,
     what: &str,
-    parse: impl Fn(Shared, usize, &str) -> T + Sync,
+    parse: impl Fn(usize, &str) -> T + Sync,
     mut each: impl FnMut(&mut Session, usize, &str, T),
 ) {
     let mut chunks = match Chunks::open(path, what, Cut::Lines, cx.progress) {
@@ -111,11 +110,11 @@ pub(super) fn each_line<T: Send>(
     let read = each_chunk(
         cx,
         &mut chunks,
-        |shared, chunk, into| {
+        |chunk, into| {
             into.extend(
                 chunk
                     .lines()
-                    .map(|(n, line)| line.ok().map(|line| parse(shared, n, line))),
+                    .map(|(n, line)| line.ok().map(|line| parse(n, line))),
             )
         },
         |cx, chunk, parsed| {

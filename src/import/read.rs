@@ -102,19 +102,23 @@ impl Chunk {
         let body = text.strip_suffix(b"\n").unwrap_or(text);
         // An empty chunk has no line (a file that ends with `\n` has no line after it).
         let lines = (!text.is_empty()).then(|| body.split(|&b| b == b'\n'));
-        lines.into_iter().flatten().enumerate().map(move |(i, line)| {
-            let number = self.line + i;
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            let line = if number == 1 {
-                line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
-            } else {
-                line
-            };
-            (
-                number,
-                std::str::from_utf8(line).map_err(|_| LineError::NotUtf8),
-            )
-        })
+        lines
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(move |(i, line)| {
+                let number = self.line + i;
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let line = if number == 1 {
+                    line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
+                } else {
+                    line
+                };
+                (
+                    number,
+                    std::str::from_utf8(line).map_err(|_| LineError::NotUtf8),
+                )
+            })
     }
 }
 
@@ -373,7 +377,12 @@ mod tests {
                     );
                     found.extend(records(&c.text, c.line, c.byte));
                 }
-                assert_eq!(found, whole, "{:?} at {size}", String::from_utf8_lossy(text));
+                assert_eq!(
+                    found,
+                    whole,
+                    "{:?} at {size}",
+                    String::from_utf8_lossy(text)
+                );
             }
         }
     }

@@ -5,9 +5,10 @@ use super::first::Tables;
 use super::{slug, ImportSummary, Mapping, Progress, MAX_ERRORS};
 use crate::load::LoadError;
 use crate::model::{
-    Attributes, Citation, ClaimStatus, Date, Document, Entity, Id, Relation, RelationKind,
+    Attributes, Citation, ClaimStatus, Date, Document, Entity, EntityKind, Id, Relation,
+    RelationKind,
 };
-use crate::store::{GraphBuilder, ResolvedRelation, StoreError};
+use crate::store::{GraphBuilder, Node, ResolvedRelation, Resolver, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -118,6 +119,51 @@ impl Draft {
     }
 }
 
+/// Where a draft's ends are looked up and its relation resolved: the builder itself, or a
+/// copy of its entities made for the thread pool.
+pub(super) trait Lookup {
+    fn node(&self, id: &str) -> Option<Node>;
+    fn kind_of(&self, node: Node) -> EntityKind;
+    fn resolve_relation(&self, ends: (Option<Node>, Option<Node>), r: Relation)
+        -> ResolvedRelation;
+}
+
+impl Lookup for GraphBuilder {
+    fn node(&self, id: &str) -> Option<Node> {
+        GraphBuilder::node(self, id)
+    }
+
+    fn kind_of(&self, node: Node) -> EntityKind {
+        GraphBuilder::kind_of(self, node)
+    }
+
+    fn resolve_relation(
+        &self,
+        ends: (Option<Node>, Option<Node>),
+        r: Relation,
+    ) -> ResolvedRelation {
+        GraphBuilder::resolve_relation(self, ends, r)
+    }
+}
+
+impl Lookup for Resolver {
+    fn node(&self, id: &str) -> Option<Node> {
+        Resolver::node(self, id)
+    }
+
+    fn kind_of(&self, node: Node) -> EntityKind {
+        Resolver::kind_of(self, node)
+    }
+
+    fn resolve_relation(
+        &self,
+        ends: (Option<Node>, Option<Node>),
+        r: Relation,
+    ) -> ResolvedRelation {
+        Resolver::resolve_relation(self, ends, r)
+    }
+}
+
 /// A relation draft made ready for its turn, on any thread ([`prepare`]).
 pub(super) struct Prepared {
     /// Checked against the entities and documents.
@@ -134,7 +180,7 @@ pub(super) struct Prepared {
 /// when the file gives none, and the store's checks that no later addition changes
 /// ([`GraphBuilder::resolve_relation`]). The rest is done in its turn, by
 /// [`Session::add_prepared`].
-pub(super) fn prepare(builder: &GraphBuilder, mut draft: Draft) -> Prepared {
+pub(super) fn prepare(builder: &impl Lookup, mut draft: Draft) -> Prepared {
     // Each end looked up once, here (an unknown one is the store's error to report).
     let mut ends = (
         builder.node(draft.from.as_str()),
@@ -157,7 +203,10 @@ pub(super) fn prepare(builder: &GraphBuilder, mut draft: Draft) -> Prepared {
             let base = slug::fit(&base, &base, 8);
             // Not shortened by `fit` (a kind's id segment is as long as its name).
             let is_default = base.as_str().len()
-                == draft.from.as_str().len() + draft.kind.name().len() + draft.to.as_str().len() + 2;
+                == draft.from.as_str().len()
+                    + draft.kind.name().len()
+                    + draft.to.as_str().len()
+                    + 2;
             (base, Some(is_default))
         }
     };
@@ -277,23 +326,23 @@ impl Session<'_> {
             numbered,
             fell_back,
         } = prepared;
+        let kind = resolved.kind();
         if let Some(is_default) = numbered {
-            let r = resolved.relation();
             let ends = match resolved.ends() {
                 // The common case, checked without building or parsing the id.
-                (Some(f), Some(t)) if is_default => Some((f, r.kind, t)),
+                (Some(f), Some(t)) if is_default => Some((f, kind, t)),
                 _ => None,
             };
             // `fit` left room for the number.
+            let base = resolved.id().clone();
             let id = self
                 .builder
-                .free_relation_id(r.id.clone(), ends)
+                .free_relation_id(base, ends)
                 .expect("an id with a numbered segment");
-            if id.as_str() != r.id.as_str() {
+            if id.as_str() != resolved.id().as_str() {
                 resolved.set_id(id);
             }
         }
-        let kind = resolved.relation().kind;
         let checked = self
             .builder
             .check_resolved(resolved)

@@ -68,7 +68,7 @@ pub(super) fn read(cx: &mut Session, path: &Path) {
         cx,
         path,
         &name,
-        |_, n, line| split(path, n, line),
+        |n, line| split(path, n, line),
         |cx, n, line, columns| file.line(cx, n, line, columns),
     );
 }

@@ -282,7 +282,9 @@ impl Sqlite {
             let id = |i: usize| -> Result<Id, JournalError> {
                 Id::parse(text(i)?).map_err(|e| corrupt(e.to_string()))
             };
-            let kind: RelationKind = text(1)?.parse().map_err(|e: crate::model::UnknownRelationKind| corrupt(e.to_string()))?;
+            let kind: RelationKind = text(1)?
+                .parse()
+                .map_err(|e: crate::model::UnknownRelationKind| corrupt(e.to_string()))?;
             let (from, to) = (id(2)?, id(3)?);
             let date = match row.get_ref(4).map_err(&db)? {
                 rusqlite::types::ValueRef::Null => None,
@@ -294,7 +296,8 @@ impl Sqlite {
             };
             let rid = match row.get_ref(7).map_err(&db)? {
                 rusqlite::types::ValueRef::Null => {
-                    Id::parse(&Relation::default_id(&from, kind, &to)).map_err(|e| corrupt(e.to_string()))?
+                    Id::parse(&Relation::default_id(&from, kind, &to))
+                        .map_err(|e| corrupt(e.to_string()))?
                 }
                 _ => id(7)?,
             };

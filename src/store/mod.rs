@@ -58,7 +58,7 @@ pub use analytics::{
     PAGERANK_TOLERANCE,
 };
 pub use as_of::{AsOf, NotADay};
-pub use builder::{CheckedRelation, GraphBuilder, ResolvedRelation};
+pub use builder::{CheckedRelation, GraphBuilder, ResolvedRelation, Resolver};
 pub use change::{apply, check_befores, inverse, net, rebase, Edit};
 pub use deadline::{Deadline, Expired, Ticker};
 pub use error::StoreError;

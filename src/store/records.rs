@@ -18,6 +18,18 @@ pub(super) struct Span {
     len: u32,
 }
 
+impl Span {
+    /// Where it starts in the arena.
+    pub(super) fn start(self) -> usize {
+        self.start as usize
+    }
+
+    /// Its length in bytes.
+    pub(super) fn len(self) -> usize {
+        self.len as usize
+    }
+}
+
 /// Every short string of a graph (entity ids and names, folded search keys, quotes) in one
 /// buffer, addressed by [`Span`]s: 8 bytes a string instead of a 24-byte `String` and its own
 /// allocation.

@@ -53,7 +53,7 @@ pub(super) fn documents(cx: &mut Session, path: &Path) {
         path,
         &DOCUMENTS,
         |_, _| {},
-        |_, row| {
+        |row| {
             let id = row.id("id");
             let title = row.required("title");
             let published = row.parse("published", Date::parse);
@@ -84,12 +84,13 @@ pub(super) fn documents(cx: &mut Session, path: &Path) {
 /// Reads `nodes.csv`.
 pub(super) fn nodes(cx: &mut Session, path: &Path) {
     cx.tables.reading(Record::Entity, path);
+    let mapping = cx.mapping;
     each_row(
         cx,
         path,
         &NODES,
         |cx, rows| cx.builder.reserve(rows, 0),
-        |shared, row| node(shared.mapping, row),
+        |row| node(mapping, row),
         add_node,
     );
 }
@@ -176,14 +177,16 @@ fn add_node(cx: &mut Session, at: &Place, entity: Entity) {
 }
 
 /// Reads `relations.csv`: each row parsed and checked against the entities and documents on
-/// the pool, then added in file order.
+/// the pool (a copy of them: no row adds any), then added in file order.
 pub(super) fn relations(cx: &mut Session, path: &Path) {
+    let mapping = cx.mapping;
+    let resolver = cx.builder.resolver();
     each_row(
         cx,
         path,
         &RELATIONS,
         |cx, rows| cx.builder.reserve(0, rows),
-        |shared, row| Some(prepare(shared.builder, relation(shared.mapping, row)?)),
+        |row| Some(prepare(&resolver, relation(mapping, row)?)),
         |cx, at, prepared| {
             if let Err(e) = cx.add_prepared(prepared) {
                 let field = match &e {
@@ -321,10 +324,7 @@ fn words(text: &str) -> String {
 fn entity_kind(mapping: &Mapping, row: &Row, text: &str) -> Option<EntityKind> {
     match text.to_ascii_uppercase().parse::<EntityKind>() {
         Ok(k) => Some(k),
-        Err(e) => match mapping
-            .entity_type(text)
-            .or(mapping.default_entity_kind())
-        {
+        Err(e) => match mapping.entity_type(text).or(mapping.default_entity_kind()) {
             Some(k) => Some(k),
             None => {
                 row.fail(

@@ -1,7 +1,7 @@
 //! Reading one CSV table: its header checked against the columns it may have, then row by
 //! row, with the exact line and column of a cell found again when an error needs it.
 
-use super::super::parallel::{each_chunk, Shared};
+use super::super::parallel::each_chunk;
 use super::super::read::{Chunk, Chunks, Cut};
 use super::super::{Session, Site};
 use crate::load::LoadError;
@@ -164,16 +164,15 @@ pub(super) fn each_row<T: Send>(
     path: &Path,
     columns: &Columns,
     reserve: impl FnOnce(&mut Session, usize),
-    parse: impl Fn(Shared, &Row) -> Option<T> + Sync,
+    parse: impl Fn(&Row) -> Option<T> + Sync,
     mut add: impl FnMut(&mut Session, &Place, T),
 ) {
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into(),
     );
-    let cannot_read = |e: &dyn std::fmt::Display| {
-        Site::new(path, 1, 1).error("row", format!("cannot read: {e}"))
-    };
+    let cannot_read =
+        |e: &dyn std::fmt::Display| Site::new(path, 1, 1).error("row", format!("cannot read: {e}"));
     let mut chunks = match Chunks::open(path, &name, Cut::Records, cx.progress) {
         Ok(c) => c,
         Err(e) => return cx.push(Site::new(path, 1, 1).error("file", format!("cannot read: {e}"))),
@@ -218,7 +217,7 @@ pub(super) fn each_row<T: Send>(
     let read = each_chunk(
         cx,
         &mut chunks,
-        |shared, chunk, into| parse_chunk(shared, path, index, width, chunk, &parse, into),
+        |chunk, into| parse_chunk(path, index, width, chunk, &parse, into),
         |cx, _, items| {
             for item in items {
                 if cx.full() {
@@ -263,12 +262,11 @@ pub(super) fn each_row<T: Send>(
 
 /// Parses the records of a chunk (on the pool) into `items`.
 fn parse_chunk<T>(
-    shared: Shared,
     path: &Path,
     index: &[(&'static str, usize)],
     width: usize,
     chunk: &Chunk,
-    parse: &impl Fn(Shared, &Row) -> Option<T>,
+    parse: &impl Fn(&Row) -> Option<T>,
     items: &mut Vec<Item<T>>,
 ) {
     let mut reader = reader(&chunk.text[..]);
@@ -307,7 +305,7 @@ fn parse_chunk<T>(
                     record: &record,
                     errors: RefCell::default(),
                 };
-                let parsed = parse(shared, &row);
+                let parsed = parse(&row);
                 items.push(Item::Row {
                     byte,
                     line,

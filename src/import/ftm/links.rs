@@ -3,7 +3,6 @@
 
 use super::proxy::{self, Proxy};
 use super::{classify, each_line, is_court_role, Class, Ftm};
-use crate::import::parallel::Shared;
 use crate::import::{Draft, Session, Site};
 use crate::model::{AttributeValue, Citation, Id, RelationKind};
 use crate::store::StoreError;
@@ -187,9 +186,10 @@ impl Ftm {
     /// Second pass over a file: its links.
     pub(in crate::import) fn links(&mut self, cx: &mut Session, path: &Path) {
         // Lines that do not parse were reported by the first pass.
-        let parse_link = |shared: Shared, _, line: &str| {
+        let mapping = cx.mapping;
+        let parse_link = |_, line: &str| {
             let p = serde_json::from_str::<Proxy>(line).ok()?;
-            match classify(&p.schema, shared.mapping) {
+            match classify(&p.schema, mapping) {
                 Class::Link(schema) => Some((schema, p)),
                 _ => None,
             }

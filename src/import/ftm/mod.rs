@@ -34,7 +34,7 @@
 mod links;
 mod proxy;
 
-use super::parallel::{self, Shared};
+use super::parallel;
 use super::{slug, Session, Site};
 use crate::load::LoadError;
 use crate::model::{AttributeValue, Document, Entity, EntityKind, Id, RelationKind};
@@ -156,7 +156,7 @@ pub(super) struct Ftm {
 impl Ftm {
     /// First pass over a file: entities, documents, citations, court cases and parties.
     pub(super) fn things(&mut self, cx: &mut Session, path: &Path) {
-        let parse_line = |_: Shared, n, line: &str| parse(path, n, line);
+        let parse_line = |n, line: &str| parse(path, n, line);
         each_line(cx, path, "things", parse_line, |cx, n, line, parsed| {
             let p = match parsed {
                 Ok(p) => p,
@@ -488,7 +488,7 @@ fn each_line<T: Send>(
     cx: &mut Session,
     path: &Path,
     pass: &str,
-    parse: impl Fn(Shared, usize, &str) -> T + Sync,
+    parse: impl Fn(usize, &str) -> T + Sync,
     mut each: impl FnMut(&mut Session, usize, &str, T),
 ) {
     let name = path.file_name().map_or_else(
@@ -499,7 +499,7 @@ fn each_line<T: Send>(
         cx,
         path,
         &format!("{name} ({pass})"),
-        |shared, n, line| (!line.trim().is_empty()).then(|| parse(shared, n, line)),
+        |n, line| (!line.trim().is_empty()).then(|| parse(n, line)),
         |cx, n, line, parsed| {
             if let Some(parsed) = parsed {
                 each(cx, n, line, parsed);
