@@ -122,19 +122,14 @@ impl Draft {
 /// Where a draft's ends are looked up and its relation resolved: the builder itself, or a
 /// copy of its entities made for the thread pool.
 pub(super) trait Lookup {
-    fn node(&self, id: &str) -> Option<Node>;
-    fn kind_of(&self, node: Node) -> EntityKind;
+    fn find(&self, id: &str) -> End;
     fn resolve_relation(&self, ends: (Option<Node>, Option<Node>), r: Relation)
         -> ResolvedRelation;
 }
 
 impl Lookup for GraphBuilder {
-    fn node(&self, id: &str) -> Option<Node> {
-        GraphBuilder::node(self, id)
-    }
-
-    fn kind_of(&self, node: Node) -> EntityKind {
-        GraphBuilder::kind_of(self, node)
+    fn find(&self, id: &str) -> End {
+        self.node(id).map(|n| (n, self.kind_of(n)))
     }
 
     fn resolve_relation(
@@ -147,12 +142,8 @@ impl Lookup for GraphBuilder {
 }
 
 impl Lookup for Resolver {
-    fn node(&self, id: &str) -> Option<Node> {
-        Resolver::node(self, id)
-    }
-
-    fn kind_of(&self, node: Node) -> EntityKind {
-        Resolver::kind_of(self, node)
+    fn find(&self, id: &str) -> End {
+        Resolver::find(self, id)
     }
 
     fn resolve_relation(
@@ -175,24 +166,37 @@ pub(super) struct Prepared {
     fell_back: bool,
 }
 
+/// An end of a relation as looked up: its entity and the entity's kind, if it exists.
+pub(super) type End = Option<(Node, EntityKind)>;
+
+/// Looks up the ends of a draft.
+pub(super) fn look_up(builder: &impl Lookup, draft: &Draft) -> (End, End) {
+    (
+        builder.find(draft.from.as_str()),
+        builder.find(draft.to.as_str()),
+    )
+}
+
 /// Makes a draft ready to be added, reading the builder only: its ends looked up, a mapped
 /// kind that does not allow them fallen back to `RELATED` with its label, its base id made
 /// when the file gives none, and the store's checks that no later addition changes
 /// ([`GraphBuilder::resolve_relation`]). The rest is done in its turn, by
 /// [`Session::add_prepared`].
-pub(super) fn prepare(builder: &impl Lookup, mut draft: Draft) -> Prepared {
-    // Each end looked up once, here (an unknown one is the store's error to report).
-    let mut ends = (
-        builder.node(draft.from.as_str()),
-        builder.node(draft.to.as_str()),
-    );
+pub(super) fn prepare(builder: &impl Lookup, draft: Draft) -> Prepared {
+    let ends = look_up(builder, &draft);
+    prepare_with(builder, draft, ends)
+}
+
+/// [`prepare`], given the draft's ends as [`look_up`] found them.
+pub(super) fn prepare_with(builder: &impl Lookup, mut draft: Draft, ends: (End, End)) -> Prepared {
+    let mut nodes = (ends.0.map(|(n, _)| n), ends.1.map(|(n, _)| n));
     let mut fell_back = false;
-    if let (Some(f), Some(t)) = ends {
-        if !draft.kind.allows(builder.kind_of(f), builder.kind_of(t)) {
+    if let (Some((_, from)), Some((_, to))) = ends {
+        if !draft.kind.allows(from, to) {
             let reversed = draft.reversed;
             fell_back = draft.fall_back();
             if fell_back && reversed {
-                ends = (ends.1, ends.0);
+                nodes = (nodes.1, nodes.0);
             }
         }
     }
@@ -211,9 +215,19 @@ pub(super) fn prepare(builder: &impl Lookup, mut draft: Draft) -> Prepared {
         }
     };
     Prepared {
-        resolved: builder.resolve_relation(ends, draft.into_relation(id)),
+        resolved: builder.resolve_relation(nodes, draft.into_relation(id)),
         numbered,
         fell_back,
+    }
+}
+
+impl Prepared {
+    /// Looks up, without using the answer, what adding it will look up first (whether its
+    /// default id is taken), so that a run of these lookups overlap their cache misses.
+    pub(super) fn look_ahead(&self, builder: &GraphBuilder) {
+        if let (Some(_), (Some(from), Some(to))) = (self.numbered, self.resolved.ends()) {
+            builder.look_ahead(from, self.resolved.kind(), to);
+        }
     }
 }
 

@@ -5,16 +5,17 @@ use super::error::StoreError;
 use super::graph::{Edge, Graph, Node};
 use super::ids;
 use super::records::{
-    Adjacency, CitationRecord, EntityExtra, EntityRecord, RelationExtra, RelationRecord, TextFull,
-    DEFAULT_ID, HAS_EXTRA, NO_EXTRA,
+    Adjacency, CitationRecord, DefaultIds, EntityExtra, EntityRecord, RelationExtra,
+    RelationRecord, TextFull, DEFAULT_ID, HAS_EXTRA, NO_EXTRA,
 };
+use super::resolver::{EntityTable, Resolver};
 use super::search::SearchIndex;
 use crate::model::{
     Attributes, ClaimStatus, Date, Document, Entity, EntityKind, Id, IdError, Relation,
     RelationKind,
 };
 use foldhash::fast::FixedState;
-use hashbrown::{HashMap, HashSet};
+use hashbrown::HashMap;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -25,7 +26,7 @@ pub struct GraphBuilder {
     graph: Graph,
     /// The (from, to, kind) of every relation whose id is the default one: the default ids
     /// taken, without their text.
-    defaults: HashSet<(u32, u32, RelationKind)>,
+    defaults: DefaultIds,
     /// Own labels to their index in the label table.
     label_index: HashMap<Box<str>, u16>,
     /// Merged ids, distinct pairs and documents' text, kept aside until [`GraphBuilder::build`]
@@ -55,7 +56,7 @@ impl Default for GraphBuilder {
     fn default() -> GraphBuilder {
         GraphBuilder {
             graph: Graph::default(),
-            defaults: HashSet::default(),
+            defaults: DefaultIds::default(),
             label_index: HashMap::default(),
             curated: Curated::default(),
             origin: next_origin(),
@@ -71,46 +72,28 @@ fn next_origin() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// The entities and documents of a [`GraphBuilder`], copied ([`GraphBuilder::resolver`]) to
-/// resolve relations against on other threads while the builder itself takes relations in:
-/// [`Resolver::resolve_relation`] answers as [`GraphBuilder::resolve_relation`] would have
-/// when the copy was made. Only that builder checks what it resolves.
-#[derive(Debug)]
-pub struct Resolver {
-    /// The entities (their ids and kinds only) and the documents' index.
-    graph: Graph,
-    /// The documents' full texts.
-    texts: HashMap<Id, Arc<str>>,
-    /// The builder's hasher of quotes.
-    quote_hasher: FixedState,
-    origin: u64,
+/// Where [`resolve`] finds the ends and documents of a relation: the builder's graph, or a
+/// [`Resolver`]'s copy of them.
+pub(super) trait Entities {
+    /// The entity `id` names and its kind. `given`: where the caller found it, if it did (a
+    /// handle that is not that entity is ignored).
+    fn end(&self, given: Option<Node>, id: &str) -> Option<(Node, EntityKind)>;
+
+    /// The index of the document with this id.
+    fn document(&self, id: &Id) -> Option<u32>;
 }
 
-impl Resolver {
-    /// [`GraphBuilder::resolve_relation`], against the copy.
-    pub fn resolve_relation(
-        &self,
-        ends: (Option<Node>, Option<Node>),
-        relation: Relation,
-    ) -> ResolvedRelation {
-        resolve(
-            &self.graph,
-            &self.texts,
-            &self.quote_hasher,
-            self.origin,
-            ends,
-            relation,
-        )
+impl Entities for Graph {
+    fn end(&self, given: Option<Node>, id: &str) -> Option<(Node, EntityKind)> {
+        let node = match given {
+            Some(n) if n.index() < self.entity_count() && self.entity(n).id() == id => Some(n),
+            _ => self.node(id),
+        };
+        node.map(|n| (n, self.entity_kind(n)))
     }
 
-    /// [`GraphBuilder::node`], in the copy. O(1).
-    pub fn node(&self, id: &str) -> Option<Node> {
-        self.graph.node(id)
-    }
-
-    /// [`GraphBuilder::kind_of`], in the copy. O(1).
-    pub fn kind_of(&self, node: Node) -> EntityKind {
-        self.graph.entity_kind(node)
+    fn document(&self, id: &Id) -> Option<u32> {
+        self.document_index.get(id).copied()
     }
 }
 
@@ -231,12 +214,10 @@ impl GraphBuilder {
         graph.outgoing = Adjacency::default();
         graph.incoming = Adjacency::default();
         graph.search = SearchIndex::default();
-        let defaults = graph
-            .relations
-            .iter()
-            .filter(|r| r.bits & DEFAULT_ID != 0)
-            .map(|r| (r.from, r.to, r.kind))
-            .collect();
+        let mut defaults = DefaultIds::default();
+        for r in graph.relations.iter().filter(|r| r.bits & DEFAULT_ID != 0) {
+            defaults.insert(r.from, r.to, r.kind);
+        }
         let label_index = graph
             .labels
             .iter()
@@ -259,24 +240,13 @@ impl GraphBuilder {
     /// against while the builder takes relations in (see [`Resolver`]). O(V + documents).
     pub fn resolver(&self) -> Resolver {
         let g = &self.graph;
-        let mut copy = Graph::default();
-        copy.entities.reserve_exact(g.entities.len());
+        let mut entities = EntityTable::with_capacity(g.entities.len());
         for (i, record) in g.entities.iter().enumerate() {
-            let id = copy
-                .text
-                .push(g.text.get(record.id))
-                .expect("fewer ids than the builder holds");
-            copy.entities.push(EntityRecord {
-                id,
-                name: Default::default(),
-                extra: NO_EXTRA,
-                kind: record.kind,
-            });
-            copy.entity_index.insert(i as u32, id, &copy.text);
+            entities.insert(g.text.get(record.id), Node::new(i), record.kind);
         }
-        copy.document_index = g.document_index.clone();
         Resolver {
-            graph: copy,
+            entities,
+            documents: g.document_index.clone(),
             texts: self.curated.texts.clone(),
             quote_hasher: self.quote_hasher.clone(),
             origin: self.origin,
@@ -557,7 +527,7 @@ impl GraphBuilder {
         if default {
             flags |= DEFAULT_ID;
             self.defaults
-                .insert((from.index() as u32, to.index() as u32, kind));
+                .insert(from.index() as u32, to.index() as u32, kind);
         }
         if !extra.is_empty() {
             flags |= HAS_EXTRA;
@@ -642,7 +612,7 @@ impl GraphBuilder {
     pub fn default_id_taken(&self, from: Node, kind: RelationKind, to: Node) -> bool {
         if self
             .defaults
-            .contains(&(from.index() as u32, to.index() as u32, kind))
+            .contains(from.index() as u32, to.index() as u32, kind)
         {
             return true;
         }
@@ -654,11 +624,22 @@ impl GraphBuilder {
         g.explicit_ids.contains_key(id.as_str())
     }
 
+    /// Looks up whether a relation of `kind` from `from` to `to` holds its default id, without
+    /// using the answer: an importer calls it for a run of relations before adding them, so
+    /// that the lookups' cache misses overlap and adding them finds the answers in the cache.
+    /// O(1).
+    pub fn look_ahead(&self, from: Node, kind: RelationKind, to: Node) {
+        std::hint::black_box(
+            self.defaults
+                .contains(from.index() as u32, to.index() as u32, kind),
+        );
+    }
+
     /// [`GraphBuilder::default_id_taken`], given the default id's text (not built again from
     /// the ends' ids).
     fn default_taken(&self, from: Node, kind: RelationKind, to: Node, id: &Id) -> bool {
         self.defaults
-            .contains(&(from.index() as u32, to.index() as u32, kind))
+            .contains(from.index() as u32, to.index() as u32, kind)
             || (!self.graph.explicit_ids.is_empty()
                 && self.graph.explicit_ids.contains_key(id.as_str()))
     }
@@ -758,7 +739,7 @@ impl GraphBuilder {
             || ids::splits(id).any(|(from, kind, to)| match (g.node(from), g.node(to)) {
                 (Some(f), Some(t)) => {
                     self.defaults
-                        .contains(&(f.index() as u32, t.index() as u32, kind))
+                        .contains(f.index() as u32, t.index() as u32, kind)
                 }
                 _ => false,
             })
@@ -886,8 +867,8 @@ impl GraphBuilder {
 
 /// [`GraphBuilder::resolve_relation`] against the entities and documents of `g` and the
 /// documents' texts, for the builder `origin`, whose quotes are hashed by `quotes`.
-fn resolve(
-    g: &Graph,
+pub(super) fn resolve(
+    g: &impl Entities,
     texts: &HashMap<Id, Arc<str>>,
     quotes: &FixedState,
     origin: u64,
@@ -895,12 +876,9 @@ fn resolve(
     mut relation: Relation,
 ) -> ResolvedRelation {
     let mut problems = Vec::new();
-    let end = |given: Option<Node>, id: &Id| match given {
-        Some(n) if n.index() < g.entity_count() && g.entity(n).id() == id.as_str() => Some(n),
-        _ => g.node(id.as_str()),
-    };
-    let from = end(ends.0, &relation.from);
-    let to = end(ends.1, &relation.to);
+    let from_end = g.end(ends.0, relation.from.as_str());
+    let to_end = g.end(ends.1, relation.to.as_str());
+    let (from, to) = (from_end.map(|(n, _)| n), to_end.map(|(n, _)| n));
     let unknown = |field: &'static str, id: &Id| StoreError::Unknown {
         field,
         what: "entity",
@@ -912,8 +890,7 @@ fn resolve(
     if to.is_none() {
         problems.push(unknown("to", &relation.to));
     }
-    if let (Some(f), Some(t)) = (from, to) {
-        let (fk, tk) = (g.entity_kind(f), g.entity_kind(t));
+    if let (Some((_, fk)), Some((_, tk))) = (from_end, to_end) {
         if !relation.kind.allows(fk, tk) {
             let spec = relation.kind.spec();
             let names =
@@ -944,8 +921,8 @@ fn resolve(
                 });
             }
         }
-        let document = match g.document_index.get(&c.document) {
-            Some(&d) => d,
+        let document = match g.document(&c.document) {
+            Some(d) => d,
             None => {
                 problems.push(StoreError::Unknown {
                     field: "document",

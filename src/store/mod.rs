@@ -16,7 +16,9 @@
 //!   arena and adjacency rows; `refs.rs` the views handed out ([`EntityRef`],
 //!   [`RelationRef`], [`CitationRef`]); `ids.rs` derived relation ids.
 //! - `builder.rs`: [`GraphBuilder`], where every rule a change must meet is checked once
-//!   ([`GraphBuilder::check_relation`]) before it is added; `error.rs` why it refuses.
+//!   ([`GraphBuilder::check_relation`]) before it is added; `error.rs` why it refuses;
+//!   `resolver.rs` a copy of a builder's entities, to check relations against on other
+//!   threads while the builder takes them in ([`Resolver`]).
 //! - `traverse.rs`: neighbourhoods and reach; `path.rs` shortest paths and every path;
 //!   `reliable.rs` the most reliable paths (weighted); `seen.rs` the reusable seen-sets of
 //!   walks; `deadline.rs` deadlines for long work.
@@ -46,6 +48,7 @@ mod records;
 mod refs;
 mod relation_query;
 mod reliable;
+mod resolver;
 mod search;
 mod seen;
 mod traverse;
@@ -58,7 +61,7 @@ pub use analytics::{
     PAGERANK_TOLERANCE,
 };
 pub use as_of::{AsOf, NotADay};
-pub use builder::{CheckedRelation, GraphBuilder, ResolvedRelation, Resolver};
+pub use builder::{CheckedRelation, GraphBuilder, ResolvedRelation};
 pub use change::{apply, check_befores, inverse, net, rebase, Edit};
 pub use deadline::{Deadline, Expired, Ticker};
 pub use error::StoreError;
@@ -70,6 +73,7 @@ pub use path::{Route, PATH_SEARCH_BUDGET};
 pub use refs::{CitationRef, EntityRef, RelationRef};
 pub use relation_query::RelationQuery;
 pub use reliable::{Costs, PathWeight, WeightedPath, WEIGHED_PATHS};
+pub use resolver::Resolver;
 pub(crate) use search::match_reasons;
 pub use search::{Hit, MatchReason, SearchIndex};
 pub use traverse::{Neighbourhood, Reach};

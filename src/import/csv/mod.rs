@@ -11,13 +11,13 @@
 mod table;
 
 use super::first::Record;
-use super::session::prepare;
+use super::session::{look_up, prepare_with, Prepared};
 use super::{Draft, Mapping, RelationRule, Session};
 use crate::model::{Citation, ClaimStatus, Date, Document, Entity, EntityKind, Id, RelationKind};
-use crate::store::StoreError;
+use crate::store::{Resolver, StoreError};
 use std::path::Path;
 pub(in crate::import) use table::find_row;
-use table::{each_row, Columns, Place, Row};
+use table::{each_row, Columns, Place, Row, Table};
 
 const DOCUMENTS: Columns = Columns {
     table: "documents",
@@ -48,51 +48,77 @@ const RELATIONS: Columns = Columns {
 /// Reads `documents.csv`.
 pub(super) fn documents(cx: &mut Session, path: &Path) {
     cx.tables.reading(Record::Document, path);
-    each_row(
-        cx,
-        path,
-        &DOCUMENTS,
-        |_, _| {},
-        |row| {
-            let id = row.id("id");
-            let title = row.required("title");
-            let published = row.parse("published", Date::parse);
-            let (Some(id), Some(title), Ok(published)) = (id, title, published) else {
-                return None;
-            };
-            Some(Document {
-                id,
-                title: title.to_string(),
-                publisher: row.get("publisher").map(String::from),
-                published,
-                url: row.get("url").map(String::from),
-            })
-        },
-        |cx, at, doc| {
-            let id = doc.id.to_string();
-            if let Err(e) = cx.add_document(doc) {
-                let mut message = e.to_string();
-                if matches!(e, StoreError::Duplicate { .. }) {
-                    message += &cx.first_definition(Record::Document, &id);
-                }
-                at.fail(cx, "id", message);
+    each_row(cx, path, &Documents);
+}
+
+/// The rows of `documents.csv`.
+struct Documents;
+
+impl Table for Documents {
+    type Row = Document;
+
+    fn columns(&self) -> &Columns {
+        &DOCUMENTS
+    }
+
+    fn parse(&self, row: &Row) -> Option<Document> {
+        let id = row.id("id");
+        let title = row.required("title");
+        let published = row.parse("published", Date::parse);
+        let (Some(id), Some(title), Ok(published)) = (id, title, published) else {
+            return None;
+        };
+        Some(Document {
+            id,
+            title: title.to_string(),
+            publisher: row.get("publisher").map(String::from),
+            published,
+            url: row.get("url").map(String::from),
+        })
+    }
+
+    fn add(&self, cx: &mut Session, at: &Place, doc: Document) {
+        let id = doc.id.to_string();
+        if let Err(e) = cx.add_document(doc) {
+            let mut message = e.to_string();
+            if matches!(e, StoreError::Duplicate { .. }) {
+                message += &cx.first_definition(Record::Document, &id);
             }
-        },
-    );
+            at.fail(cx, "id", message);
+        }
+    }
 }
 
 /// Reads `nodes.csv`.
 pub(super) fn nodes(cx: &mut Session, path: &Path) {
     cx.tables.reading(Record::Entity, path);
     let mapping = cx.mapping;
-    each_row(
-        cx,
-        path,
-        &NODES,
-        |cx, rows| cx.builder.reserve(rows, 0),
-        |row| node(mapping, row),
-        add_node,
-    );
+    each_row(cx, path, &Nodes { mapping });
+}
+
+/// The rows of `nodes.csv`.
+struct Nodes<'a> {
+    mapping: &'a Mapping,
+}
+
+impl Table for Nodes<'_> {
+    type Row = Entity;
+
+    fn columns(&self) -> &Columns {
+        &NODES
+    }
+
+    fn reserve(&self, cx: &mut Session, rows: usize) {
+        cx.builder.reserve(rows, 0);
+    }
+
+    fn parse(&self, row: &Row) -> Option<Entity> {
+        node(self.mapping, row)
+    }
+
+    fn add(&self, cx: &mut Session, at: &Place, entity: Entity) {
+        add_node(cx, at, entity);
+    }
 }
 
 /// An entity from a `nodes.csv` row (on the pool).
@@ -179,28 +205,91 @@ fn add_node(cx: &mut Session, at: &Place, entity: Entity) {
 /// Reads `relations.csv`: each row parsed and checked against the entities and documents on
 /// the pool (a copy of them: no row adds any), then added in file order.
 pub(super) fn relations(cx: &mut Session, path: &Path) {
-    let mapping = cx.mapping;
-    let resolver = cx.builder.resolver();
-    each_row(
-        cx,
-        path,
-        &RELATIONS,
-        |cx, rows| cx.builder.reserve(0, rows),
-        |row| Some(prepare(&resolver, relation(mapping, row)?)),
-        |cx, at, prepared| {
-            if let Err(e) = cx.add_prepared(prepared) {
-                let field = match &e {
-                    StoreError::Unknown {
-                        field: "document", ..
-                    } => "source",
-                    StoreError::Unknown { field, .. } => field,
-                    StoreError::NoCitation | StoreError::EmptyQuote => "quote",
-                    other => other.field().unwrap_or("kind"),
-                };
-                at.fail(cx, field, e.to_string());
+    let relations = Relations {
+        mapping: cx.mapping,
+        resolver: cx.builder.resolver(),
+    };
+    each_row(cx, path, &relations);
+}
+
+/// The rows of `relations.csv`.
+struct Relations<'a> {
+    mapping: &'a Mapping,
+    /// The builder's entities and documents, to check the rows against on the pool.
+    resolver: Resolver,
+}
+
+/// A row of `relations.csv`: parsed, then made ready to add once its chunk's rows are parsed.
+enum RelationRow {
+    Parsed(Draft),
+    Ready(Prepared),
+    /// Between the two.
+    Taken,
+}
+
+impl Table for Relations<'_> {
+    type Row = RelationRow;
+
+    fn columns(&self) -> &Columns {
+        &RELATIONS
+    }
+
+    fn reserve(&self, cx: &mut Session, rows: usize) {
+        cx.builder.reserve(0, rows);
+    }
+
+    fn parse(&self, row: &Row) -> Option<RelationRow> {
+        relation(self.mapping, row).map(RelationRow::Parsed)
+    }
+
+    /// Looks up the ends of each relation a few relations before it is made ready: the cache
+    /// misses of a lookup (in a large graph a lookup is mostly waiting for memory) overlap
+    /// the work on the relations before it, and making it ready finds them in the cache.
+    fn finish(&self, mut rows: Vec<&mut RelationRow>) {
+        const AHEAD: usize = 16;
+        let mut ends = std::collections::VecDeque::with_capacity(AHEAD + 1);
+        for i in 0..rows.len() + AHEAD {
+            if let Some(row) = rows.get(i) {
+                ends.push_back(match row {
+                    RelationRow::Parsed(draft) => look_up(&self.resolver, draft),
+                    _ => (None, None),
+                });
             }
-        },
-    );
+            let Some(row) = i.checked_sub(AHEAD).and_then(|j| rows.get_mut(j)) else {
+                continue;
+            };
+            let found = ends.pop_front().expect("looked up before");
+            if let RelationRow::Parsed(draft) = std::mem::replace(*row, RelationRow::Taken) {
+                **row = RelationRow::Ready(prepare_with(&self.resolver, draft, found));
+            }
+        }
+    }
+
+    /// Looks up whether its default id is taken (without using the answer), so that the
+    /// lookup's cache miss overlaps the work on the relations before it, and adding it finds
+    /// the answer in the cache.
+    fn ahead(&self, cx: &Session, row: &RelationRow) {
+        if let RelationRow::Ready(p) = row {
+            p.look_ahead(cx.builder);
+        }
+    }
+
+    fn add(&self, cx: &mut Session, at: &Place, row: RelationRow) {
+        let RelationRow::Ready(prepared) = row else {
+            unreachable!("every row is made ready on the pool");
+        };
+        if let Err(e) = cx.add_prepared(prepared) {
+            let field = match &e {
+                StoreError::Unknown {
+                    field: "document", ..
+                } => "source",
+                StoreError::Unknown { field, .. } => field,
+                StoreError::NoCitation | StoreError::EmptyQuote => "quote",
+                other => other.field().unwrap_or("kind"),
+            };
+            at.fail(cx, field, e.to_string());
+        }
+    }
 }
 
 /// The relation of a `relations.csv` row (on the pool).

@@ -138,6 +138,18 @@ enum Item<T> {
     },
 }
 
+impl<T> Item<T> {
+    /// What the row gave, if it is a row that gave something.
+    fn parsed(&mut self) -> Option<&mut T> {
+        match self {
+            Item::Row {
+                parsed: Some(p), ..
+            } => Some(p),
+            _ => None,
+        }
+    }
+}
+
 /// The CSV reader of every table: no header row (it is checked here), rows of any width
 /// (checked here too), records ending at `\n` only, so that a record's position is its first
 /// byte in CRLF files too (with the default terminator, a record after `\r\n` starts at the
@@ -154,19 +166,45 @@ fn reader<R: Read>(from: R) -> csv::Reader<R> {
         .from_reader(from)
 }
 
-/// Reads a table after checking its header: each data row is parsed by `parse` on the thread
-/// pool (its errors recorded in the row), and what it gave is handed to `add` on this thread,
-/// row after row in file order, with where the row is. `reserve` is told first how many rows
-/// the file seems to hold (from its size and its first chunk), so that a large table's rows
-/// are added without regrowing what holds them.
-pub(super) fn each_row<T: Send>(
-    cx: &mut Session,
-    path: &Path,
-    columns: &Columns,
-    reserve: impl FnOnce(&mut Session, usize),
-    parse: impl Fn(&Row) -> Option<T> + Sync,
-    mut add: impl FnMut(&mut Session, &Place, T),
-) {
+/// How many rows before it is added a row is shown to [`Table::ahead`].
+const AHEAD: usize = 16;
+
+/// A kind of table: what its rows become, on the pool and then in file order.
+pub(super) trait Table: Sync {
+    /// What a row gives, parsed on the pool.
+    type Row: Send;
+
+    /// Its columns.
+    fn columns(&self) -> &Columns;
+
+    /// Told first how many rows the file seems to hold (from its size and its first chunk),
+    /// so that a large table's rows are added without regrowing what holds them.
+    fn reserve(&self, cx: &mut Session, rows: usize) {
+        let _ = (cx, rows);
+    }
+
+    /// A row parsed (on the pool), its errors recorded in it.
+    fn parse(&self, row: &Row) -> Option<Self::Row>;
+
+    /// Once every row of a chunk is parsed, what they gave, in file order (on the pool).
+    fn finish(&self, rows: Vec<&mut Self::Row>) {
+        let _ = rows;
+    }
+
+    /// What a row gave, a few rows before it is added (on this thread).
+    fn ahead(&self, cx: &Session, row: &Self::Row) {
+        let _ = (cx, row);
+    }
+
+    /// Adds what a row gave, in file order (on this thread).
+    fn add(&self, cx: &mut Session, at: &Place, row: Self::Row);
+}
+
+/// Reads a table after checking its header: each data row is parsed on the thread pool (its
+/// errors recorded in the row), and what it gave is added on this thread, row after row in
+/// file order, with where the row is (see [`Table`]).
+pub(super) fn each_row<T: Table>(cx: &mut Session, path: &Path, table: &T) {
+    let columns = table.columns();
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into(),
@@ -211,15 +249,33 @@ pub(super) fn each_row<T: Send>(
         // rather than under, which would regrow everything for the last few rows.
         let lines = memchr::memchr_iter(b'\n', &first.text).count().max(1) as u64;
         let rows = lines * size / first.text.len() as u64;
-        reserve(cx, (rows + rows / 50) as usize);
+        table.reserve(cx, (rows + rows / 50) as usize);
     }
     let index = &index[..];
     let read = each_chunk(
         cx,
         &mut chunks,
-        |chunk, into| parse_chunk(path, index, width, chunk, &parse, into),
-        |cx, _, items| {
-            for item in items {
+        |chunk, into| {
+            parse_chunk(path, index, width, chunk, table, into);
+            table.finish(into.iter_mut().filter_map(Item::parsed).collect());
+        },
+        |cx, _, mut items| {
+            // The rows `AHEAD` places on are shown to the table before each row is added.
+            for item in items.as_slice().iter().take(AHEAD) {
+                if let Item::Row {
+                    parsed: Some(p), ..
+                } = item
+                {
+                    table.ahead(cx, p);
+                }
+            }
+            while let Some(item) = items.next() {
+                if let Some(Item::Row {
+                    parsed: Some(p), ..
+                }) = items.as_slice().get(AHEAD - 1)
+                {
+                    table.ahead(cx, p);
+                }
                 if cx.full() {
                     return ControlFlow::Break(());
                 }
@@ -243,7 +299,7 @@ pub(super) fn each_row<T: Send>(
                                 byte,
                                 line,
                             };
-                            add(cx, &at, parsed);
+                            table.add(cx, &at, parsed);
                         }
                     }
                 }
@@ -261,13 +317,13 @@ pub(super) fn each_row<T: Send>(
 }
 
 /// Parses the records of a chunk (on the pool) into `items`.
-fn parse_chunk<T>(
+fn parse_chunk<T: Table>(
     path: &Path,
     index: &[(&'static str, usize)],
     width: usize,
     chunk: &Chunk,
-    parse: &impl Fn(&Row) -> Option<T>,
-    items: &mut Vec<Item<T>>,
+    table: &T,
+    items: &mut Vec<Item<T::Row>>,
 ) {
     let mut reader = reader(&chunk.text[..]);
     let mut record = StringRecord::new();
@@ -305,7 +361,7 @@ fn parse_chunk<T>(
                     record: &record,
                     errors: RefCell::default(),
                 };
-                let parsed = parse(&row);
+                let parsed = table.parse(&row);
                 items.push(Item::Row {
                     byte,
                     line,
