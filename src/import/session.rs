@@ -9,7 +9,9 @@ use crate::model::{
     RelationKind,
 };
 use crate::store::{GraphBuilder, Node, ResolvedRelation, Resolver, StoreError};
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 use std::path::{Path, PathBuf};
 
 /// A place in an imported file.
@@ -203,8 +205,15 @@ pub(super) fn prepare_with(builder: &impl Lookup, mut draft: Draft, ends: (End, 
     let (id, numbered) = match draft.id.take() {
         Some(id) => (id, None),
         None => {
-            let base = Relation::default_id(&draft.from, draft.kind, &draft.to);
-            let base = slug::fit(&base, &base, 8);
+            let base = BASE.with_borrow_mut(|base| {
+                base.clear();
+                base.push_str(draft.from.as_str());
+                base.push('.');
+                base.push_str(segment(draft.kind));
+                base.push('.');
+                base.push_str(draft.to.as_str());
+                slug::fit(base, base, 8)
+            });
             // Not shortened by `fit` (a kind's id segment is as long as its name).
             let is_default = base.as_str().len()
                 == draft.from.as_str().len()
@@ -219,6 +228,24 @@ pub(super) fn prepare_with(builder: &impl Lookup, mut draft: Draft, ends: (End, 
         numbered,
         fell_back,
     }
+}
+
+thread_local! {
+    /// Where [`prepare_with`] writes a relation's default id (`Relation::default_id`), to
+    /// read it as an id: one allocation a relation rather than four.
+    static BASE: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// A kind's segment in default ids: its name in lower case with hyphens (`ruled-on`), as
+/// `Relation::default_id` writes it.
+fn segment(kind: RelationKind) -> &'static str {
+    static SEGMENTS: LazyLock<Vec<String>> = LazyLock::new(|| {
+        RelationKind::ALL
+            .iter()
+            .map(|k| k.name().to_ascii_lowercase().replace('_', "-"))
+            .collect()
+    });
+    &SEGMENTS[kind as usize]
 }
 
 impl Prepared {
@@ -390,5 +417,19 @@ impl Session<'_> {
             }
         }
         self.errors.extend(found);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_those_of_default_ids() {
+        let (a, b) = (Id::parse("a").unwrap(), Id::parse("b").unwrap());
+        for &kind in RelationKind::ALL {
+            let id = format!("a.{}.b", segment(kind));
+            assert_eq!(id, Relation::default_id(&a, kind, &b));
+        }
     }
 }

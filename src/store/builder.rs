@@ -564,10 +564,10 @@ impl GraphBuilder {
             self.quote_slots = vec![(0, u32::MAX); QUOTE_SLOTS];
         }
         let slot = &mut self.quote_slots[hash as usize % QUOTE_SLOTS];
-        let known = g
-            .citations
-            .get(slot.1 as usize)
-            .filter(|c| slot.0 == hash && g.text.get(c.quote) == quote)
+        let known = (slot.0 == hash)
+            .then(|| g.citations.get(slot.1 as usize))
+            .flatten()
+            .filter(|c| g.text.get(c.quote) == quote)
             .copied();
         if let Some(c) = known {
             if c.document == document {

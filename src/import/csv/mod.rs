@@ -15,6 +15,8 @@ use super::session::{look_up, prepare_with, Prepared};
 use super::{Draft, Mapping, RelationRule, Session};
 use crate::model::{Citation, ClaimStatus, Date, Document, Entity, EntityKind, Id, RelationKind};
 use crate::store::{Resolver, StoreError};
+use hashbrown::HashMap;
+use std::cell::RefCell;
 use std::path::Path;
 pub(in crate::import) use table::find_row;
 use table::{each_row, Columns, Place, Row, Table};
@@ -242,32 +244,29 @@ impl Table for Relations<'_> {
         relation(self.mapping, row).map(RelationRow::Parsed)
     }
 
-    /// Looks up the ends of each relation a few relations before it is made ready: the cache
-    /// misses of a lookup (in a large graph a lookup is mostly waiting for memory) overlap
-    /// the work on the relations before it, and making it ready finds them in the cache.
+    /// Looks up the ends of a few relations in one go, then makes them ready: in a large
+    /// graph a lookup is mostly waiting for memory, and lookups one after another wait at
+    /// once; making the relations ready then finds what they read in the cache.
     fn finish(&self, mut rows: Vec<&mut RelationRow>) {
-        const AHEAD: usize = 16;
-        let mut ends = std::collections::VecDeque::with_capacity(AHEAD + 1);
-        for i in 0..rows.len() + AHEAD {
-            if let Some(row) = rows.get(i) {
-                ends.push_back(match row {
+        for group in rows.chunks_mut(16) {
+            let ends: Vec<_> = group
+                .iter()
+                .map(|row| match row {
                     RelationRow::Parsed(draft) => look_up(&self.resolver, draft),
                     _ => (None, None),
-                });
-            }
-            let Some(row) = i.checked_sub(AHEAD).and_then(|j| rows.get_mut(j)) else {
-                continue;
-            };
-            let found = ends.pop_front().expect("looked up before");
-            if let RelationRow::Parsed(draft) = std::mem::replace(*row, RelationRow::Taken) {
-                **row = RelationRow::Ready(prepare_with(&self.resolver, draft, found));
+                })
+                .collect();
+            for (row, ends) in group.iter_mut().zip(ends) {
+                if let RelationRow::Parsed(draft) = std::mem::replace(*row, RelationRow::Taken) {
+                    **row = RelationRow::Ready(prepare_with(&self.resolver, draft, ends));
+                }
             }
         }
     }
 
-    /// Looks up whether its default id is taken (without using the answer), so that the
-    /// lookup's cache miss overlaps the work on the relations before it, and adding it finds
-    /// the answer in the cache.
+    /// Looks up whether its default id is taken (without using the answer): the lookups of
+    /// the next few relations wait for memory at once, and adding each finds its answer in the
+    /// cache.
     fn ahead(&self, cx: &Session, row: &RelationRow) {
         if let RelationRow::Ready(p) = row {
             p.look_ahead(cx.builder);
@@ -302,7 +301,7 @@ fn relation(mapping: &Mapping, row: &Row) -> Option<Draft> {
     let claim = row.parse("claim", |c| c.to_ascii_uppercase().parse::<ClaimStatus>());
     let explicit_id = row.parse("id", Id::parse);
     let quote = row.required("quote");
-    let source = row.id("source");
+    let source = document_id(row);
     let (Some(from), Some(to), Some(kind), Ok(date), Ok(until), Ok(claim), Ok(explicit_id)) =
         (from, to, kind, date, until, claim, explicit_id)
     else {
@@ -371,6 +370,27 @@ fn relation(mapping: &Mapping, row: &Row) -> Option<Draft> {
     }
     draft.description = row.get("description").map(String::from);
     Some(draft)
+}
+
+/// A row's `source`, as [`Row::id`] reads it. Most rows of a large table cite a few documents:
+/// each thread keeps the ids it read, and hands out another handle to the same id rather than
+/// a new one.
+fn document_id(row: &Row) -> Option<Id> {
+    thread_local! {
+        static READ: RefCell<HashMap<Box<str>, Id>> = RefCell::default();
+    }
+    let text = row.get("source");
+    if let Some(id) = text.and_then(|t| READ.with_borrow(|read| read.get(t).cloned())) {
+        return Some(id);
+    }
+    let id = row.id("source")?;
+    READ.with_borrow_mut(|read| {
+        if read.len() >= 4096 {
+            read.clear();
+        }
+        read.insert(id.as_str().into(), id.clone());
+    });
+    Some(id)
 }
 
 /// How a relation row's `kind` was read.

@@ -166,7 +166,7 @@ fn reader<R: Read>(from: R) -> csv::Reader<R> {
         .from_reader(from)
 }
 
-/// How many rows before it is added a row is shown to [`Table::ahead`].
+/// How many rows are shown to [`Table::ahead`] at once, before the first of them is added.
 const AHEAD: usize = 16;
 
 /// A kind of table: what its rows become, on the pool and then in file order.
@@ -191,7 +191,8 @@ pub(super) trait Table: Sync {
         let _ = rows;
     }
 
-    /// What a row gave, a few rows before it is added (on this thread).
+    /// What a row gave, shortly before it is added (on this thread): the next few rows are
+    /// shown one after another, so that what they look up is looked up at once.
     fn ahead(&self, cx: &Session, row: &Self::Row) {
         let _ = (cx, row);
     }
@@ -260,22 +261,23 @@ pub(super) fn each_row<T: Table>(cx: &mut Session, path: &Path, table: &T) {
             table.finish(into.iter_mut().filter_map(Item::parsed).collect());
         },
         |cx, _, mut items| {
-            // The rows `AHEAD` places on are shown to the table before each row is added.
-            for item in items.as_slice().iter().take(AHEAD) {
-                if let Item::Row {
-                    parsed: Some(p), ..
-                } = item
-                {
-                    table.ahead(cx, p);
-                }
-            }
+            let mut shown = 0;
             while let Some(item) = items.next() {
-                if let Some(Item::Row {
-                    parsed: Some(p), ..
-                }) = items.as_slice().get(AHEAD - 1)
-                {
-                    table.ahead(cx, p);
+                // The next `AHEAD` rows are shown to the table, in one go, before the first
+                // of them is added.
+                if shown == 0 {
+                    let next = std::iter::once(&item).chain(items.as_slice());
+                    for item in next.take(AHEAD) {
+                        if let Item::Row {
+                            parsed: Some(p), ..
+                        } = item
+                        {
+                            table.ahead(cx, p);
+                        }
+                    }
+                    shown = AHEAD;
                 }
+                shown -= 1;
                 if cx.full() {
                     return ControlFlow::Break(());
                 }
