@@ -11,8 +11,8 @@ use crate::model::{
 use crate::store::{GraphBuilder, Node, ResolvedRelation, Resolver, StoreError};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 /// A place in an imported file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -151,6 +151,12 @@ impl EntityTable {
             return None;
         }
         let hash = self.hasher.hash_one(id);
+        // A short id as its slot holds it, so that comparing is comparing two arrays.
+        let short = (id.len() <= INLINE).then(|| {
+            let mut key = [0; INLINE];
+            key[..id.len()].copy_from_slice(id.as_bytes());
+            key
+        });
         let mask = self.slots.len() - 1;
         let mut i = self.start(hash);
         loop {
@@ -158,15 +164,18 @@ impl EntityTable {
             if slot.kind == 0 {
                 return None;
             }
-            let same = if slot.len == LONG {
-                let word = |at: usize| u32::from_le_bytes(slot.id[at..at + 4].try_into().unwrap());
-                slot.id[..8] == hash.to_le_bytes()
-                    && self
-                        .long
-                        .get(word(8) as usize..(word(8) + word(12)) as usize)
-                        == Some(id)
-            } else {
-                id.len() == usize::from(slot.len) && slot.id[..id.len()] == *id.as_bytes()
+            let same = match short {
+                Some(key) => usize::from(slot.len) == id.len() && slot.id == key,
+                None => {
+                    let word =
+                        |at: usize| u32::from_le_bytes(slot.id[at..at + 4].try_into().unwrap());
+                    slot.len == LONG
+                        && slot.id[..8] == hash.to_le_bytes()
+                        && self
+                            .long
+                            .get(word(8) as usize..(word(8) + word(12)) as usize)
+                            == Some(id)
+                }
             };
             if same {
                 let kind = EntityKind::ALL[usize::from(slot.kind) - 1];

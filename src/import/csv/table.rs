@@ -69,8 +69,11 @@ pub(super) struct Row<'a> {
 impl Row<'_> {
     /// A cell, trimmed; `None` when the column is absent or the cell empty.
     pub(super) fn get(&self, name: &str) -> Option<&str> {
-        let (_, i) = self.at.index.iter().find(|(n, _)| *n == name)?;
-        Some(self.record.get(*i)?.trim()).filter(|s| !s.is_empty())
+        // Names compared by length and first byte before their text: a row's cells are read
+        // by name, a dozen times a row.
+        let same = |n: &str| n.len() == name.len() && n.as_bytes()[0] == name.as_bytes()[0];
+        let (_, i) = self.at.index.iter().find(|(n, _)| same(n) && *n == name)?;
+        Some(trim(self.record.get(*i)?)).filter(|s| !s.is_empty())
     }
 
     /// Where a column's cell starts.
@@ -120,6 +123,19 @@ impl Row<'_> {
                 }
             },
         }
+    }
+}
+
+/// `str::trim`, without walking the characters when the cell starts and ends with a byte that
+/// is not a space (most cells of a large table).
+fn trim(cell: &str) -> &str {
+    // Every Unicode space is either one of these ASCII bytes or starts with a byte above
+    // 0x7f.
+    let plain = |b: &u8| b.is_ascii() && !matches!(b, b' ' | b'\t'..=b'\r');
+    let bytes = cell.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(a), Some(z)) if plain(a) && plain(z) => cell,
+        _ => cell.trim(),
     }
 }
 
@@ -490,4 +506,28 @@ fn locate_field(path: &Path, offset: u64, line: usize, index: usize) -> (usize, 
         }
     }
     (l, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trim;
+
+    #[test]
+    fn cells_are_trimmed_as_str_trim_trims_them() {
+        for cell in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "\ta\r",
+            "a b",
+            "\u{a0}a",
+            "a\u{3000}",
+            "é",
+            "\u{b}x\u{c}",
+            "x\u{1f}",
+        ] {
+            assert_eq!(trim(cell), cell.trim(), "{cell:?}");
+        }
+    }
 }
