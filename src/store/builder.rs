@@ -50,7 +50,7 @@ const QUOTE_SLOTS: usize = 1 << 16;
 
 /// The seed of the quotes' hash: fixed, so that which quotes are stored once does not change
 /// from run to run.
-const QUOTE_SEED: u64 = 0x646f_7373_6965_72;
+const QUOTE_SEED: u64 = 0x0064_6f73_7369_6572;
 
 impl Default for GraphBuilder {
     fn default() -> GraphBuilder {
