@@ -7,8 +7,11 @@
 //!   Errors are `file:line:column: field: message` ([`LoadError`], column 1 when no finer
 //!   place is known); at most [`MAX_ERRORS`] are collected, then reading stops, and a last
 //!   entry ([`LoadError::stopped`]) says where and after how many lines.
-//! - **Streaming.** Files are read a record or a line at a time, never whole: memory grows with
-//!   the graph built, not with the file. An FtM file is read twice (things, then links), so
+//! - **Streaming, on every core.** Files are read in chunks of whole lines or records, never
+//!   whole: memory grows with the graph built, not with the file. Chunks are parsed on rayon's
+//!   pool (a CSV row's relation checked against a copy of the entities) while this thread adds
+//!   the chunks before them in file order, so what is added and every error is as if read line
+//!   after line. An FtM file is read twice (things, then links), so
 //!   links may come before the entities they join.
 //! - **Provenance stays honest.** Every relation keeps a citation. Where the dataset names no
 //!   source (triples, FtM links without `Documentation`), the citation is a document standing
@@ -31,14 +34,16 @@
 //! - `csv`, `ftm`, `triples`: one module per format.
 //! - `loose`: relation kinds written loosely ("member of", "Accuse", "Apologize").
 //! - `first`: where a duplicate id was first defined (found again only on the error).
-//! - `read` (streaming lines, counted bytes), `progress` (the [`Progress`] trait and the
-//!   terminal bar), `slug` (valid ids from any text).
+//! - `read` (files in chunks of whole lines or CSV records, counted bytes), `parallel` (the
+//!   chunks parsed on every core, handed back in file order), `progress` (the [`Progress`]
+//!   trait and the terminal bar), `slug` (valid ids from any text).
 
 mod csv;
 mod first;
 mod ftm;
 mod loose;
 mod mapping;
+mod parallel;
 mod progress;
 mod read;
 mod session;

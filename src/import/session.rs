@@ -5,11 +5,14 @@ use super::first::Tables;
 use super::{slug, ImportSummary, Mapping, Progress, MAX_ERRORS};
 use crate::load::LoadError;
 use crate::model::{
-    Attributes, Citation, ClaimStatus, Date, Document, Entity, Id, Relation, RelationKind,
+    Attributes, Citation, ClaimStatus, Date, Document, Entity, EntityKind, Id, Relation,
+    RelationKind,
 };
-use crate::store::{GraphBuilder, Node, StoreError};
+use crate::store::{GraphBuilder, Node, ResolvedRelation, Resolver, StoreError};
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 /// A place in an imported file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +86,24 @@ impl Draft {
         }
     }
 
+    /// The relation, with this id.
+    fn into_relation(self, id: Id) -> Relation {
+        Relation {
+            id,
+            kind: self.kind,
+            label: self.label,
+            from: self.from,
+            to: self.to,
+            date: self.date,
+            until: self.until,
+            role: self.role,
+            claim: self.claim,
+            description: self.description,
+            citations: self.citations,
+            attributes: self.attributes,
+        }
+    }
+
     /// Turns a mapped kind that does not fit into `RELATED` with the fallback label.
     pub(super) fn fall_back(&mut self) -> bool {
         match self.fallback.take() {
@@ -96,6 +117,143 @@ impl Draft {
                 true
             }
             _ => false,
+        }
+    }
+}
+
+/// Where a draft's ends are looked up and its relation resolved: the builder itself, or a
+/// copy of its entities made for the thread pool.
+pub(super) trait Lookup {
+    fn find(&self, id: &str) -> End;
+    fn resolve_relation(&self, ends: (Option<Node>, Option<Node>), r: Relation)
+        -> ResolvedRelation;
+}
+
+impl Lookup for GraphBuilder {
+    fn find(&self, id: &str) -> End {
+        self.node(id).map(|n| (n, self.kind_of(n)))
+    }
+
+    fn resolve_relation(
+        &self,
+        ends: (Option<Node>, Option<Node>),
+        r: Relation,
+    ) -> ResolvedRelation {
+        GraphBuilder::resolve_relation(self, ends, r)
+    }
+}
+
+impl Lookup for Resolver {
+    fn find(&self, id: &str) -> End {
+        Resolver::find(self, id)
+    }
+
+    fn resolve_relation(
+        &self,
+        ends: (Option<Node>, Option<Node>),
+        r: Relation,
+    ) -> ResolvedRelation {
+        Resolver::resolve_relation(self, ends, r)
+    }
+}
+
+/// A relation draft made ready for its turn, on any thread ([`prepare`]).
+pub(super) struct Prepared {
+    /// Checked against the entities and documents.
+    resolved: ResolvedRelation,
+    /// For a relation the file gives no id: whether the id it holds, its base, is exactly
+    /// its default id. Its number (`.2`, `.3`) is decided in its turn.
+    numbered: Option<bool>,
+    /// Whether its mapped kind did not allow its ends and fell back to `RELATED`.
+    fell_back: bool,
+}
+
+/// An end of a relation as looked up: its entity and the entity's kind, if it exists.
+pub(super) type End = Option<(Node, EntityKind)>;
+
+/// Looks up the ends of a draft.
+pub(super) fn look_up(builder: &impl Lookup, draft: &Draft) -> (End, End) {
+    (
+        builder.find(draft.from.as_str()),
+        builder.find(draft.to.as_str()),
+    )
+}
+
+/// Makes a draft ready to be added, reading the builder only: its ends looked up, a mapped
+/// kind that does not allow them fallen back to `RELATED` with its label, its base id made
+/// when the file gives none, and the store's checks that no later addition changes
+/// ([`GraphBuilder::resolve_relation`]). The rest is done in its turn, by
+/// [`Session::add_prepared`].
+pub(super) fn prepare(builder: &impl Lookup, draft: Draft) -> Prepared {
+    let ends = look_up(builder, &draft);
+    prepare_with(builder, draft, ends)
+}
+
+/// [`prepare`], given the draft's ends as [`look_up`] found them.
+pub(super) fn prepare_with(builder: &impl Lookup, mut draft: Draft, ends: (End, End)) -> Prepared {
+    let mut nodes = (ends.0.map(|(n, _)| n), ends.1.map(|(n, _)| n));
+    let mut fell_back = false;
+    if let (Some((_, from)), Some((_, to))) = ends {
+        if !draft.kind.allows(from, to) {
+            let reversed = draft.reversed;
+            fell_back = draft.fall_back();
+            if fell_back && reversed {
+                nodes = (nodes.1, nodes.0);
+            }
+        }
+    }
+    let (id, numbered) = match draft.id.take() {
+        Some(id) => (id, None),
+        None => {
+            let base = BASE.with_borrow_mut(|base| {
+                base.clear();
+                base.push_str(draft.from.as_str());
+                base.push('.');
+                base.push_str(segment(draft.kind));
+                base.push('.');
+                base.push_str(draft.to.as_str());
+                slug::fit(base, base, 8)
+            });
+            // Not shortened by `fit` (a kind's id segment is as long as its name).
+            let is_default = base.as_str().len()
+                == draft.from.as_str().len()
+                    + draft.kind.name().len()
+                    + draft.to.as_str().len()
+                    + 2;
+            (base, Some(is_default))
+        }
+    };
+    Prepared {
+        resolved: builder.resolve_relation(nodes, draft.into_relation(id)),
+        numbered,
+        fell_back,
+    }
+}
+
+thread_local! {
+    /// Where [`prepare_with`] writes a relation's default id (`Relation::default_id`), to
+    /// read it as an id: one allocation a relation rather than four.
+    static BASE: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// A kind's segment in default ids: its name in lower case with hyphens (`ruled-on`), as
+/// `Relation::default_id` writes it.
+fn segment(kind: RelationKind) -> &'static str {
+    static SEGMENTS: LazyLock<Vec<String>> = LazyLock::new(|| {
+        RelationKind::ALL
+            .iter()
+            .map(|k| k.name().to_ascii_lowercase().replace('_', "-"))
+            .collect()
+    });
+    &SEGMENTS[kind as usize]
+}
+
+impl Prepared {
+    /// Looks up, without using the answer, what adding it will look up first (whether its
+    /// default id is taken), so that a run of these lookups overlap their cache misses.
+    pub(super) fn look_ahead(&self, builder: &GraphBuilder) {
+        if let (Some(_), (Some(from), Some(to))) = (self.numbered, self.resolved.ends()) {
+            builder.look_ahead(from, self.resolved.kind(), to);
         }
     }
 }
@@ -192,51 +350,45 @@ impl Session<'_> {
         Ok(id)
     }
 
-    /// A fresh relation id: `<from>.<kind>.<to>`, then `.2`, `.3` for repeats, as the data
-    /// loader does; shortened with a hash if too long.
-    pub(super) fn relation_id(
-        &self,
-        from: &Id,
-        kind: RelationKind,
-        to: &Id,
-        ends: (Option<Node>, Option<Node>),
-    ) -> Id {
-        let base = Relation::default_id(from, kind, to);
-        let base = slug::fit(&base, &base, 8);
-        // Not shortened by `fit` (a kind's id segment is as long as its name).
-        let is_default =
-            base.as_str().len() == from.as_str().len() + kind.name().len() + to.as_str().len() + 2;
-        let ends = match ends {
-            // The common case, checked without building or parsing the id.
-            (Some(f), Some(t)) if is_default => Some((f, kind, t)),
-            _ => None,
-        };
-        // `fit` left room for the number.
-        self.builder
-            .free_relation_id(base, ends)
-            .expect("an id with a numbered segment")
-    }
-
     /// Adds a relation. A mapped kind that does not allow the ends becomes `RELATED` with its
     /// fallback label (counted); an explicit kind that does not is an error.
-    pub(super) fn add_relation(&mut self, mut draft: Draft) -> Result<(), StoreError> {
-        // Each end looked up once, here (an unknown one is the store's error to report).
-        let ends = (
-            self.builder.node(draft.from.as_str()),
-            self.builder.node(draft.to.as_str()),
-        );
-        let mut fell_back = false;
-        if let (Some(f), Some(t)) = ends {
-            if !draft
-                .kind
-                .allows(self.builder.kind_of(f), self.builder.kind_of(t))
-            {
-                fell_back = draft.fall_back();
+    pub(super) fn add_relation(&mut self, draft: Draft) -> Result<(), StoreError> {
+        let prepared = prepare(self.builder, draft);
+        self.add_prepared(prepared)
+    }
+
+    /// Adds a relation [`prepare`]d, in its turn: its id numbered if the file gave none (a
+    /// fresh id: `<from>.<kind>.<to>`, then `.2`, `.3` for repeats, as the data loader
+    /// does), then the checks that depend on the relations before it (the store's
+    /// [`GraphBuilder::check_resolved`]; the first problem is the error).
+    pub(super) fn add_prepared(&mut self, prepared: Prepared) -> Result<(), StoreError> {
+        let Prepared {
+            mut resolved,
+            numbered,
+            fell_back,
+        } = prepared;
+        let kind = resolved.kind();
+        if let Some(is_default) = numbered {
+            let ends = match resolved.ends() {
+                // The common case, checked without building or parsing the id.
+                (Some(f), Some(t)) if is_default => Some((f, kind, t)),
+                _ => None,
+            };
+            // `fit` left room for the number.
+            let base = resolved.id().clone();
+            let id = self
+                .builder
+                .free_relation_id(base, ends)
+                .expect("an id with a numbered segment");
+            if id.as_str() != resolved.id().as_str() {
+                resolved.set_id(id);
             }
         }
-        let kind = draft.kind;
-        let relation = self.relation(draft, ends);
-        self.builder.add_relation_between(ends, relation)?;
+        let checked = self
+            .builder
+            .check_resolved(resolved)
+            .map_err(|mut problems| problems.swap_remove(0))?;
+        self.builder.push_relation(checked)?;
         self.summary.relations += 1;
         if kind == RelationKind::Related {
             self.summary.related += 1;
@@ -245,27 +397,6 @@ impl Session<'_> {
             self.summary.fallbacks += 1;
         }
         Ok(())
-    }
-
-    pub(super) fn relation(&self, d: Draft, ends: (Option<Node>, Option<Node>)) -> Relation {
-        let id = match d.id {
-            Some(id) => id,
-            None => self.relation_id(&d.from, d.kind, &d.to, ends),
-        };
-        Relation {
-            id,
-            kind: d.kind,
-            label: d.label,
-            from: d.from,
-            to: d.to,
-            date: d.date,
-            until: d.until,
-            role: d.role,
-            claim: d.claim,
-            description: d.description,
-            citations: d.citations,
-            attributes: d.attributes,
-        }
     }
 
     /// Records where an entity's `place` was written.
@@ -286,5 +417,19 @@ impl Session<'_> {
             }
         }
         self.errors.extend(found);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_those_of_default_ids() {
+        let (a, b) = (Id::parse("a").unwrap(), Id::parse("b").unwrap());
+        for &kind in RelationKind::ALL {
+            let id = format!("a.{}.b", segment(kind));
+            assert_eq!(id, Relation::default_id(&a, kind, &b));
+        }
     }
 }

@@ -9,10 +9,12 @@
 //! file, quoting its line. Repeated triples are kept, with ids `.2`, `.3` as the data loader
 //! gives.
 
-use super::read::Lines;
+use super::parallel::each_line;
 use super::{slug, Draft, RelationRule, Session, Site};
+use crate::load::LoadError;
 use crate::model::{AttributeValue, Citation, Entity, Id, RelationKind};
 use hashbrown::{HashMap, HashSet};
+use std::ops::Range;
 use std::path::Path;
 
 /// Refuses a triples file up front when the mapping gives its entities no kind.
@@ -55,10 +57,6 @@ pub(super) fn read(cx: &mut Session, path: &Path) {
         || path.display().to_string(),
         |n| n.to_string_lossy().into(),
     );
-    let mut lines = match Lines::open(path, &name, cx.progress) {
-        Ok(l) => l,
-        Err(e) => return cx.push(Site::new(path, 1, 1).error("file", format!("cannot read: {e}"))),
-    };
     let mut file = TriplesFile {
         path,
         doc,
@@ -66,22 +64,53 @@ pub(super) fn read(cx: &mut Session, path: &Path) {
         mine: HashSet::new(),
         verbs: HashMap::new(),
     };
-    while let Some((n, line)) = lines.next_line() {
-        if cx.full() {
-            break;
-        }
-        cx.line_read();
-        match line {
-            Ok(line) => file.line(cx, n, line),
-            Err(e) => {
-                let stop = matches!(e, super::read::LineError::Io(_));
-                cx.push(Site::new(path, n, 1).error("line", e.message()));
-                if stop {
-                    break;
-                }
-            }
+    each_line(
+        cx,
+        path,
+        &name,
+        |n, line| split(path, n, line),
+        |cx, n, line, columns| file.line(cx, n, line, columns),
+    );
+}
+
+/// A line cut into its three columns, each trimmed, with the column (in characters) it
+/// starts at.
+enum Columns {
+    Blank,
+    Wrong(LoadError),
+    Three([(Range<usize>, usize); 3]),
+}
+
+/// Cuts line `n` at its tabs (on the pool).
+fn split(path: &Path, n: usize, line: &str) -> Columns {
+    if line.trim().is_empty() {
+        return Columns::Blank;
+    }
+    let columns: Vec<&str> = line.splitn(4, '\t').collect();
+    if columns.len() != 3 {
+        let found = line.split('\t').count();
+        return Columns::Wrong(Site::new(path, n, 1).error(
+            "columns",
+            format!("expected 3 tab-separated columns (head, relation, tail), found {found}"),
+        ));
+    }
+    let mut column = 1;
+    let mut at = [0; 3];
+    for (i, c) in columns.iter().enumerate() {
+        at[i] = column;
+        column += c.chars().count() + 1;
+    }
+    for (i, field) in ["head", "relation", "tail"].into_iter().enumerate() {
+        if columns[i].trim().is_empty() {
+            return Columns::Wrong(Site::new(path, n, at[i]).error(field, "is empty"));
         }
     }
+    let range = |c: &str| {
+        let t = c.trim();
+        let start = t.as_ptr() as usize - line.as_ptr() as usize;
+        start..start + t.len()
+    };
+    Columns::Three([0, 1, 2].map(|i| (range(columns[i]), at[i])))
 }
 
 struct TriplesFile<'a> {
@@ -97,34 +126,14 @@ struct TriplesFile<'a> {
 }
 
 impl TriplesFile<'_> {
-    fn line(&mut self, cx: &mut Session, n: usize, line: &str) {
-        if line.trim().is_empty() {
-            return;
-        }
-        let columns: Vec<&str> = line.splitn(4, '\t').collect();
-        if columns.len() != 3 {
-            let found = line.split('\t').count();
-            cx.push(Site::new(self.path, n, 1).error(
-                "columns",
-                format!("expected 3 tab-separated columns (head, relation, tail), found {found}"),
-            ));
-            return;
-        }
-        let mut column = 1;
-        let mut at = [0; 3];
-        for (i, c) in columns.iter().enumerate() {
-            at[i] = column;
-            column += c.chars().count() + 1;
-        }
-        for (i, field) in ["head", "relation", "tail"].into_iter().enumerate() {
-            if columns[i].trim().is_empty() {
-                cx.push(Site::new(self.path, n, at[i]).error(field, "is empty"));
-                return;
-            }
-        }
-        let (head, code, tail) = (columns[0].trim(), columns[1].trim(), columns[2].trim());
-        let from = self.entity(cx, head, Site::new(self.path, n, at[0]), "head");
-        let to = self.entity(cx, tail, Site::new(self.path, n, at[2]), "tail");
+    fn line(&mut self, cx: &mut Session, n: usize, line: &str, columns: Columns) {
+        let [(head, head_at), (code, _), (tail, tail_at)] = match columns {
+            Columns::Blank => return,
+            Columns::Wrong(e) => return cx.push(e),
+            Columns::Three(c) => c.map(|(range, at)| (&line[range], at)),
+        };
+        let from = self.entity(cx, head, Site::new(self.path, n, head_at), "head");
+        let to = self.entity(cx, tail, Site::new(self.path, n, tail_at), "tail");
         let (Some(from), Some(to)) = (from, to) else {
             return;
         };

@@ -345,11 +345,16 @@ impl Graph {
     /// Where this version's memory goes (see [`MemoryUse`]).
     pub fn memory(&self) -> MemoryUse {
         use std::mem::size_of;
-        let quotes: usize = self
-            .citations
-            .iter()
-            .map(|c| self.text.get(c.quote).len())
-            .sum();
+        // Citations may share a quote's text (see `GraphBuilder::citation`): each text is
+        // counted once. Text is only ever appended, so a citation that stored its quote's text
+        // starts past every quote before it, and one that shares an earlier one does not.
+        let (mut quotes, mut end) = (0, 0);
+        for c in &self.citations {
+            if c.quote.start() >= end {
+                quotes += c.quote.len();
+                end = c.quote.start() + c.quote.len();
+            }
+        }
         let structure = self.entities.capacity() * size_of::<EntityRecord>()
             + self.entity_order.capacity() * size_of::<Node>()
             + self.entity_index.bytes()

@@ -16,7 +16,9 @@
 //!   arena and adjacency rows; `refs.rs` the views handed out ([`EntityRef`],
 //!   [`RelationRef`], [`CitationRef`]); `ids.rs` derived relation ids.
 //! - `builder.rs`: [`GraphBuilder`], where every rule a change must meet is checked once
-//!   ([`GraphBuilder::check_relation`]) before it is added; `error.rs` why it refuses.
+//!   ([`GraphBuilder::check_relation`]) before it is added; `error.rs` why it refuses;
+//!   `resolver.rs` a copy of a builder's entities, to check relations against on other
+//!   threads while the builder takes them in ([`Resolver`]).
 //! - `change.rs`: [`Edit`], a change as each record before and after (inverse, net effect,
 //!   rebase); `apply.rs` the next version from edits; `curated.rs` merged ids, distinct
 //!   pairs and documents' text.
@@ -50,6 +52,7 @@ mod records;
 mod refs;
 mod relation_query;
 mod reliable;
+mod resolver;
 mod search;
 mod seen;
 mod traverse;
@@ -63,7 +66,7 @@ pub use analytics::{
 };
 pub use apply::apply;
 pub use as_of::{AsOf, NotADay};
-pub use builder::{CheckedRelation, GraphBuilder};
+pub use builder::{CheckedRelation, GraphBuilder, ResolvedRelation};
 pub use change::{check_befores, inverse, net, rebase, Edit};
 pub use deadline::{Deadline, Expired, Ticker};
 pub use error::StoreError;
@@ -76,6 +79,7 @@ pub use path::{Route, PATH_SEARCH_BUDGET};
 pub use refs::{CitationRef, EntityRef, RelationRef};
 pub use relation_query::RelationQuery;
 pub use reliable::{Costs, PathWeight, WeightedPath, WEIGHED_PATHS};
+pub use resolver::Resolver;
 pub(crate) use search::match_reasons;
 pub use search::{Hit, MatchReason, SearchIndex};
 pub use traverse::{Neighbourhood, Reach};

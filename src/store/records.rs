@@ -18,6 +18,18 @@ pub(super) struct Span {
     len: u32,
 }
 
+impl Span {
+    /// Where it starts in the arena.
+    pub(super) fn start(self) -> usize {
+        self.start as usize
+    }
+
+    /// Its length in bytes.
+    pub(super) fn len(self) -> usize {
+        self.len as usize
+    }
+}
+
 /// Every short string of a graph (entity ids and names, folded search keys, quotes) in one
 /// buffer, addressed by [`Span`]s: 8 bytes a string instead of a 24-byte `String` and its own
 /// allocation.
@@ -290,6 +302,83 @@ impl Adjacency {
     }
 }
 
+/// The (from, to, kind) of every relation that holds its default id, while a graph is built:
+/// a set in open addressing whose keys sit in their slots, 12 bytes each.
+///
+/// Why not a `HashSet`: a bulk import asks for one key a relation and adds it, in a table far
+/// larger than any cache. `hashbrown` keeps its control bytes apart from its slots, so the
+/// question reads one cache line and the addition writes another; here both are the slot's
+/// line, which the question (asked ahead for a run of relations, see
+/// `GraphBuilder::look_ahead`) has brought into the cache.
+#[derive(Debug, Clone, Default)]
+pub(super) struct DefaultIds {
+    /// `[from, to, kind + 1]`; `[_, _, 0]` is an empty slot. A power of two long, or empty.
+    slots: Vec<[u32; 3]>,
+    len: usize,
+}
+
+impl DefaultIds {
+    fn key(from: u32, to: u32, kind: RelationKind) -> [u32; 3] {
+        [from, to, kind as u32 + 1]
+    }
+
+    /// The slot where `key` is, or the empty one where it would go. The table is not full.
+    fn slot(&self, key: [u32; 3]) -> usize {
+        let mask = self.slots.len() - 1;
+        // A 64-bit mix of the three numbers (splitmix64's finaliser), its high bits the start.
+        let mut h = (u64::from(key[0]) << 32 | u64::from(key[1])) ^ u64::from(key[2]) << 58;
+        h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        h ^= h >> 31;
+        let mut i = (h >> 32) as usize & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot[2] == 0 || slot == key {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Whether the set holds the key. O(1) expected.
+    pub(super) fn contains(&self, from: u32, to: u32, kind: RelationKind) -> bool {
+        if self.slots.is_empty() {
+            return false;
+        }
+        let key = Self::key(from, to, kind);
+        self.slots[self.slot(key)] == key
+    }
+
+    /// Adds the key; whether it was not there. O(1) amortised.
+    pub(super) fn insert(&mut self, from: u32, to: u32, kind: RelationKind) -> bool {
+        self.reserve(1);
+        let key = Self::key(from, to, kind);
+        let i = self.slot(key);
+        if self.slots[i] == key {
+            return false;
+        }
+        self.slots[i] = key;
+        self.len += 1;
+        true
+    }
+
+    /// Room for `more` keys without growing (at most 5/8 of the slots are used).
+    pub(super) fn reserve(&mut self, more: usize) {
+        let needed = (self.len + more).saturating_mul(8) / 5 + 1;
+        if needed <= self.slots.len() {
+            return;
+        }
+        let old = std::mem::replace(
+            &mut self.slots,
+            vec![[0; 3]; needed.next_power_of_two().max(16)],
+        );
+        for key in old.into_iter().filter(|k| k[2] != 0) {
+            let i = self.slot(key);
+            self.slots[i] = key;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,6 +400,26 @@ mod tests {
             (t.get(a), t.get(b), t.get(c)),
             ("gubad-ibadoglu", "", "Ибадоглу")
         );
+    }
+
+    #[test]
+    fn default_ids_are_found_once_added_and_only_then() {
+        let mut set = DefaultIds::default();
+        assert!(!set.contains(1, 2, RelationKind::Called));
+        for i in 0..10_000u32 {
+            assert!(set.insert(i, i * 7 % 13, RelationKind::Called));
+        }
+        assert!(
+            !set.insert(5, 35 % 13, RelationKind::Called),
+            "already there"
+        );
+        for i in 0..10_000u32 {
+            assert!(set.contains(i, i * 7 % 13, RelationKind::Called));
+            assert!(!set.contains(i, i * 7 % 13, RelationKind::Arrested));
+            assert!(!set.contains(i * 7 % 13, i + 13, RelationKind::Called));
+        }
+        assert_eq!(set.len, 10_000);
+        assert!(set.slots.len().is_power_of_two() && set.len * 8 <= set.slots.len() * 5);
     }
 
     #[test]

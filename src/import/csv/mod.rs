@@ -11,12 +11,15 @@
 mod table;
 
 use super::first::Record;
-use super::{Draft, RelationRule, Session};
+use super::session::{look_up, prepare_with, Prepared};
+use super::{Draft, Mapping, RelationRule, Session};
 use crate::model::{Citation, ClaimStatus, Date, Document, Entity, EntityKind, Id, RelationKind};
-use crate::store::StoreError;
+use crate::store::{Resolver, StoreError};
+use hashbrown::HashMap;
+use std::cell::RefCell;
 use std::path::Path;
 pub(in crate::import) use table::find_row;
-use table::{each_row, Columns, Row};
+use table::{each_row, Columns, Place, Row, Table};
 
 const DOCUMENTS: Columns = Columns {
     table: "documents",
@@ -47,196 +50,240 @@ const RELATIONS: Columns = Columns {
 /// Reads `documents.csv`.
 pub(super) fn documents(cx: &mut Session, path: &Path) {
     cx.tables.reading(Record::Document, path);
-    each_row(cx, path, &DOCUMENTS, |cx, row| {
-        let id = row.id(cx, "id");
-        let title = row.required(cx, "title");
-        let published = row.parse(cx, "published", Date::parse);
+    each_row(cx, path, &Documents);
+}
+
+/// The rows of `documents.csv`.
+struct Documents;
+
+impl Table for Documents {
+    type Row = Document;
+
+    fn columns(&self) -> &Columns {
+        &DOCUMENTS
+    }
+
+    fn parse(&self, row: &Row) -> Option<Document> {
+        let id = row.id("id");
+        let title = row.required("title");
+        let published = row.parse("published", Date::parse);
         let (Some(id), Some(title), Ok(published)) = (id, title, published) else {
-            return;
+            return None;
         };
-        let doc = Document {
+        Some(Document {
             id,
             title: title.to_string(),
             publisher: row.get("publisher").map(String::from),
             published,
             url: row.get("url").map(String::from),
-        };
+        })
+    }
+
+    fn add(&self, cx: &mut Session, at: &Place, doc: Document) {
         let id = doc.id.to_string();
         if let Err(e) = cx.add_document(doc) {
             let mut message = e.to_string();
             if matches!(e, StoreError::Duplicate { .. }) {
                 message += &cx.first_definition(Record::Document, &id);
             }
-            row.fail(cx, "id", message);
+            at.fail(cx, "id", message);
         }
-    });
+    }
 }
 
 /// Reads `nodes.csv`.
 pub(super) fn nodes(cx: &mut Session, path: &Path) {
     cx.tables.reading(Record::Entity, path);
-    each_row(cx, path, &NODES, |cx, row| {
-        let id = row.id(cx, "id");
-        let kind = row
-            .required(cx, "kind")
-            .and_then(|k| entity_kind(cx, row, k));
-        let name = row.required(cx, "name");
-        let start = row.parse(cx, "start", Date::parse);
-        let end = row.parse(cx, "end", Date::parse);
-        let place = row.parse(cx, "place", Id::parse);
-        let (Some(id), Some(kind), Some(name), Ok(start), Ok(end), Ok(place)) =
-            (id, kind, name, start, end, place)
-        else {
-            return;
-        };
-        if kind != EntityKind::Event {
-            for field in ["start", "end", "place"] {
-                if row.get(field).is_some() {
-                    return row.fail(
-                        cx,
-                        field,
-                        format!(
-                            "only an EVENT has {field}, this entity is {}",
-                            kind.with_article()
-                        ),
-                    );
-                }
-            }
-        }
-        let roles = list(row.get("roles"));
-        if kind != EntityKind::Person && !roles.is_empty() {
-            return row.fail(
-                cx,
-                "roles",
-                format!(
-                    "only a PERSON has roles, this entity is {}",
-                    kind.with_article()
-                ),
-            );
-        }
-        if let (Some(s), Some(e)) = (start, end) {
-            if e < s {
-                return row.fail(
-                    cx,
-                    "end",
-                    format!("the end ({e}) is before the start ({s})"),
-                );
-            }
-        }
-        let mut entity = Entity::new(id.clone(), kind, name);
-        entity.aliases = list(row.get("aliases"));
-        entity.description = row.get("description").map(String::from);
-        entity.roles = roles;
-        entity.start = start;
-        entity.end = end;
-        entity.place = place;
-        let has_place = entity.place.is_some();
-        match cx.add_entity(entity) {
-            Ok(()) if has_place => {
-                let site = row.site("place");
-                cx.place_at(id, site, "place");
-            }
-            Ok(()) => {}
-            Err(e) => {
-                let field = if e.field() == Some("name") {
-                    "name"
-                } else {
-                    "id"
-                };
-                let mut message = e.to_string();
-                if matches!(e, StoreError::Duplicate { .. }) {
-                    message += &cx.first_definition(Record::Entity, id.as_str());
-                }
-                row.fail(cx, field, message);
-            }
-        }
-    });
+    let mapping = cx.mapping;
+    each_row(cx, path, &Nodes { mapping });
 }
 
-/// Reads `relations.csv`.
-pub(super) fn relations(cx: &mut Session, path: &Path) {
-    each_row(cx, path, &RELATIONS, |cx, row| {
-        let from = row.id(cx, "from");
-        let to = row.id(cx, "to");
-        let kind = row
-            .required(cx, "kind")
-            .map(|k| relation_kind(cx.mapping, k));
-        let date = row.parse(cx, "date", Date::parse);
-        let until = row.parse(cx, "until", Date::parse);
-        let claim = row.parse(cx, "claim", |c| {
-            c.to_ascii_uppercase().parse::<ClaimStatus>()
-        });
-        let explicit_id = row.parse(cx, "id", Id::parse);
-        let quote = row.required(cx, "quote");
-        let source = row.id(cx, "source");
-        let (Some(from), Some(to), Some(kind), Ok(date), Ok(until), Ok(claim), Ok(explicit_id)) =
-            (from, to, kind, date, until, claim, explicit_id)
-        else {
-            return;
-        };
-        let (Some(quote), Some(source)) = (quote, source) else {
-            return;
-        };
-        let citation = Citation {
-            document: source,
-            quote: quote.to_string(),
-        };
-        let label = row.get("label");
-        let mut draft = match kind {
-            Kind::Explicit(RelationKind::Related) => {
-                let Some(label) = label else {
-                    return row.fail(
-                        cx,
-                        "label",
-                        "a RELATED relation needs its own `label` (\"award received\")".into(),
-                    );
-                };
-                let mut d = Draft::new(RelationKind::Related, from, to, vec![citation]);
-                d.label = Some(label.to_string());
-                d
+/// The rows of `nodes.csv`.
+struct Nodes<'a> {
+    mapping: &'a Mapping,
+}
+
+impl Table for Nodes<'_> {
+    type Row = Entity;
+
+    fn columns(&self) -> &Columns {
+        &NODES
+    }
+
+    fn reserve(&self, cx: &mut Session, rows: usize) {
+        cx.builder.reserve(rows, 0);
+    }
+
+    fn parse(&self, row: &Row) -> Option<Entity> {
+        node(self.mapping, row)
+    }
+
+    /// Looks the id up (without using the answer): the lookups of the next few rows wait for
+    /// memory at once, and adding each finds where its id goes in the cache.
+    fn ahead(&self, cx: &Session, entity: &Entity) {
+        std::hint::black_box(cx.builder.node(entity.id.as_str()));
+    }
+
+    fn add(&self, cx: &mut Session, at: &Place, entity: Entity) {
+        add_node(cx, at, entity);
+    }
+}
+
+/// An entity from a `nodes.csv` row (on the pool).
+fn node(mapping: &Mapping, row: &Row) -> Option<Entity> {
+    let id = row.id("id");
+    let kind = row
+        .required("kind")
+        .and_then(|k| entity_kind(mapping, row, k));
+    let name = row.required("name");
+    let start = row.parse("start", Date::parse);
+    let end = row.parse("end", Date::parse);
+    let place = row.parse("place", Id::parse);
+    let (Some(id), Some(kind), Some(name), Ok(start), Ok(end), Ok(place)) =
+        (id, kind, name, start, end, place)
+    else {
+        return None;
+    };
+    if kind != EntityKind::Event {
+        for field in ["start", "end", "place"] {
+            if row.get(field).is_some() {
+                row.fail(
+                    field,
+                    format!(
+                        "only an EVENT has {field}, this entity is {}",
+                        kind.with_article()
+                    ),
+                );
+                return None;
             }
-            Kind::Explicit(k) => {
-                if label.is_some() {
-                    return row.fail(
-                        cx,
-                        "label",
-                        format!(
-                            "only a RELATED relation has its own label; {k} is labelled \"{}\"",
-                            k.label()
-                        ),
-                    );
-                }
-                Draft::new(k, from, to, vec![citation])
-            }
-            Kind::Loose(rule, words) => {
-                if label.is_some() {
-                    return row.fail(
-                        cx,
-                        "label",
-                        format!("the kind `{}` is outside the vocabulary and is itself the label: leave `label` empty, or write kind RELATED", row.get("kind").unwrap_or_default()),
-                    );
-                }
-                let (from, to) = if rule.reverse { (to, from) } else { (from, to) };
-                let mut d = Draft::new(rule.kind, from, to, vec![citation]);
-                d.reversed = rule.reverse;
-                d.role = rule.role;
-                if rule.kind == RelationKind::Related {
-                    d.label = Some(rule.label.unwrap_or(words));
-                } else {
-                    d.fallback = Some(words);
-                }
-                d
-            }
-        };
-        draft.id = explicit_id;
-        draft.date = date;
-        draft.until = until;
-        draft.claim = claim;
-        if let Some(role) = row.get("role") {
-            draft.role = Some(role.to_string());
         }
-        draft.description = row.get("description").map(String::from);
-        if let Err(e) = cx.add_relation(draft) {
+    }
+    let roles = list(row.get("roles"));
+    if kind != EntityKind::Person && !roles.is_empty() {
+        row.fail(
+            "roles",
+            format!(
+                "only a PERSON has roles, this entity is {}",
+                kind.with_article()
+            ),
+        );
+        return None;
+    }
+    if let (Some(s), Some(e)) = (start, end) {
+        if e < s {
+            row.fail("end", format!("the end ({e}) is before the start ({s})"));
+            return None;
+        }
+    }
+    let mut entity = Entity::new(id, kind, name);
+    entity.aliases = list(row.get("aliases"));
+    entity.description = row.get("description").map(String::from);
+    entity.roles = roles;
+    entity.start = start;
+    entity.end = end;
+    entity.place = place;
+    Some(entity)
+}
+
+/// Adds an entity of a `nodes.csv` row (in file order).
+fn add_node(cx: &mut Session, at: &Place, entity: Entity) {
+    let id = entity.id.clone();
+    let has_place = entity.place.is_some();
+    match cx.add_entity(entity) {
+        Ok(()) if has_place => {
+            let site = at.site("place");
+            cx.place_at(id, site, "place");
+        }
+        Ok(()) => {}
+        Err(e) => {
+            let field = if e.field() == Some("name") {
+                "name"
+            } else {
+                "id"
+            };
+            let mut message = e.to_string();
+            if matches!(e, StoreError::Duplicate { .. }) {
+                message += &cx.first_definition(Record::Entity, id.as_str());
+            }
+            at.fail(cx, field, message);
+        }
+    }
+}
+
+/// Reads `relations.csv`: each row parsed and checked against the entities and documents on
+/// the pool (a copy of them: no row adds any), then added in file order.
+pub(super) fn relations(cx: &mut Session, path: &Path) {
+    let relations = Relations {
+        mapping: cx.mapping,
+        resolver: cx.builder.resolver(),
+    };
+    each_row(cx, path, &relations);
+}
+
+/// The rows of `relations.csv`.
+struct Relations<'a> {
+    mapping: &'a Mapping,
+    /// The builder's entities and documents, to check the rows against on the pool.
+    resolver: Resolver,
+}
+
+/// A row of `relations.csv`: parsed, then made ready to add once its chunk's rows are parsed.
+enum RelationRow {
+    Parsed(Draft),
+    Ready(Prepared),
+    /// Between the two.
+    Taken,
+}
+
+impl Table for Relations<'_> {
+    type Row = RelationRow;
+
+    fn columns(&self) -> &Columns {
+        &RELATIONS
+    }
+
+    fn reserve(&self, cx: &mut Session, rows: usize) {
+        cx.builder.reserve(0, rows);
+    }
+
+    fn parse(&self, row: &Row) -> Option<RelationRow> {
+        relation(self.mapping, row).map(RelationRow::Parsed)
+    }
+
+    /// Looks up the ends of a few relations in one go, then makes them ready: in a large
+    /// graph a lookup is mostly waiting for memory, and lookups one after another wait at
+    /// once; making the relations ready then finds what they read in the cache.
+    fn finish(&self, mut rows: Vec<&mut RelationRow>) {
+        for group in rows.chunks_mut(16) {
+            let ends: Vec<_> = group
+                .iter()
+                .map(|row| match row {
+                    RelationRow::Parsed(draft) => look_up(&self.resolver, draft),
+                    _ => (None, None),
+                })
+                .collect();
+            for (row, ends) in group.iter_mut().zip(ends) {
+                if let RelationRow::Parsed(draft) = std::mem::replace(*row, RelationRow::Taken) {
+                    **row = RelationRow::Ready(prepare_with(&self.resolver, draft, ends));
+                }
+            }
+        }
+    }
+
+    /// Looks up whether its default id is taken (without using the answer): the lookups of
+    /// the next few relations wait for memory at once, and adding each finds its answer in the
+    /// cache.
+    fn ahead(&self, cx: &Session, row: &RelationRow) {
+        if let RelationRow::Ready(p) = row {
+            p.look_ahead(cx.builder);
+        }
+    }
+
+    fn add(&self, cx: &mut Session, at: &Place, row: RelationRow) {
+        let RelationRow::Ready(prepared) = row else {
+            unreachable!("every row is made ready on the pool");
+        };
+        if let Err(e) = cx.add_prepared(prepared) {
             let field = match &e {
                 StoreError::Unknown {
                     field: "document", ..
@@ -245,9 +292,111 @@ pub(super) fn relations(cx: &mut Session, path: &Path) {
                 StoreError::NoCitation | StoreError::EmptyQuote => "quote",
                 other => other.field().unwrap_or("kind"),
             };
-            row.fail(cx, field, e.to_string());
+            at.fail(cx, field, e.to_string());
         }
+    }
+}
+
+/// The relation of a `relations.csv` row (on the pool).
+fn relation(mapping: &Mapping, row: &Row) -> Option<Draft> {
+    let from = row.id("from");
+    let to = row.id("to");
+    let kind = row.required("kind").map(|k| relation_kind(mapping, k));
+    let date = row.parse("date", Date::parse);
+    let until = row.parse("until", Date::parse);
+    let claim = row.parse("claim", |c| c.to_ascii_uppercase().parse::<ClaimStatus>());
+    let explicit_id = row.parse("id", Id::parse);
+    let quote = row.required("quote");
+    let source = document_id(row);
+    let (Some(from), Some(to), Some(kind), Ok(date), Ok(until), Ok(claim), Ok(explicit_id)) =
+        (from, to, kind, date, until, claim, explicit_id)
+    else {
+        return None;
+    };
+    let (Some(quote), Some(source)) = (quote, source) else {
+        return None;
+    };
+    let citation = Citation {
+        document: source,
+        quote: quote.to_string(),
+    };
+    let label = row.get("label");
+    let mut draft = match kind {
+        Kind::Explicit(RelationKind::Related) => {
+            let Some(label) = label else {
+                row.fail(
+                    "label",
+                    "a RELATED relation needs its own `label` (\"award received\")".into(),
+                );
+                return None;
+            };
+            let mut d = Draft::new(RelationKind::Related, from, to, vec![citation]);
+            d.label = Some(label.to_string());
+            d
+        }
+        Kind::Explicit(k) => {
+            if label.is_some() {
+                row.fail(
+                    "label",
+                    format!(
+                        "only a RELATED relation has its own label; {k} is labelled \"{}\"",
+                        k.label()
+                    ),
+                );
+                return None;
+            }
+            Draft::new(k, from, to, vec![citation])
+        }
+        Kind::Loose(rule, words) => {
+            if label.is_some() {
+                row.fail(
+                    "label",
+                    format!("the kind `{}` is outside the vocabulary and is itself the label: leave `label` empty, or write kind RELATED", row.get("kind").unwrap_or_default()),
+                );
+                return None;
+            }
+            let (from, to) = if rule.reverse { (to, from) } else { (from, to) };
+            let mut d = Draft::new(rule.kind, from, to, vec![citation]);
+            d.reversed = rule.reverse;
+            d.role = rule.role;
+            if rule.kind == RelationKind::Related {
+                d.label = Some(rule.label.unwrap_or(words));
+            } else {
+                d.fallback = Some(words);
+            }
+            d
+        }
+    };
+    draft.id = explicit_id;
+    draft.date = date;
+    draft.until = until;
+    draft.claim = claim;
+    if let Some(role) = row.get("role") {
+        draft.role = Some(role.to_string());
+    }
+    draft.description = row.get("description").map(String::from);
+    Some(draft)
+}
+
+/// A row's `source`, as [`Row::id`] reads it. Most rows of a large table cite a few documents:
+/// each thread keeps the ids it read, and hands out another handle to the same id rather than
+/// a new one.
+fn document_id(row: &Row) -> Option<Id> {
+    thread_local! {
+        static READ: RefCell<HashMap<Box<str>, Id>> = RefCell::default();
+    }
+    let text = row.get("source");
+    if let Some(id) = text.and_then(|t| READ.with_borrow(|read| read.get(t).cloned())) {
+        return Some(id);
+    }
+    let id = row.id("source")?;
+    READ.with_borrow_mut(|read| {
+        if read.len() >= 4096 {
+            read.clear();
+        }
+        read.insert(id.as_str().into(), id.clone());
     });
+    Some(id)
 }
 
 /// How a relation row's `kind` was read.
@@ -260,7 +409,7 @@ enum Kind {
     Loose(RelationRule, String),
 }
 
-fn relation_kind(mapping: &super::Mapping, text: &str) -> Kind {
+fn relation_kind(mapping: &Mapping, text: &str) -> Kind {
     if let Ok(k) = text.parse::<RelationKind>() {
         return Kind::Explicit(k);
     }
@@ -287,18 +436,13 @@ fn words(text: &str) -> String {
         .to_lowercase()
 }
 
-fn entity_kind(cx: &mut Session, row: &Row, text: &str) -> Option<EntityKind> {
+fn entity_kind(mapping: &Mapping, row: &Row, text: &str) -> Option<EntityKind> {
     match text.to_ascii_uppercase().parse::<EntityKind>() {
         Ok(k) => Some(k),
-        Err(e) => match cx
-            .mapping
-            .entity_type(text)
-            .or(cx.mapping.default_entity_kind())
-        {
+        Err(e) => match mapping.entity_type(text).or(mapping.default_entity_kind()) {
             Some(k) => Some(k),
             None => {
                 row.fail(
-                    cx,
                     "kind",
                     format!("{e}, or a type the mapping's [entity_types] names"),
                 );

@@ -185,12 +185,17 @@ fn dates(
 impl Ftm {
     /// Second pass over a file: its links.
     pub(in crate::import) fn links(&mut self, cx: &mut Session, path: &Path) {
-        each_line(cx, path, "links", |cx, n, line| {
-            // Lines that do not parse were reported by the first pass.
-            let Ok(p) = serde_json::from_str::<Proxy>(line) else {
-                return;
-            };
-            if let Class::Link(schema) = classify(&p.schema, cx.mapping) {
+        // Lines that do not parse were reported by the first pass.
+        let mapping = cx.mapping;
+        let parse_link = |_, line: &str| {
+            let p = serde_json::from_str::<Proxy>(line).ok()?;
+            match classify(&p.schema, mapping) {
+                Class::Link(schema) => Some((schema, p)),
+                _ => None,
+            }
+        };
+        each_line(cx, path, "links", parse_link, |cx, n, line, link| {
+            if let Some((schema, p)) = link {
                 self.link(cx, schema, &p, Site::new(path, n, 1), line);
             }
         });

@@ -34,8 +34,9 @@
 mod links;
 mod proxy;
 
-use super::read::{LineError, Lines};
+use super::parallel;
 use super::{slug, Session, Site};
+use crate::load::LoadError;
 use crate::model::{AttributeValue, Document, Entity, EntityKind, Id, RelationKind};
 use proxy::Proxy;
 use std::collections::{HashMap, HashSet};
@@ -155,9 +156,11 @@ pub(super) struct Ftm {
 impl Ftm {
     /// First pass over a file: entities, documents, citations, court cases and parties.
     pub(super) fn things(&mut self, cx: &mut Session, path: &Path) {
-        each_line(cx, path, "things", |cx, n, line| {
-            let Some(p) = parse(cx, path, n, line) else {
-                return;
+        let parse_line = |n, line: &str| parse(path, n, line);
+        each_line(cx, path, "things", parse_line, |cx, n, line, parsed| {
+            let p = match parsed {
+                Ok(p) => p,
+                Err(e) => return cx.push(e),
             };
             let site = Site::new(path, n, 1);
             if !self.seen.insert(p.id.as_str().into()) {
@@ -462,58 +465,45 @@ fn is_court_name(entity: &Entity) -> bool {
         })
 }
 
-/// Parses one line, recording an error at its column when it is not an FtM entity.
-fn parse(cx: &mut Session, path: &Path, n: usize, line: &str) -> Option<Proxy> {
-    match serde_json::from_str::<Proxy>(line) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            // serde's message ends with its own " at line 1 column N": the site says it.
-            let text = e.to_string();
-            let message = text
-                .rsplit_once(" at line ")
-                .map_or(text.as_str(), |(m, _)| m);
-            cx.push(Site::new(path, n, e.column().max(1)).error(
-                "json",
-                format!(
-                    "{message} (each line is one FtM entity: {{\"id\": …, \"schema\": …, \"properties\": {{name: [values]}}}})"
-                ),
-            ));
-            None
-        }
-    }
+/// Parses one line (on the pool); an error at its column when it is not an FtM entity.
+fn parse(path: &Path, n: usize, line: &str) -> Result<Proxy, LoadError> {
+    serde_json::from_str::<Proxy>(line).map_err(|e| {
+        // serde's message ends with its own " at line 1 column N": the site says it.
+        let text = e.to_string();
+        let message = text
+            .rsplit_once(" at line ")
+            .map_or(text.as_str(), |(m, _)| m);
+        Site::new(path, n, e.column().max(1)).error(
+            "json",
+            format!(
+                "{message} (each line is one FtM entity: {{\"id\": …, \"schema\": …, \"properties\": {{name: [values]}}}})"
+            ),
+        )
+    })
 }
 
-/// Reads a file line by line (blank lines skipped), stopping at a read error or when enough
-/// errors were found.
-fn each_line(
+/// Reads a file line by line, blank lines skipped, each line parsed by `parse` on the pool
+/// and handed to `each` in file order (see [`parallel::each_line`]).
+fn each_line<T: Send>(
     cx: &mut Session,
     path: &Path,
     pass: &str,
-    mut each: impl FnMut(&mut Session, usize, &str),
+    parse: impl Fn(usize, &str) -> T + Sync,
+    mut each: impl FnMut(&mut Session, usize, &str, T),
 ) {
     let name = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into(),
     );
-    let mut lines = match Lines::open(path, &format!("{name} ({pass})"), cx.progress) {
-        Ok(l) => l,
-        Err(e) => return cx.push(Site::new(path, 1, 1).error("file", format!("cannot read: {e}"))),
-    };
-    while let Some((n, line)) = lines.next_line() {
-        if cx.full() {
-            break;
-        }
-        cx.line_read();
-        match line {
-            Ok(line) if line.trim().is_empty() => {}
-            Ok(line) => each(cx, n, line),
-            Err(e) => {
-                let stop = matches!(e, LineError::Io(_));
-                cx.push(Site::new(path, n, 1).error("line", e.message()));
-                if stop {
-                    break;
-                }
+    parallel::each_line(
+        cx,
+        path,
+        &format!("{name} ({pass})"),
+        |n, line| (!line.trim().is_empty()).then(|| parse(n, line)),
+        |cx, n, line, parsed| {
+            if let Some(parsed) = parsed {
+                each(cx, n, line, parsed);
             }
-        }
-    }
+        },
+    );
 }

@@ -12,46 +12,190 @@ use super::error::StoreError;
 use super::graph::{Edge, Graph, Node};
 use super::ids;
 use super::records::{
-    Adjacency, CitationRecord, EntityExtra, EntityRecord, RelationExtra, RelationRecord, TextFull,
-    DEFAULT_ID, HAS_EXTRA, NO_EXTRA,
+    Adjacency, CitationRecord, DefaultIds, EntityExtra, EntityRecord, RelationExtra,
+    RelationRecord, TextFull, DEFAULT_ID, HAS_EXTRA, NO_EXTRA,
 };
+use super::resolver::{EntityTable, Resolver};
 use super::search::SearchIndex;
-use crate::model::{Date, Document, Entity, EntityKind, Id, IdError, Relation, RelationKind};
-use hashbrown::{HashMap, HashSet};
+use crate::model::{
+    Attributes, ClaimStatus, Date, Document, Entity, EntityKind, Id, IdError, Relation,
+    RelationKind,
+};
+use foldhash::fast::FixedState;
+use hashbrown::HashMap;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// Builds a [`Graph`], checking each addition. Nothing is visible until [`GraphBuilder::build`].
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct GraphBuilder {
     graph: Graph,
     /// The (from, to, kind) of every relation whose id is the default one: the default ids
     /// taken, without their text.
-    defaults: HashSet<(u32, u32, RelationKind)>,
+    defaults: DefaultIds,
     /// Own labels to their index in the label table.
     label_index: HashMap<Box<str>, u16>,
     /// Merged ids, distinct pairs and documents' text, kept aside until [`GraphBuilder::build`]
     /// so the builder's lookups find exactly the ids added.
     curated: Curated,
+    /// This builder among all (see [`Resolver`]): what it resolves is checked by it only.
+    origin: u64,
+    /// Hashes quotes, for [`GraphBuilder::citation`] to find a quote stored already.
+    quote_hasher: FixedState,
+    /// The last citation added with each quote hash, by the hash's low bits
+    /// ([`QUOTE_SLOTS`]): a quote found there is not stored again. Empty until a relation is
+    /// added.
+    quote_slots: Vec<(u64, u32)>,
+}
+
+/// How many quotes [`GraphBuilder::citation`] remembers (by hash, the last of each slot): a
+/// quote repeated while it is still remembered is stored once. 16 bytes each, so that the
+/// whole table stays in a core's cache while a bulk import adds a relation after another
+/// (an exact table would cost a cache miss a relation and 15 bytes a distinct quote).
+const QUOTE_SLOTS: usize = 1 << 16;
+
+/// The seed of the quotes' hash: fixed, so that which quotes are stored once does not change
+/// from run to run.
+const QUOTE_SEED: u64 = 0x0064_6f73_7369_6572;
+
+impl Default for GraphBuilder {
+    fn default() -> GraphBuilder {
+        GraphBuilder {
+            graph: Graph::default(),
+            defaults: DefaultIds::default(),
+            label_index: HashMap::default(),
+            curated: Curated::default(),
+            origin: next_origin(),
+            quote_hasher: FixedState::with_seed(QUOTE_SEED),
+            quote_slots: Vec::new(),
+        }
+    }
+}
+
+/// A number no other builder of this process has.
+fn next_origin() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Where [`resolve`] finds the ends and documents of a relation: the builder's graph, or a
+/// [`Resolver`]'s copy of them.
+pub(super) trait Entities {
+    /// The entity `id` names and its kind. `given`: where the caller found it, if it did (a
+    /// handle that is not that entity is ignored).
+    fn end(&self, given: Option<Node>, id: &str) -> Option<(Node, EntityKind)>;
+
+    /// The index of the document with this id.
+    fn document(&self, id: &Id) -> Option<u32>;
+}
+
+impl Entities for Graph {
+    fn end(&self, given: Option<Node>, id: &str) -> Option<(Node, EntityKind)> {
+        let node = match given {
+            Some(n) if n.index() < self.entity_count() && self.entity(n).id() == id => Some(n),
+            _ => self.node(id),
+        };
+        node.map(|n| (n, self.entity_kind(n)))
+    }
+
+    fn document(&self, id: &Id) -> Option<u32> {
+        self.document_index.get(id).copied()
+    }
 }
 
 /// A relation that passed [`GraphBuilder::check_relation`], ready for
-/// [`GraphBuilder::push_relation`]: the relation with its ends and documents resolved.
+/// [`GraphBuilder::push_relation`]: taken apart into what the graph keeps, its ends and
+/// documents resolved.
 #[derive(Debug)]
 pub struct CheckedRelation {
-    relation: Relation,
+    parts: Parts,
     from: Node,
     to: Node,
-    /// Whether its id is the default one (derived, not stored).
-    default: bool,
-    /// Its date, packed.
-    date: u32,
-    /// The index of each citation's document.
-    documents: Vec<u32>,
 }
 
-impl CheckedRelation {
-    /// The relation as it will be added.
-    pub fn relation(&self) -> &Relation {
-        &self.relation
+/// A relation taken apart into what the graph keeps of it. [`GraphBuilder::resolve_relation`]
+/// takes it apart on the thread that resolves it, so that what is not kept (the ids of its
+/// ends and documents, its list of citations) is freed there, not by the thread that adds it.
+#[derive(Debug)]
+struct Parts {
+    id: Id,
+    kind: RelationKind,
+    /// Whether `id` is the relation's default id (derived from the record, not stored).
+    default: bool,
+    claim: Option<ClaimStatus>,
+    /// Its date, packed (0 for none, or when it cannot be).
+    date: u32,
+    label: Option<String>,
+    /// The first citation. Most relations cite once, and carry no list for it.
+    first: Option<Cited>,
+    /// What bulk data seldom has, apart (so a relation moves from thread to thread small).
+    rare: Option<Box<Rare>>,
+}
+
+/// The fields of a relation that bulk data seldom has.
+#[derive(Debug, Default)]
+struct Rare {
+    until: Option<Date>,
+    role: Option<String>,
+    description: Option<String>,
+    attributes: Attributes,
+    /// The citations after the first.
+    more: Vec<Cited>,
+}
+
+/// A citation taken apart: the index of its document ([`UNKNOWN`] when there is none), its
+/// quote, and the quote's hash (for finding the same quote among those stored).
+#[derive(Debug)]
+struct Cited {
+    document: u32,
+    quote: String,
+    hash: u64,
+}
+
+/// The document index of a citation whose document is unknown (a problem reported).
+const UNKNOWN: u32 = u32::MAX;
+
+/// A relation whose ends, kinds, citations and period were checked
+/// ([`GraphBuilder::resolve_relation`]), waiting for the check of its id
+/// ([`GraphBuilder::check_resolved`]).
+#[derive(Debug)]
+pub struct ResolvedRelation {
+    parts: Parts,
+    from: Option<Node>,
+    to: Option<Node>,
+    /// Whether the id was changed since it was resolved (then whether it is the default one
+    /// is found again).
+    renamed: bool,
+    /// The builder it was resolved for.
+    origin: u64,
+    /// What is wrong with it whatever was added before, in the order
+    /// [`GraphBuilder::check_relation`] reports it.
+    problems: Vec<StoreError>,
+}
+
+impl ResolvedRelation {
+    /// Its id.
+    pub fn id(&self) -> &Id {
+        &self.parts.id
+    }
+
+    /// Its kind.
+    pub fn kind(&self) -> RelationKind {
+        self.parts.kind
+    }
+
+    /// Its ends, where they exist.
+    pub fn ends(&self) -> (Option<Node>, Option<Node>) {
+        (self.from, self.to)
+    }
+
+    /// Gives the relation another id (an importer numbers a relation given none once the
+    /// relations before it are in, see [`GraphBuilder::free_relation_id`]). Nothing checked
+    /// so far depended on the id.
+    pub fn set_id(&mut self, id: Id) {
+        self.parts.id = id;
+        self.renamed = true;
     }
 }
 
@@ -77,12 +221,10 @@ impl GraphBuilder {
         graph.outgoing = Adjacency::default();
         graph.incoming = Adjacency::default();
         graph.search = SearchIndex::default();
-        let defaults = graph
-            .relations
-            .iter()
-            .filter(|r| r.bits & DEFAULT_ID != 0)
-            .map(|r| (r.from, r.to, r.kind))
-            .collect();
+        let mut defaults = DefaultIds::default();
+        for r in graph.relations.iter().filter(|r| r.bits & DEFAULT_ID != 0) {
+            defaults.insert(r.from, r.to, r.kind);
+        }
         let label_index = graph
             .labels
             .iter()
@@ -95,6 +237,26 @@ impl GraphBuilder {
             defaults,
             label_index,
             curated,
+            origin: next_origin(),
+            quote_hasher: FixedState::with_seed(QUOTE_SEED),
+            quote_slots: Vec::new(),
+        }
+    }
+
+    /// A copy of the entities' ids and kinds and of the documents, to resolve relations
+    /// against while the builder takes relations in (see [`Resolver`]). O(V + documents).
+    pub fn resolver(&self) -> Resolver {
+        let g = &self.graph;
+        let mut entities = EntityTable::with_capacity(g.entities.len());
+        for (i, record) in g.entities.iter().enumerate() {
+            entities.insert(g.text.get(record.id), Node::new(i), record.kind);
+        }
+        Resolver {
+            entities,
+            documents: g.document_index.clone(),
+            texts: self.curated.texts.clone(),
+            quote_hasher: self.quote_hasher.clone(),
+            origin: self.origin,
         }
     }
 
@@ -197,123 +359,93 @@ impl GraphBuilder {
     /// and its period is in order and storable. Returns the relation ready for
     /// [`GraphBuilder::push_relation`], or every problem found (each names its field, see
     /// [`StoreError::field`]). Changes nothing. O(citations) plus an id lookup.
+    ///
+    /// The same as [`GraphBuilder::resolve_relation`] then [`GraphBuilder::check_resolved`].
     pub fn check_relation(
         &self,
         ends: (Option<Node>, Option<Node>),
         relation: Relation,
     ) -> Result<CheckedRelation, Vec<StoreError>> {
-        let g = &self.graph;
-        let mut problems = Vec::new();
-        let end = |given: Option<Node>, id: &Id| match given {
-            Some(n) if n.index() < g.entity_count() && g.entity(n).id() == id.as_str() => Some(n),
-            _ => g.node(id.as_str()),
-        };
-        let from = end(ends.0, &relation.from);
-        let to = end(ends.1, &relation.to);
-        let default = ids::is_default_id(
-            relation.id.as_str(),
-            relation.from.as_str(),
-            relation.kind,
-            relation.to.as_str(),
+        self.check_resolved(self.resolve_relation(ends, relation))
+    }
+
+    /// The part of [`GraphBuilder::check_relation`] that no later addition changes: the ends
+    /// (looked up unless given, as in [`GraphBuilder::add_relation_between`]) and whether the
+    /// kind allows them, the citations' documents and quotes, the period. Entities and
+    /// documents are only ever added, each keeping its place, so the answer stays true while
+    /// the builder grows: an importer resolves many relations at once on several threads
+    /// (`&self`), then finishes each in order with [`GraphBuilder::check_resolved`].
+    /// O(citations) plus two entity lookups.
+    pub fn resolve_relation(
+        &self,
+        ends: (Option<Node>, Option<Node>),
+        relation: Relation,
+    ) -> ResolvedRelation {
+        resolve(
+            &self.graph,
+            &self.curated.texts,
+            &self.quote_hasher,
+            self.origin,
+            ends,
+            relation,
+        )
+    }
+
+    /// The rest of [`GraphBuilder::check_relation`], which depends on the relations added
+    /// before: the id is free, and the graph has room for one more relation. Problems come in
+    /// the order [`GraphBuilder::check_relation`] gives them (a taken id first). O(1) for a
+    /// default id with both ends known, else an id lookup.
+    pub fn check_resolved(
+        &self,
+        resolved: ResolvedRelation,
+    ) -> Result<CheckedRelation, Vec<StoreError>> {
+        let ResolvedRelation {
+            mut parts,
+            from,
+            to,
+            renamed,
+            origin,
+            problems: found,
+        } = resolved;
+        assert_eq!(
+            origin, self.origin,
+            "a relation resolved for another builder: its ends are that builder's"
         );
+        let g = &self.graph;
+        if let (true, Some(f), Some(t)) = (renamed, from, to) {
+            parts.default = ids::is_default_id(
+                parts.id.as_str(),
+                g.entity(f).id(),
+                parts.kind,
+                g.entity(t).id(),
+            );
+        }
         let taken = match (from, to) {
-            (Some(f), Some(t)) if default => self.default_id_taken(f, relation.kind, t),
-            _ => self.has_relation(relation.id.as_str()),
+            (Some(f), Some(t)) if parts.default => self.default_taken(f, parts.kind, t, &parts.id),
+            _ => self.has_relation(parts.id.as_str()),
         };
-        if taken {
-            problems.push(StoreError::Duplicate {
-                what: "a relation",
-                id: relation.id.to_string(),
-            });
-        }
-        let unknown = |field: &'static str, id: &Id| StoreError::Unknown {
-            field,
-            what: "entity",
-            id: id.to_string(),
-        };
-        if from.is_none() {
-            problems.push(unknown("from", &relation.from));
-        }
-        if to.is_none() {
-            problems.push(unknown("to", &relation.to));
-        }
-        if let (Some(f), Some(t)) = (from, to) {
-            let (fk, tk) = (g.entity_kind(f), g.entity_kind(t));
-            if !relation.kind.allows(fk, tk) {
-                let spec = relation.kind.spec();
-                let names =
-                    |ks: &[EntityKind]| ks.iter().map(|k| k.name()).collect::<Vec<_>>().join("|");
-                problems.push(StoreError::KindsNotAllowed {
-                    kind: relation.kind,
-                    from: fk,
-                    to: tk,
-                    allowed_from: names(spec.from),
-                    allowed_to: names(spec.to),
-                });
+        let full = u32::try_from(g.relations.len()).is_err();
+        match (from, to) {
+            (Some(from), Some(to)) if !taken && found.is_empty() && !full => {
+                Ok(CheckedRelation { parts, from, to })
             }
-        }
-        if relation.citations.is_empty() {
-            problems.push(StoreError::NoCitation);
-        }
-        let mut documents = Vec::with_capacity(relation.citations.len());
-        for c in &relation.citations {
-            if c.quote.trim().is_empty() {
-                problems.push(StoreError::EmptyQuote);
-            }
-            if let Some(text) = self.curated.texts.get(&c.document) {
-                if !c.quote.trim().is_empty() && !curation::is_verbatim(&c.quote, text) {
-                    problems.push(StoreError::NotVerbatim {
-                        document: c.document.to_string(),
-                        quote: c.quote.chars().take(60).collect(),
+            _ => {
+                let mut problems = Vec::with_capacity(found.len() + 2);
+                if taken {
+                    problems.push(StoreError::Duplicate {
+                        what: "a relation",
+                        id: parts.id.to_string(),
                     });
                 }
+                problems.extend(found);
+                if full {
+                    problems.push(StoreError::Invalid {
+                        field: "id",
+                        message: "a graph holds at most 2^32 relations".into(),
+                    });
+                }
+                Err(problems)
             }
-            match g.document_index.get(&c.document) {
-                Some(&d) => documents.push(d),
-                None => problems.push(StoreError::Unknown {
-                    field: "document",
-                    what: "document",
-                    id: c.document.to_string(),
-                }),
-            }
-        }
-        let bits = |field: &'static str, date: Option<Date>| match date {
-            None => Ok(0),
-            Some(d) => d.to_bits().ok_or_else(|| StoreError::Invalid {
-                field,
-                message: format!("{d} is too far out to store"),
-            }),
-        };
-        let date = bits("date", relation.date).unwrap_or_else(|e| {
-            problems.push(e);
-            0
-        });
-        if let Err(e) = bits("until", relation.until) {
-            problems.push(e);
-        }
-        match (relation.date, relation.until) {
-            (Some(date), Some(until)) if until < date => {
-                problems.push(StoreError::EndsBeforeItBegins { date, until })
-            }
-            (None, Some(_)) => problems.push(StoreError::EndWithoutStart),
-            _ => {}
-        }
-        if u32::try_from(g.relations.len()).is_err() {
-            problems.push(StoreError::Invalid {
-                field: "id",
-                message: "a graph holds at most 2^32 relations".into(),
-            });
-        }
-        match (from, to) {
-            (Some(from), Some(to)) if problems.is_empty() => Ok(CheckedRelation {
-                relation,
-                from,
-                to,
-                default,
-                date,
-                documents,
-            }),
-            _ => Err(problems),
         }
     }
 
@@ -327,7 +459,7 @@ impl GraphBuilder {
         ends: Option<(Node, RelationKind, Node)>,
     ) -> Result<Id, IdError> {
         let free = match ends {
-            Some((from, kind, to)) => !self.default_id_taken(from, kind, to),
+            Some((from, kind, to)) => !self.default_taken(from, kind, to, &base),
             None => !self.has_relation(base.as_str()),
         };
         if free {
@@ -343,34 +475,33 @@ impl GraphBuilder {
     /// A checked relation must be pushed before anything else is added: it was checked
     /// against the builder as it was.
     pub fn push_relation(&mut self, checked: CheckedRelation) -> Result<Edge, StoreError> {
-        let CheckedRelation {
-            relation,
-            from,
-            to,
-            default,
-            date,
-            documents,
-        } = checked;
-        let edge = self.graph.relations.len() as u32;
-        // Checked: from here on nothing fails but a full text arena, which leaves only
-        // unreachable text behind.
-        let Relation {
+        let CheckedRelation { parts, from, to } = checked;
+        let Parts {
             id,
             kind,
-            label,
-            date: _,
-            until,
-            from: _,
-            to: _,
-            role,
+            default,
             claim,
+            date,
+            label,
+            first,
+            rare,
+        } = parts;
+        let Rare {
+            until,
+            role,
             description,
-            citations,
             attributes,
-        } = relation;
-        let mut cited = Vec::with_capacity(citations.len());
-        for (c, document) in citations.iter().zip(documents) {
-            cited.push(self.citation(document, &c.quote)?);
+            more,
+        } = rare.map_or_else(Rare::default, |r| *r);
+        let edge = self.graph.relations.len() as u32;
+        // Checked: from here on nothing fails but a full text arena, which leaves only
+        // unreachable text behind. The first citation is in the record, any others in the
+        // side table.
+        let first = first.expect("a checked relation cites a document");
+        let first = self.citation(first)?;
+        let mut cited = Vec::with_capacity(more.len());
+        for c in more {
+            cited.push(self.citation(c)?);
         }
         let mut extra = RelationExtra {
             id: (!default).then_some(id),
@@ -378,7 +509,7 @@ impl GraphBuilder {
             until,
             role,
             description,
-            citations: cited.split_off(1),
+            citations: cited,
             attributes,
         };
         let label = match label {
@@ -396,7 +527,7 @@ impl GraphBuilder {
         if default {
             flags |= DEFAULT_ID;
             self.defaults
-                .insert((from.index() as u32, to.index() as u32, kind));
+                .insert(from.index() as u32, to.index() as u32, kind);
         }
         if !extra.is_empty() {
             flags |= HAS_EXTRA;
@@ -409,7 +540,7 @@ impl GraphBuilder {
             from: from.index() as u32,
             to: to.index() as u32,
             date,
-            citation: cited[0],
+            citation: first,
             label,
             kind,
             bits: flags,
@@ -417,22 +548,46 @@ impl GraphBuilder {
         Ok(Edge::new(edge as usize))
     }
 
-    /// The index of a citation of `document` with `quote`: the previous relation's when it is
-    /// the same (curated data cites one sentence for several relations in a row), else a new
-    /// one.
-    fn citation(&mut self, document: u32, quote: &str) -> Result<u32, StoreError> {
+    /// The index of a citation of `document` with `quote`: one added before with the same
+    /// document and quote when it is remembered (curated data cites one sentence for several
+    /// relations in a row, bulk data one sentence for several relations), else a new one —
+    /// whose quote is the text stored already when the same quote is remembered, else the
+    /// quote stored anew. See [`QUOTE_SLOTS`].
+    fn citation(&mut self, cited: Cited) -> Result<u32, StoreError> {
+        let Cited {
+            document,
+            quote,
+            hash,
+        } = cited;
         let g = &mut self.graph;
-        if let Some(last) = g.citations.last() {
-            if last.document == document && g.text.get(last.quote) == quote {
-                return Ok((g.citations.len() - 1) as u32);
+        if self.quote_slots.is_empty() {
+            self.quote_slots = vec![(0, u32::MAX); QUOTE_SLOTS];
+        }
+        let slot = &mut self.quote_slots[hash as usize % QUOTE_SLOTS];
+        let known = (slot.0 == hash)
+            .then(|| g.citations.get(slot.1 as usize))
+            .flatten()
+            .filter(|c| g.text.get(c.quote) == quote)
+            .copied();
+        if let Some(c) = known {
+            if c.document == document {
+                return Ok(slot.1);
             }
         }
-        let quote = g.text.push(quote)?;
+        let quote = match known {
+            Some(c) => c.quote,
+            None => g.text.push(&quote)?,
+        };
+        let index = u32::try_from(g.citations.len())
+            .ok()
+            .filter(|&i| i < u32::MAX)
+            .ok_or_else(|| StoreError::Invalid {
+                field: "quote",
+                message: "a graph holds fewer than 2^32 citations".into(),
+            })?;
         g.citations.push(CitationRecord { document, quote });
-        u32::try_from(g.citations.len() - 1).map_err(|_| StoreError::Invalid {
-            field: "quote",
-            message: "a graph holds at most 2^32 citations".into(),
-        })
+        *slot = (hash, index);
+        Ok(index)
     }
 
     /// The index of an own label in the label table, added if new; `None` once the table is
@@ -457,7 +612,7 @@ impl GraphBuilder {
     pub fn default_id_taken(&self, from: Node, kind: RelationKind, to: Node) -> bool {
         if self
             .defaults
-            .contains(&(from.index() as u32, to.index() as u32, kind))
+            .contains(from.index() as u32, to.index() as u32, kind)
         {
             return true;
         }
@@ -467,6 +622,26 @@ impl GraphBuilder {
         let g = &self.graph;
         let id = ids::default_id(g.entity(from).id(), kind, g.entity(to).id());
         g.explicit_ids.contains_key(id.as_str())
+    }
+
+    /// Looks up whether a relation of `kind` from `from` to `to` holds its default id, without
+    /// using the answer: an importer calls it for a run of relations before adding them, so
+    /// that the lookups' cache misses overlap and adding them finds the answers in the cache.
+    /// O(1).
+    pub fn look_ahead(&self, from: Node, kind: RelationKind, to: Node) {
+        std::hint::black_box(
+            self.defaults
+                .contains(from.index() as u32, to.index() as u32, kind),
+        );
+    }
+
+    /// [`GraphBuilder::default_id_taken`], given the default id's text (not built again from
+    /// the ends' ids).
+    fn default_taken(&self, from: Node, kind: RelationKind, to: Node, id: &Id) -> bool {
+        self.defaults
+            .contains(from.index() as u32, to.index() as u32, kind)
+            || (!self.graph.explicit_ids.is_empty()
+                && self.graph.explicit_ids.contains_key(id.as_str()))
     }
 
     /// How many entities have been added (those of the graph it started from included). O(1).
@@ -501,7 +676,7 @@ impl GraphBuilder {
             || ids::splits(id).any(|(from, kind, to)| match (g.node(from), g.node(to)) {
                 (Some(f), Some(t)) => {
                     self.defaults
-                        .contains(&(f.index() as u32, t.index() as u32, kind))
+                        .contains(f.index() as u32, t.index() as u32, kind)
                 }
                 _ => false,
             })
@@ -545,7 +720,7 @@ impl GraphBuilder {
 
     /// Checks the places and the merges (see [`GraphBuilder::check_places`] and
     /// [`GraphBuilder::check_merges`]), then lays the graph out for walking, paging and
-    /// search. O(V log V + E + total name length).
+    /// search, on rayon's thread pool. O(V log V + E + total name length).
     pub fn build(self) -> Result<Graph, Vec<(Id, StoreError)>> {
         let mut errors = self.check_places();
         errors.extend(self.check_merges());
@@ -555,24 +730,197 @@ impl GraphBuilder {
         let mut g = self.graph;
         g.curated = self.curated;
         drop(self.defaults);
-        let mut order: Vec<Node> = (0..g.entities.len()).map(Node::new).collect();
-        order.sort_unstable_by(|&a, &b| g.entity(a).id().cmp(g.entity(b).id()));
-        g.entity_order = order;
-        let mut documents: Vec<u32> = (0..g.documents.len() as u32).collect();
-        documents
-            .sort_unstable_by(|&a, &b| g.documents[a as usize].id.cmp(&g.documents[b as usize].id));
-        g.document_order = documents;
-        g.outgoing = Adjacency::build(g.entities.len(), &g.relations, |r| r.from, |r| r.to);
-        g.incoming = Adjacency::build(g.entities.len(), &g.relations, |r| r.to, |r| r.from);
         g.entities.shrink_to_fit();
         g.entity_extras.shrink_to_fit();
         g.relations.shrink_to_fit();
         g.relation_extras.shrink_to_fit();
         g.citations.shrink_to_fit();
         g.text.shrink();
-        g.search = SearchIndex::build(&g);
+        // The search index, the orders and the two sides' rows are independent of each other:
+        // built on the thread pool at once.
+        let graph = &g;
+        let (search, (order, (outgoing, incoming))) = rayon::join(
+            || SearchIndex::build(graph),
+            || {
+                rayon::join(
+                    || {
+                        let mut order: Vec<Node> =
+                            (0..graph.entities.len()).map(Node::new).collect();
+                        order.sort_unstable_by(|&a, &b| {
+                            graph.entity(a).id().cmp(graph.entity(b).id())
+                        });
+                        order
+                    },
+                    || {
+                        let n = graph.entities.len();
+                        rayon::join(
+                            || Adjacency::build(n, &graph.relations, |r| r.from, |r| r.to),
+                            || Adjacency::build(n, &graph.relations, |r| r.to, |r| r.from),
+                        )
+                    },
+                )
+            },
+        );
+        let mut documents: Vec<u32> = (0..g.documents.len() as u32).collect();
+        documents
+            .sort_unstable_by(|&a, &b| g.documents[a as usize].id.cmp(&g.documents[b as usize].id));
+        g.document_order = documents;
+        g.entity_order = order;
+        g.outgoing = outgoing;
+        g.incoming = incoming;
+        g.search = search;
         g.version += 1;
         Ok(g)
+    }
+}
+
+/// [`GraphBuilder::resolve_relation`] against the entities and documents of `g` and the
+/// documents' texts, for the builder `origin`, whose quotes are hashed by `quotes`.
+pub(super) fn resolve(
+    g: &impl Entities,
+    texts: &HashMap<Id, Arc<str>>,
+    quotes: &FixedState,
+    origin: u64,
+    ends: (Option<Node>, Option<Node>),
+    mut relation: Relation,
+) -> ResolvedRelation {
+    let mut problems = Vec::new();
+    let from_end = g.end(ends.0, relation.from.as_str());
+    let to_end = g.end(ends.1, relation.to.as_str());
+    let (from, to) = (from_end.map(|(n, _)| n), to_end.map(|(n, _)| n));
+    let unknown = |field: &'static str, id: &Id| StoreError::Unknown {
+        field,
+        what: "entity",
+        id: id.to_string(),
+    };
+    if from.is_none() {
+        problems.push(unknown("from", &relation.from));
+    }
+    if to.is_none() {
+        problems.push(unknown("to", &relation.to));
+    }
+    if let (Some((_, fk)), Some((_, tk))) = (from_end, to_end) {
+        if !relation.kind.allows(fk, tk) {
+            let spec = relation.kind.spec();
+            let names =
+                |ks: &[EntityKind]| ks.iter().map(|k| k.name()).collect::<Vec<_>>().join("|");
+            problems.push(StoreError::KindsNotAllowed {
+                kind: relation.kind,
+                from: fk,
+                to: tk,
+                allowed_from: names(spec.from),
+                allowed_to: names(spec.to),
+            });
+        }
+    }
+    if relation.citations.is_empty() {
+        problems.push(StoreError::NoCitation);
+    }
+    let mut first = None;
+    let mut more = Vec::new();
+    for c in std::mem::take(&mut relation.citations) {
+        if c.quote.trim().is_empty() {
+            problems.push(StoreError::EmptyQuote);
+        }
+        if let Some(text) = texts.get(&c.document) {
+            if !c.quote.trim().is_empty() && !curation::is_verbatim(&c.quote, text) {
+                problems.push(StoreError::NotVerbatim {
+                    document: c.document.to_string(),
+                    quote: c.quote.chars().take(60).collect(),
+                });
+            }
+        }
+        let document = match g.document(&c.document) {
+            Some(d) => d,
+            None => {
+                problems.push(StoreError::Unknown {
+                    field: "document",
+                    what: "document",
+                    id: c.document.to_string(),
+                });
+                UNKNOWN
+            }
+        };
+        let cited = Cited {
+            document,
+            hash: quotes.hash_one(c.quote.as_str()),
+            quote: c.quote,
+        };
+        match first {
+            None => first = Some(cited),
+            Some(_) => more.push(cited),
+        }
+    }
+    let bits = |field: &'static str, date: Option<Date>| match date {
+        None => Ok(0),
+        Some(d) => d.to_bits().ok_or_else(|| StoreError::Invalid {
+            field,
+            message: format!("{d} is too far out to store"),
+        }),
+    };
+    let date = bits("date", relation.date).unwrap_or_else(|e| {
+        problems.push(e);
+        0
+    });
+    if let Err(e) = bits("until", relation.until) {
+        problems.push(e);
+    }
+    match (relation.date, relation.until) {
+        (Some(date), Some(until)) if until < date => {
+            problems.push(StoreError::EndsBeforeItBegins { date, until })
+        }
+        (None, Some(_)) => problems.push(StoreError::EndWithoutStart),
+        _ => {}
+    }
+    let default = ids::is_default_id(
+        relation.id.as_str(),
+        relation.from.as_str(),
+        relation.kind,
+        relation.to.as_str(),
+    );
+    let Relation {
+        id,
+        kind,
+        label,
+        from: _,
+        to: _,
+        date: _,
+        until,
+        role,
+        claim,
+        description,
+        citations: _,
+        attributes,
+    } = relation;
+    let rare = Rare {
+        until,
+        role,
+        description,
+        attributes,
+        more,
+    };
+    let rare = (rare.until.is_some()
+        || rare.role.is_some()
+        || rare.description.is_some()
+        || !rare.attributes.is_empty()
+        || !rare.more.is_empty())
+    .then(|| Box::new(rare));
+    ResolvedRelation {
+        parts: Parts {
+            id,
+            kind,
+            default,
+            claim,
+            date,
+            label,
+            first,
+            rare,
+        },
+        from,
+        to,
+        renamed: false,
+        origin,
+        problems,
     }
 }
 
@@ -654,5 +1002,52 @@ mod tests {
         assert_eq!(g.relation_count(), 1);
         let e = g.edge("ann.called.bob").unwrap();
         assert_eq!(g.relation(e).from(), "ann");
+    }
+
+    #[test]
+    fn a_quote_repeated_is_stored_once_whatever_cites_it() {
+        let mut b = builder();
+        b.add_document(Document {
+            id: id("other"),
+            title: "Another bulletin".into(),
+            publisher: None,
+            published: None,
+            url: None,
+        })
+        .unwrap();
+        let spoke = "Ann and Bob spoke on the phone for an hour.";
+        let met = "They met at the court.";
+        let cites = [
+            ("doc", spoke),
+            ("doc", met),
+            ("doc", spoke),
+            ("other", spoke),
+            ("other", met),
+        ];
+        for (i, (document, quote)) in cites.into_iter().enumerate() {
+            let mut r = called("ann", "bob");
+            r.id = id(&format!("call-{i}"));
+            r.citations = vec![Citation {
+                document: id(document),
+                quote: quote.into(),
+            }];
+            b.add_relation(r).unwrap();
+        }
+        let g = b.build().unwrap();
+        // Each quote's text once, though five relations cite them from two documents.
+        assert_eq!(g.memory().quotes, spoke.len() + met.len());
+        for (i, (document, quote)) in cites.into_iter().enumerate() {
+            let r = g
+                .relation(g.edge(&format!("call-{i}")).unwrap())
+                .to_relation();
+            assert_eq!(r.citations.len(), 1);
+            assert_eq!(
+                (
+                    r.citations[0].document.as_str(),
+                    r.citations[0].quote.as_str()
+                ),
+                (document, quote)
+            );
+        }
     }
 }
