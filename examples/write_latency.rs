@@ -1,6 +1,9 @@
-//! Acknowledged-write latency: `addRelation` writes through the one writer (check, apply, commit
+//! Acknowledged-write latency: `addRelation` writes (a hub to another entity, a thousand in
+//! turn) through the one writer (check, apply, commit
 //! to the SQLite journal with fsync, publish), on the bulletin or on an imported graph, and the
-//! latency of a read (a 1-hop neighbourhood) taken while writes run.
+//! latency of a read (a 1-hop neighbourhood) taken while writes run, apart from those taken
+//! while a fold of the writes' layers ran in the background (past `dossier::curate::FOLD_AT`
+//! writes; `FOLD_AT=n` in the environment sets another size).
 //!
 //! ```text
 //! cargo run --release --example write_latency -- data 200
@@ -44,34 +47,46 @@ fn main() {
         graph.relation_count(),
         started.elapsed().as_secs_f64()
     );
-    // Two entities with relations, and a document, to cite.
-    let hubs: Vec<_> = graph.entities(None).take(2).collect();
-    let (a, b) = (hubs[0], hubs[1]);
-    let (a, b) = (
-        Id::parse(graph.entity(a).id()).unwrap(),
-        Id::parse(graph.entity(b).id()).unwrap(),
-    );
+    // A hub (the first entity in id order) and the next thousand entities: each write links
+    // the hub to one of them, in turn, so every write changes the hub's row and another's.
+    let mut ids = graph
+        .entities(None)
+        .take(1001)
+        .map(|n| Id::parse(graph.entity(n).id()).unwrap());
+    let a = ids.next().expect("an entity");
+    let others: Vec<Id> = ids.collect();
     let document = graph.documents().next().expect("a document").id.clone();
     let state = tempfile::tempdir().expect("a temp dir");
     let store = Store::new(graph);
-    let curator = Curator::new(store.clone(), Box::new(Sqlite::open(state.path()).unwrap()));
+    let fold_at = std::env::var("FOLD_AT").map_or(dossier::curate::FOLD_AT, |n| {
+        n.parse().expect("FOLD_AT is a count")
+    });
+    let curator = Arc::new(
+        Curator::new(store.clone(), Box::new(Sqlite::open(state.path()).unwrap())).fold_at(fold_at),
+    );
 
     // Reads during the writes: a 1-hop neighbourhood of `a`, over and over.
     let stop = Arc::new(AtomicBool::new(false));
     let reader = {
-        let (store, stop, a) = (store.clone(), stop.clone(), a.clone());
+        let (store, stop, a, curator) = (store.clone(), stop.clone(), a.clone(), curator.clone());
         std::thread::spawn(move || {
-            let mut times = Vec::new();
+            let (mut times, mut folding) = (Vec::new(), Vec::new());
             while !stop.load(Ordering::Relaxed) {
+                let during_fold = curator.folds().1;
                 let t = Instant::now();
                 let g = store.snapshot();
                 let n = g.node(a.as_str()).unwrap();
                 let count = g.incident_iter(n).count();
                 std::hint::black_box(count);
-                times.push(t.elapsed());
+                let took = t.elapsed();
+                if during_fold && curator.folds().1 {
+                    folding.push(took);
+                } else {
+                    times.push(took);
+                }
                 std::thread::sleep(Duration::from_micros(200));
             }
-            times
+            (times, folding)
         })
     };
     let mut times = Vec::with_capacity(writes);
@@ -80,7 +95,7 @@ fn main() {
             Id::parse("new").unwrap(),
             RelationKind::Related,
             a.clone(),
-            b.clone(),
+            others[i % others.len()].clone(),
             Citation {
                 document: document.clone(),
                 quote: format!("write {i}"),
@@ -92,10 +107,17 @@ fn main() {
             .expect("the write is taken");
         times.push(t.elapsed());
     }
+    // Reads go on until the fold the writes started has finished.
+    let waited = Instant::now();
+    while curator.folds().1 {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let fold_wait = waited.elapsed();
     stop.store(true, Ordering::Relaxed);
-    let mut reads = reader.join().unwrap();
+    let (mut reads, mut during_folds) = reader.join().unwrap();
     times.sort();
     reads.sort();
+    during_folds.sort();
     println!(
         "{writes} acknowledged writes (addRelation, fsync included): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         percentile(&times, 0.5).as_secs_f64() * 1e3,
@@ -109,4 +131,19 @@ fn main() {
         percentile(&reads, 0.99).as_secs_f64() * 1e6,
         reads.last().unwrap().as_secs_f64() * 1e6
     );
+    let (folds, _) = curator.folds();
+    println!(
+        "{folds} background folds (past {fold_at} records in the layers), the last finished {:.0} ms after the last write; layers now {} records",
+        fold_wait.as_secs_f64() * 1e3,
+        store.snapshot().layer_size()
+    );
+    if !during_folds.is_empty() {
+        println!(
+            "{} reads during a fold (1-hop of a hub): p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
+            during_folds.len(),
+            percentile(&during_folds, 0.5).as_secs_f64() * 1e6,
+            percentile(&during_folds, 0.99).as_secs_f64() * 1e6,
+            during_folds.last().unwrap().as_secs_f64() * 1e6
+        );
+    }
 }

@@ -8,12 +8,14 @@
 //! # Layout
 //! - `operations.rs`: the operations as edits (`merge.rs` a merge's); `error.rs` why one is
 //!   refused;
-//! - `writer.rs`: [`Curator`], the one writer;
+//! - `writer.rs`: [`Curator`], the one writer; `fold.rs` its layers folded in the
+//!   background;
 //! - `replay.rs`: the journal made over the data at start;
 //! - `candidates.rs`: pairs of entities a curator should look at (possible duplicates).
 
 mod candidates;
 mod error;
+mod fold;
 mod merge;
 pub mod operations;
 mod replay;
@@ -21,6 +23,7 @@ mod writer;
 
 pub use candidates::{duplicate_candidates, Candidate, Likeness};
 pub use error::CurateError;
+pub use fold::FOLD_AT;
 pub use operations::Operation;
 pub use replay::{replay, Replayed, Skipped};
 pub use writer::{Curator, Written, MAX_KEY};

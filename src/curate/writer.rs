@@ -6,6 +6,7 @@
 //! readers keep the version they hold and never wait for the writer.
 
 use super::error::CurateError;
+use super::fold::{Folder, FOLD_AT};
 use super::operations::{self, Operation};
 use crate::journal::{Entry, Filter, Journal, NewEntry};
 use crate::store::{apply, inverse, net, Graph, Store};
@@ -35,7 +36,9 @@ pub struct Curator {
     store: Store,
     journal: Mutex<Box<dyn Journal>>,
     /// Held from check to publish, so changes apply one at a time.
-    writing: Mutex<()>,
+    writing: Arc<Mutex<()>>,
+    /// Folds the current version's layers in the background (see [`super::fold`]).
+    folder: Folder,
     feed: broadcast::Sender<Arc<Entry>>,
     /// Versions as recorded at earlier moments, most recent use last (see
     /// [`Curator::recorded_as_of`]): (current version, changes undone, the version).
@@ -66,7 +69,8 @@ impl Curator {
         Curator {
             store,
             journal: Mutex::new(journal),
-            writing: Mutex::new(()),
+            writing: Arc::new(Mutex::new(())),
+            folder: Folder::new(FOLD_AT),
             feed: broadcast::channel(FEED).0,
             recorded: Mutex::new(Vec::new()),
         }
@@ -75,6 +79,18 @@ impl Curator {
     /// The store written to.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Starts a background fold once the current version's layers hold `at` records (see
+    /// [`super::fold`]; [`FOLD_AT`] by default).
+    pub fn fold_at(self, at: usize) -> Curator {
+        self.folder.set_at(at);
+        self
+    }
+
+    /// How many background folds were published, and whether one is running.
+    pub fn folds(&self) -> (u64, bool) {
+        (self.folder.done(), self.folder.running())
     }
 
     /// Makes one change for `author` (a write token's name). With an idempotency `key` seen
@@ -130,6 +146,9 @@ impl Curator {
             edits,
         })?;
         self.store.replace(next);
+        let published = self.store.snapshot();
+        self.folder
+            .written(&published, &entry.edits, &self.store, &self.writing);
         let entry = Arc::new(entry);
         // No subscriber is not an error.
         let _ = self.feed.send(entry.clone());
@@ -151,6 +170,7 @@ impl Curator {
             let journal = locked(&self.journal);
             make(&**journal)?
         };
+        self.folder.reloaded();
         self.store.replace(graph);
         Ok(out)
     }

@@ -1,5 +1,5 @@
 //! The next version from a version and [`Edit`]s: additions start from a copy of the
-//! version ([`GraphBuilder::from_graph`]); a change that replaces or removes something lays
+//! version ([`GraphBuilder::over`]); a change that replaces or removes something lays
 //! the version out again from its records. Both go through the builder, so a change meets
 //! exactly the rules of the data files and the importers. Both are O(V + E): a write costs a
 //! pass over the graph (see `BENCHMARKS.md` for the figures).
@@ -17,7 +17,7 @@ pub fn apply(graph: &Graph, edits: &[Edit]) -> Result<Graph, Vec<StoreError>> {
     check_befores(graph, edits).map_err(|e| vec![e])?;
     let mut problems = Vec::new();
     let mut b = if edits.iter().all(Edit::adds_only) {
-        let mut b = GraphBuilder::from_graph(graph);
+        let mut b = GraphBuilder::over(graph);
         add_documents(&mut b, edits, &mut problems);
         add_entities(&mut b, edits, &mut problems);
         add_relations(&mut b, edits, &mut problems);

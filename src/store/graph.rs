@@ -2,6 +2,7 @@
 //! the indexes to find them by id.
 
 use super::ids::{self, EntityIndex};
+use super::layered::{Layered, LayeredMap};
 use super::records::{
     Adjacency, CitationRecord, EntityExtra, EntityRecord, RelationExtra, RelationRecord, Text,
     DEFAULT_ID, HAS_EXTRA,
@@ -10,6 +11,7 @@ use super::refs::{EntityRef, RelationRef};
 use super::search::SearchIndex;
 use crate::model::{Document, EntityKind, Id, RelationKind};
 use hashbrown::HashMap;
+use std::sync::Arc;
 
 /// A handle to an entity in one [`Graph`] version. Valid only for the graph that returned it
 /// (and the versions built from it, which keep every entity where it was).
@@ -61,29 +63,34 @@ impl Edge {
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
     pub(super) text: Text,
-    pub(super) entities: Vec<EntityRecord>,
-    pub(super) entity_extras: Vec<EntityExtra>,
+    pub(super) entities: Layered<EntityRecord>,
+    pub(super) entity_extras: Layered<EntityExtra>,
     pub(super) entity_index: EntityIndex,
-    /// Entities in id order, for stable paging.
-    pub(super) entity_order: Vec<Node>,
-    pub(super) relations: Vec<RelationRecord>,
+    /// The entities of the last layout in id order, for stable paging.
+    pub(super) entity_order: Arc<Vec<Node>>,
+    /// The entities added since, in id order.
+    pub(super) entity_order_layer: Vec<Node>,
+    pub(super) relations: Layered<RelationRecord>,
     /// The side-table entries of the relations flagged [`HAS_EXTRA`], by relation index.
-    pub(super) relation_extras: Vec<(u32, RelationExtra)>,
+    pub(super) relation_extras: Layered<(u32, RelationExtra)>,
     /// Relation ids that are not the default one.
-    pub(super) explicit_ids: HashMap<Id, u32>,
+    pub(super) explicit_ids: LayeredMap<Id, u32>,
     /// Own labels; index 0 is unused (it means "none").
-    pub(super) labels: Vec<Box<str>>,
-    pub(super) citations: Vec<CitationRecord>,
+    pub(super) labels: Arc<Vec<Box<str>>>,
+    pub(super) citations: Layered<CitationRecord>,
     /// Documents in the order they were added.
-    pub(super) documents: Vec<Document>,
-    pub(super) document_index: HashMap<Id, u32>,
+    pub(super) documents: Arc<Vec<Document>>,
+    pub(super) document_index: Arc<HashMap<Id, u32>>,
     /// Documents in id order.
-    pub(super) document_order: Vec<u32>,
+    pub(super) document_order: Arc<Vec<u32>>,
     /// Each entity's relations where it is `from`.
     pub(super) outgoing: Adjacency,
     /// Each entity's relations where it is `to`.
     pub(super) incoming: Adjacency,
-    pub(super) search: SearchIndex,
+    /// The search index of the last layout.
+    pub(super) search: Arc<SearchIndex>,
+    /// The entities added since, which [`Graph::search`] scores without the index.
+    pub(super) search_layer: Vec<Node>,
     pub(super) version: u64,
     /// Analytics results of this version, filled in on demand (a clone starts empty).
     pub(super) analytics: super::analytics::Cache,
@@ -207,14 +214,19 @@ impl Graph {
     }
 
     /// The relation of `kind` from `from` to `to` whose id is the default one.
-    fn default_edge(&self, from: Node, kind: RelationKind, to: Node) -> Option<Edge> {
-        let (out, inc) = (
-            self.outgoing.row(from.index()),
-            self.incoming.row(to.index()),
-        );
-        let row = if out.len() <= inc.len() { out } else { inc };
+    pub(super) fn default_edge(&self, from: Node, kind: RelationKind, to: Node) -> Option<Edge> {
+        // The smaller row, read with the other ends kept beside it: only relations to the
+        // right entity have their records read (a hub's row is read straight through).
+        let (f, t) = (from.index(), to.index());
+        let (row, ends, other) = if self.outgoing.row(f).len() <= self.incoming.row(t).len() {
+            (self.outgoing.row(f), self.outgoing.ends(f), to.0)
+        } else {
+            (self.incoming.row(t), self.incoming.ends(t), from.0)
+        };
         row.iter()
-            .copied()
+            .zip(ends)
+            .filter(|&(_, &end)| end == other)
+            .map(|(&e, _)| e)
             .find(|&e| {
                 let r = &self.relations[e as usize];
                 r.from == from.0 && r.to == to.0 && r.kind == kind && r.bits & DEFAULT_ID != 0
@@ -247,10 +259,15 @@ impl Graph {
         if record.bits & HAS_EXTRA == 0 {
             return None;
         }
-        self.relation_extras
-            .binary_search_by_key(&e, |(i, _)| *i)
-            .ok()
-            .map(|i| &self.relation_extras[i].1)
+        // Relations are added in order, so the base's entries come before the layer's.
+        let find = |entries: &'_ [(u32, RelationExtra)]| -> Option<usize> {
+            entries.binary_search_by_key(&e, |(i, _)| *i).ok()
+        };
+        let (base, layer) = (self.relation_extras.base(), self.relation_extras.layer());
+        match layer.first() {
+            Some(&(first, _)) if e >= first => find(layer).map(|i| &layer[i].1),
+            _ => find(base).map(|i| &base[i].1),
+        }
     }
 
     /// The two ends of a relation, as (from, to). O(1).
@@ -264,10 +281,20 @@ impl Graph {
         &'a self,
         kinds: Option<&'a [EntityKind]>,
     ) -> impl Iterator<Item = Node> + 'a {
-        self.entity_order
-            .iter()
-            .copied()
-            .filter(move |&n| kinds.is_none_or(|k| k.contains(&self.entity_kind(n))))
+        let mut layer = self.entity_order_layer.iter().copied().peekable();
+        let mut base = self.entity_order.iter().copied().peekable();
+        std::iter::from_fn(move || match (base.peek(), layer.peek()) {
+            (Some(&a), Some(&b)) => {
+                if self.entity(a).id() <= self.entity(b).id() {
+                    base.next()
+                } else {
+                    layer.next()
+                }
+            }
+            (Some(_), None) => base.next(),
+            (None, _) => layer.next(),
+        })
+        .filter(move |&n| kinds.is_none_or(|k| k.contains(&self.entity_kind(n))))
     }
 
     /// Every relation, in the order they were added. O(E).
@@ -355,15 +382,16 @@ impl Graph {
                 end = c.quote.start() + c.quote.len();
             }
         }
-        let structure = self.entities.capacity() * size_of::<EntityRecord>()
-            + self.entity_order.capacity() * size_of::<Node>()
+        let structure = self.entities.bytes()
+            + (self.entity_order.capacity() + self.entity_order_layer.capacity())
+                * size_of::<Node>()
             + self.entity_index.bytes()
-            + self.relations.capacity() * size_of::<RelationRecord>()
+            + self.relations.bytes()
             + self.outgoing.bytes()
             + self.incoming.bytes()
-            + self.citations.capacity() * size_of::<CitationRecord>();
-        let extras = self.entity_extras.capacity() * size_of::<EntityExtra>()
-            + self.relation_extras.capacity() * size_of::<(u32, RelationExtra)>()
+            + self.citations.bytes();
+        let extras = self.entity_extras.bytes()
+            + self.relation_extras.bytes()
             + self.explicit_ids.capacity() * (size_of::<(Id, u32)>() + 1)
             + self.labels.iter().map(|l| l.len() + 16).sum::<usize>();
         MemoryUse {

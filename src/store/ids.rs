@@ -13,7 +13,7 @@ use super::records::{Span, Text};
 use crate::model::RelationKind;
 use hashbrown::{DefaultHashBuilder, HashTable};
 use std::hash::BuildHasher;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 /// Each kind with its id segment (`ruled-on`), for splitting ids.
 static SEGMENTS: LazyLock<Vec<(RelationKind, String)>> = LazyLock::new(|| {
@@ -73,25 +73,32 @@ pub(super) fn splits(id: &str) -> impl Iterator<Item = (&str, RelationKind, &str
 /// too (a bulk import looks up two ids a relation, each a cache miss on a large graph).
 #[derive(Clone, Default)]
 pub(super) struct EntityIndex {
-    table: HashTable<(u32, Span)>,
+    /// The entities of the base, shared between versions.
+    base: Arc<HashTable<(u32, Span)>>,
+    /// The entities added since the base was folded.
+    layer: HashTable<(u32, Span)>,
     hasher: DefaultHashBuilder,
 }
 
 impl std::fmt::Debug for EntityIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EntityIndex")
-            .field("len", &self.table.len())
+            .field("len", &(self.base.len() + self.layer.len()))
             .finish()
     }
 }
 
 impl EntityIndex {
     /// The entity with this id. O(1).
+    #[inline]
     pub(super) fn find(&self, id: &str, text: &Text) -> Option<u32> {
         let hash = self.hasher.hash_one(id);
-        self.table
-            .find(hash, |&(_, span)| text.get(span) == id)
-            .map(|&(n, _)| n)
+        let found = |table: &HashTable<(u32, Span)>| {
+            table
+                .find(hash, |&(_, span)| text.get(span) == id)
+                .map(|&(n, _)| n)
+        };
+        found(&self.base).or_else(|| (!self.layer.is_empty()).then(|| found(&self.layer))?)
     }
 
     /// Adds entity `n` with the id at `span`, which must not be in the index yet. O(1)
@@ -99,20 +106,41 @@ impl EntityIndex {
     pub(super) fn insert(&mut self, n: u32, span: Span, text: &Text) {
         let hasher = &self.hasher;
         let hash = hasher.hash_one(text.get(span));
-        self.table
+        self.layer
             .insert_unique(hash, (n, span), |&(_, s)| hasher.hash_one(text.get(s)));
     }
 
-    /// Bytes held (the table's slots and control bytes, roughly).
+    /// Bytes held (the tables' slots and control bytes, roughly).
     pub(super) fn bytes(&self) -> usize {
-        self.table.capacity() * (std::mem::size_of::<(u32, Span)>() + 1)
+        (self.base.capacity() + self.layer.capacity()) * (std::mem::size_of::<(u32, Span)>() + 1)
     }
 
     /// Room for `n` more entities.
     pub(super) fn reserve(&mut self, n: usize, text: &Text) {
         let hasher = &self.hasher;
-        self.table
+        self.layer
             .reserve(n, |&(_, s)| hasher.hash_one(text.get(s)));
+    }
+
+    /// Makes the entities added since the last fold part of the base (moved when the base is
+    /// empty, else the base copied when shared and extended). O(n) at worst.
+    pub(super) fn fold(&mut self, text: &Text) {
+        if self.layer.is_empty() {
+            return;
+        }
+        let layer = std::mem::take(&mut self.layer);
+        if self.base.is_empty() {
+            self.base = Arc::new(layer);
+            return;
+        }
+        let hasher = &self.hasher;
+        let base = Arc::make_mut(&mut self.base);
+        base.reserve(layer.len(), |&(_, s)| hasher.hash_one(text.get(s)));
+        for (n, span) in layer {
+            base.insert_unique(hasher.hash_one(text.get(span)), (n, span), |&(_, s)| {
+                hasher.hash_one(text.get(s))
+            });
+        }
     }
 }
 

@@ -46,6 +46,7 @@ mod filter;
 mod fold;
 mod graph;
 mod ids;
+mod layered;
 mod lens;
 mod path;
 mod records;
@@ -66,7 +67,7 @@ pub use analytics::{
 };
 pub use apply::apply;
 pub use as_of::{AsOf, NotADay};
-pub use builder::{CheckedRelation, GraphBuilder, ResolvedRelation};
+pub use builder::{CheckedRelation, GraphBuilder, ResolvedRelation, FOLD_AT};
 pub use change::{check_befores, inverse, net, rebase, Edit};
 pub use deadline::{Deadline, Expired, Ticker};
 pub use error::StoreError;
@@ -124,6 +125,17 @@ impl Store {
         let previous = self.current.load().version;
         graph.version = graph.version.max(previous + 1);
         self.current.store(Arc::new(graph));
+    }
+
+    /// Publishes `graph` in place of the current version if it is that version laid out
+    /// anew ([`Graph::folded`]): the same version number, so clients see no change. Returns
+    /// whether it did (not when the current version is another). One writer at a time.
+    pub fn publish_layout(&self, graph: Graph) -> bool {
+        if self.current.load().version != graph.version {
+            return false;
+        }
+        self.current.store(Arc::new(graph));
+        true
     }
 }
 

@@ -10,6 +10,8 @@
 //! ([`super::EntityRef::to_entity`], [`super::RelationRef::to_relation`]).
 
 use crate::model::{Attributes, ClaimStatus, Date, Entity, EntityKind, Id, RelationKind};
+use hashbrown::HashMap;
+use std::sync::Arc;
 
 /// Where a string lives in the [`Text`] arena.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -32,10 +34,12 @@ impl Span {
 
 /// Every short string of a graph (entity ids and names, folded search keys, quotes) in one
 /// buffer, addressed by [`Span`]s: 8 bytes a string instead of a 24-byte `String` and its own
-/// allocation.
+/// allocation. The buffer is a shared base and a layer of what was added since (see
+/// [`super::layered`]): a clone copies the layer only.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Text {
-    buf: String,
+    base: Arc<String>,
+    layer: String,
 }
 
 /// The arena is addressed with 32-bit offsets.
@@ -46,10 +50,10 @@ pub(super) struct TextFull;
 impl Text {
     /// Appends `s`. Fails if the arena would pass 4 GiB.
     pub(super) fn push(&mut self, s: &str) -> Result<Span, TextFull> {
-        let start = u32::try_from(self.buf.len()).map_err(|_| TextFull)?;
+        let start = u32::try_from(self.len()).map_err(|_| TextFull)?;
         let len = u32::try_from(s.len()).map_err(|_| TextFull)?;
         start.checked_add(len).ok_or(TextFull)?;
-        self.buf.push_str(s);
+        self.layer.push_str(s);
         Ok(Span { start, len })
     }
 
@@ -64,18 +68,40 @@ impl Text {
     }
 
     /// The string at `span`.
+    #[inline]
     pub(super) fn get(&self, span: Span) -> &str {
-        &self.buf[span.start as usize..(span.start + span.len) as usize]
+        let (start, end) = (span.start as usize, (span.start + span.len) as usize);
+        match start.checked_sub(self.base.len()) {
+            None => &self.base[start..end],
+            Some(s) => &self.layer[s..s + span.len as usize],
+        }
     }
 
     /// Bytes held.
     pub(super) fn len(&self) -> usize {
-        self.buf.len()
+        self.base.len() + self.layer.len()
     }
 
     /// Gives back spare capacity once a graph is built.
     pub(super) fn shrink(&mut self) {
-        self.buf.shrink_to_fit();
+        self.layer.shrink_to_fit();
+    }
+
+    /// Makes the layer part of the base (moved when the base is empty, else the base is
+    /// copied when shared, and extended). Spans stay valid. O(bytes) at worst.
+    pub(super) fn fold(&mut self) {
+        if self.layer.is_empty() {
+            return;
+        }
+        let mut layer = std::mem::take(&mut self.layer);
+        if self.base.is_empty() {
+            layer.shrink_to_fit();
+            self.base = Arc::new(layer);
+            return;
+        }
+        let base = Arc::make_mut(&mut self.base);
+        base.reserve_exact(layer.len());
+        base.push_str(&layer);
     }
 }
 
@@ -240,65 +266,125 @@ pub(super) struct CitationRecord {
 /// relation records are in the order they were added, so reading a neighbour from its record
 /// is a cache miss per relation on a large graph; a walk through a hub reads its row straight
 /// through instead, 10–20 times faster.
+/// The rows of the entities whose relations changed since the base was laid out (see
+/// [`Adjacency::push`]) are kept whole beside it, each shared between versions until changed
+/// again: a version made by a few additions copies the rows of their ends, not the base.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Adjacency {
+    base: Arc<Rows>,
+    changed: HashMap<u32, Arc<Row>>,
+}
+
+/// Compressed rows, laid out once.
+#[derive(Debug, Default)]
+struct Rows {
     offsets: Vec<u32>,
     edges: Vec<u32>,
     ends: Vec<u32>,
 }
 
-impl Adjacency {
-    /// Rows for `nodes` entities from each relation's entity at this side (`end(record)`),
-    /// by counting, then placing in relation order. O(V + E).
-    pub(super) fn build(
-        nodes: usize,
-        relations: &[RelationRecord],
-        end: impl Fn(&RelationRecord) -> u32,
-        other: impl Fn(&RelationRecord) -> u32,
-    ) -> Adjacency {
-        let mut offsets = vec![0u32; nodes + 1];
-        for r in relations {
-            offsets[end(r) as usize + 1] += 1;
-        }
-        for i in 0..nodes {
-            offsets[i + 1] += offsets[i];
-        }
-        let mut fill: Vec<u32> = offsets[..nodes].to_vec();
-        let mut edges = vec![0u32; relations.len()];
-        let mut ends = vec![0u32; relations.len()];
-        for (e, r) in relations.iter().enumerate() {
-            let slot = &mut fill[end(r) as usize];
-            edges[*slot as usize] = e as u32;
-            ends[*slot as usize] = other(r);
-            *slot += 1;
-        }
-        Adjacency {
-            offsets,
-            edges,
-            ends,
-        }
-    }
+/// One entity's row, changed since the base was laid out.
+#[derive(Debug, Clone, Default)]
+struct Row {
+    edges: Vec<u32>,
+    ends: Vec<u32>,
+}
 
+impl Rows {
     fn range(&self, n: usize) -> std::ops::Range<usize> {
         match (self.offsets.get(n), self.offsets.get(n + 1)) {
             (Some(&a), Some(&b)) => a as usize..b as usize,
             _ => 0..0,
         }
     }
+}
 
-    /// The relations of entity `n`, ascending.
+impl Adjacency {
+    /// Lays out the rows of `nodes` entities, `end` choosing the entity a relation belongs
+    /// to and `other` the entity at its other end. O(nodes + relations).
+    pub(super) fn build<'r>(
+        nodes: usize,
+        relations: impl Iterator<Item = &'r RelationRecord> + Clone,
+        end: impl Fn(&RelationRecord) -> u32,
+        other: impl Fn(&RelationRecord) -> u32,
+    ) -> Adjacency {
+        let mut offsets = vec![0u32; nodes + 1];
+        let mut count = 0usize;
+        for r in relations.clone() {
+            offsets[end(r) as usize + 1] += 1;
+            count += 1;
+        }
+        for i in 0..nodes {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill: Vec<u32> = offsets[..nodes].to_vec();
+        let mut edges = vec![0u32; count];
+        let mut ends = vec![0u32; count];
+        for (e, r) in relations.enumerate() {
+            let slot = &mut fill[end(r) as usize];
+            edges[*slot as usize] = e as u32;
+            ends[*slot as usize] = other(r);
+            *slot += 1;
+        }
+        Adjacency {
+            base: Arc::new(Rows {
+                offsets,
+                edges,
+                ends,
+            }),
+            changed: HashMap::new(),
+        }
+    }
+
+    /// The relations of entity `n`, ascending. O(1).
+    #[inline]
     pub(super) fn row(&self, n: usize) -> &[u32] {
-        &self.edges[self.range(n)]
+        if !self.changed.is_empty() {
+            if let Some(row) = self.changed.get(&(n as u32)) {
+                return &row.edges;
+            }
+        }
+        &self.base.edges[self.base.range(n)]
     }
 
-    /// The entities at the other ends of [`Adjacency::row`]`(n)`, in the same order.
+    /// The entities at the other ends of [`Adjacency::row`]. O(1).
+    #[inline]
     pub(super) fn ends(&self, n: usize) -> &[u32] {
-        &self.ends[self.range(n)]
+        if !self.changed.is_empty() {
+            if let Some(row) = self.changed.get(&(n as u32)) {
+                return &row.ends;
+            }
+        }
+        &self.base.ends[self.base.range(n)]
     }
 
-    /// Bytes held.
+    /// Adds relation `edge`, whose other end is `other`, to the end of entity `n`'s row
+    /// (`edge` is past every relation in it). O(degree) the first time a row changes after a
+    /// layout, amortised O(1) after.
+    pub(super) fn push(&mut self, n: u32, edge: u32, other: u32) {
+        let base = &self.base;
+        let row = self.changed.entry(n).or_insert_with(|| {
+            let range = base.range(n as usize);
+            Arc::new(Row {
+                edges: base.edges[range.clone()].to_vec(),
+                ends: base.ends[range].to_vec(),
+            })
+        });
+        let row = Arc::make_mut(row);
+        row.edges.push(edge);
+        row.ends.push(other);
+    }
+
+    /// How many rows changed since the layout.
+    pub(super) fn changed(&self) -> usize {
+        self.changed.len()
+    }
+
     pub(super) fn bytes(&self) -> usize {
-        (self.offsets.capacity() + self.edges.capacity() + self.ends.capacity()) * 4
+        (self.base.offsets.capacity() + self.base.edges.capacity() + self.base.ends.capacity()) * 4
+            + (self.changed.values())
+                .map(|r| (r.edges.capacity() + r.ends.capacity()) * 4 + 16)
+                .sum::<usize>()
     }
 }
 

@@ -10,7 +10,7 @@ use crate::support::{id, Fixture};
 use dossier::curate::{replay, Curator, Operation};
 use dossier::journal::Sqlite;
 use dossier::model::{Citation, Date, EntityKind, Relation, RelationKind};
-use dossier::store::{Graph, Store};
+use dossier::store::{Edge, Graph, Node, Store};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -538,6 +538,51 @@ fn date(i: usize) -> Option<Date> {
 
 // --- The real system -----------------------------------------------------------------------
 
+/// Checks that the version's ways in agree with its records, however its layers lie: each
+/// entity's rows hold exactly the relations that name it, in the order they were added; each
+/// entity is found by id and by its name; the id order is the ids sorted.
+fn consistent(g: &Graph) {
+    let mut touching: std::collections::HashMap<Node, Vec<Edge>> = Default::default();
+    for e in g.all_relations() {
+        let (from, to) = g.endpoints(e);
+        assert_eq!(
+            g.edge(&g.relation(e).id()),
+            Some(e),
+            "a relation is found by its id"
+        );
+        touching.entry(from).or_default().push(e);
+        if to != from {
+            touching.entry(to).or_default().push(e);
+        }
+    }
+    let ids: Vec<&str> = g.entities(None).map(|n| g.entity(n).id()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "entities come in id order");
+    for n in g.entities(None) {
+        let e = g.entity(n);
+        assert_eq!(
+            g.node_exact(e.id()),
+            Some(n),
+            "an entity is found by its id"
+        );
+        assert_eq!(
+            g.incident(n),
+            touching.remove(&n).unwrap_or_default(),
+            "the rows of {}",
+            e.id()
+        );
+        assert!(
+            g.search(e.name(), None, usize::MAX)
+                .iter()
+                .any(|h| h.node == n),
+            "{} is found by its name {:?}",
+            e.id(),
+            e.name()
+        );
+    }
+}
+
 /// The curator over the base graph, its journal in a temporary directory.
 struct Real {
     dir: tempfile::TempDir,
@@ -548,7 +593,9 @@ impl Real {
     fn new() -> Real {
         let dir = tempfile::tempdir().unwrap();
         let journal = Sqlite::open(dir.path()).unwrap();
-        let curator = Curator::new(Store::new(base()), Box::new(journal));
+        // Folds start after two records, so the background fold runs between and during the
+        // operations, at moments the thread scheduler picks.
+        let curator = Curator::new(Store::new(base()), Box::new(journal)).fold_at(2);
         Real {
             dir,
             curator: Some(curator),
@@ -566,7 +613,7 @@ impl Real {
         let journal = Sqlite::open(self.dir.path()).unwrap();
         let replayed = replay(base(), &journal).unwrap();
         assert!(replayed.skipped.is_empty(), "{:?}", replayed.skipped);
-        self.curator = Some(Curator::new(Store::new(replayed.graph), Box::new(journal)));
+        self.curator = Some(Curator::new(Store::new(replayed.graph), Box::new(journal)).fold_at(2));
     }
 
     /// Makes `op`: whether it recorded a change, or why it was refused.
@@ -579,6 +626,7 @@ impl Real {
 
     fn state(&self) -> State {
         let g = self.curator().store().snapshot();
+        consistent(&g);
         let entities = g
             .entities(None)
             .map(|n| {
@@ -854,4 +902,74 @@ fn merging_a_place_moves_whatever_is_held_there_not_only_events() {
     };
     assert_eq!(real.write(merge), Ok(true));
     assert_eq!(real.state().entities["ev"].place.as_deref(), Some("pl2"));
+}
+
+#[test]
+fn a_fold_in_the_background_leaves_the_graph_as_it_was_and_empties_the_layers() {
+    let ops = || {
+        (0..40).map(|i| {
+            if i % 4 == 0 {
+                Operation::UpsertEntity {
+                    id: id(&format!("n{i}")),
+                    kind: EntityKind::Person,
+                    name: format!("Newcomer {i}"),
+                    aliases: Some(vec![format!("N. {i}")]),
+                    description: None,
+                }
+            } else {
+                let to = format!("n{}", i / 4 * 4);
+                Operation::AddRelation(Relation::cited(
+                    id(&format!("r{i}")),
+                    RelationKind::Called,
+                    id("p1"),
+                    id(&to),
+                    Citation {
+                        document: id("doc"),
+                        quote: format!("call {i}"),
+                    },
+                ))
+            }
+        })
+    };
+    let mut folding = Real::new();
+    folding.curator = folding.curator.take().map(|c| c.fold_at(8));
+    let mut plain = Real::new();
+    plain.curator = plain.curator.take().map(|c| c.fold_at(usize::MAX));
+    for op in ops() {
+        assert_eq!(folding.write(op), Ok(true));
+    }
+    for op in ops() {
+        assert_eq!(plain.write(op), Ok(true));
+    }
+    let waited = std::time::Instant::now();
+    while folding.curator().folds().1 || folding.curator().folds().0 == 0 {
+        assert!(waited.elapsed().as_secs() < 30, "a fold finishes");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let (folded, layered) = (
+        folding.curator().store().snapshot(),
+        plain.curator().store().snapshot(),
+    );
+    assert!(
+        layered.layer_size() >= 40,
+        "without folds the writes stay in the layers"
+    );
+    assert!(
+        folded.layer_size() < layered.layer_size(),
+        "folds empty the layers: {} against {}",
+        folded.layer_size(),
+        layered.layer_size()
+    );
+    assert_eq!(
+        folded.version(),
+        layered.version(),
+        "a fold keeps the version number"
+    );
+    assert_eq!(folding.state(), plain.state());
+    let hub = folded.node("p1").unwrap();
+    assert_eq!(folded.degree(hub), layered.degree(hub));
+    assert_eq!(
+        folded.search("Newcomer 36", None, 3)[0].node,
+        folded.node("n36").unwrap()
+    );
 }

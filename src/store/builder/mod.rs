@@ -47,6 +47,16 @@ pub struct GraphBuilder {
     /// ([`QUOTE_SLOTS`]): a quote found there is not stored again. Empty until a relation is
     /// added.
     quote_slots: Vec<(u64, u32)>,
+    /// Where the version this builder started from ends, when it keeps that version's layout
+    /// ([`GraphBuilder::over`]): the additions are then laid out beside it, not with it.
+    start: Option<Start>,
+}
+
+/// The sizes of the version a [`GraphBuilder`] started from.
+#[derive(Debug, Clone, Copy)]
+struct Start {
+    entities: usize,
+    documents: usize,
 }
 
 /// How many quotes [`GraphBuilder::citation`] remembers (by hash, the last of each slot): a
@@ -69,6 +79,7 @@ impl Default for GraphBuilder {
             origin: next_origin(),
             quote_hasher: FixedState::with_seed(QUOTE_SEED),
             quote_slots: Vec::new(),
+            start: None,
         }
     }
 }
@@ -214,17 +225,39 @@ impl GraphBuilder {
         GraphBuilder::default()
     }
 
-    /// Starts from a copy of an existing version (for changes). O(V + E).
+    /// Starts from an existing version, to add much to it (an import over the data files):
+    /// the version's tables are shared and what is added goes into their layers; the
+    /// whole graph is laid out again by [`GraphBuilder::build`]. O(E) to learn the default
+    /// ids taken.
     pub fn from_graph(graph: &Graph) -> GraphBuilder {
+        let mut b = GraphBuilder::over(graph);
+        b.start = None;
+        b.graph.outgoing = Adjacency::default();
+        b.graph.incoming = Adjacency::default();
+        b.graph.search = Arc::default();
+        for r in b
+            .graph
+            .relations
+            .iter()
+            .filter(|r| r.bits & DEFAULT_ID != 0)
+        {
+            b.defaults.insert(r.from, r.to, r.kind);
+        }
+        b
+    }
+
+    /// Starts from an existing version, to add a little to it (a curator's change). The
+    /// version's tables are shared, not copied: what is added goes into their layers (see
+    /// [`super::layered`]) and the relations added are put in their ends' rows as they come,
+    /// so [`GraphBuilder::build`] costs what was added, not the graph, until the layers are
+    /// large enough to fold. O(layers + labels + curation tables).
+    pub fn over(graph: &Graph) -> GraphBuilder {
         let mut graph = graph.clone();
         let curated = std::mem::take(&mut graph.curated);
-        graph.outgoing = Adjacency::default();
-        graph.incoming = Adjacency::default();
-        graph.search = SearchIndex::default();
-        let mut defaults = DefaultIds::default();
-        for r in graph.relations.iter().filter(|r| r.bits & DEFAULT_ID != 0) {
-            defaults.insert(r.from, r.to, r.kind);
-        }
+        let start = Start {
+            entities: graph.entity_count(),
+            documents: graph.document_count(),
+        };
         let label_index = graph
             .labels
             .iter()
@@ -234,12 +267,13 @@ impl GraphBuilder {
             .collect();
         GraphBuilder {
             graph,
-            defaults,
+            defaults: DefaultIds::default(),
             label_index,
             curated,
             origin: next_origin(),
             quote_hasher: FixedState::with_seed(QUOTE_SEED),
             quote_slots: Vec::new(),
+            start: Some(start),
         }
     }
 
@@ -253,7 +287,7 @@ impl GraphBuilder {
         }
         Resolver {
             entities,
-            documents: g.document_index.clone(),
+            documents: (*g.document_index).clone(),
             texts: self.curated.texts.clone(),
             quote_hasher: self.quote_hasher.clone(),
             origin: self.origin,
@@ -284,8 +318,8 @@ impl GraphBuilder {
             field: "id",
             message: "a graph holds at most 2^32 documents".into(),
         })?;
-        g.document_index.insert(doc.id.clone(), index);
-        g.documents.push(doc);
+        Arc::make_mut(&mut g.document_index).insert(doc.id.clone(), index);
+        Arc::make_mut(&mut g.documents).push(doc);
         Ok(())
     }
 
@@ -536,6 +570,12 @@ impl GraphBuilder {
             }
             g.relation_extras.push((edge, extra));
         }
+        if self.start.is_some() {
+            g.outgoing
+                .push(from.index() as u32, edge, to.index() as u32);
+            g.incoming
+                .push(to.index() as u32, edge, from.index() as u32);
+        }
         g.relations.push(RelationRecord {
             from: from.index() as u32,
             to: to.index() as u32,
@@ -561,9 +601,16 @@ impl GraphBuilder {
         } = cited;
         let g = &mut self.graph;
         if self.quote_slots.is_empty() {
-            self.quote_slots = vec![(0, u32::MAX); QUOTE_SLOTS];
+            // A few writes to a version remember a few quotes; a load remembers many.
+            let slots = if self.start.is_some() {
+                64
+            } else {
+                QUOTE_SLOTS
+            };
+            self.quote_slots = vec![(0, u32::MAX); slots];
         }
-        let slot = &mut self.quote_slots[hash as usize % QUOTE_SLOTS];
+        let slots = self.quote_slots.len();
+        let slot = &mut self.quote_slots[hash as usize & (slots - 1)];
         let known = (slot.0 == hash)
             .then(|| g.citations.get(slot.1 as usize))
             .flatten()
@@ -596,7 +643,7 @@ impl GraphBuilder {
         if let Some(&i) = self.label_index.get(label) {
             return Some(i);
         }
-        let labels = &mut self.graph.labels;
+        let labels = Arc::make_mut(&mut self.graph.labels);
         if labels.is_empty() {
             labels.push("".into());
         }
@@ -610,10 +657,7 @@ impl GraphBuilder {
     /// relation or as another relation's stored id (the fast path of
     /// [`GraphBuilder::has_relation`] for importers that name relations).
     pub fn default_id_taken(&self, from: Node, kind: RelationKind, to: Node) -> bool {
-        if self
-            .defaults
-            .contains(from.index() as u32, to.index() as u32, kind)
-        {
+        if self.holds_default(from, kind, to) {
             return true;
         }
         if self.graph.explicit_ids.is_empty() {
@@ -638,10 +682,22 @@ impl GraphBuilder {
     /// [`GraphBuilder::default_id_taken`], given the default id's text (not built again from
     /// the ends' ids).
     fn default_taken(&self, from: Node, kind: RelationKind, to: Node, id: &Id) -> bool {
-        self.defaults
-            .contains(from.index() as u32, to.index() as u32, kind)
+        self.holds_default(from, kind, to)
             || (!self.graph.explicit_ids.is_empty()
                 && self.graph.explicit_ids.contains_key(id.as_str()))
+    }
+
+    /// Whether a relation of `kind` from `from` to `to` holds its default id: one added here
+    /// (the set of default ids), or one of the version the builder started from (found in
+    /// the smaller end's row, which the builder keeps up to date when it started from a
+    /// version). O(1) for a load; O(smaller degree) for a change.
+    fn holds_default(&self, from: Node, kind: RelationKind, to: Node) -> bool {
+        match self.start {
+            None => self
+                .defaults
+                .contains(from.index() as u32, to.index() as u32, kind),
+            Some(_) => self.graph.default_edge(from, kind, to).is_some(),
+        }
     }
 
     /// How many entities have been added (those of the graph it started from included). O(1).
@@ -674,10 +730,7 @@ impl GraphBuilder {
         let g = &self.graph;
         g.explicit_ids.contains_key(id)
             || ids::splits(id).any(|(from, kind, to)| match (g.node(from), g.node(to)) {
-                (Some(f), Some(t)) => {
-                    self.defaults
-                        .contains(f.index() as u32, t.index() as u32, kind)
-                }
+                (Some(f), Some(t)) => self.holds_default(f, kind, t),
                 _ => false,
             })
     }
@@ -687,7 +740,9 @@ impl GraphBuilder {
     pub fn check_places(&self) -> Vec<(Id, StoreError)> {
         let g = &self.graph;
         let mut errors = Vec::new();
-        for (i, record) in g.entities.iter().enumerate() {
+        let first = self.start.map_or(0, |s| s.entities);
+        for i in first..g.entities.len() {
+            let record = &g.entities[i];
             let Some(place) = g
                 .entity_extras
                 .get(record.extra as usize)
@@ -720,7 +775,10 @@ impl GraphBuilder {
 
     /// Checks the places and the merges (see [`GraphBuilder::check_places`] and
     /// [`GraphBuilder::check_merges`]), then lays the graph out for walking, paging and
-    /// search, on rayon's thread pool. O(V log V + E + total name length).
+    /// search, on rayon's thread pool: O(V log V + E + total name length). A builder that
+    /// started over a version ([`GraphBuilder::over`]) lays out only what it added
+    /// beside that version's layout, while the layers stay small against it (see
+    /// [`Graph::layer_size`]): O(added × log added + documents).
     pub fn build(self) -> Result<Graph, Vec<(Id, StoreError)>> {
         let mut errors = self.check_places();
         errors.extend(self.check_merges());
@@ -730,47 +788,109 @@ impl GraphBuilder {
         let mut g = self.graph;
         g.curated = self.curated;
         drop(self.defaults);
-        g.entities.shrink_to_fit();
-        g.entity_extras.shrink_to_fit();
-        g.relations.shrink_to_fit();
-        g.relation_extras.shrink_to_fit();
-        g.citations.shrink_to_fit();
-        g.text.shrink();
-        // The search index, the orders and the two sides' rows are independent of each other:
-        // built on the thread pool at once.
-        let graph = &g;
-        let (search, (order, (outgoing, incoming))) = rayon::join(
-            || SearchIndex::build(graph),
-            || {
-                rayon::join(
-                    || {
-                        let mut order: Vec<Node> =
-                            (0..graph.entities.len()).map(Node::new).collect();
-                        order.sort_unstable_by(|&a, &b| {
-                            graph.entity(a).id().cmp(graph.entity(b).id())
-                        });
-                        order
-                    },
-                    || {
-                        let n = graph.entities.len();
-                        rayon::join(
-                            || Adjacency::build(n, &graph.relations, |r| r.from, |r| r.to),
-                            || Adjacency::build(n, &graph.relations, |r| r.to, |r| r.from),
-                        )
-                    },
-                )
-            },
-        );
-        let mut documents: Vec<u32> = (0..g.documents.len() as u32).collect();
-        documents
-            .sort_unstable_by(|&a, &b| g.documents[a as usize].id.cmp(&g.documents[b as usize].id));
-        g.document_order = documents;
-        g.entity_order = order;
-        g.outgoing = outgoing;
-        g.incoming = incoming;
-        g.search = search;
         g.version += 1;
-        Ok(g)
+        match self.start {
+            Some(start) if g.layer_size() <= FOLD_AT.max(g.relation_count() / 16) => {
+                beside(&mut g, start);
+                Ok(g)
+            }
+            _ => Ok(lay_out(g)),
+        }
+    }
+}
+
+/// How many records a version's layers may hold before a builder lays the whole version out
+/// again itself (see [`GraphBuilder::build`]); below, the curation writer folds them in the
+/// background ([`Graph::folded`]).
+pub const FOLD_AT: usize = 4096;
+
+/// Lays out the entities and documents added since `start` beside the layout of `g`: the
+/// entities into the id order of the layer and into the search layer (the relations are in
+/// their rows already). O(added × log added + documents).
+fn beside(g: &mut Graph, start: Start) {
+    let added = start.entities..g.entity_count();
+    if !added.is_empty() {
+        let mut order = std::mem::take(&mut g.entity_order_layer);
+        for n in added.map(Node::new) {
+            let id = g.entity(n).id();
+            let at = order.partition_point(|&m| g.entity(m).id() < id);
+            order.insert(at, n);
+            g.search_layer.push(n);
+        }
+        g.entity_order_layer = order;
+    }
+    if g.document_count() != start.documents {
+        g.document_order = Arc::new(document_order(g));
+    }
+}
+
+/// `g` with every layer folded into its base and laid out anew: rows, orders and the search
+/// index built on rayon's thread pool at once. O(V log V + E + total name length).
+pub(super) fn lay_out(mut g: Graph) -> Graph {
+    g.text.fold();
+    g.entities.fold();
+    g.entity_extras.fold();
+    g.entity_index.fold(&g.text);
+    g.relations.fold();
+    g.relation_extras.fold();
+    g.explicit_ids.fold();
+    g.citations.fold();
+    g.text.shrink();
+    g.entity_order_layer = Vec::new();
+    g.search_layer = Vec::new();
+    // The search index, the orders and the two sides' rows are independent of each other:
+    // built on the thread pool at once.
+    let graph = &g;
+    let (search, (order, (outgoing, incoming))) = rayon::join(
+        || SearchIndex::build(graph),
+        || {
+            rayon::join(
+                || {
+                    let mut order: Vec<Node> = (0..graph.entities.len()).map(Node::new).collect();
+                    order.sort_unstable_by(|&a, &b| graph.entity(a).id().cmp(graph.entity(b).id()));
+                    order
+                },
+                || {
+                    let n = graph.entities.len();
+                    let relations = graph.relations.iter();
+                    rayon::join(
+                        || Adjacency::build(n, relations.clone(), |r| r.from, |r| r.to),
+                        || Adjacency::build(n, relations.clone(), |r| r.to, |r| r.from),
+                    )
+                },
+            )
+        },
+    );
+    g.document_order = Arc::new(document_order(&g));
+    g.entity_order = Arc::new(order);
+    g.outgoing = outgoing;
+    g.incoming = incoming;
+    g.search = Arc::new(search);
+    g
+}
+
+/// The documents' indices in id order. O(D log D).
+fn document_order(g: &Graph) -> Vec<u32> {
+    let mut documents: Vec<u32> = (0..g.documents.len() as u32).collect();
+    documents
+        .sort_unstable_by(|&a, &b| g.documents[a as usize].id.cmp(&g.documents[b as usize].id));
+    documents
+}
+
+impl Graph {
+    /// How much this version holds beside its last layout: entities, relations and rows
+    /// changed since. O(1).
+    pub fn layer_size(&self) -> usize {
+        self.entities.layer_len()
+            + self.relations.layer_len()
+            + self.outgoing.changed()
+            + self.incoming.changed()
+    }
+
+    /// This version laid out anew with its layers folded in: the same graph, read as fast as
+    /// a loaded one (see [`GraphBuilder::over`]). O(V log V + E + total name length).
+    pub fn folded(&self) -> Graph {
+        lay_out(self.clone())
     }
 }
 

@@ -119,6 +119,30 @@ impl Graph {
                 }
             }
         }
+        // The entities added since the index was built (see `Graph::search_layer`), scored
+        // from their names folded now: after the index's, as the scan would meet them.
+        for &node in &self.search_layer {
+            if kinds.is_some_and(|k| !k.contains(&self.entity_kind(node))) {
+                continue;
+            }
+            let e = self.entity(node);
+            let texts = std::iter::once(e.name()).chain(e.aliases().iter().map(String::as_str));
+            for (which, text) in texts.enumerate() {
+                let folded = fold(text);
+                if folded.is_empty() {
+                    continue;
+                }
+                let Some((score, reason)) = score(which != 0, &folded, &loose(&folded), q) else {
+                    continue;
+                };
+                match best.get(&node) {
+                    Some((s, _, _)) if *s >= score => {}
+                    _ => {
+                        best.insert(node, (score, reason, which as u32));
+                    }
+                }
+            }
+        }
         // Each hit's degree once, not once per comparison.
         let mut hits: Vec<(Node, f64, MatchReason, u32, usize)> = best
             .into_iter()

@@ -1,0 +1,228 @@
+//! Tables shared between graph versions: a large base behind an [`Arc`], never changed once
+//! built, and a small layer of what was added since. Cloning one copies the layer, not the
+//! base, so a version made by a few additions costs what they cost (see
+//! [`super::GraphBuilder::over`]); folding the layer into a new base ([`Layered::fold`])
+//! is the only O(n) step, done for bulk loads at once and for curators' writes in the
+//! background (see `crate::curate`).
+//!
+//! A position is the same in every version that has it: the base's first, then the layer's.
+
+use hashbrown::HashMap;
+use std::borrow::Borrow;
+use std::hash::Hash;
+use std::ops::Index;
+use std::sync::Arc;
+
+/// A vector in two parts: a shared base and an owned layer appended to it.
+#[derive(Debug, Clone)]
+pub(super) struct Layered<T> {
+    base: Arc<Vec<T>>,
+    layer: Vec<T>,
+}
+
+impl<T> Default for Layered<T> {
+    fn default() -> Self {
+        Layered {
+            base: Arc::new(Vec::new()),
+            layer: Vec::new(),
+        }
+    }
+}
+
+impl<T> Layered<T> {
+    /// Number of items, base and layer. O(1).
+    #[inline]
+    pub(super) fn len(&self) -> usize {
+        self.base.len() + self.layer.len()
+    }
+
+    /// Number of items in the layer (added since the base was folded). O(1).
+    pub(super) fn layer_len(&self) -> usize {
+        self.layer.len()
+    }
+
+    /// The item at `i`, if there is one. O(1).
+    #[inline]
+    pub(super) fn get(&self, i: usize) -> Option<&T> {
+        match i.checked_sub(self.base.len()) {
+            None => Some(&self.base[i]),
+            Some(j) => self.layer.get(j),
+        }
+    }
+
+    /// Appends an item to the layer. Amortised O(1).
+    pub(super) fn push(&mut self, item: T) {
+        self.layer.push(item);
+    }
+
+    /// Room for `n` more items in the layer.
+    pub(super) fn reserve(&mut self, n: usize) {
+        self.layer.reserve(n);
+    }
+
+    /// Every item in order.
+    pub(super) fn iter(
+        &self,
+    ) -> std::iter::Chain<std::slice::Iter<'_, T>, std::slice::Iter<'_, T>> {
+        self.base.iter().chain(self.layer.iter())
+    }
+
+    /// Bytes held by the items (capacities; a shared base counted whole).
+    pub(super) fn bytes(&self) -> usize {
+        (self.base.capacity() + self.layer.capacity()) * std::mem::size_of::<T>()
+    }
+
+    /// The base alone, as a slice (what the last fold left).
+    pub(super) fn base(&self) -> &[T] {
+        &self.base
+    }
+
+    /// The layer alone.
+    pub(super) fn layer(&self) -> &[T] {
+        &self.layer
+    }
+}
+
+impl<T: Clone> Layered<T> {
+    /// Makes the layer part of the base: moved when the base is empty, else the base is
+    /// copied (when another version shares it) and extended. O(n) at worst.
+    pub(super) fn fold(&mut self) {
+        if self.layer.is_empty() {
+            return;
+        }
+        let mut layer = std::mem::take(&mut self.layer);
+        if self.base.is_empty() {
+            layer.shrink_to_fit();
+            self.base = Arc::new(layer);
+            return;
+        }
+        let base = Arc::make_mut(&mut self.base);
+        base.reserve_exact(layer.len());
+        base.append(&mut layer);
+    }
+}
+
+impl<T> From<Vec<T>> for Layered<T> {
+    fn from(v: Vec<T>) -> Self {
+        Layered {
+            base: Arc::new(v),
+            layer: Vec::new(),
+        }
+    }
+}
+
+impl<T> Index<usize> for Layered<T> {
+    type Output = T;
+
+    #[inline]
+    fn index(&self, i: usize) -> &T {
+        match i.checked_sub(self.base.len()) {
+            None => &self.base[i],
+            Some(j) => &self.layer[j],
+        }
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Layered<T> {
+    type Item = &'a T;
+    type IntoIter = std::iter::Chain<std::slice::Iter<'a, T>, std::slice::Iter<'a, T>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// A hash map shared between versions: a base behind an [`Arc`] and a layer of the keys
+/// added since.
+#[derive(Debug, Clone)]
+pub(super) struct LayeredMap<K, V> {
+    base: Arc<HashMap<K, V>>,
+    layer: HashMap<K, V>,
+}
+
+impl<K, V> Default for LayeredMap<K, V> {
+    fn default() -> Self {
+        LayeredMap {
+            base: Arc::new(HashMap::new()),
+            layer: HashMap::new(),
+        }
+    }
+}
+
+impl<K: Hash + Eq, V> LayeredMap<K, V> {
+    /// The value of `key`. O(1).
+    #[inline]
+    pub(super) fn get<Q>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        if self.layer.is_empty() {
+            return self.base.get(key);
+        }
+        self.layer.get(key).or_else(|| self.base.get(key))
+    }
+
+    /// Whether `key` has a value. O(1).
+    pub(super) fn contains_key<Q>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.get(key).is_some()
+    }
+
+    /// Gives `key` a value, in the layer. O(1) amortised.
+    pub(super) fn insert(&mut self, key: K, value: V) {
+        self.layer.insert(key, value);
+    }
+
+    /// Whether the map is empty.
+    pub(super) fn is_empty(&self) -> bool {
+        self.base.is_empty() && self.layer.is_empty()
+    }
+
+    /// Slots held, base and layer.
+    pub(super) fn capacity(&self) -> usize {
+        self.base.capacity() + self.layer.capacity()
+    }
+}
+
+impl<K: Hash + Eq + Clone, V: Clone> LayeredMap<K, V> {
+    /// Makes the layer part of the base (copied when shared). O(n) at worst.
+    pub(super) fn fold(&mut self) {
+        if self.layer.is_empty() {
+            return;
+        }
+        let layer = std::mem::take(&mut self.layer);
+        if self.base.is_empty() {
+            self.base = Arc::new(layer);
+            return;
+        }
+        Arc::make_mut(&mut self.base).extend(layer);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_stay_where_they_were_across_folds_and_clones() {
+        let mut a: Layered<u32> = Layered::default();
+        a.push(1);
+        a.push(2);
+        a.fold();
+        let mut b = a.clone();
+        b.push(3);
+        assert_eq!((a.len(), b.len(), b.layer_len()), (2, 3, 1));
+        assert_eq!((b[0], b[2], b.get(3)), (1, 3, None));
+        b.fold();
+        assert_eq!(b.iter().copied().collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(
+            a.iter().copied().collect::<Vec<_>>(),
+            [1, 2],
+            "a's base is untouched"
+        );
+    }
+}
