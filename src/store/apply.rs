@@ -1,8 +1,8 @@
-//! The next version from a version and [`Edit`]s: additions start from a copy of the
-//! version ([`GraphBuilder::over`]); a change that replaces or removes something lays
-//! the version out again from its records. Both go through the builder, so a change meets
-//! exactly the rules of the data files and the importers. Both are O(V + E): a write costs a
-//! pass over the graph (see `BENCHMARKS.md` for the figures).
+//! The next version from a version and [`Edit`]s: additions and changes in place are made
+//! over the version ([`GraphBuilder::over`]), sharing its tables, and cost what they change;
+//! a change that removes something, moves a relation or changes a kind lays the version out
+//! again from its records (O(V + E)). Both go through the builder, so a change meets exactly
+//! the rules of the data files and the importers (see `BENCHMARKS.md` for the figures).
 
 use super::builder::GraphBuilder;
 use super::change::{check_befores, Edit};
@@ -12,12 +12,15 @@ use crate::model::{Document, Entity, Id, Relation};
 use hashbrown::{HashMap, HashSet};
 
 /// The next version: `graph` with `edits` made, checked by the builder's rules (every
-/// problem, each naming its field). `graph` is not changed. O(V + E).
+/// problem, each naming its field). `graph` is not changed. Additions and changes in place
+/// (see [`in_place`]) cost what they change, beside the version's shared tables; removals,
+/// and changes that move a relation or change a kind, lay the version out again: O(V + E).
 pub fn apply(graph: &Graph, edits: &[Edit]) -> Result<Graph, Vec<StoreError>> {
     check_befores(graph, edits).map_err(|e| vec![e])?;
     let mut problems = Vec::new();
-    let mut b = if edits.iter().all(Edit::adds_only) {
+    let mut b = if edits.iter().all(|e| e.adds_only() || in_place(e)) {
         let mut b = GraphBuilder::over(graph);
+        replace(graph, &mut b, edits, &mut problems);
         add_documents(&mut b, edits, &mut problems);
         add_entities(&mut b, edits, &mut problems);
         add_relations(&mut b, edits, &mut problems);
@@ -46,6 +49,72 @@ pub fn apply(graph: &Graph, edits: &[Edit]) -> Result<Graph, Vec<StoreError>> {
     }
     b.build()
         .map_err(|errors| errors.into_iter().map(|(_, e)| e).collect())
+}
+
+/// Whether an edit changes a record where it is: a document's fields, an entity's fields but
+/// its kind, a relation's fields but its kind and ends.
+fn in_place(edit: &Edit) -> bool {
+    match edit {
+        Edit::Document {
+            before: Some(_),
+            after: Some(_),
+            ..
+        } => true,
+        Edit::Entity {
+            before: Some(before),
+            after: Some(after),
+            ..
+        } => before.kind == after.kind,
+        Edit::Relation {
+            before: Some(before),
+            after: Some(after),
+            ..
+        } => before.kind == after.kind && before.from == after.from && before.to == after.to,
+        _ => false,
+    }
+}
+
+/// Makes the edits that change records in place ([`in_place`]): documents, then entities,
+/// then relations.
+fn replace(graph: &Graph, b: &mut GraphBuilder, edits: &[Edit], problems: &mut Vec<StoreError>) {
+    for edit in edits {
+        if let Edit::Document {
+            before: Some(_),
+            after: Some(doc),
+            ..
+        } = edit
+        {
+            if let Err(e) = b.replace_document(doc.clone()) {
+                problems.push(e);
+            }
+        }
+    }
+    for edit in edits {
+        if let Edit::Entity {
+            id,
+            before: Some(_),
+            after: Some(entity),
+        } = edit
+        {
+            let node = graph.node_exact(id.as_str()).expect("checked: it is there");
+            if let Err(e) = b.replace_entity(node, entity.clone()) {
+                problems.push(e);
+            }
+        }
+    }
+    for edit in edits {
+        if let Edit::Relation {
+            id,
+            before: Some(_),
+            after: Some(relation),
+        } = edit
+        {
+            let edge = graph.edge_exact(id.as_str()).expect("checked: it is there");
+            if let Err(e) = b.replace_relation(edge, relation.clone()) {
+                problems.extend(e);
+            }
+        }
+    }
 }
 
 /// Adds the documents the edits add, and gives the texts they give.

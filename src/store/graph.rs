@@ -10,7 +10,7 @@ use super::records::{
 use super::refs::{EntityRef, RelationRef};
 use super::search::SearchIndex;
 use crate::model::{Document, EntityKind, Id, RelationKind};
-use hashbrown::HashMap;
+use hashbrown::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// A handle to an entity in one [`Graph`] version. Valid only for the graph that returned it
@@ -89,8 +89,12 @@ pub struct Graph {
     pub(super) incoming: Adjacency,
     /// The search index of the last layout.
     pub(super) search: Arc<SearchIndex>,
-    /// The entities added since, which [`Graph::search`] scores without the index.
+    /// The entities added or changed since, which [`Graph::search`] scores without the index.
     pub(super) search_layer: Vec<Node>,
+    /// The entities changed since, whose names in the index are out of date.
+    pub(super) search_stale: HashSet<Node>,
+    /// The side-table entries of the relations changed since the layout, by relation index.
+    pub(super) replaced_extras: HashMap<u32, RelationExtra>,
     pub(super) version: u64,
     /// Analytics results of this version, filled in on demand (a clone starts empty).
     pub(super) analytics: super::analytics::Cache,
@@ -258,6 +262,11 @@ impl Graph {
     pub(super) fn relation_extra(&self, e: u32, record: &RelationRecord) -> Option<&RelationExtra> {
         if record.bits & HAS_EXTRA == 0 {
             return None;
+        }
+        if !self.replaced_extras.is_empty() {
+            if let Some(extra) = self.replaced_extras.get(&e) {
+                return Some(extra);
+            }
         }
         // Relations are added in order, so the base's entries come before the layer's.
         let find = |entries: &'_ [(u32, RelationExtra)]| -> Option<usize> {

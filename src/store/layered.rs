@@ -13,11 +13,13 @@ use std::hash::Hash;
 use std::ops::Index;
 use std::sync::Arc;
 
-/// A vector in two parts: a shared base and an owned layer appended to it.
+/// A vector in two parts: a shared base and an owned layer appended to it, and the items of
+/// the base replaced since it was folded.
 #[derive(Debug, Clone)]
 pub(super) struct Layered<T> {
     base: Arc<Vec<T>>,
     layer: Vec<T>,
+    replaced: HashMap<u32, T>,
 }
 
 impl<T> Default for Layered<T> {
@@ -25,28 +27,61 @@ impl<T> Default for Layered<T> {
         Layered {
             base: Arc::new(Vec::new()),
             layer: Vec::new(),
+            replaced: HashMap::new(),
         }
     }
 }
 
 impl<T> Layered<T> {
+    /// A base of `items`, nothing layered.
+    pub(super) fn from_vec(items: Vec<T>) -> Layered<T> {
+        Layered {
+            base: Arc::new(items),
+            layer: Vec::new(),
+            replaced: HashMap::new(),
+        }
+    }
+
     /// Number of items, base and layer. O(1).
     #[inline]
     pub(super) fn len(&self) -> usize {
         self.base.len() + self.layer.len()
     }
 
-    /// Number of items in the layer (added since the base was folded). O(1).
+    /// Number of items in the layer (added since the base was folded) and of the base's
+    /// replaced since. O(1).
     pub(super) fn layer_len(&self) -> usize {
-        self.layer.len()
+        self.layer.len() + self.replaced.len()
     }
 
     /// The item at `i`, if there is one. O(1).
     #[inline]
     pub(super) fn get(&self, i: usize) -> Option<&T> {
         match i.checked_sub(self.base.len()) {
-            None => Some(&self.base[i]),
+            None => Some(self.in_base(i)),
             Some(j) => self.layer.get(j),
+        }
+    }
+
+    /// The base's item `i`, or what replaced it.
+    #[inline]
+    fn in_base(&self, i: usize) -> &T {
+        if !self.replaced.is_empty() {
+            if let Some(item) = self.replaced.get(&(i as u32)) {
+                return item;
+            }
+        }
+        &self.base[i]
+    }
+
+    /// Replaces the item at `i` (which must exist): in the layer in place, in the base beside
+    /// it. O(1).
+    pub(super) fn set(&mut self, i: usize, item: T) {
+        match i.checked_sub(self.base.len()) {
+            None => {
+                self.replaced.insert(i as u32, item);
+            }
+            Some(j) => self.layer[j] = item,
         }
     }
 
@@ -61,15 +96,19 @@ impl<T> Layered<T> {
     }
 
     /// Every item in order.
-    pub(super) fn iter(
-        &self,
-    ) -> std::iter::Chain<std::slice::Iter<'_, T>, std::slice::Iter<'_, T>> {
-        self.base.iter().chain(self.layer.iter())
+    pub(super) fn iter(&self) -> Iter<'_, T> {
+        Iter {
+            all: self,
+            base: self.base.iter(),
+            layer: self.layer.iter(),
+            at: 0,
+        }
     }
 
     /// Bytes held by the items (capacities; a shared base counted whole).
     pub(super) fn bytes(&self) -> usize {
-        (self.base.capacity() + self.layer.capacity()) * std::mem::size_of::<T>()
+        (self.base.capacity() + self.layer.capacity() + self.replaced.capacity())
+            * std::mem::size_of::<T>()
     }
 
     /// The base alone, as a slice (what the last fold left).
@@ -84,9 +123,16 @@ impl<T> Layered<T> {
 }
 
 impl<T: Clone> Layered<T> {
-    /// Makes the layer part of the base: moved when the base is empty, else the base is
-    /// copied (when another version shares it) and extended. O(n) at worst.
+    /// Makes the layer and the replacements part of the base: moved when the base is empty,
+    /// else the base is copied (when another version shares it), changed and extended. O(n)
+    /// at worst.
     pub(super) fn fold(&mut self) {
+        if !self.replaced.is_empty() {
+            let base = Arc::make_mut(&mut self.base);
+            for (i, item) in std::mem::take(&mut self.replaced) {
+                base[i as usize] = item;
+            }
+        }
         if self.layer.is_empty() {
             return;
         }
@@ -102,14 +148,36 @@ impl<T: Clone> Layered<T> {
     }
 }
 
-impl<T> From<Vec<T>> for Layered<T> {
-    fn from(v: Vec<T>) -> Self {
-        Layered {
-            base: Arc::new(v),
-            layer: Vec::new(),
-        }
+/// The items of a [`Layered`] in order, replacements read in place of what they replaced.
+#[derive(Debug, Clone)]
+pub(super) struct Iter<'a, T> {
+    all: &'a Layered<T>,
+    base: std::slice::Iter<'a, T>,
+    layer: std::slice::Iter<'a, T>,
+    at: usize,
+}
+
+impl<'a, T> Iterator for Iter<'a, T> {
+    type Item = &'a T;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a T> {
+        let item = match self.base.next() {
+            Some(item) if self.all.replaced.is_empty() => item,
+            Some(_) => self.all.in_base(self.at),
+            None => self.layer.next()?,
+        };
+        self.at += 1;
+        Some(item)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.base.len() + self.layer.len();
+        (n, Some(n))
     }
 }
+
+impl<T> ExactSizeIterator for Iter<'_, T> {}
 
 impl<T> Index<usize> for Layered<T> {
     type Output = T;
@@ -117,7 +185,7 @@ impl<T> Index<usize> for Layered<T> {
     #[inline]
     fn index(&self, i: usize) -> &T {
         match i.checked_sub(self.base.len()) {
-            None => &self.base[i],
+            None => self.in_base(i),
             Some(j) => &self.layer[j],
         }
     }
@@ -125,7 +193,7 @@ impl<T> Index<usize> for Layered<T> {
 
 impl<'a, T> IntoIterator for &'a Layered<T> {
     type Item = &'a T;
-    type IntoIter = std::iter::Chain<std::slice::Iter<'a, T>, std::slice::Iter<'a, T>>;
+    type IntoIter = Iter<'a, T>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.iter()

@@ -973,3 +973,43 @@ fn a_fold_in_the_background_leaves_the_graph_as_it_was_and_empties_the_layers() 
         folded.node("n36").unwrap()
     );
 }
+
+#[test]
+fn a_change_in_place_is_made_beside_the_layout_and_reads_as_made() {
+    let mut real = Real::new();
+    real.curator = real.curator.take().map(|c| c.fold_at(usize::MAX));
+    let real_curator = real.curator.as_ref().unwrap();
+    let before = real_curator.store().snapshot();
+    assert_eq!(
+        upsert(&real, "p1", EntityKind::Person, "Anna Karimova"),
+        Ok(true)
+    );
+    let mut r = real.relation("p1.called.p2");
+    r.date = Some(Date::parse("2023-09-20").unwrap());
+    r.citations[0].quote = "called again".into();
+    assert_eq!(real.write(Operation::UpdateRelation(r)), Ok(true));
+    let g = real_curator.store().snapshot();
+    assert!(
+        g.layer_size() > 0 && g.layer_size() <= 4,
+        "changed beside the layout, not laid out again: {}",
+        g.layer_size()
+    );
+    let p1 = g.node("p1").unwrap();
+    assert_eq!(g.search("Karimova", None, 5)[0].node, p1);
+    assert!(g
+        .search("Ann", None, 5)
+        .iter()
+        .all(|h| h.node != p1 || h.matched != "Ann"));
+    let e = g.edge("p1.called.p2").unwrap();
+    let rel = g.relation(e).to_relation();
+    assert_eq!(rel.date, Some(Date::parse("2023-09-20").unwrap()));
+    assert_eq!(rel.citations[0].quote, "called again");
+    // The version it was made over is as it was.
+    assert_eq!(before.entity(before.node("p1").unwrap()).name(), "Ann");
+    let folded = g.folded();
+    assert_eq!(folded.layer_size(), 0);
+    assert_eq!(folded.relation(e).to_relation(), rel);
+    assert_eq!(folded.search("Karimova", None, 5)[0].node, p1);
+    consistent(&g);
+    consistent(&folded);
+}

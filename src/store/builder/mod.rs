@@ -6,11 +6,13 @@
 //! (texts, merges, judgements) is in `curated.rs`.
 
 mod curated;
+mod replace;
 
 use super::curated::{self as curation, Curated};
 use super::error::StoreError;
 use super::graph::{Edge, Graph, Node};
 use super::ids;
+use super::layered::Layered;
 use super::records::{
     Adjacency, CitationRecord, DefaultIds, EntityExtra, EntityRecord, RelationExtra,
     RelationRecord, TextFull, DEFAULT_ID, HAS_EXTRA, NO_EXTRA,
@@ -22,7 +24,7 @@ use crate::model::{
     RelationKind,
 };
 use foldhash::fast::FixedState;
-use hashbrown::HashMap;
+use hashbrown::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -50,6 +52,8 @@ pub struct GraphBuilder {
     /// Where the version this builder started from ends, when it keeps that version's layout
     /// ([`GraphBuilder::over`]): the additions are then laid out beside it, not with it.
     start: Option<Start>,
+    /// The entities of that version changed in place ([`GraphBuilder::replace_entity`]).
+    replaced: Vec<Node>,
 }
 
 /// The sizes of the version a [`GraphBuilder`] started from.
@@ -80,6 +84,7 @@ impl Default for GraphBuilder {
             quote_hasher: FixedState::with_seed(QUOTE_SEED),
             quote_slots: Vec::new(),
             start: None,
+            replaced: Vec::new(),
         }
     }
 }
@@ -274,6 +279,7 @@ impl GraphBuilder {
             quote_hasher: FixedState::with_seed(QUOTE_SEED),
             quote_slots: Vec::new(),
             start: Some(start),
+            replaced: Vec::new(),
         }
     }
 
@@ -510,6 +516,40 @@ impl GraphBuilder {
     /// against the builder as it was.
     pub fn push_relation(&mut self, checked: CheckedRelation) -> Result<Edge, StoreError> {
         let CheckedRelation { parts, from, to } = checked;
+        let edge = self.graph.relations.len() as u32;
+        let default = parts.default;
+        let kind = parts.kind;
+        let (record, extra) = self.record(parts, from, to)?;
+        let g = &mut self.graph;
+        if default {
+            self.defaults
+                .insert(from.index() as u32, to.index() as u32, kind);
+        }
+        if let Some(extra) = extra {
+            if let Some(id) = &extra.id {
+                g.explicit_ids.insert(id.clone(), edge);
+            }
+            g.relation_extras.push((edge, extra));
+        }
+        if self.start.is_some() {
+            g.outgoing
+                .push(from.index() as u32, edge, to.index() as u32);
+            g.incoming
+                .push(to.index() as u32, edge, from.index() as u32);
+        }
+        g.relations.push(record);
+        Ok(Edge::new(edge as usize))
+    }
+
+    /// The record of a checked relation from `from` to `to`, and its side-table entry if it
+    /// needs one; stores its citations and text. Fails only if the text arena is full (then
+    /// it leaves unreachable text behind, nothing else).
+    fn record(
+        &mut self,
+        parts: Parts,
+        from: Node,
+        to: Node,
+    ) -> Result<(RelationRecord, Option<RelationExtra>), StoreError> {
         let Parts {
             id,
             kind,
@@ -527,7 +567,6 @@ impl GraphBuilder {
             attributes,
             more,
         } = rare.map_or_else(Rare::default, |r| *r);
-        let edge = self.graph.relations.len() as u32;
         // Checked: from here on nothing fails but a full text arena, which leaves only
         // unreachable text behind. The first citation is in the record, any others in the
         // side table.
@@ -556,27 +595,15 @@ impl GraphBuilder {
                 }
             },
         };
-        let g = &mut self.graph;
         let mut flags = RelationRecord::claim_bits(claim);
         if default {
             flags |= DEFAULT_ID;
-            self.defaults
-                .insert(from.index() as u32, to.index() as u32, kind);
         }
-        if !extra.is_empty() {
+        let extra = (!extra.is_empty()).then(|| {
             flags |= HAS_EXTRA;
-            if let Some(id) = &extra.id {
-                g.explicit_ids.insert(id.clone(), edge);
-            }
-            g.relation_extras.push((edge, extra));
-        }
-        if self.start.is_some() {
-            g.outgoing
-                .push(from.index() as u32, edge, to.index() as u32);
-            g.incoming
-                .push(to.index() as u32, edge, from.index() as u32);
-        }
-        g.relations.push(RelationRecord {
+            extra
+        });
+        let record = RelationRecord {
             from: from.index() as u32,
             to: to.index() as u32,
             date,
@@ -584,8 +611,8 @@ impl GraphBuilder {
             label,
             kind,
             bits: flags,
-        });
-        Ok(Edge::new(edge as usize))
+        };
+        Ok((record, extra))
     }
 
     /// The index of a citation of `document` with `quote`: one added before with the same
@@ -741,7 +768,8 @@ impl GraphBuilder {
         let g = &self.graph;
         let mut errors = Vec::new();
         let first = self.start.map_or(0, |s| s.entities);
-        for i in first..g.entities.len() {
+        let replaced = self.replaced.iter().map(|n| n.index());
+        for i in replaced.chain(first..g.entities.len()) {
             let record = &g.entities[i];
             let Some(place) = g
                 .entity_extras
@@ -791,7 +819,7 @@ impl GraphBuilder {
         g.version += 1;
         match self.start {
             Some(start) if g.layer_size() <= FOLD_AT.max(g.relation_count() / 16) => {
-                beside(&mut g, start);
+                beside(&mut g, start, &self.replaced);
                 Ok(g)
             }
             _ => Ok(lay_out(g)),
@@ -806,8 +834,14 @@ pub const FOLD_AT: usize = 4096;
 
 /// Lays out the entities and documents added since `start` beside the layout of `g`: the
 /// entities into the id order of the layer and into the search layer (the relations are in
-/// their rows already). O(added × log added + documents).
-fn beside(g: &mut Graph, start: Start) {
+/// their rows already), and those `replaced` into the search layer, their names in the index
+/// left out. O(added × log added + documents).
+fn beside(g: &mut Graph, start: Start, replaced: &[Node]) {
+    for &n in replaced {
+        if g.search_stale.insert(n) && n.index() < g.entity_order.len() {
+            g.search_layer.push(n);
+        }
+    }
     let added = start.entities..g.entity_count();
     if !added.is_empty() {
         let mut order = std::mem::take(&mut g.entity_order_layer);
@@ -838,6 +872,19 @@ pub(super) fn lay_out(mut g: Graph) -> Graph {
     g.text.shrink();
     g.entity_order_layer = Vec::new();
     g.search_layer = Vec::new();
+    g.search_stale = HashSet::new();
+    if !g.replaced_extras.is_empty() {
+        let replaced = std::mem::take(&mut g.replaced_extras);
+        let mut extras: Vec<(u32, RelationExtra)> = (g.relation_extras.iter())
+            .filter(|(e, _)| !replaced.contains_key(e))
+            .cloned()
+            .collect();
+        extras.extend(
+            (replaced.into_iter()).filter(|(e, _)| g.relations[*e as usize].bits & HAS_EXTRA != 0),
+        );
+        extras.sort_unstable_by_key(|(e, _)| *e);
+        g.relation_extras = Layered::from_vec(extras);
+    }
     // The search index, the orders and the two sides' rows are independent of each other:
     // built on the thread pool at once.
     let graph = &g;

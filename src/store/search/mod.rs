@@ -104,6 +104,10 @@ impl Graph {
             std::collections::HashMap::new();
         for i in names {
             let name = &index.names[i];
+            // An entity changed since the index was built is scored from the search layer.
+            if !self.search_stale.is_empty() && self.search_stale.contains(&name.node) {
+                continue;
+            }
             if kinds.is_some_and(|k| !k.contains(&self.entity_kind(name.node))) {
                 continue;
             }
