@@ -175,10 +175,14 @@ pub async fn get(
 async fn execute(state: &AppState, request: async_graphql::Request, wants_gql: bool) -> Response {
     let response = state.schema.execute(request).await;
     // Nothing was executed when there is no data and no error belongs to a field: the request
-    // was refused while parsing, validating or checking limits.
+    // was refused while parsing, validating or checking limits. (A request that panicked
+    // while it ran answers one `INTERNAL` error without a path: it was executed.)
     let unparsed = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
-        && response.errors.iter().all(|e| e.path.is_empty());
+        && response
+            .errors
+            .iter()
+            .all(|e| e.path.is_empty() && !is_internal(e));
     let status = if unparsed {
         StatusCode::BAD_REQUEST
     } else {
@@ -193,6 +197,12 @@ async fn execute(state: &AppState, request: async_graphql::Request, wants_gql: b
         body,
     )
         .into_response()
+}
+
+/// Whether an error is the server's fault (`extensions.code` `INTERNAL`).
+fn is_internal(err: &async_graphql::ServerError) -> bool {
+    let code = err.extensions.as_ref().and_then(|ext| ext.get("code"));
+    matches!(code, Some(async_graphql::Value::String(c)) if c == crate::graphql::error::code::INTERNAL)
 }
 
 fn accepts_graphql_response(headers: &HeaderMap) -> bool {
