@@ -12,7 +12,7 @@
 //! entity and the smallest query a third of its time.
 
 use super::codes::{assign, catching, panicked};
-use super::context::{recorded_version, Snapshot};
+use super::context::{recorded_version, Allowance, Snapshot};
 use super::limits::Gate;
 use super::{nulls, paths, Author, Limits, Mutation, QueryRoot, Subscription};
 use crate::curate::Curator;
@@ -128,11 +128,11 @@ impl DossierSchema {
         }
         let limits = inner.gate.limits();
         let deadline = Deadline::after(limits.max_work);
-        request = request
-            .data(snapshot)
-            .data(deadline)
-            .data(Arc::new(Work::new(deadline, limits.max_analyses)))
-            .data(limits.clone());
+        request = request.data(snapshot).data(Allowance {
+            deadline,
+            work: Arc::new(Work::new(deadline, limits.max_analyses)),
+            max_work_ms: limits.max_work.as_millis() as u64,
+        });
         request.set_parsed_query((*doc).clone());
         Ok(Prepared {
             request,

@@ -65,15 +65,28 @@ pub(crate) fn graph<'a>(ctx: &Context<'a>) -> &'a Graph {
     ctx.data_unchecked::<Snapshot>().current()
 }
 
+/// What a request's long work may take, in the request's data (one value for the three, so a
+/// request carries one entry rather than three).
+pub(crate) struct Allowance {
+    /// When its CPU-bound work stops.
+    pub(crate) deadline: Deadline,
+    /// Its analyses (a ranking, components, communities) not cached yet.
+    pub(crate) work: Arc<Work>,
+    /// The time its work may take, for the message when it stops (`max_work`).
+    pub(crate) max_work_ms: u64,
+}
+
 /// The deadline of the running request's long work (none outside a server request).
 pub(crate) fn deadline(ctx: &Context<'_>) -> Deadline {
-    ctx.data_opt::<Deadline>().copied().unwrap_or_default()
+    ctx.data_opt::<Allowance>()
+        .map(|a| a.deadline)
+        .unwrap_or_default()
 }
 
 /// The request's allowance for analyses (unlimited outside a server request).
 pub(crate) fn work(ctx: &Context<'_>) -> Arc<Work> {
-    ctx.data_opt::<Arc<Work>>()
-        .cloned()
+    ctx.data_opt::<Allowance>()
+        .map(|a| a.work.clone())
         .unwrap_or_else(|| Arc::new(Work::unlimited()))
 }
 
@@ -91,9 +104,7 @@ pub(crate) fn stopped(ctx: &Context<'_>, why: Stopped) -> ApiError {
 
 /// The error for work stopped at the request's deadline.
 pub(crate) fn timed_out(ctx: &Context<'_>) -> ApiError {
-    let limit_ms = ctx
-        .data_opt::<Arc<super::Limits>>()
-        .map_or(0, |l| l.max_work.as_millis() as u64);
+    let limit_ms = ctx.data_opt::<Allowance>().map_or(0, |a| a.max_work_ms);
     ApiError::TimedOut { limit_ms }
 }
 

@@ -13,6 +13,7 @@ mod curation;
 mod entity;
 pub mod error;
 mod limits;
+mod listed;
 mod nulls;
 mod page;
 mod paths;
