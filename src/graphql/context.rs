@@ -1,15 +1,11 @@
-//! How resolvers reach the graph: every request carries one snapshot, taken when it starts.
+//! How resolvers reach the graph: every request carries one snapshot, taken when it starts
+//! (by the API, see `api`).
 
 use super::error::ApiError;
-use crate::store::{Deadline, Graph, Stopped, Store, Work};
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
-};
+use crate::curate::Curator;
+use crate::store::{Deadline, Graph, Stopped, Work};
 use async_graphql::parser::types::{ExecutableDocument, Field, Selection};
-use async_graphql::{Context, Request, ServerError, ServerResult, Variables};
-
-/// The name of the operation a request runs, for the extensions that read the document.
-struct OperationName(Option<String>);
+use async_graphql::{Context, ServerError, ServerResult, Variables};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock};
 use tokio::sync::Semaphore;
@@ -69,15 +65,28 @@ pub(crate) fn graph<'a>(ctx: &Context<'a>) -> &'a Graph {
     ctx.data_unchecked::<Snapshot>().current()
 }
 
+/// What a request's long work may take, in the request's data (one value for the three, so a
+/// request carries one entry rather than three).
+pub(crate) struct Allowance {
+    /// When its CPU-bound work stops.
+    pub(crate) deadline: Deadline,
+    /// Its analyses (a ranking, components, communities) not cached yet.
+    pub(crate) work: Arc<Work>,
+    /// The time its work may take, for the message when it stops (`max_work`).
+    pub(crate) max_work_ms: u64,
+}
+
 /// The deadline of the running request's long work (none outside a server request).
 pub(crate) fn deadline(ctx: &Context<'_>) -> Deadline {
-    ctx.data_opt::<Deadline>().copied().unwrap_or_default()
+    ctx.data_opt::<Allowance>()
+        .map(|a| a.deadline)
+        .unwrap_or_default()
 }
 
 /// The request's allowance for analyses (unlimited outside a server request).
 pub(crate) fn work(ctx: &Context<'_>) -> Arc<Work> {
-    ctx.data_opt::<Arc<Work>>()
-        .cloned()
+    ctx.data_opt::<Allowance>()
+        .map(|a| a.work.clone())
         .unwrap_or_else(|| Arc::new(Work::unlimited()))
 }
 
@@ -95,9 +104,7 @@ pub(crate) fn stopped(ctx: &Context<'_>, why: Stopped) -> ApiError {
 
 /// The error for work stopped at the request's deadline.
 pub(crate) fn timed_out(ctx: &Context<'_>) -> ApiError {
-    let limit_ms = ctx
-        .data_opt::<Arc<super::Limits>>()
-        .map_or(0, |l| l.max_work.as_millis() as u64);
+    let limit_ms = ctx.data_opt::<Allowance>().map_or(0, |a| a.max_work_ms);
     ApiError::TimedOut { limit_ms }
 }
 
@@ -112,8 +119,7 @@ static CPU: LazyLock<Semaphore> = LazyLock::new(|| {
 
 /// Runs CPU-bound work on the request's snapshot in the blocking pool, at most one task a
 /// core at a time (see [`CPU`]), so the async workers keep serving other requests meanwhile.
-/// A panic in `work` is resumed here, where the error-code extension turns it into an
-/// `INTERNAL` error.
+/// A panic in `work` is resumed here, and the request answers `INTERNAL` (see `codes`).
 pub(crate) async fn blocking<R: Send + 'static>(
     ctx: &Context<'_>,
     work: impl FnOnce(&Graph) -> R + Send + 'static,
@@ -126,18 +132,6 @@ pub(crate) async fn blocking<R: Send + 'static>(
         Err(e) => panic!("blocking work was cancelled: {e}"),
     }
 }
-
-/// Puts the store's current version into every request's data before it runs, so a query sees
-/// one consistent graph from its first field to its last, whatever is written meanwhile.
-pub(crate) struct Snapshots(pub Store);
-
-impl ExtensionFactory for Snapshots {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(SnapshotExtension(self.0.clone()))
-    }
-}
-
-struct SnapshotExtension(Store);
 
 /// The root field that reads the graph as recorded at an earlier moment.
 const RECORDED_AS_OF: &str = "recordedAsOf";
@@ -200,51 +194,31 @@ fn invalid(message: &str) -> ServerError {
     e
 }
 
-#[async_trait::async_trait]
-impl Extension for SnapshotExtension {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let name = OperationName(request.operation_name.clone());
-        let request = request.data(Snapshot::new(self.0.snapshot())).data(name);
-        next.run(ctx, request).await
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        let operation = ctx.data_opt::<OperationName>().and_then(|o| o.0.as_deref());
-        let Some(at_us) = recorded_at(&doc, variables, operation)? else {
-            return Ok(doc);
-        };
-        let (Some(snapshot), Some(curator)) = (
-            ctx.data_opt::<Snapshot>(),
-            ctx.data_opt::<Arc<crate::curate::Curator>>(),
-        ) else {
-            return Ok(doc);
-        };
-        let curator = curator.clone();
-        let recorded = tokio::task::spawn_blocking(move || curator.recorded_as_of(at_us))
-            .await
-            .map_err(|e| ServerError::new(format!("recordedAsOf failed: {e}"), None))?;
-        match recorded {
-            Ok(graph) => {
-                snapshot.advance(graph);
-                Ok(doc)
-            }
-            Err(e) => {
-                let mut err = ServerError::new(format!("recordedAsOf: {e}"), None);
-                super::error::set_code(&mut err, super::error::code::CONFLICT);
-                Err(err)
-            }
+/// The version a request must read instead of the current one: that recorded at the moment
+/// `recordedAsOf(at:)` names, when it is a root field of the operation run (and then the only
+/// one), on a server with a journal. Chosen before the request runs, so that every field of it
+/// reads that version.
+pub(crate) async fn recorded_version(
+    doc: &ExecutableDocument,
+    variables: &Variables,
+    operation: Option<&str>,
+    curator: Option<&Arc<Curator>>,
+) -> ServerResult<Option<Arc<Graph>>> {
+    let Some(at_us) = recorded_at(doc, variables, operation)? else {
+        return Ok(None);
+    };
+    let Some(curator) = curator.cloned() else {
+        return Ok(None);
+    };
+    let recorded = tokio::task::spawn_blocking(move || curator.recorded_as_of(at_us))
+        .await
+        .map_err(|e| ServerError::new(format!("recordedAsOf failed: {e}"), None))?;
+    match recorded {
+        Ok(graph) => Ok(Some(graph)),
+        Err(e) => {
+            let mut err = ServerError::new(format!("recordedAsOf: {e}"), None);
+            super::error::set_code(&mut err, super::error::code::CONFLICT);
+            Err(err)
         }
     }
 }

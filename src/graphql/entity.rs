@@ -132,6 +132,18 @@ impl Entity {
             model::EntityKind::Place => Entity::Place(Place(r)),
         }
     }
+
+    /// The entity's node in the graph.
+    pub(crate) fn node(&self) -> Node {
+        match self {
+            Entity::Person(Person(r))
+            | Entity::Organisation(Organisation(r))
+            | Entity::Court(Court(r))
+            | Entity::Government(Government(r))
+            | Entity::Event(Event(r))
+            | Entity::Place(Place(r)) => r.0,
+        }
+    }
 }
 
 /// The fields every entity type shares, implemented once.

@@ -169,32 +169,35 @@ pub(crate) fn given_code(err: &ServerError) -> Option<&'static str> {
     .find(|c| *c == given)
 }
 
-/// The code for an error found by validation: a malformed argument value (a bad `Date`, an
-/// unknown enum value) is `INVALID_INPUT`, anything else `GRAPHQL_VALIDATION_FAILED`.
-pub(crate) fn validation_code(err: &ServerError) -> &'static str {
-    if err.message.starts_with("Invalid value for argument") {
-        code::INVALID_INPUT
-    } else {
-        code::VALIDATION_FAILED
-    }
-}
-
-/// The code for an error that has none by the time the response is complete. One with no
-/// field path was raised before any field ran — a request that names no operation among
-/// several, or one that does not exist — and is the client's: `INVALID_INPUT`. So are the
-/// errors async-graphql raises while reading a field's arguments (a value that failed to parse,
-/// a variable that was declared but not given, a null for a required argument). Anything else
-/// is `INTERNAL`.
-pub(crate) fn execution_code(err: &ServerError) -> &'static str {
+/// The code for an error that has none by the time the response is complete.
+///
+/// One raised before any field ran (`executed` false: no data and no path). A request that names no operation
+/// among several, or one that does not exist, or sends a subscription where only queries and
+/// mutations run, is `INVALID_INPUT`; any other was found by validation, where a malformed
+/// argument value (a bad `Date`, an unknown enum value) is `INVALID_INPUT` and anything else
+/// `GRAPHQL_VALIDATION_FAILED`.
+///
+/// One raised by a field: the errors async-graphql raises while reading a
+/// field's arguments (a value that failed to parse, a variable that was declared but not
+/// given, a null for a required argument) are `INVALID_INPUT`; anything else is `INTERNAL`.
+pub(crate) fn missing_code(err: &ServerError, executed: bool) -> &'static str {
+    const UNRUNNABLE: &[&str] = &[
+        "Operation name required",
+        "Unknown operation named",
+        "Subscriptions are not supported",
+        "Invalid value for argument",
+    ];
     const ARGUMENT_ERRORS: &[&str] = &[
         "Failed to parse",
         "Invalid value for argument",
         "Variable ",
         "Expected input type",
     ];
-    if err.path.is_empty() || ARGUMENT_ERRORS.iter().any(|p| err.message.starts_with(p)) {
-        code::INVALID_INPUT
-    } else {
-        code::INTERNAL
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| err.message.starts_with(p));
+    match executed {
+        false if starts(UNRUNNABLE) => code::INVALID_INPUT,
+        false => code::VALIDATION_FAILED,
+        true if starts(ARGUMENT_ERRORS) => code::INVALID_INPUT,
+        true => code::INTERNAL,
     }
 }

@@ -1,18 +1,22 @@
 //! The GraphQL schema: a thin layer that wraps store values and delegates to the store.
 //!
 //! Every request runs on one graph snapshot (see `context`); every error carries a stable
-//! `extensions.code` (see [`error::code`]). Doc comments on resolvers are the schema's
+//! `extensions.code` (see [`error::code`]). [`DossierSchema`] wraps the schema with the steps
+//! each request takes before and after it runs (limits, snapshot, nulls, codes; see `api`). Doc comments on resolvers are the schema's
 //! descriptions that researchers read in the playground.
 
 mod analysis;
+mod api;
 mod codes;
 mod context;
 mod curation;
 mod entity;
 pub mod error;
 mod limits;
+mod listed;
 mod nulls;
 mod page;
+mod paths;
 mod query;
 mod relation;
 mod scalars;
@@ -20,6 +24,7 @@ mod structure;
 mod subgraph;
 
 pub use analysis::{AnalysisQuery, Centrality, Group, Partition, RankedEntity};
+pub use api::DossierSchema;
 pub use curation::{
     Author, Change, ChangeEdit, ChangePage, CitationInput, CurationQuery, DateTime, DocumentInput,
     DuplicateCandidate, DuplicateReason, EditAction, EntityInput, Mutation, RecordKind,
@@ -47,34 +52,20 @@ use std::sync::Arc;
 #[graphql(name = "Query")]
 pub struct QueryRoot(Query, AnalysisQuery, StructureQuery, CurationQuery);
 
-/// The schema type.
-pub type DossierSchema = Schema<QueryRoot, Mutation, Subscription>;
-
-/// Builds the schema over a store, with the default [`Limits`], taking no writes. Each
+/// Builds the API over a store, with the default [`Limits`], taking no writes. Each
 /// request takes the store's current version when it starts and keeps it to the end.
 pub fn build_schema(store: Store) -> DossierSchema {
     build_schema_with(store, Limits::default(), None)
 }
 
-/// Builds the schema over a store, holding every query to `limits`; with a [`Curator`],
+/// Builds the API over a store, holding every query to `limits`; with a [`Curator`],
 /// mutations write through it (to requests that carry an [`Author`]).
 pub fn build_schema_with(
     store: Store,
     limits: Limits,
     curator: Option<Arc<Curator>>,
 ) -> DossierSchema {
-    let mut builder = Schema::build(QueryRoot::default(), Mutation, Subscription);
-    if let Some(c) = curator {
-        builder = builder.data(c);
-    }
-    builder
-        // The limits extension parses the query itself and measures its nesting through
-        // fragments once per fragment (async-graphql's own measure, set by
-        // `limit_recursive_depth`, expands every spread and is never reached).
-        .extension(context::Snapshots(store))
-        .extension(codes::ErrorCodes)
-        .extension(limits::LimitsFactory::new(limits))
-        .finish()
+    DossierSchema::new(store, limits, curator)
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.

@@ -1,7 +1,7 @@
 //! Relay-style paging: `first`/`after` arguments, opaque cursors, and the connection types.
 
 use super::error::ApiError;
-use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
 use async_graphql::{OutputType, SimpleObject};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -19,7 +19,35 @@ pub struct Totals {
 }
 
 /// A page of `T`, Relay-style, with `totalCount` and a `nodes` shortcut.
-pub type Page<T> = Connection<String, T, Totals, EmptyFields>;
+pub type Page<T> = Connection<Cursor, T, Totals, EmptyFields>;
+
+/// An item's cursor: its position in a list of one order, written out (an opaque string,
+/// `String!` in the schema) only when a client asks for it, so a page of `nodes` costs no
+/// cursor at all (writing one for each of a page's 100 items was 2 allocations an item).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    /// The order the position is in (see [`PageRequest`]).
+    order: &'static str,
+    /// The item's position.
+    index: usize,
+}
+
+impl CursorType for Cursor {
+    type Error = &'static str;
+
+    fn decode_cursor(s: &str) -> Result<Cursor, &'static str> {
+        for order in ["o", "d"] {
+            if let Some(index) = decode_cursor(order, s) {
+                return Ok(Cursor { order, index });
+            }
+        }
+        Err("not a cursor returned by this API")
+    }
+
+    fn encode_cursor(&self) -> String {
+        encode_cursor(self.order, self.index)
+    }
+}
 
 /// A validated page request: where to start and how many to take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +135,13 @@ impl PageRequest {
                 .enumerate()
                 .skip(self.offset)
                 .take(self.size)
-                .map(|(i, item)| Edge::new(encode_cursor(self.order, i), wrap(item))),
+                .map(|(index, item)| {
+                    let cursor = Cursor {
+                        order: self.order,
+                        index,
+                    };
+                    Edge::new(cursor, wrap(item))
+                }),
         );
         conn
     }
@@ -134,6 +168,11 @@ mod tests {
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
         assert_eq!(decode_cursor("o", &encode_cursor("o", 41)), Some(41));
+        let c = Cursor {
+            order: "d",
+            index: 7,
+        };
+        assert_eq!(Cursor::decode_cursor(&c.encode_cursor()), Ok(c));
         assert_eq!(
             PageRequest::parse(None, Some(&encode_cursor("o", 4)))
                 .unwrap()

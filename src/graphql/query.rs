@@ -7,6 +7,7 @@
 use super::context::{blocking, deadline, graph, timed_out};
 use super::entity::Entity;
 use super::error::ApiError;
+use super::listed::Listed;
 use super::page::{Page, PageRequest, MAX_PAGE};
 use super::relation::{Document, Relation};
 use super::scalars::PathWeight;
@@ -163,7 +164,7 @@ impl Query {
         kinds: Option<Vec<EntityKind>>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> Result<Page<Entity>> {
+    ) -> Result<Page<Listed>> {
         let page = PageRequest::parse(first, after.as_deref())?;
         let g = graph(ctx);
         let kinds = entity_kinds(kinds);
@@ -173,7 +174,8 @@ impl Query {
             None => g.entity_count(),
             Some(k) => g.entities(Some(k)).count(),
         };
-        Ok(page.page_of(total, g.entities(kinds.as_deref()), |n| Entity::of(g, n)))
+        let listed = |n| Listed(Entity::of(g, n));
+        Ok(page.page_of(total, g.entities(kinds.as_deref()), listed))
     }
 
     /// Finds entities by name or alias, ignoring case and diacritics, across scripts and

@@ -43,39 +43,12 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
             wants_gql,
         );
     }
-    let value: serde_json::Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                &format!("the body is not valid JSON: {e}"),
-                wants_gql,
-            )
-        }
-    };
-    if !value.is_array() && !value.get("query").is_some_and(|q| q.is_string()) {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "not a GraphQL request: expected an object with a `query` string, and optionally `variables` and `operationName`",
-            wants_gql,
-        );
-    }
-    if value.is_array() {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "batched requests are not supported: send one operation per request",
-            wants_gql,
-        );
-    }
-    let request: async_graphql::Request = match serde_json::from_value(value) {
-        Ok(r) => r,
-        Err(e) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                &format!("not a GraphQL request (expected an object with a `query` string, and optionally `variables` and `operationName`): {e}"),
-                wants_gql,
-            )
-        }
+    let request = match one_request(&body) {
+        Some(r) => r,
+        None => match parse_slowly(&body, wants_gql) {
+            Ok(r) => r,
+            Err(refusal) => return *refusal,
+        },
     };
     let request = match author(&state, &headers) {
         Ok(Some(a)) => request.data(a),
@@ -83,6 +56,50 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         Err(refusal) => return *refusal,
     };
     execute(&state, request, wants_gql).await
+}
+
+/// The request in a body that is one JSON object with a non-empty `query` string, read in one
+/// pass; `None` for anything else, which [`parse_slowly`] reads again to say what is wrong.
+fn one_request(body: &[u8]) -> Option<async_graphql::Request> {
+    let first = body.iter().find(|b| !b.is_ascii_whitespace())?;
+    if *first != b'{' {
+        return None; // a batch (`[`), or not an object
+    }
+    let request: async_graphql::Request = serde_json::from_slice(body).ok()?;
+    (!request.query.is_empty()).then_some(request)
+}
+
+/// The request in a body, through a JSON value first, so that a body that is not one request
+/// is refused with what is wrong with it.
+fn parse_slowly(body: &[u8], wants_gql: bool) -> Result<async_graphql::Request, Box<Response>> {
+    let refuse = |status, message: &str| Box::new(refuse(status, message, wants_gql));
+    let value: serde_json::Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(e) => {
+            return Err(refuse(
+                StatusCode::BAD_REQUEST,
+                &format!("the body is not valid JSON: {e}"),
+            ))
+        }
+    };
+    if !value.is_array() && !value.get("query").is_some_and(|q| q.is_string()) {
+        return Err(refuse(
+            StatusCode::BAD_REQUEST,
+            "not a GraphQL request: expected an object with a `query` string, and optionally `variables` and `operationName`",
+        ));
+    }
+    if value.is_array() {
+        return Err(refuse(
+            StatusCode::BAD_REQUEST,
+            "batched requests are not supported: send one operation per request",
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| {
+        refuse(
+            StatusCode::BAD_REQUEST,
+            &format!("not a GraphQL request (expected an object with a `query` string, and optionally `variables` and `operationName`): {e}"),
+        )
+    })
 }
 
 /// The write token's name when the request carries one this server knows; no token is a
@@ -175,10 +192,14 @@ pub async fn get(
 async fn execute(state: &AppState, request: async_graphql::Request, wants_gql: bool) -> Response {
     let response = state.schema.execute(request).await;
     // Nothing was executed when there is no data and no error belongs to a field: the request
-    // was refused while parsing, validating or checking limits.
+    // was refused while parsing, validating or checking limits. (A request that panicked
+    // while it ran answers one `INTERNAL` error without a path: it was executed.)
     let unparsed = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
-        && response.errors.iter().all(|e| e.path.is_empty());
+        && response
+            .errors
+            .iter()
+            .all(|e| e.path.is_empty() && !is_internal(e));
     let status = if unparsed {
         StatusCode::BAD_REQUEST
     } else {
@@ -193,6 +214,12 @@ async fn execute(state: &AppState, request: async_graphql::Request, wants_gql: b
         body,
     )
         .into_response()
+}
+
+/// Whether an error is the server's fault (`extensions.code` `INTERNAL`).
+fn is_internal(err: &async_graphql::ServerError) -> bool {
+    let code = err.extensions.as_ref().and_then(|ext| ext.get("code"));
+    matches!(code, Some(async_graphql::Value::String(c)) if c == crate::graphql::error::code::INTERNAL)
 }
 
 fn accepts_graphql_response(headers: &HeaderMap) -> bool {

@@ -106,7 +106,7 @@ impl CurationQuery {
     /// "2026-12-04T17:15:00Z") { neighbourhood(ids: ["rail-abbasov"]) { entities { id } } } }`.
     /// The request's only root field; on a server without a journal, the graph as it is.
     async fn recorded_as_of(&self, at: DateTime) -> crate::graphql::QueryRoot {
-        // The version is chosen before the request runs (see `context::Snapshots`).
+        // The version is chosen before the request runs (see `context::recorded_version`).
         let _ = at;
         crate::graphql::QueryRoot::default()
     }

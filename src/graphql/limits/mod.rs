@@ -1,4 +1,5 @@
-//! Query limits: what one request may ask of the server, checked before anything runs.
+//! Query limits: what one request may ask of the server, checked before anything runs (by
+//! [`Gate`], which the API calls before the schema sees the request).
 //!
 //! Refusals are `LIMIT_EXCEEDED` errors naming the limit (`extensions.limit`), the value found
 //! (`extensions.value`) and what was measured (`extensions.measure`). Introspection queries
@@ -9,21 +10,15 @@
 mod cost;
 mod shape;
 
-use super::error::code;
-use crate::store::{Deadline, Work};
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
-    NextValidation,
-};
+use super::error::{code, set_code};
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Pos, Request, ServerError, ServerResult, ValidationResult, Value, Variables};
+use async_graphql::{Pos, ServerError, ServerResult, Value, Variables};
 use cost::{Cost, Uncountable};
 use shape::{
-    check_value_sizes, count_selection_set, cycle, fragment_nesting, root_fields, text_nesting,
-    Counts,
+    check_value_sizes, count_selection_set, cycle, field_depth, fragment_nesting, root_fields,
+    text_nesting, Counts,
 };
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -95,31 +90,6 @@ pub(crate) fn exceeded(measure: &str, limit: usize, value: usize, pos: Option<Po
     e
 }
 
-/// Builds the extension that enforces [`Limits`].
-pub(crate) struct LimitsFactory {
-    limits: Arc<Limits>,
-    documents: Arc<Documents>,
-}
-
-impl LimitsFactory {
-    pub(crate) fn new(limits: Limits) -> LimitsFactory {
-        LimitsFactory {
-            limits: Arc::new(limits),
-            documents: Arc::default(),
-        }
-    }
-}
-
-impl ExtensionFactory for LimitsFactory {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(LimitsExtension {
-            limits: self.limits.clone(),
-            documents: self.documents.clone(),
-            introspection_only: AtomicBool::new(false),
-        })
-    }
-}
-
 /// The most documents [`Documents`] keeps.
 const CACHED_DOCUMENTS: usize = 256;
 /// The longest query text [`Documents`] keeps the document of, in bytes.
@@ -131,17 +101,17 @@ const CACHED_QUERY_BYTES: usize = 4 * 1024;
 /// cloning the parsed document instead took that query from 57 to 32 µs of server time in
 /// `bench/http.sh`. Bounded: at most [`CACHED_DOCUMENTS`] texts of at most
 /// [`CACHED_QUERY_BYTES`]; when full it is emptied, so a client sending ever new texts costs
-/// the others one parse each per refill, no more.
+/// the others one parse each per refill, no more. (Hashed with a randomly seeded foldhash: the
+/// keys are clients' texts, and SipHash of the text was a visible part of a small query.)
 #[derive(Default)]
-struct Documents(Mutex<HashMap<String, Arc<ExecutableDocument>>>);
+struct Documents(Mutex<HashMap<String, Arc<ExecutableDocument>, foldhash::fast::RandomState>>);
 
 impl Documents {
-    fn get(&self, query: &str) -> Option<ExecutableDocument> {
-        let doc = self.0.lock().ok()?.get(query).cloned()?;
-        Some((*doc).clone())
+    fn get(&self, query: &str) -> Option<Arc<ExecutableDocument>> {
+        self.0.lock().ok()?.get(query).cloned()
     }
 
-    fn keep(&self, query: &str, doc: &ExecutableDocument) {
+    fn keep(&self, query: &str, doc: &Arc<ExecutableDocument>) {
         if query.len() > CACHED_QUERY_BYTES {
             return;
         }
@@ -149,45 +119,44 @@ impl Documents {
         if map.len() >= CACHED_DOCUMENTS {
             map.clear();
         }
-        map.insert(query.to_owned(), Arc::new(doc.clone()));
+        map.insert(query.to_owned(), doc.clone());
     }
 }
 
-struct LimitsExtension {
+/// Holds every request to [`Limits`] before it runs: the text, the variables and the parsed
+/// document are measured here, and the document is handed to the schema already parsed.
+pub(crate) struct Gate {
     limits: Arc<Limits>,
     /// Shared by every request of the schema.
-    documents: Arc<Documents>,
-    /// Set while parsing when every root field is an introspection field.
-    introspection_only: AtomicBool,
+    documents: Documents,
 }
 
-#[async_trait::async_trait]
-impl Extension for LimitsExtension {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        let deadline = Deadline::after(self.limits.max_work);
-        let request = request
-            .data(deadline)
-            .data(Arc::new(Work::new(deadline, self.limits.max_analyses)))
-            .data(self.limits.clone());
-        next.run(ctx, request).await
+impl Gate {
+    pub(crate) fn new(limits: Limits) -> Gate {
+        Gate {
+            limits: Arc::new(limits),
+            documents: Documents::default(),
+        }
     }
 
-    async fn parse_query(
+    /// The limits.
+    pub(crate) fn limits(&self) -> &Arc<Limits> {
+        &self.limits
+    }
+
+    /// Parses `query` (or takes its document from the cache, shared) and checks it and
+    /// `variables` against the limits. `writer`: the request carries a write token, whose mutations may
+    /// carry a document's text: strings are then held to the mutations' own limits instead
+    /// (still within the body limit). Errors carry their code (`GRAPHQL_PARSE_FAILED`,
+    /// `LIMIT_EXCEEDED`, `GRAPHQL_VALIDATION_FAILED` for a fragment cycle).
+    pub(crate) fn check(
         &self,
-        ctx: &ExtensionContext<'_>,
         query: &str,
         variables: &Variables,
-        _next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        // A curator's write (a request with a write token) may carry a document's text:
-        // strings are held to the mutations' own limits instead (still within the body limit).
+        writer: bool,
+    ) -> ServerResult<Arc<ExecutableDocument>> {
         let relaxed;
-        let l = if ctx.data_opt::<crate::graphql::Author>().is_some() {
+        let l = if writer {
             relaxed = Limits {
                 max_string: crate::curate::operations::MAX_DOCUMENT_TEXT,
                 ..(*self.limits).clone()
@@ -200,28 +169,35 @@ impl Extension for LimitsExtension {
         if nesting > l.max_nesting {
             return Err(exceeded("nesting", l.max_nesting, nesting, None));
         }
-        check_value_sizes(
-            &Value::Object(
-                variables
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            ),
-            l,
-            "the variables",
-        )?;
+        if !variables.is_empty() {
+            check_value_sizes(
+                &Value::Object(
+                    variables
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ),
+                l,
+                "the variables",
+            )?;
+        }
         // A text parsed before is not parsed again; every check below still runs, on the
         // variables of this request.
         let cached = self.documents.get(query);
         let hit = cached.is_some();
         let doc = match cached {
             Some(doc) => doc,
-            // Parsed here rather than by `next`: async-graphql's own step after parsing
-            // measures the nesting by expanding every fragment spread, which takes time
-            // exponential in a 1 KB text of fragments that spread each other twice. The
-            // nesting is measured below instead, once per fragment.
-            None => async_graphql::parser::parse_query(query).map_err(ServerError::from)?,
+            None => Arc::new(async_graphql::parser::parse_query(query).map_err(|e| {
+                let mut e = ServerError::from(e);
+                set_code(&mut e, code::PARSE_FAILED);
+                e
+            })?),
         };
+        // async-graphql's own measure of nesting (`limit_recursive_depth`, set to
+        // `max_nesting`) expands every fragment spread, which takes time exponential in a 1 KB
+        // text of fragments that spread each other twice: it is measured here first, once per
+        // fragment, and the complexity below (which counts every spread field) bounds what
+        // async-graphql's walk then visits.
         fragment_nesting(&doc, l.max_nesting)?;
         let mut counts = Counts::default();
         for (_, op) in doc.operations.iter() {
@@ -270,37 +246,21 @@ impl Extension for LimitsExtension {
             }
             introspection_only &= roots.iter().all(|name| name.starts_with("__"));
         }
-        self.introspection_only
-            .store(introspection_only, Ordering::Relaxed);
-        let max_complexity = if introspection_only {
-            l.introspection_max_complexity
+        let (max_complexity, max_depth) = if introspection_only {
+            (l.introspection_max_complexity, l.introspection_max_depth)
         } else {
-            l.max_complexity
+            (l.max_complexity, l.max_depth)
         };
         if complexity > max_complexity {
             return Err(exceeded("complexity", max_complexity, complexity, None));
+        }
+        let depth = field_depth(&doc);
+        if depth > max_depth {
+            return Err(exceeded("depth", max_depth, depth, None));
         }
         if !hit {
             self.documents.keep(query, &doc);
         }
         Ok(doc)
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
-        let l = &self.limits;
-        let max_depth = if self.introspection_only.load(Ordering::Relaxed) {
-            l.introspection_max_depth
-        } else {
-            l.max_depth
-        };
-        if result.depth > max_depth {
-            return Err(vec![exceeded("depth", max_depth, result.depth, None)]);
-        }
-        Ok(result)
     }
 }

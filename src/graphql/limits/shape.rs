@@ -95,6 +95,50 @@ pub(super) fn fragment_nesting(doc: &ExecutableDocument, max: usize) -> ServerRe
     Ok(())
 }
 
+/// The deepest nesting of fields, fragments spread in place, as async-graphql's validation
+/// measures it (`__typename` not counted; every operation and fragment of the document), for
+/// the `depth` limit. Each fragment is measured once; run after [`fragment_nesting`], so there
+/// is no cycle and the recursion is at most `max_nesting` deep.
+pub(super) fn field_depth(doc: &ExecutableDocument) -> usize {
+    fn depth<'a>(
+        doc: &'a ExecutableDocument,
+        set: &'a SelectionSet,
+        memo: &mut HashMap<&'a str, usize>,
+    ) -> usize {
+        let mut deepest = 0;
+        for sel in &set.items {
+            let d = match &sel.node {
+                Selection::Field(f) if f.node.name.node == "__typename" => 0,
+                Selection::Field(f) => 1 + depth(doc, &f.node.selection_set.node, memo),
+                Selection::InlineFragment(i) => depth(doc, &i.node.selection_set.node, memo),
+                Selection::FragmentSpread(s) => {
+                    let name = s.node.fragment_name.node.as_str();
+                    match memo.get(name) {
+                        Some(&d) => d,
+                        None => {
+                            let d = doc
+                                .fragments
+                                .get(name)
+                                .map_or(0, |f| depth(doc, &f.node.selection_set.node, memo));
+                            memo.insert(name, d);
+                            d
+                        }
+                    }
+                }
+            };
+            deepest = deepest.max(d);
+        }
+        deepest
+    }
+    let mut memo = HashMap::new();
+    let ops = doc.operations.iter().map(|(_, op)| &op.node.selection_set);
+    let frags = doc.fragments.values().map(|f| &f.node.selection_set);
+    ops.chain(frags)
+        .map(|set| depth(doc, &set.node, &mut memo))
+        .max()
+        .unwrap_or(0)
+}
+
 /// The error for a fragment that spreads itself.
 pub(super) fn cycle(name: &str) -> ServerError {
     let mut e = ServerError::new(
@@ -245,5 +289,14 @@ mod tests {
         assert_eq!(text_nesting("{ a(x: \"{{{{\") # {{{{\n }"), 2);
         assert_eq!(text_nesting(&"{".repeat(10_000)), 10_000);
         assert_eq!(text_nesting("}}}{"), 1);
+    }
+
+    #[test]
+    fn depth_counts_fields_through_fragments_but_not_typename() {
+        let doc = |q: &str| async_graphql::parser::parse_query(q).unwrap();
+        assert_eq!(field_depth(&doc("{ a { b { c } } }")), 3);
+        assert_eq!(field_depth(&doc("{ a { __typename } }")), 1);
+        let q = "{ a { ...F } } fragment F on A { b { ... on B { c { d } } } }";
+        assert_eq!(field_depth(&doc(q)), 4);
     }
 }
