@@ -13,7 +13,7 @@
 use dossier::curate::{Curator, Operation};
 use dossier::import::{self, ImportSource, Mapping};
 use dossier::journal::Sqlite;
-use dossier::model::{Citation, Id, Relation, RelationKind};
+use dossier::model::{Citation, Date, Id, Relation, RelationKind};
 use dossier::store::{Graph, Store};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -90,6 +90,7 @@ fn main() {
         })
     };
     let mut times = Vec::with_capacity(writes);
+    let mut added = Vec::with_capacity(writes);
     for i in 0..writes {
         let relation = Relation::cited(
             Id::parse("new").unwrap(),
@@ -102,11 +103,29 @@ fn main() {
             },
         );
         let t = Instant::now();
-        curator
+        let written = curator
             .write("bench", None, Operation::AddRelation(relation))
             .expect("the write is taken");
         times.push(t.elapsed());
+        if let Some(dossier::store::Edit::Relation { id, .. }) =
+            written.entry.as_ref().and_then(|e| e.edits.first())
+        {
+            added.push(id.to_string());
+        }
     }
+    // Corrections in place: the date of each relation just added, a hundred of them.
+    let mut updates = Vec::new();
+    for (i, rid) in added.iter().take(100).enumerate() {
+        let g = store.snapshot();
+        let mut relation = g.relation(g.edge(rid).expect("added")).to_relation();
+        relation.date = Some(Date::parse(&format!("2024-01-{:02}", i % 28 + 1)).unwrap());
+        let t = Instant::now();
+        curator
+            .write("bench", None, Operation::UpdateRelation(relation))
+            .expect("the update is taken");
+        updates.push(t.elapsed());
+    }
+    updates.sort();
     // Reads go on until the fold the writes started has finished.
     let waited = Instant::now();
     while curator.folds().1 {
@@ -123,6 +142,12 @@ fn main() {
         percentile(&times, 0.5).as_secs_f64() * 1e3,
         percentile(&times, 0.99).as_secs_f64() * 1e3,
         times.last().unwrap().as_secs_f64() * 1e3
+    );
+    println!(
+        "{} acknowledged updates in place (updateRelation, a date): p50 {:.2} ms, p99 {:.2} ms",
+        updates.len(),
+        percentile(&updates, 0.5).as_secs_f64() * 1e3,
+        percentile(&updates, 0.99).as_secs_f64() * 1e3,
     );
     println!(
         "{} reads during the writes (1-hop of a hub): p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
