@@ -293,6 +293,14 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_query_word_is_a_typo_of_the_empty_word_alone() {
+        let words = vec!["a".to_string()];
+        assert!(typos_of(&words, "").is_empty());
+        let words = vec![String::new(), "a".to_string()];
+        assert_eq!(typos_of(&words, ""), vec![0]);
+    }
+
+    #[test]
     fn words_too_long_for_the_trie_are_still_found() {
         let long = "ab".repeat(40);
         let mut typo = long.clone();
