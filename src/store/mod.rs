@@ -82,7 +82,7 @@ pub use relation_query::RelationQuery;
 pub use reliable::{Costs, PathWeight, WeightedPath, WEIGHED_PATHS};
 pub use resolver::Resolver;
 pub(crate) use search::match_reasons;
-pub use search::{Hit, MatchReason, SearchIndex};
+pub use search::{merge_hits, Hit, MatchReason, SearchIndex, SearchQuery};
 pub use traverse::{Neighbourhood, Reach};
 pub use visit::{
     EdgeReferences, Edges, EntityNode, Link, Neighbors, NodeIdentifiers, NodeReferences, Scoped,

@@ -100,7 +100,7 @@ proptest! {
 }
 
 #[test]
-fn typos_of_long_words_are_found_through_their_trigrams() {
+fn typos_of_long_words_are_found_through_the_trie() {
     let entities: Vec<(String, Vec<String>, u8)> = [
         "Gubad Ibadoghlu",
         "Bakhtiyar Hajiyev",

@@ -1,24 +1,32 @@
 //! Finding entities by messy names: case, diacritics, scripts, transliterations and typos.
 //!
 //! Every name and alias is folded once when a graph version is built (see [`super::fold`]),
-//! and indexed ([`index`]): its loose words, word → names postings and the words' trigrams.
-//! A query finds its candidate names through the index, scores each in tiers — exact,
-//! transliteration variant, whole words, word prefixes, typos ([`score`]) — and an entity's
-//! best name decides its score. The hit says which name matched and how.
+//! and indexed ([`index`]): its loose words, word → names postings and a trie of the words
+//! for typos ([`typo`]). A query finds its candidate names through the index — the names
+//! holding a match for every query word — scores each in tiers — exact, transliteration
+//! variant, whole words, word prefixes, typos ([`score`]) — and an entity's best name decides
+//! its score. The hit says which name matched and how.
 //!
 //! [`Graph::search_scan`] scores every name instead: it is the reference the index is tested
 //! against (same hits, same order), and the "before" of the benchmarks.
+//!
+//! Names the index does not hold (an overlay of recent writes) are scored on their own with
+//! [`SearchQuery::score_name`], and their hits merged with the index's by [`merge_hits`],
+//! which ranks as [`Graph::search`] does.
 
 #[cfg(test)]
 mod equivalence;
 mod index;
 mod score;
+mod typo;
 
 use super::fold::{fold, loose};
 use super::graph::{Graph, Node};
 use crate::model::EntityKind;
 pub use index::SearchIndex;
-use score::{score, Query};
+use score::score;
+pub use score::SearchQuery;
+use std::cmp::Ordering;
 
 /// Calls `$callback!` with the ways a query can match and what each means, so the GraphQL
 /// `MatchReason` is derived from the one table instead of repeating it.
@@ -62,12 +70,13 @@ impl Graph {
     /// The entities whose name or an alias matches `text`, best first, at most `limit`,
     /// optionally only of some kinds. Equal scores are ordered by prominence — more relations
     /// first ([`Graph::degree`]) — then by name, then by id order, so the same graph always
-    /// answers alike. The index leads to the names of the query word with the fewest
-    /// matches; only those are scored: O(query words × (log W + its trigrams' postings) +
-    /// candidates × name length + hits × log hits) for W distinct words. Gives exactly what
-    /// [`Graph::search_scan`] gives.
+    /// answers alike. The index leads to the names holding a match of every query word
+    /// (or of the first few, when those leave only a handful); only those are scored:
+    /// O(query words × (log W + trie walk) + postings galloped through + candidates × name
+    /// length + hits × log hits) for W distinct words, the trie walk visiting the prefixes
+    /// within the typo distance. Gives exactly what [`Graph::search_scan`] gives.
     pub fn search(&self, text: &str, kinds: Option<&[EntityKind]>, limit: usize) -> Vec<Hit> {
-        let Some(q) = Query::parse(text) else {
+        let Some(q) = SearchQuery::parse(text) else {
             return Vec::new();
         };
         if limit == 0 {
@@ -80,7 +89,7 @@ impl Graph {
     /// [`Graph::search`] by scoring every name and alias, without the index: the reference
     /// the index is checked against. O(number of names × name length + hits × log hits).
     pub fn search_scan(&self, text: &str, kinds: Option<&[EntityKind]>, limit: usize) -> Vec<Hit> {
-        let Some(q) = Query::parse(text) else {
+        let Some(q) = SearchQuery::parse(text) else {
             return Vec::new();
         };
         if limit == 0 {
@@ -89,19 +98,19 @@ impl Graph {
         self.rank(&q, 0..self.search.names.len(), kinds, limit)
     }
 
-    /// Scores the names at `names` (ascending indices into the index's names), keeps each
-    /// entity's best (the first of equal scores), and ranks them.
+    /// Scores the names at `names` (ascending indices into the index's names, so an
+    /// entity's names come together), keeps each entity's best (the first of equal scores),
+    /// and ranks them: the best `limit` picked, then sorted.
     fn rank(
         &self,
-        q: &Query,
+        q: &SearchQuery,
         names: impl Iterator<Item = usize>,
         kinds: Option<&[EntityKind]>,
         limit: usize,
     ) -> Vec<Hit> {
         let index = &self.search;
-        // (score, reason, which name) of each entity's best name so far.
-        let mut best: std::collections::HashMap<Node, (f64, MatchReason, u32)> =
-            std::collections::HashMap::new();
+        // (node, score, reason, which name, degree) of each entity's best name.
+        let mut hits: Vec<(Node, f64, MatchReason, u32, usize)> = Vec::new();
         for i in names {
             let name = &index.names[i];
             // An entity changed since the index was built is scored from the search layer.
@@ -116,21 +125,25 @@ impl Graph {
             let Some((score, reason)) = score(name.is_alias(), folded, loose, q) else {
                 continue;
             };
-            match best.get(&name.node) {
-                Some((s, _, _)) if *s >= score => {}
-                _ => {
-                    best.insert(name.node, (score, reason, name.which));
+            match hits.last_mut() {
+                Some(last) if last.0 == name.node => {
+                    if score > last.1 {
+                        (last.1, last.2, last.3) = (score, reason, name.which);
+                    }
                 }
+                _ => hits.push((name.node, score, reason, name.which, 0)),
             }
         }
-        // The entities added since the index was built (see `Graph::search_layer`), scored
-        // from their names folded now: after the index's, as the scan would meet them.
+        // The entities added or changed since the index was built (see
+        // `Graph::search_layer`), scored from their names folded now: after the index's, as
+        // the scan would meet them.
         for &node in &self.search_layer {
             if kinds.is_some_and(|k| !k.contains(&self.entity_kind(node))) {
                 continue;
             }
             let e = self.entity(node);
             let texts = std::iter::once(e.name()).chain(e.aliases().iter().map(String::as_str));
+            let mut best: Option<(f64, MatchReason, u32)> = None;
             for (which, text) in texts.enumerate() {
                 let folded = fold(text);
                 if folded.is_empty() {
@@ -139,26 +152,37 @@ impl Graph {
                 let Some((score, reason)) = score(which != 0, &folded, &loose(&folded), q) else {
                     continue;
                 };
-                match best.get(&node) {
-                    Some((s, _, _)) if *s >= score => {}
-                    _ => {
-                        best.insert(node, (score, reason, which as u32));
-                    }
+                if best.is_none_or(|b| score > b.0) {
+                    best = Some((score, reason, which as u32));
                 }
             }
+            if let Some((score, reason, which)) = best {
+                hits.push((node, score, reason, which, 0));
+            }
+        }
+        // Only hits scoring at least the `limit`-th best score can be in the answer; the
+        // tie-breaks (degree, name) are looked up for those alone.
+        if hits.len() > limit {
+            let (_, kth, _) = hits.select_nth_unstable_by(limit - 1, |a, b| b.1.total_cmp(&a.1));
+            let kth = kth.1;
+            hits.retain(|h| h.1 >= kth);
         }
         // Each hit's degree once, not once per comparison.
-        let mut hits: Vec<(Node, f64, MatchReason, u32, usize)> = best
-            .into_iter()
-            .map(|(node, (score, reason, which))| (node, score, reason, which, self.degree(node)))
-            .collect();
-        hits.sort_by(|a, b| {
-            b.1.total_cmp(&a.1)
-                .then_with(|| b.4.cmp(&a.4))
-                .then_with(|| self.entity(a.0).name().cmp(self.entity(b.0).name()))
-                .then_with(|| a.0.cmp(&b.0))
-        });
-        hits.truncate(limit);
+        for hit in &mut hits {
+            hit.4 = self.degree(hit.0);
+        }
+        let order = |a: &(Node, f64, MatchReason, u32, usize),
+                     b: &(Node, f64, MatchReason, u32, usize)| {
+            ranking(
+                (a.1, a.4, self.entity(a.0).name(), a.0),
+                (b.1, b.4, self.entity(b.0).name(), b.0),
+            )
+        };
+        if hits.len() > limit {
+            hits.select_nth_unstable_by(limit - 1, order);
+            hits.truncate(limit);
+        }
+        hits.sort_unstable_by(order);
         hits.into_iter()
             .map(|(node, score, reason, which, _)| {
                 let e = self.entity(node);
@@ -175,6 +199,51 @@ impl Graph {
             })
             .collect()
     }
+
+    /// [`merge_hits`] with this graph's relation counts and names as the tie-breaks.
+    pub fn merge_hits(&self, a: Vec<Hit>, b: Vec<Hit>, limit: usize) -> Vec<Hit> {
+        merge_hits(a, b, limit, |n| (self.degree(n), self.entity(n).name()))
+    }
+}
+
+/// The order of hits, best first: higher score, then more relations, then name (by bytes),
+/// then node. Each side is (score, relation count, name, node).
+fn ranking(a: (f64, usize, &str, Node), b: (f64, usize, &str, Node)) -> Ordering {
+    b.0.total_cmp(&a.0)
+        .then_with(|| b.1.cmp(&a.1))
+        .then_with(|| a.2.cmp(b.2))
+        .then_with(|| a.3.cmp(&b.3))
+}
+
+/// Two lists of hits, each ranked as [`Graph::search`] ranks them, merged into one ranked
+/// the same way, at most `limit`: for an overlay of recent writes, whose names are scored
+/// with [`SearchQuery::score_name`] beside the index's hits. An entity in both lists keeps
+/// its higher-scored hit (`a`'s on a tie). `prominence` gives an entity's relation count and
+/// name, the tie-breaks. O((a + b) × log(a + b)).
+pub fn merge_hits<'n>(
+    a: Vec<Hit>,
+    b: Vec<Hit>,
+    limit: usize,
+    prominence: impl Fn(Node) -> (usize, &'n str),
+) -> Vec<Hit> {
+    let mut all: Vec<(Hit, usize, &'n str)> = Vec::with_capacity(a.len() + b.len());
+    let mut best: std::collections::HashMap<Node, usize> = std::collections::HashMap::new();
+    for hit in a.into_iter().chain(b) {
+        let (degree, name) = prominence(hit.node);
+        match best.get(&hit.node) {
+            Some(&i) if all[i].0.score >= hit.score => {}
+            Some(&i) => all[i] = (hit, degree, name),
+            None => {
+                best.insert(hit.node, all.len());
+                all.push((hit, degree, name));
+            }
+        }
+    }
+    all.sort_by(|(a, da, na), (b, db, nb)| {
+        ranking((a.score, *da, na, a.node), (b.score, *db, nb, b.node))
+    });
+    all.truncate(limit);
+    all.into_iter().map(|(hit, _, _)| hit).collect()
 }
 
 #[cfg(test)]

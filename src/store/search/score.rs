@@ -20,16 +20,20 @@ pub(super) fn is_typo(query: &str, word: &str) -> bool {
     similarity(query, word) >= TYPO_SIMILARITY
 }
 
-/// A query, folded once: the whole (folded and loose) and its words (folded, loose).
-pub(super) struct Query {
+/// A search query, folded once: the whole (folded and loose) and its words (folded, loose).
+#[derive(Debug, Clone)]
+pub struct SearchQuery {
     pub(super) folded: String,
     pub(super) loose: String,
     pub(super) words: Vec<(String, String)>,
+    /// For each word, the characters of its loose form when it is long enough to be
+    /// matched as a typo.
+    typo_chars: Vec<Option<usize>>,
 }
 
-impl Query {
+impl SearchQuery {
     /// Folds `text`; `None` when nothing of it is searchable. O(query length).
-    pub(super) fn parse(text: &str) -> Option<Query> {
+    pub fn parse(text: &str) -> Option<SearchQuery> {
         let folded = super::fold(text);
         if folded.is_empty() {
             return None;
@@ -38,12 +42,29 @@ impl Query {
         let words = folded
             .split(' ')
             .map(|w| (w.to_string(), super::loose(w)))
+            .collect::<Vec<_>>();
+        let typo_chars = words
+            .iter()
+            .map(|(qf, ql)| (qf.chars().count() >= TYPO_MIN_CHARS).then(|| ql.chars().count()))
             .collect();
-        Some(Query {
+        Some(SearchQuery {
             folded,
             loose,
             words,
+            typo_chars,
         })
+    }
+
+    /// How well `name` (an entity's name, or one of its aliases when `alias`), as written,
+    /// matches this query, scored as [`super::super::Graph::search`] scores the names it
+    /// holds: for names outside the index, such as an overlay's. `None` when it does not
+    /// match. O(name length + query words × name words × word length²).
+    pub fn score_name(&self, name: &str, alias: bool) -> Option<(f64, MatchReason)> {
+        let folded = super::fold(name);
+        if folded.is_empty() {
+            return None;
+        }
+        score(alias, &folded, &super::loose(&folded), self)
     }
 }
 
@@ -53,7 +74,7 @@ pub(super) fn score(
     alias: bool,
     folded: &str,
     loose: &str,
-    q: &Query,
+    q: &SearchQuery,
 ) -> Option<(f64, MatchReason)> {
     // An alias scores a little below the name itself at every tier.
     let alias_factor = if alias { 0.97 } else { 1.0 };
@@ -74,16 +95,15 @@ pub(super) fn score(
     // Which words of the name a query word took, as bits (a name's 65th word on is never
     // marked, which only lowers its coverage).
     let mut used = 0u64;
-    for (qf, ql) in &q.words {
+    for ((_, ql), &typo_chars) in q.words.iter().zip(&q.typo_chars) {
         let mut best: Option<(f64, MatchReason, usize)> = None;
         for (i, wl) in loose.split(' ').enumerate() {
             let candidate = if wl == ql {
                 Some((1.0, MatchReason::Words))
             } else if ql.len() >= PREFIX_MIN_BYTES && wl.starts_with(ql.as_str()) {
                 Some((0.85, MatchReason::Prefix))
-            } else if qf.chars().count() >= TYPO_MIN_CHARS {
-                let s = similarity(ql, wl);
-                (s >= TYPO_SIMILARITY).then_some((0.8 * s, MatchReason::Fuzzy))
+            } else if let Some(n) = typo_chars {
+                typo_similarity(ql, n, wl).map(|s| (0.8 * s, MatchReason::Fuzzy))
             } else {
                 None
             };
@@ -109,4 +129,82 @@ pub(super) fn score(
         ));
     }
     None
+}
+
+/// The similarity of loose words `ql` (of `n` characters) and `wl` when it reaches the typo
+/// threshold, without computing their distance when their lengths or letters alone rule it
+/// out: the distance is at least the difference of their lengths and at least their bag
+/// distance. O(len) when ruled out, O(len²) otherwise.
+fn typo_similarity(ql: &str, n: usize, wl: &str) -> Option<f64> {
+    let m = wl.chars().count();
+    let longest = n.max(m) as f64;
+    // As the similarity is computed, from a distance at least the true one.
+    let ruled_out = |d: usize| 1.0 - (d as f64) / longest < TYPO_SIMILARITY;
+    if ruled_out(n.abs_diff(m)) || bag_distance(ql, wl).is_some_and(ruled_out) {
+        return None;
+    }
+    let s = similarity(ql, wl);
+    (s >= TYPO_SIMILARITY).then_some(s)
+}
+
+/// The bag distance of two ASCII words — the larger of the letters one has and the other
+/// lacks, counted with repeats — which is at most their Damerau–Levenshtein distance (an edit
+/// changes it by at most one, a transposition not at all); `None` unless both are ASCII.
+/// O(len).
+fn bag_distance(a: &str, b: &str) -> Option<usize> {
+    if !a.is_ascii() || !b.is_ascii() {
+        return None;
+    }
+    let mut counts = [0i16; 128];
+    for c in a.bytes() {
+        counts[c as usize] += 1;
+    }
+    for c in b.bytes() {
+        counts[c as usize] -= 1;
+    }
+    let (mut more, mut fewer) = (0usize, 0usize);
+    for c in counts {
+        if c > 0 {
+            more += c as usize;
+        } else {
+            fewer += c.unsigned_abs() as usize;
+        }
+    }
+    Some(more.max(fewer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bag_distance_never_exceeds_the_edit_distance() {
+        assert_eq!(bag_distance("ibadoglu", "ibadolgu"), Some(0));
+        assert_eq!(bag_distance("abc", "abd"), Some(1));
+        assert_eq!(bag_distance("q108946", "q108011"), Some(3));
+        assert_eq!(bag_distance("я", "b"), None);
+    }
+
+    #[test]
+    fn the_quick_typo_test_agrees_with_the_similarity() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "abcd",
+            "abdc",
+            "ibadoglu",
+            "ibadolgu",
+            "ibadoghlu",
+            "я",
+            "яbcd",
+        ];
+        for a in words {
+            for b in words {
+                let n = a.chars().count();
+                let want = (similarity(a, b) >= TYPO_SIMILARITY).then(|| similarity(a, b));
+                assert_eq!(typo_similarity(a, n, b), want, "{a} {b}");
+            }
+        }
+    }
 }

@@ -1,0 +1,320 @@
+//! Typos of a query word: the distinct loose words as a trie, walked with the rows of the
+//! Damerau–Levenshtein distance to the query word, so only the words' shared prefixes that
+//! can still end within the typo distance are visited.
+//!
+//! # Why this finds every typo, and only typos
+//! The distance is computed as [`strsim::damerau_levenshtein`] computes it (the unrestricted
+//! distance, Lowrance–Wagner: a row for each prefix of the word, a column for each prefix of
+//! the query), one row a trie node, so each word's last row holds its exact distance, and a
+//! word is kept when that distance is within the edits [`super::score::is_typo`] allows for
+//! the longer of the two. A subtree is left when the smallest value of its root's row passes
+//! the most edits any reachable word allows: every alignment of a longer word either passes
+//! through that row, or jumps over it with a transposition whose cost already covers deleting
+//! the skipped letters, so no word below can be closer than that smallest value.
+//!
+//! # Layout
+//! The nodes in preorder (children by character, as the words are sorted, so the words come
+//! out in their own order), in parallel arrays: 13 bytes a node, each distinct prefix of a
+//! word once. Leaving a subtree is a jump to its recorded end. Words longer than
+//! [`LONGEST`] characters stay out of the trie and are compared one by one.
+
+use super::score::TYPO_SIMILARITY;
+
+/// The longest word (in characters) kept in the trie; longer ones are compared directly.
+const LONGEST: usize = 64;
+
+/// A value no distance reaches (the rows' border outside the matrix).
+const FAR: u32 = 1 << 20;
+
+/// The distinct loose words as a preorder trie (see the [module docs](self)).
+#[derive(Debug, Clone, Default)]
+pub(super) struct WordTrie {
+    /// Each node's character; the root (node 0) has `'\0'`.
+    chars: Vec<char>,
+    /// Each node's depth: the characters from the root to it.
+    depths: Vec<u8>,
+    /// The node after each node's subtree.
+    ends: Vec<u32>,
+    /// How many words end before each node in preorder (one more entry at the end): a node
+    /// ends word `firsts[n]` when `firsts[n + 1]` is larger.
+    firsts: Vec<u32>,
+    /// The words longer than [`LONGEST`] characters, with their lengths in characters.
+    long: Vec<(u32, usize)>,
+}
+
+impl WordTrie {
+    /// The trie of `words`, distinct and sorted by bytes. O(total characters).
+    pub(super) fn build<'a>(words: impl Iterator<Item = &'a str>) -> WordTrie {
+        let mut t = WordTrie {
+            chars: vec!['\0'],
+            depths: vec![0],
+            ends: vec![0],
+            firsts: vec![0],
+            long: Vec::new(),
+        };
+        // The open nodes, from the root down the path of the previous word.
+        let mut path: Vec<u32> = vec![0];
+        let mut previous: Vec<char> = Vec::new();
+        let mut count = 0u32;
+        let mut chars: Vec<char> = Vec::new();
+        for (w, word) in words.enumerate() {
+            chars.clear();
+            chars.extend(word.chars());
+            if chars.len() > LONGEST {
+                t.long.push((w as u32, chars.len()));
+            } else {
+                let shared = previous
+                    .iter()
+                    .zip(&chars)
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                // Close the previous word's nodes below the shared prefix.
+                while path.len() > shared + 1 {
+                    let node = path.pop().expect("the root stays open");
+                    t.ends[node as usize] = t.chars.len() as u32;
+                }
+                for (depth, &c) in chars.iter().enumerate().skip(shared) {
+                    path.push(t.chars.len() as u32);
+                    t.chars.push(c);
+                    t.depths.push(depth as u8 + 1);
+                    t.ends.push(0);
+                    t.firsts.push(count);
+                }
+                previous.clone_from(&chars);
+            }
+            // Its last node (or the root, for the empty word) ends it: the nodes after it
+            // count one more word before them.
+            count += 1;
+        }
+        while let Some(node) = path.pop() {
+            t.ends[node as usize] = t.chars.len() as u32;
+        }
+        t.firsts.push(count);
+        t.chars.shrink_to_fit();
+        t.depths.shrink_to_fit();
+        t.ends.shrink_to_fit();
+        t.firsts.shrink_to_fit();
+        t
+    }
+}
+
+impl WordTrie {
+    /// Adds to `out` the words (ids in word order) that are typos of the loose query word
+    /// `ql`: a similarity of at least the typo threshold, as [`super::score::is_typo`] says.
+    /// `word` gives a word's text (for the few too long for the trie).
+    /// O(visited nodes × query length); the visited nodes are the prefixes still within the
+    /// most edits allowed of some prefix of `ql`.
+    pub(super) fn typos<'a>(&self, ql: &str, word: impl Fn(u32) -> &'a str, out: &mut Vec<u32>) {
+        if self.chars.is_empty() {
+            return; // the default, of no graph
+        }
+        let b: Vec<char> = ql.chars().collect();
+        let n = b.len();
+        let (lo, hi) = typo_lengths(n);
+        let most = max_typo_edits(hi);
+        let deepest = hi.min(LONGEST);
+        // strsim's matrix, one row a depth: row x is the path's first x - 1 characters
+        // against every prefix of the query (column y is its first y - 1); row 0 and column
+        // 0 are the border.
+        let width = n + 2;
+        let mut rows = vec![FAR; (deepest + 2) * width];
+        for (y, cell) in rows[width + 1..2 * width].iter_mut().enumerate() {
+            *cell = y as u32;
+        }
+        // The path's characters by depth (1 on), for the transpositions.
+        let mut path = vec!['\0'; deepest + 1];
+        let accept = |m: usize, distance: u32| {
+            (lo..=hi).contains(&m) && distance as usize <= max_typo_edits(n.max(m))
+        };
+        if self.ends_word(0) && accept(0, n as u32) {
+            out.push(self.firsts[0]);
+        }
+        let end = self.ends[0] as usize;
+        // The root's children, unless no typo is longer than the empty word.
+        let mut node = if deepest == 0 { end } else { 1 };
+        while node < end {
+            let i = usize::from(self.depths[node]);
+            let a = self.chars[node];
+            let (above, below) = rows.split_at_mut((i + 1) * width);
+            let row = &mut below[..width];
+            let up = &above[i * width..];
+            path[i] = a;
+            // Only the band of cells within `most` of the diagonal can be within `most`
+            // (a cell is at least the difference of its two prefixes' lengths); the cells
+            // just outside it are set past `most`, which is all the next rows need of them.
+            let first = i.saturating_sub(most).max(1);
+            let last_column = (i + most).min(n);
+            row[1] = i as u32;
+            if first >= 2 {
+                row[first] = FAR;
+            }
+            if last_column < n {
+                row[last_column + 2] = FAR;
+            }
+            let mut lowest = if i <= most { row[1] } else { FAR };
+            // The last column before this one whose query character is this node's.
+            let mut db = b[..first - 1]
+                .iter()
+                .rposition(|&c| c == a)
+                .map_or(0, |p| p + 1);
+            for j in first..=last_column {
+                let l = db;
+                let same = a == b[j - 1];
+                if same {
+                    db = j;
+                }
+                let substitute = up[j] + u32::from(!same);
+                let insert = up[j + 1] + 1;
+                let delete = row[j] + 1;
+                // A transposition needs this character earlier in the query (column l) and the
+                // query's character j earlier on the path (at depth k, found only then); row
+                // k + 1 is on the path, valid inside its band.
+                let transpose = if l == 0 {
+                    FAR
+                } else {
+                    let k = path[1..i]
+                        .iter()
+                        .rposition(|&c| c == b[j - 1])
+                        .map_or(0, |p| p + 1);
+                    if k >= 1 && k.abs_diff(l) <= most {
+                        above[k * width + l] + (i - k) as u32 + (j - l - 1) as u32
+                    } else {
+                        FAR
+                    }
+                };
+                let cell = substitute.min(insert).min(delete).min(transpose);
+                row[j + 1] = cell;
+                lowest = lowest.min(cell);
+            }
+            if self.ends_word(node) && i.abs_diff(n) <= most && accept(i, row[n + 1]) {
+                out.push(self.firsts[node]);
+            }
+            node = if lowest as usize > most || i >= deepest {
+                self.ends[node] as usize
+            } else {
+                node + 1
+            };
+        }
+        for &(w, m) in &self.long {
+            if (lo..=hi).contains(&m) && super::score::is_typo(ql, word(w)) {
+                out.push(w);
+            }
+        }
+    }
+
+    /// Whether node `node` ends a word (that word is `firsts[node]`).
+    fn ends_word(&self, node: usize) -> bool {
+        self.firsts[node + 1] > self.firsts[node]
+    }
+
+    /// Bytes held.
+    pub(super) fn bytes(&self) -> usize {
+        self.chars.capacity() * 4
+            + self.depths.capacity()
+            + self.ends.capacity() * 4
+            + self.firsts.capacity() * 4
+            + self.long.capacity() * std::mem::size_of::<(u32, usize)>()
+    }
+}
+
+/// The shortest and longest lengths (in characters) a typo of a word of `n` characters can
+/// have. O(n).
+pub(super) fn typo_lengths(n: usize) -> (usize, usize) {
+    let lo = n - max_typo_edits(n);
+    let mut hi = n;
+    while hi + 1 - n <= max_typo_edits(hi + 1) {
+        hi += 1;
+    }
+    (lo, hi)
+}
+
+/// The most edits a typo of a word of `len` characters may have: the largest `d` with
+/// `1 − d / len` at least the threshold, computed as the similarity is. O(len).
+pub(super) fn max_typo_edits(len: usize) -> usize {
+    let mut d = 0;
+    while d < len && 1.0 - ((d + 1) as f64) / (len as f64) >= TYPO_SIMILARITY {
+        d += 1;
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::search::score::is_typo;
+    use proptest::prelude::*;
+
+    fn typos_of(words: &[String], query: &str) -> Vec<u32> {
+        let trie = WordTrie::build(words.iter().map(String::as_str));
+        let mut out = Vec::new();
+        trie.typos(query, |w| words[w as usize].as_str(), &mut out);
+        out.sort_unstable();
+        out
+    }
+
+    /// Short pieces over few letters, so words begin, contain and nearly equal each other.
+    fn word() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(&["a", "b", "ab", "ba", "c", "я", "ə", "ca", "abc"][..]);
+        prop::collection::vec(pieces, 0..8).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn the_walk_finds_exactly_the_typos(
+            mut words in prop::collection::vec(word(), 1..80),
+            query in word(),
+        ) {
+            words.sort();
+            words.dedup();
+            let want: Vec<u32> = (0..words.len() as u32)
+                .filter(|&w| is_typo(&query, &words[w as usize]))
+                .collect();
+            prop_assert_eq!(typos_of(&words, &query), want, "query {:?}", query);
+        }
+    }
+
+    #[test]
+    fn transpositions_with_letters_between_count_as_strsim_counts_them() {
+        // Unrestricted Damerau–Levenshtein: `ca` → `abc` is two edits, not three.
+        let words: Vec<String> = ["xxxxabcyy", "xxxxcayy", "abcdefgh", "badcfehg"]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        let mut sorted = words.clone();
+        sorted.sort();
+        for q in &words {
+            let want: Vec<u32> = (0..sorted.len() as u32)
+                .filter(|&w| is_typo(q, &sorted[w as usize]))
+                .collect();
+            assert_eq!(typos_of(&sorted, q), want, "{q}");
+        }
+    }
+
+    #[test]
+    fn an_empty_query_word_is_a_typo_of_the_empty_word_alone() {
+        let words = vec!["a".to_string()];
+        assert!(typos_of(&words, "").is_empty());
+        let words = vec![String::new(), "a".to_string()];
+        assert_eq!(typos_of(&words, ""), vec![0]);
+    }
+
+    #[test]
+    fn words_too_long_for_the_trie_are_still_found() {
+        let long = "ab".repeat(40);
+        let mut typo = long.clone();
+        typo.replace_range(10..12, "ba");
+        let words = vec!["ab".to_string(), long.clone()];
+        assert_eq!(typos_of(&words, &typo), vec![1]);
+    }
+
+    #[test]
+    fn typo_edits_follow_the_similarity_threshold() {
+        assert_eq!(max_typo_edits(3), 0);
+        assert_eq!(max_typo_edits(4), 1);
+        assert_eq!(max_typo_edits(7), 1);
+        assert_eq!(max_typo_edits(8), 2);
+        assert_eq!(max_typo_edits(12), 3);
+    }
+}
