@@ -329,16 +329,22 @@ fn put_attributes(obj: &mut Object, attributes: &Attributes) {
     }
 }
 
+/// An object that starts with `id`, then a format's `extra` keys.
+fn with_id(id: impl Into<Json>, extra: &[(&'static str, Json)]) -> Object {
+    let mut o = Object::default();
+    o.put("id", id);
+    for (k, v) in extra {
+        o.put(*k, v.clone());
+    }
+    o
+}
+
 /// An entity's fields as JSON, lists kept as lists: `id`, `kind`, `name`, `aliases`,
 /// `description`, `roles`, `start`, `end`, `place`, `place_name`, then the attributes.
 /// Format-specific keys go after `id` via `extra`.
 pub(crate) fn node_json(graph: &Graph, node: Node, extra: &[(&'static str, Json)]) -> Object {
     let e = graph.entity(node);
-    let mut o = Object::default();
-    o.put("id", e.id());
-    for (k, v) in extra {
-        o.put(*k, v.clone());
-    }
+    let mut o = with_id(e.id(), extra);
     o.put("kind", e.kind().name());
     o.put("name", e.name());
     o.put("aliases", e.aliases());
@@ -372,11 +378,7 @@ pub(crate) fn link_json(graph: &Graph, edge: Edge) -> Object {
 /// then the attributes.
 pub(crate) fn edge_json(graph: &Graph, edge: Edge, extra: &[(&'static str, Json)]) -> Object {
     let r = graph.relation(edge);
-    let mut o = Object::default();
-    o.put("id", r.id());
-    for (k, v) in extra {
-        o.put(*k, v.clone());
-    }
+    let mut o = with_id(r.id(), extra);
     o.put("kind", r.kind().name());
     o.put("label", r.label());
     o.put_some("date", date_text(r.date()));

@@ -256,8 +256,8 @@ fn entity(graph: &Graph, view: &Prepared, n: Node) -> Proxy {
     p
 }
 
-/// The fields every relation entity shares: dates, description, claim, attributes, proof.
-fn relation_common(p: &mut Proxy, r: RelationRef<'_>) {
+/// A relation's dates: `date`, or `startDate` and `endDate` when it has an end.
+fn relation_dates(p: &mut Proxy, r: RelationRef<'_>) {
     let date = r.date().map(|d| d.to_string());
     match r.until() {
         Some(u) => {
@@ -266,6 +266,11 @@ fn relation_common(p: &mut Proxy, r: RelationRef<'_>) {
         }
         None => p.add_opt("date", date),
     }
+}
+
+/// The fields every relation entity shares: dates, description, claim, attributes, proof.
+fn relation_common(p: &mut Proxy, r: RelationRef<'_>) {
+    relation_dates(p, r);
     p.add_opt("description", r.description());
     p.add("recordId", r.id().into_owned());
     if let Some(c) = r.claim() {
@@ -369,14 +374,7 @@ fn ruling(graph: &Graph, r: RelationRef<'_>, rid: &str, out: &mut Vec<Proxy>) {
         p.add("party", entity_id(party));
         p.add("case", rid);
         p.add_opt("role", role);
-        let date = r.date().map(|d| d.to_string());
-        match r.until() {
-            Some(u) => {
-                p.add_opt("startDate", date);
-                p.add("endDate", u.to_string());
-            }
-            None => p.add_opt("date", date),
-        }
+        relation_dates(&mut p, r);
         out.push(p);
     }
 }

@@ -29,8 +29,9 @@
 //! # Layout
 //! - `source`: the formats and sources, as the command line names them.
 //! - `mapping`: the mapping file (TOML) and its JSON side files.
-//! - `context`: what the importers share — the builder, the errors, relation drafts and their fallback to `RELATED`, fresh relation ids, the documents
-//!   standing for files.
+//! - `session`: what the importers share — the builder, the errors, relation drafts and their
+//!   fallback to `RELATED`, fresh relation ids, the documents standing for files.
+//! - `summary`: what an import added ([`ImportSummary`]), as `dossier import` prints it.
 //! - `csv`, `ftm`, `triples`: one module per format.
 //! - `loose`: relation kinds written loosely ("member of", "Accuse", "Apologize").
 //! - `first`: where a duplicate id was first defined (found again only on the error).

@@ -1,143 +1,18 @@
-//! Reading one CSV table: its header checked against the columns it may have, then row by
-//! row, with the exact line and column of a cell found again when an error needs it.
+//! Reading one CSV table: its header checked against the columns it may have (`header`), then
+//! its records in chunks, each row parsed on the pool (`row`) and what it gave added in file
+//! order.
 
-use super::super::parallel::each_chunk;
-use super::super::read::{Chunk, Chunks, Cut};
-use super::super::{Session, Site};
+use super::header::{header, Columns};
+use super::row::{Place, Row};
+use crate::import::parallel::each_chunk;
+use crate::import::read::{Chunk, Chunks, Cut};
+use crate::import::{Session, Site};
 use crate::load::LoadError;
-use crate::model::Id;
 use csv::StringRecord;
 use std::cell::RefCell;
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Read;
 use std::ops::ControlFlow;
 use std::path::Path;
-
-/// The columns of one kind of table.
-pub(super) struct Columns {
-    pub(super) table: &'static str,
-    pub(super) required: &'static [&'static str],
-    pub(super) optional: &'static [&'static str],
-}
-
-impl Columns {
-    fn expected(&self) -> String {
-        format!(
-            "a {} file has the columns {} (required) and {} (optional)",
-            self.table,
-            self.required.join(", "),
-            self.optional.join(", ")
-        )
-    }
-}
-
-/// Where a data row is: enough to find a cell again, when an error needs it.
-#[derive(Clone, Copy)]
-pub(super) struct Place<'a> {
-    path: &'a Path,
-    /// Column name → index.
-    index: &'a [(&'static str, usize)],
-    /// Byte offset and line where the record starts.
-    byte: u64,
-    line: usize,
-}
-
-impl Place<'_> {
-    /// Where a column's cell starts (found again in the file only when needed: on an error).
-    pub(super) fn site(&self, name: &str) -> Site {
-        let (line, column) = match self.index.iter().find(|(n, _)| *n == name) {
-            Some((_, i)) => locate_field(self.path, self.byte, self.line, *i),
-            None => (self.line, 1),
-        };
-        Site::new(self.path, line, column)
-    }
-
-    /// Records an error at a column's cell.
-    pub(super) fn fail(&self, cx: &mut Session, name: &str, message: String) {
-        cx.push(self.site(name).error(name, message));
-    }
-}
-
-/// One data row being parsed (on any thread): its cells, where it is, and the errors found in
-/// it so far, in the order they were found.
-pub(super) struct Row<'a> {
-    at: Place<'a>,
-    record: &'a StringRecord,
-    errors: RefCell<Vec<LoadError>>,
-}
-
-impl Row<'_> {
-    /// A cell, trimmed; `None` when the column is absent or the cell empty.
-    pub(super) fn get(&self, name: &str) -> Option<&str> {
-        // Names compared by length and first byte before their text: a row's cells are read
-        // by name, a dozen times a row.
-        let same = |n: &str| n.len() == name.len() && n.as_bytes()[0] == name.as_bytes()[0];
-        let (_, i) = self.at.index.iter().find(|(n, _)| same(n) && *n == name)?;
-        Some(trim(self.record.get(*i)?)).filter(|s| !s.is_empty())
-    }
-
-    /// Where a column's cell starts.
-    pub(super) fn site(&self, name: &str) -> Site {
-        self.at.site(name)
-    }
-
-    /// Records an error at a column's cell.
-    pub(super) fn fail(&self, name: &str, message: String) {
-        self.errors
-            .borrow_mut()
-            .push(self.site(name).error(name, message));
-    }
-
-    pub(super) fn required(&self, name: &str) -> Option<&str> {
-        let v = self.get(name);
-        if v.is_none() {
-            self.fail(name, "cannot be empty".into());
-        }
-        v
-    }
-
-    pub(super) fn id(&self, name: &str) -> Option<Id> {
-        let text = self.required(name)?;
-        match Id::parse(text) {
-            Ok(id) => Some(id),
-            Err(e) => {
-                self.fail(name, e.to_string());
-                None
-            }
-        }
-    }
-
-    /// An optional cell parsed: `Ok(None)` when empty, `Err` (recorded) when malformed.
-    pub(super) fn parse<T, E: std::fmt::Display>(
-        &self,
-        name: &str,
-        parse: impl FnOnce(&str) -> Result<T, E>,
-    ) -> Result<Option<T>, ()> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(text) => match parse(text) {
-                Ok(v) => Ok(Some(v)),
-                Err(e) => {
-                    self.fail(name, e.to_string());
-                    Err(())
-                }
-            },
-        }
-    }
-}
-
-/// `str::trim`, without walking the characters when the cell starts and ends with a byte that
-/// is not a space (most cells of a large table).
-fn trim(cell: &str) -> &str {
-    // Every Unicode space is either one of these ASCII bytes or starts with a byte above
-    // 0x7f.
-    let plain = |b: &u8| b.is_ascii() && !matches!(b, b' ' | b'\t'..=b'\r');
-    let bytes = cell.as_bytes();
-    match (bytes.first(), bytes.last()) {
-        (Some(a), Some(z)) if plain(a) && plain(z) => cell,
-        _ => cell.trim(),
-    }
-}
 
 /// What a record of a chunk gave.
 enum Item<T> {
@@ -171,7 +46,7 @@ impl<T> Item<T> {
 /// byte in CRLF files too (with the default terminator, a record after `\r\n` starts at the
 /// `\n`, one line early); the `\r` left at the end of the last cell is trimmed like any
 /// other space.
-fn reader<R: Read>(from: R) -> csv::Reader<R> {
+pub(super) fn reader<R: Read>(from: R) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -392,53 +267,6 @@ fn parse_chunk<T: Table>(
     }
 }
 
-/// Checks a header row: known columns, each once, the required ones present.
-fn header(
-    cx: &mut Session,
-    path: &Path,
-    columns: &Columns,
-    record: &StringRecord,
-) -> Option<Vec<(&'static str, usize)>> {
-    let mut index: Vec<(&'static str, usize)> = Vec::new();
-    let mut ok = true;
-    for (i, cell) in record.iter().enumerate() {
-        let name = cell.trim_start_matches('\u{feff}').trim().to_lowercase();
-        let known = columns
-            .required
-            .iter()
-            .chain(columns.optional)
-            .find(|c| **c == name);
-        let (line, column) = locate_field(path, 0, 1, i);
-        match known {
-            Some(c) if index.iter().any(|(n, _)| n == c) => {
-                cx.push(
-                    Site::new(path, line, column)
-                        .error("header", format!("the column `{c}` appears twice")),
-                );
-                ok = false;
-            }
-            Some(c) => index.push((c, i)),
-            None => {
-                cx.push(Site::new(path, line, column).error(
-                    "header",
-                    format!("unknown column `{}`: {}", cell.trim(), columns.expected()),
-                ));
-                ok = false;
-            }
-        }
-    }
-    for required in columns.required {
-        if !index.iter().any(|(n, _)| n == required) {
-            cx.push(Site::new(path, 1, 1).error(
-                "header",
-                format!("the column `{required}` is missing: {}", columns.expected()),
-            ));
-            ok = false;
-        }
-    }
-    ok.then_some(index)
-}
-
 /// A record the reader refused; `first_line` is the line its text started at.
 fn csv_error(path: &Path, e: &csv::Error, first_line: usize) -> LoadError {
     let line = e
@@ -450,84 +278,4 @@ fn csv_error(path: &Path, e: &csv::Error, first_line: usize) -> LoadError {
         _ => e.to_string(),
     };
     Site::new(path, line, 1).error("row", message)
-}
-
-/// The (line, column) of the first row of a table whose `id` cell is `id`, read again from
-/// the start; `None` when there is none or the file cannot be read. O(file size).
-pub(in crate::import) fn find_row(path: &Path, id: &str) -> Option<(usize, usize)> {
-    let mut reader = reader(File::open(path).ok()?);
-    let mut record = StringRecord::new();
-    reader.read_record(&mut record).ok()?;
-    let column = record.iter().position(|c| {
-        c.trim_start_matches('\u{feff}')
-            .trim()
-            .eq_ignore_ascii_case("id")
-    })?;
-    while reader.read_record(&mut record).ok()? {
-        if record.get(column).map(str::trim) == Some(id) {
-            let pos = record.position()?;
-            let line = pos.line() as usize;
-            return Some(locate_field(path, pos.byte(), line, column));
-        }
-    }
-    None
-}
-
-/// The (line, column) where cell `index` of the record at byte `offset` (line `line`) starts,
-/// found by re-reading that record: the CSV reader keeps no columns. Column 1 if not found.
-fn locate_field(path: &Path, offset: u64, line: usize, index: usize) -> (usize, usize) {
-    let mut buf = Vec::new();
-    let read = File::open(path).and_then(|mut f| {
-        f.seek(SeekFrom::Start(offset))?;
-        f.take(1 << 20).read_to_end(&mut buf)
-    });
-    if read.is_err() {
-        return (line, 1);
-    }
-    let text = String::from_utf8_lossy(&buf);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let (mut l, mut column, mut field, mut quoted) = (line, 1, 0, false);
-    let mut chars = text.chars();
-    while field < index {
-        let Some(c) = chars.next() else {
-            return (line, 1);
-        };
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => field += 1,
-            '\n' if !quoted => return (line, 1),
-            _ => {}
-        }
-        if c == '\n' {
-            l += 1;
-            column = 1;
-        } else {
-            column += 1;
-        }
-    }
-    (l, column)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::trim;
-
-    #[test]
-    fn cells_are_trimmed_as_str_trim_trims_them() {
-        for cell in [
-            "",
-            " ",
-            "a",
-            " a ",
-            "\ta\r",
-            "a b",
-            "\u{a0}a",
-            "a\u{3000}",
-            "é",
-            "\u{b}x\u{c}",
-            "x\u{1f}",
-        ] {
-            assert_eq!(trim(cell), cell.trim(), "{cell:?}");
-        }
-    }
 }
