@@ -1,11 +1,13 @@
 //! The graph itself: compact entity and relation records, adjacency in compressed rows, and
 //! the indexes to find them by id.
 
+use super::adjacency::Adjacency;
 use super::ids::{self, EntityIndex};
+use super::incident::Incident;
 use super::layered::{Layered, LayeredMap};
 use super::records::{
-    Adjacency, CitationRecord, EntityExtra, EntityRecord, RelationExtra, RelationRecord, Text,
-    DEFAULT_ID, HAS_EXTRA,
+    CitationRecord, EntityExtra, EntityRecord, RelationExtra, RelationRecord, Text, DEFAULT_ID,
+    HAS_EXTRA,
 };
 use super::refs::{EntityRef, RelationRef};
 use super::search::SearchIndex;
@@ -409,58 +411,5 @@ impl Graph {
             quotes,
             search: self.search.bytes(),
         }
-    }
-}
-
-/// The relations touching one entity, in the order they were added: a merge of its outgoing
-/// and incoming rows (both ascending), self-loops once. See [`Graph::incident_iter`].
-#[derive(Debug, Clone)]
-pub struct Incident<'g> {
-    out: &'g [u32],
-    out_ends: &'g [u32],
-    inc: &'g [u32],
-    inc_ends: &'g [u32],
-    node: u32,
-}
-
-impl Incident<'_> {
-    /// The next relation with the entity at its other end (the entity itself for a
-    /// self-loop), read from the rows without touching the relation's record.
-    #[inline]
-    fn next_with_end(&mut self) -> Option<(Edge, Node)> {
-        loop {
-            let take_out = match (self.out.first(), self.inc.first()) {
-                (None, None) => return None,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (Some(a), Some(b)) => a <= b,
-            };
-            if take_out {
-                let item = (Edge(self.out[0]), Node(self.out_ends[0]));
-                self.out = &self.out[1..];
-                self.out_ends = &self.out_ends[1..];
-                return Some(item);
-            }
-            let item = (Edge(self.inc[0]), Node(self.inc_ends[0]));
-            self.inc = &self.inc[1..];
-            self.inc_ends = &self.inc_ends[1..];
-            // A self-loop is in both rows; it was (or will be) given from the outgoing one.
-            if item.1 .0 != self.node {
-                return Some(item);
-            }
-        }
-    }
-}
-
-impl Iterator for Incident<'_> {
-    type Item = Edge;
-
-    #[inline]
-    fn next(&mut self) -> Option<Edge> {
-        self.next_with_end().map(|(e, _)| e)
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.out.len(), Some(self.out.len() + self.inc.len()))
     }
 }

@@ -10,15 +10,22 @@
 //! Knows nothing of GraphQL or HTTP. Every query runs on one [`Graph`] version, an immutable
 //! value shared through an `Arc`; a change builds a new version and swaps it in
 //! ([`Store::replace`]), so readers never wait on writers and always see one consistent graph.
+//! A version made by a change shares the tables of the one it was made from and holds what
+//! changed in small layers beside them, until they are folded into a new layout
+//! ([`Graph::folded`]).
 //!
 //! # Layout
-//! - `graph.rs`: [`Graph`], one immutable version; `records.rs` its compact records, text
-//!   arena and adjacency rows; `refs.rs` the views handed out ([`EntityRef`],
-//!   [`RelationRef`], [`CitationRef`]); `ids.rs` derived relation ids.
-//! - `builder.rs`: [`GraphBuilder`], where every rule a change must meet is checked once
-//!   ([`GraphBuilder::check_relation`]) before it is added; `error.rs` why it refuses;
-//!   `resolver.rs` a copy of a builder's entities, to check relations against on other
-//!   threads while the builder takes them in ([`Resolver`]).
+//! - `graph.rs`: [`Graph`], one immutable version; `records.rs` its compact records and text
+//!   arena; `adjacency.rs` its rows (each entity's relations); `incident.rs` one entity's
+//!   relations read from its two rows ([`Incident`]); `layered.rs` the tables shared between
+//!   versions, a shared base and a small layer of what changed since; `refs.rs` the views
+//!   handed out ([`EntityRef`], [`RelationRef`], [`CitationRef`]); `ids.rs` derived relation
+//!   ids.
+//! - `builder/`: [`GraphBuilder`], where every rule a change must meet is checked once
+//!   ([`GraphBuilder::check_relation`]) before it is added, a load laid out at once and a
+//!   change beside the version it changes ([`GraphBuilder::over`], `replace.rs` changes in
+//!   place); `error.rs` why it refuses; `resolver.rs` a copy of a builder's entities, to
+//!   check relations against on other threads while the builder takes them in ([`Resolver`]).
 //! - `change.rs`: [`Edit`], a change as each record before and after (inverse, net effect,
 //!   rebase); `apply.rs` the next version from edits; `curated.rs` merged ids, distinct
 //!   pairs and documents' text.
@@ -28,12 +35,13 @@
 //! - `relation_query.rs`: selecting relations by kind, ends and date, and the timeline order;
 //!   `filter.rs` the filters of walks; `as_of.rs` the graph as of a day ([`AsOf`]: which
 //!   relations and events were in force then), which the filters, lenses and scopes all take.
-//! - `fold.rs` name folding (case, diacritics, scripts); `search.rs` name search.
-//! - `visit.rs`: petgraph's traits on the graph; `lens.rs` the scoped view they also run on.
+//! - `fold.rs` name folding (case, diacritics, scripts); `search/` name search.
+//! - `visit/`: petgraph's traits on the graph; `lens.rs` the scoped view they also run on.
 //! - `analytics/`: rankings (degree, PageRank, betweenness), components, communities,
 //!   brokers, bridges, cycles, connecting subgraphs and cliques, one per file, with the cache
 //!   that keeps their results per version (`cache.rs`).
 
+mod adjacency;
 mod analytics;
 mod apply;
 mod as_of;
@@ -46,6 +54,7 @@ mod filter;
 mod fold;
 mod graph;
 mod ids;
+mod incident;
 mod layered;
 mod lens;
 mod path;
@@ -73,8 +82,9 @@ pub use deadline::{Deadline, Expired, Ticker};
 pub use error::StoreError;
 pub use filter::{Direction, Filter};
 pub use fold::{fold, loose};
-pub use graph::{Edge, Graph, Incident, MemoryUse, Node};
+pub use graph::{Edge, Graph, MemoryUse, Node};
 pub use ids::numbered as numbered_relation_id;
+pub use incident::Incident;
 pub use lens::{Lens, Within};
 pub use path::{Route, PATH_SEARCH_BUDGET};
 pub use refs::{CitationRef, EntityRef, RelationRef};

@@ -8,14 +8,15 @@
 mod curated;
 mod replace;
 
+use super::adjacency::Adjacency;
 use super::curated::{self as curation, Curated};
 use super::error::StoreError;
 use super::graph::{Edge, Graph, Node};
 use super::ids;
 use super::layered::Layered;
 use super::records::{
-    Adjacency, CitationRecord, DefaultIds, EntityExtra, EntityRecord, RelationExtra,
-    RelationRecord, TextFull, DEFAULT_ID, HAS_EXTRA, NO_EXTRA,
+    CitationRecord, DefaultIds, EntityExtra, EntityRecord, RelationExtra, RelationRecord, TextFull,
+    DEFAULT_ID, HAS_EXTRA, NO_EXTRA,
 };
 use super::resolver::{EntityTable, Resolver};
 use super::search::SearchIndex;
@@ -339,12 +340,7 @@ impl GraphBuilder {
                 id: entity.id.to_string(),
             });
         }
-        if entity.name.trim().is_empty() {
-            return Err(StoreError::Invalid {
-                field: "name",
-                message: "an entity needs a non-empty name".into(),
-            });
-        }
+        check_name(&entity)?;
         let index = u32::try_from(g.entities.len())
             .ok()
             .filter(|&i| i < u32::MAX)
@@ -825,6 +821,17 @@ impl GraphBuilder {
             _ => Ok(lay_out(g)),
         }
     }
+}
+
+/// An entity's name must not be empty.
+fn check_name(entity: &Entity) -> Result<(), StoreError> {
+    if entity.name.trim().is_empty() {
+        return Err(StoreError::Invalid {
+            field: "name",
+            message: "an entity needs a non-empty name".into(),
+        });
+    }
+    Ok(())
 }
 
 /// How many records a version's layers may hold before a builder lays the whole version out

@@ -21,12 +21,7 @@ impl GraphBuilder {
                 message: "an entity changed in place keeps its id and kind".into(),
             });
         }
-        if entity.name.trim().is_empty() {
-            return Err(StoreError::Invalid {
-                field: "name",
-                message: "an entity needs a non-empty name".into(),
-            });
-        }
+        super::check_name(&entity)?;
         let (_, kind, name, extra) = EntityExtra::split(entity);
         let name = g.text.push(&name)?;
         let extra = if extra.is_empty() {

@@ -1,0 +1,136 @@
+//! Each entity's relations in compressed rows, laid out once per layout, with the rows that
+//! changed since kept whole beside them (see [`Adjacency`]).
+
+use super::records::RelationRecord;
+use hashbrown::HashMap;
+use std::sync::Arc;
+
+/// Relations by entity in compressed rows: the relations of entity `n` are
+/// `edges[offsets[n]..offsets[n + 1]]`, in the order they were added, and the entities at
+/// their other ends are `ends` over the same range.
+///
+/// Why the other ends are kept beside the relations (4 more bytes a relation at each side):
+/// relation records are in the order they were added, so reading a neighbour from its record
+/// is a cache miss per relation on a large graph; a walk through a hub reads its row straight
+/// through instead, 10–20 times faster.
+/// The rows of the entities whose relations changed since the base was laid out (see
+/// [`Adjacency::push`]) are kept whole beside it, each shared between versions until changed
+/// again: a version made by a few additions copies the rows of their ends, not the base.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Adjacency {
+    base: Arc<Rows>,
+    changed: HashMap<u32, Arc<Row>>,
+}
+
+/// Compressed rows, laid out once.
+#[derive(Debug, Default)]
+struct Rows {
+    offsets: Vec<u32>,
+    edges: Vec<u32>,
+    ends: Vec<u32>,
+}
+
+/// One entity's row, changed since the base was laid out.
+#[derive(Debug, Clone, Default)]
+struct Row {
+    edges: Vec<u32>,
+    ends: Vec<u32>,
+}
+
+impl Rows {
+    fn range(&self, n: usize) -> std::ops::Range<usize> {
+        match (self.offsets.get(n), self.offsets.get(n + 1)) {
+            (Some(&a), Some(&b)) => a as usize..b as usize,
+            _ => 0..0,
+        }
+    }
+}
+
+impl Adjacency {
+    /// Lays out the rows of `nodes` entities, `end` choosing the entity a relation belongs
+    /// to and `other` the entity at its other end. O(nodes + relations).
+    pub(super) fn build<'r>(
+        nodes: usize,
+        relations: impl Iterator<Item = &'r RelationRecord> + Clone,
+        end: impl Fn(&RelationRecord) -> u32,
+        other: impl Fn(&RelationRecord) -> u32,
+    ) -> Adjacency {
+        let mut offsets = vec![0u32; nodes + 1];
+        let mut count = 0usize;
+        for r in relations.clone() {
+            offsets[end(r) as usize + 1] += 1;
+            count += 1;
+        }
+        for i in 0..nodes {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill: Vec<u32> = offsets[..nodes].to_vec();
+        let mut edges = vec![0u32; count];
+        let mut ends = vec![0u32; count];
+        for (e, r) in relations.enumerate() {
+            let slot = &mut fill[end(r) as usize];
+            edges[*slot as usize] = e as u32;
+            ends[*slot as usize] = other(r);
+            *slot += 1;
+        }
+        Adjacency {
+            base: Arc::new(Rows {
+                offsets,
+                edges,
+                ends,
+            }),
+            changed: HashMap::new(),
+        }
+    }
+
+    /// The relations of entity `n`, ascending. O(1).
+    #[inline]
+    pub(super) fn row(&self, n: usize) -> &[u32] {
+        if !self.changed.is_empty() {
+            if let Some(row) = self.changed.get(&(n as u32)) {
+                return &row.edges;
+            }
+        }
+        &self.base.edges[self.base.range(n)]
+    }
+
+    /// The entities at the other ends of [`Adjacency::row`]. O(1).
+    #[inline]
+    pub(super) fn ends(&self, n: usize) -> &[u32] {
+        if !self.changed.is_empty() {
+            if let Some(row) = self.changed.get(&(n as u32)) {
+                return &row.ends;
+            }
+        }
+        &self.base.ends[self.base.range(n)]
+    }
+
+    /// Adds relation `edge`, whose other end is `other`, to the end of entity `n`'s row
+    /// (`edge` is past every relation in it). O(degree) the first time a row changes after a
+    /// layout, amortised O(1) after.
+    pub(super) fn push(&mut self, n: u32, edge: u32, other: u32) {
+        let base = &self.base;
+        let row = self.changed.entry(n).or_insert_with(|| {
+            let range = base.range(n as usize);
+            Arc::new(Row {
+                edges: base.edges[range.clone()].to_vec(),
+                ends: base.ends[range].to_vec(),
+            })
+        });
+        let row = Arc::make_mut(row);
+        row.edges.push(edge);
+        row.ends.push(other);
+    }
+
+    /// How many rows changed since the layout.
+    pub(super) fn changed(&self) -> usize {
+        self.changed.len()
+    }
+
+    pub(super) fn bytes(&self) -> usize {
+        (self.base.offsets.capacity() + self.base.edges.capacity() + self.base.ends.capacity()) * 4
+            + (self.changed.values())
+                .map(|r| (r.edges.capacity() + r.ends.capacity()) * 4 + 16)
+                .sum::<usize>()
+    }
+}
