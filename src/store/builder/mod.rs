@@ -351,12 +351,7 @@ impl GraphBuilder {
         let (id, kind, name, extra) = EntityExtra::split(entity);
         let id = g.text.push(id.as_str())?;
         let name = g.text.push(&name)?;
-        let extra = if extra.is_empty() {
-            NO_EXTRA
-        } else {
-            g.entity_extras.push(extra);
-            (g.entity_extras.len() - 1) as u32
-        };
+        let extra = store_extra(g, extra);
         g.entities.push(EntityRecord {
             id,
             name,
@@ -517,7 +512,8 @@ impl GraphBuilder {
         let kind = parts.kind;
         let (record, extra) = self.record(parts, from, to)?;
         let g = &mut self.graph;
-        if default {
+        // Over a version, default ids are found in the rows instead (`holds_default`).
+        if default && self.start.is_none() {
             self.defaults
                 .insert(from.index() as u32, to.index() as u32, kind);
         }
@@ -821,6 +817,16 @@ impl GraphBuilder {
             _ => Ok(lay_out(g)),
         }
     }
+}
+
+/// Keeps an entity's rare fields in the side table: their index, or [`NO_EXTRA`] when it has
+/// none.
+fn store_extra(g: &mut Graph, extra: EntityExtra) -> u32 {
+    if extra.is_empty() {
+        return NO_EXTRA;
+    }
+    g.entity_extras.push(extra);
+    (g.entity_extras.len() - 1) as u32
 }
 
 /// An entity's name must not be empty.

@@ -7,7 +7,7 @@ use super::{GraphBuilder, ResolvedRelation};
 use crate::model::{Document, Entity, Relation};
 use crate::store::error::StoreError;
 use crate::store::graph::{Edge, Node};
-use crate::store::records::{EntityExtra, EntityRecord, DEFAULT_ID, NO_EXTRA};
+use crate::store::records::{EntityExtra, EntityRecord, DEFAULT_ID};
 
 impl GraphBuilder {
     /// Gives entity `node` the fields of `entity`, which keeps its id and kind. Fails on an
@@ -24,12 +24,7 @@ impl GraphBuilder {
         super::check_name(&entity)?;
         let (_, kind, name, extra) = EntityExtra::split(entity);
         let name = g.text.push(&name)?;
-        let extra = if extra.is_empty() {
-            NO_EXTRA
-        } else {
-            g.entity_extras.push(extra);
-            (g.entity_extras.len() - 1) as u32
-        };
+        let extra = super::store_extra(g, extra);
         g.entities.set(
             node.index(),
             EntityRecord {
