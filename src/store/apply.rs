@@ -1,8 +1,10 @@
-//! The next version from a version and [`Edit`]s: additions and changes in place are made
-//! over the version ([`GraphBuilder::over`]), sharing its tables, and cost what they change;
-//! a change that removes something, moves a relation or changes a kind lays the version out
-//! again from its records (O(V + E)). Both go through the builder, so a change meets exactly
-//! the rules of the data files and the importers (see `BENCHMARKS.md` for the figures).
+//! The next version from a version and [`Edit`]s, made over the version
+//! ([`GraphBuilder::over`]), sharing its tables: additions, changes in place, moves of
+//! relations to other ends, changes of kind and removals (gaps in the numbering until the next
+//! layout, see `store::tombstones`) cost what they change. Only the removal of a document lays
+//! the version out again from its records (O(V + E)). Both go through the builder, so a change
+//! meets exactly the rules of the data files and the importers (see `BENCHMARKS.md` for the
+//! figures).
 
 use super::builder::GraphBuilder;
 use super::change::{check_befores, Edit};
@@ -12,21 +14,16 @@ use crate::model::{Document, Entity, Id, Relation};
 use hashbrown::{HashMap, HashSet};
 
 /// The next version: `graph` with `edits` made, checked by the builder's rules (every
-/// problem, each naming its field). `graph` is not changed. Additions and changes in place
-/// (see [`in_place`]) cost what they change, beside the version's shared tables; removals,
-/// and changes that move a relation or change a kind, lay the version out again: O(V + E).
+/// problem, each naming its field). `graph` is not changed. Made over the version's shared
+/// tables at the cost of what changes (see [`over`]); a change that removes a document lays
+/// the version out again: O(V + E).
 pub fn apply(graph: &Graph, edits: &[Edit]) -> Result<Graph, Vec<StoreError>> {
     check_befores(graph, edits).map_err(|e| vec![e])?;
     let mut problems = Vec::new();
-    let mut b = if edits.iter().all(|e| e.adds_only() || in_place(e)) {
-        let mut b = GraphBuilder::over(graph);
-        replace(graph, &mut b, edits, &mut problems);
-        add_documents(&mut b, edits, &mut problems);
-        add_entities(&mut b, edits, &mut problems);
-        add_relations(&mut b, edits, &mut problems);
-        b
-    } else {
+    let mut b = if edits.iter().any(removes_document) {
         relaid(graph, edits, &mut problems).map_err(|e| vec![e])?
+    } else {
+        over(graph, edits, &mut problems)
     };
     for edit in edits {
         if let Edit::Distinct {
@@ -51,32 +48,72 @@ pub fn apply(graph: &Graph, edits: &[Edit]) -> Result<Graph, Vec<StoreError>> {
         .map_err(|errors| errors.into_iter().map(|(_, e)| e).collect())
 }
 
-/// Whether an edit changes a record where it is: a document's fields, an entity's fields but
-/// its kind, a relation's fields but its kind and ends.
-fn in_place(edit: &Edit) -> bool {
-    match edit {
+/// Whether an edit removes a document.
+fn removes_document(edit: &Edit) -> bool {
+    matches!(
+        edit,
         Edit::Document {
             before: Some(_),
-            after: Some(_),
+            after: None,
             ..
-        } => true,
-        Edit::Entity {
-            before: Some(before),
-            after: Some(after),
-            ..
-        } => before.kind == after.kind,
-        Edit::Relation {
-            before: Some(before),
-            after: Some(after),
-            ..
-        } => before.kind == after.kind && before.from == after.from && before.to == after.to,
-        _ => false,
-    }
+        }
+    )
 }
 
-/// Makes the edits that change records in place ([`in_place`]): documents, then entities,
-/// then relations.
-fn replace(graph: &Graph, b: &mut GraphBuilder, edits: &[Edit], problems: &mut Vec<StoreError>) {
+/// A builder over `graph` with the edits made (all but the judgements and the merges into
+/// an entity, left to the caller), in an order where each step finds what it needs: merges
+/// undone (their ids free to be entities again), relations removed, documents, entities
+/// changed and added, relations changed or moved, entities removed (no relation names them
+/// any more), relations added.
+fn over(graph: &Graph, edits: &[Edit], problems: &mut Vec<StoreError>) -> GraphBuilder {
+    let mut b = GraphBuilder::over(graph);
+    for edit in edits {
+        if let Edit::Merged {
+            id, after: None, ..
+        } = edit
+        {
+            if let Err(e) = b.set_merged(id, None) {
+                problems.push(e);
+            }
+        }
+    }
+    let removed: Vec<_> = (edits.iter())
+        .filter_map(|edit| match edit {
+            Edit::Relation {
+                id,
+                before: Some(_),
+                after: None,
+            } => Some(graph.edge_exact(id.as_str()).expect("checked: it is there")),
+            _ => None,
+        })
+        .collect();
+    if let Err(e) = b.remove_relations(&removed) {
+        problems.push(e);
+    }
+    replace_documents(&mut b, edits, problems);
+    add_documents(&mut b, edits, problems);
+    replace_entities(graph, &mut b, edits, problems);
+    add_entities(&mut b, edits, problems);
+    replace_relations(graph, &mut b, edits, problems);
+    for edit in edits {
+        if let Edit::Entity {
+            id,
+            before: Some(_),
+            after: None,
+        } = edit
+        {
+            let node = graph.node_exact(id.as_str()).expect("checked: it is there");
+            if let Err(e) = b.remove_entity(node) {
+                problems.push(e);
+            }
+        }
+    }
+    add_relations(&mut b, edits, problems);
+    b
+}
+
+/// Gives the documents the edits change their new fields.
+fn replace_documents(b: &mut GraphBuilder, edits: &[Edit], problems: &mut Vec<StoreError>) {
     for edit in edits {
         if let Edit::Document {
             before: Some(_),
@@ -89,6 +126,15 @@ fn replace(graph: &Graph, b: &mut GraphBuilder, edits: &[Edit], problems: &mut V
             }
         }
     }
+}
+
+/// Gives the entities the edits change their new fields (a new kind included).
+fn replace_entities(
+    graph: &Graph,
+    b: &mut GraphBuilder,
+    edits: &[Edit],
+    problems: &mut Vec<StoreError>,
+) {
     for edit in edits {
         if let Edit::Entity {
             id,
@@ -102,18 +148,31 @@ fn replace(graph: &Graph, b: &mut GraphBuilder, edits: &[Edit], problems: &mut V
             }
         }
     }
-    for edit in edits {
-        if let Edit::Relation {
-            id,
-            before: Some(_),
-            after: Some(relation),
-        } = edit
-        {
-            let edge = graph.edge_exact(id.as_str()).expect("checked: it is there");
-            if let Err(e) = b.replace_relation(edge, relation.clone()) {
-                problems.extend(e);
+}
+
+/// Gives the relations the edits change their new fields (new ends and kind included),
+/// each row changed once.
+fn replace_relations(
+    graph: &Graph,
+    b: &mut GraphBuilder,
+    edits: &[Edit],
+    problems: &mut Vec<StoreError>,
+) {
+    let changes = (edits.iter())
+        .filter_map(|edit| match edit {
+            Edit::Relation {
+                id,
+                before: Some(_),
+                after: Some(relation),
+            } => {
+                let edge = graph.edge_exact(id.as_str()).expect("checked: it is there");
+                Some((edge, relation.clone()))
             }
-        }
+            _ => None,
+        })
+        .collect();
+    if let Err(e) = b.replace_relations(changes) {
+        problems.extend(e);
     }
 }
 
@@ -182,7 +241,9 @@ fn add_relations(b: &mut GraphBuilder, edits: &[Edit], problems: &mut Vec<StoreE
 
 /// A builder holding `graph` laid out again with the edits made (all but the merges and
 /// judgements, left to the caller): replacements in place, removals left out, additions
-/// after what was there, in the order things were added.
+/// after what was there, in the order things were added. For a change that removes a
+/// document: documents are few and their numbers are in the citations, so they are not
+/// left as gaps.
 fn relaid(
     graph: &Graph,
     edits: &[Edit],
@@ -264,9 +325,13 @@ fn relaid(
         }
     }
     add_documents(&mut b, edits, problems);
-    let mut nodes: Vec<Option<Node>> = Vec::with_capacity(graph.entity_count());
-    for n in 0..graph.entity_count() {
+    let mut nodes: Vec<Option<Node>> = Vec::with_capacity(graph.node_bound());
+    for n in 0..graph.node_bound() {
         let node = Node::new(n);
+        if graph.node_removed(node) {
+            nodes.push(None);
+            continue;
+        }
         let current = graph.entity(node);
         let entity = match entities.get(current.id()) {
             Some(None) => None,

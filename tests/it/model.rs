@@ -1013,3 +1013,113 @@ fn a_change_in_place_is_made_beside_the_layout_and_reads_as_made() {
     consistent(&g);
     consistent(&folded);
 }
+
+#[test]
+fn removals_merges_and_new_kinds_are_made_beside_the_layout_and_a_fold_closes_the_gaps() {
+    let mut real = Real::new();
+    real.curator = real.curator.take().map(|c| c.fold_at(usize::MAX));
+    let base = real.curator().store().snapshot();
+    let order = |g: &Graph| -> Vec<String> {
+        g.all_relations()
+            .map(|e| g.relation(e).id().to_string())
+            .collect()
+    };
+    // Each write adds to the layers of the version before it: a version laid out again
+    // would have none.
+    let layered = std::cell::Cell::new(0);
+    let beside = |g: &Graph| {
+        assert!(
+            g.layer_size() > layered.get(),
+            "changed beside the layout, not laid out again: {} after {}",
+            g.layer_size(),
+            layered.get()
+        );
+        layered.set(g.layer_size());
+        consistent(g);
+    };
+    // A removal: a gap, its default id free again.
+    assert_eq!(
+        real.write(Operation::RemoveRelation(id("p1.called.p2"))),
+        Ok(true)
+    );
+    let g = real.curator().store().snapshot();
+    beside(&g);
+    assert!(g.has_gaps());
+    assert_eq!(g.relation_count(), base.relation_count() - 1);
+    assert_eq!(g.edge_bound(), base.edge_bound());
+    assert_eq!(g.edge("p1.called.p2"), None);
+    let p1 = g.node("p1").unwrap();
+    assert_eq!(g.degree(p1), 0);
+    assert_eq!(real.write(Operation::Revert(1)), Ok(true));
+    let g = real.curator().store().snapshot();
+    beside(&g);
+    assert_eq!(
+        g.relation(g.edge("p1.called.p2").unwrap()).id(),
+        "p1.called.p2",
+        "the default id, not a numbered one"
+    );
+    // A merge: the relations move to the survivor keeping their place in the order, the
+    // merged entity is a gap, its id resolves to the survivor.
+    let before = order(&g);
+    let merge = Operation::Merge {
+        keep: id("p1"),
+        merge: vec![id("p2")],
+    };
+    assert_eq!(real.write(merge), Ok(true));
+    let g = real.curator().store().snapshot();
+    beside(&g);
+    assert_eq!(g.node("p2"), g.node("p1"));
+    assert_eq!(g.entity_count(), base.entity_count() - 1);
+    assert_eq!(g.node_bound(), base.node_bound());
+    let moved = g.edge("p2.member-of.o1").unwrap();
+    assert_eq!(g.endpoints(moved).0, g.node("p1").unwrap());
+    let after: Vec<String> = order(&g);
+    assert_eq!(
+        after,
+        before
+            .iter()
+            .filter(|id| id.as_str() != "p1.called.p2")
+            .cloned()
+            .collect::<Vec<_>>(),
+        "the self-loop goes, the rest keep their order"
+    );
+    use petgraph::visit::{IntoNodeIdentifiers, NodeCount};
+    assert_eq!(g.node_count(), g.entity_count());
+    assert_eq!((&*g).node_identifiers().count(), g.entity_count());
+    // A new kind, refused where a relation does not allow it, made in place where it does.
+    let refused = upsert(&real, "o1", EntityKind::Place, "Ngo").unwrap_err();
+    assert!(refused.contains("MEMBER_OF"), "{refused}");
+    assert_eq!(real.curator().store().snapshot().version(), g.version());
+    assert_eq!(
+        upsert(&real, "pl2", EntityKind::Organisation, "Ganja"),
+        Ok(true)
+    );
+    let g = real.curator().store().snapshot();
+    beside(&g);
+    // A place that still holds an event cannot go.
+    let refused = real.write(Operation::RemoveEntity(id("pl1"))).unwrap_err();
+    assert!(refused.contains("pl1"), "{refused}");
+    // The merge undone: the entity back under its id, the relations back at their ends.
+    let state = real.state();
+    assert_eq!(real.write(Operation::Revert(3)), Ok(true));
+    let g = real.curator().store().snapshot();
+    beside(&g);
+    assert_ne!(g.node("p2"), g.node("p1"));
+    assert_eq!(
+        g.endpoints(g.edge("p2.member-of.o1").unwrap()).0,
+        g.node("p2").unwrap()
+    );
+    assert_eq!(
+        g.edge("p1.called.p2")
+            .map(|e| g.relation(e).id().to_string()),
+        Some("p1.called.p2".into())
+    );
+    // A fold numbers what remains afresh and answers the same.
+    let folded = g.folded();
+    assert!(!folded.has_gaps());
+    assert_eq!(folded.node_bound(), folded.entity_count());
+    assert_eq!(folded.edge_bound(), folded.relation_count());
+    assert_eq!(order(&folded), order(&g));
+    consistent(&folded);
+    assert_ne!(real.state(), state);
+}
