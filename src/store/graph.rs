@@ -81,7 +81,8 @@ pub struct Graph {
     /// Own labels; index 0 is unused (it means "none").
     pub(super) labels: Arc<Vec<Box<str>>>,
     pub(super) citations: Layered<CitationRecord>,
-    /// Documents in the order they were added.
+    /// Documents in the order they were added (a removed one stays, out of the index: the
+    /// citations hold documents' numbers, and documents are few).
     pub(super) documents: Arc<Vec<Document>>,
     pub(super) document_index: Arc<HashMap<Id, u32>>,
     /// Documents in id order.
@@ -148,7 +149,7 @@ impl Graph {
 
     /// Number of documents. O(1).
     pub fn document_count(&self) -> usize {
-        self.documents.len()
+        self.document_index.len()
     }
 
     /// The entity with this id, or the entity it was merged into. O(1).

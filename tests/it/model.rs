@@ -1123,3 +1123,44 @@ fn removals_merges_and_new_kinds_are_made_beside_the_layout_and_a_fold_closes_th
     consistent(&folded);
     assert_ne!(real.state(), state);
 }
+
+#[test]
+fn a_document_goes_only_once_nothing_cites_it_and_can_come_back() {
+    let mut real = Real::new();
+    real.curator = real.curator.take().map(|c| c.fold_at(usize::MAX));
+    let documents = real.curator().store().snapshot().document_count();
+    let doc = dossier::model::Document {
+        id: id("memo"),
+        title: "Memo".into(),
+        publisher: None,
+        published: None,
+        url: None,
+    };
+    let add = || Operation::AddDocument(doc.clone(), Some("Ann met Bob in Baku.".into()));
+    assert_eq!(real.write(add()), Ok(true));
+    let mut cited = real.relation("memo-call");
+    cited.citations[0] = Citation {
+        document: id("memo"),
+        quote: "Ann met Bob".into(),
+    };
+    assert_eq!(real.write(Operation::AddRelation(cited)), Ok(true));
+    let before = real.curator().store().snapshot();
+    let refused = real.write(Operation::Revert(1)).unwrap_err();
+    assert!(refused.contains("relations still cite it"), "{refused}");
+    assert_eq!(
+        real.curator().store().snapshot().version(),
+        before.version()
+    );
+    assert_eq!(real.write(Operation::Revert(2)), Ok(true));
+    assert_eq!(real.write(Operation::Revert(1)), Ok(true));
+    let g = real.curator().store().snapshot();
+    assert_eq!(g.document_count(), documents);
+    assert!(g.document("memo").is_none() && g.document_text("memo").is_none());
+    assert!(g.documents().all(|d| d.id.as_str() != "memo"));
+    assert!(g.layer_size() > 0, "removed beside the layout");
+    assert_eq!(real.write(add()), Ok(true));
+    let g = real.curator().store().snapshot();
+    assert_eq!(g.document_count(), documents + 1);
+    assert_eq!(g.document_text("memo"), Some("Ann met Bob in Baku."));
+    assert_eq!(g.folded().document_count(), documents + 1);
+}

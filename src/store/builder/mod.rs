@@ -271,7 +271,7 @@ impl GraphBuilder {
         let curated = std::mem::take(&mut graph.curated);
         let start = Start {
             entities: graph.node_bound(),
-            documents: graph.document_count(),
+            documents: graph.documents.len(),
         };
         let label_index = graph
             .labels
@@ -885,7 +885,7 @@ fn beside(g: &mut Graph, start: Start, replaced: &[Node]) {
         }
         g.entity_order_layer = order;
     }
-    if g.document_count() != start.documents {
+    if g.documents.len() != start.documents {
         g.document_order = Arc::new(document_order(g));
     }
 }
@@ -951,9 +951,11 @@ pub(super) fn lay_out(mut g: Graph) -> Graph {
     g
 }
 
-/// The documents' indices in id order. O(D log D).
+/// The documents' indices in id order, those removed left out. O(D log D).
 fn document_order(g: &Graph) -> Vec<u32> {
-    let mut documents: Vec<u32> = (0..g.documents.len() as u32).collect();
+    let mut documents: Vec<u32> = (0..g.documents.len() as u32)
+        .filter(|&i| g.document_index.get(&g.documents[i as usize].id) == Some(&i))
+        .collect();
     documents
         .sort_unstable_by(|&a, &b| g.documents[a as usize].id.cmp(&g.documents[b as usize].id));
     documents

@@ -4,10 +4,12 @@
 
 use super::GraphBuilder;
 use crate::model::EntityKind;
+use crate::model::Id;
 use crate::store::error::StoreError;
 use crate::store::graph::{Edge, Graph, Node};
 use crate::store::records::DEAD;
 use hashbrown::HashMap;
+use std::sync::Arc;
 
 impl GraphBuilder {
     /// Removes relation `edge`: out of its ends' rows and the id index. O(degree of its ends).
@@ -82,6 +84,41 @@ impl GraphBuilder {
         g.search_layer.retain(|&m| m != node);
         g.search_stale.insert(node);
         self.replaced.retain(|&m| m != node);
+        Ok(())
+    }
+
+    /// Removes the document `id`, which no relation may cite any more (and takes its text
+    /// away): out of the id index and the id order. Its slot stays, since citations hold
+    /// documents' numbers. O(E) to find a citation of it, O(D log D) for the order.
+    pub fn remove_document(&mut self, id: &Id) -> Result<(), StoreError> {
+        let g = &self.graph;
+        let Some(&d) = g.document_index.get(id) else {
+            return Err(StoreError::Unknown {
+                field: "document",
+                what: "document",
+                id: id.to_string(),
+            });
+        };
+        let cited = g.all_relations().any(|e| {
+            let r = &g.relations[e.index()];
+            g.citations[r.citation as usize].document == d
+                || (g.relation_extra(e.index() as u32, r)).is_some_and(|x| {
+                    x.citations
+                        .iter()
+                        .any(|&c| g.citations[c as usize].document == d)
+                })
+        });
+        if cited {
+            return Err(StoreError::Conflict {
+                what: "document",
+                id: id.to_string(),
+                message: "relations still cite it".into(),
+            });
+        }
+        self.curated.texts.remove(id);
+        let g = &mut self.graph;
+        Arc::make_mut(&mut g.document_index).remove(id);
+        g.document_order = Arc::new(super::document_order(g));
         Ok(())
     }
 }
