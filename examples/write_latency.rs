@@ -32,6 +32,19 @@ fn load(path: &Path) -> Graph {
     }
 }
 
+/// The time `op` takes in memory alone: its edits found and the next version made (every
+/// check included) over the current version, without the journal's commit and fsync, and
+/// thrown away.
+fn in_memory(store: &Store, op: &Operation) -> Duration {
+    let g = store.snapshot();
+    let t = Instant::now();
+    let edits = dossier::curate::operations::edits(&g, op).expect("the change is valid");
+    let next = dossier::store::apply(&g, &edits).expect("the change applies");
+    let took = t.elapsed();
+    drop(next);
+    took
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
@@ -92,6 +105,8 @@ fn main() {
     };
     let mut times = Vec::with_capacity(writes);
     let mut added = Vec::with_capacity(writes);
+    // In memory alone, by kind of write (see `in_memory`), for every tenth write.
+    let mut memory: [Vec<Duration>; 4] = Default::default();
     for i in 0..writes {
         let relation = Relation::cited(
             Id::parse("new").unwrap(),
@@ -103,9 +118,13 @@ fn main() {
                 quote: format!("write {i}"),
             },
         );
+        let op = Operation::AddRelation(relation);
+        if i % 10 == 0 {
+            memory[0].push(in_memory(&store, &op));
+        }
         let t = Instant::now();
         let written = curator
-            .write("bench", None, Operation::AddRelation(relation))
+            .write("bench", None, op)
             .expect("the write is taken");
         times.push(t.elapsed());
         if let Some(dossier::store::Edit::Relation { id, .. }) =
@@ -120,9 +139,11 @@ fn main() {
         let g = store.snapshot();
         let mut relation = g.relation(g.edge(rid).expect("added")).to_relation();
         relation.date = Some(Date::parse(&format!("2024-01-{:02}", i % 28 + 1)).unwrap());
+        let op = Operation::UpdateRelation(relation);
+        memory[1].push(in_memory(&store, &op));
         let t = Instant::now();
         curator
-            .write("bench", None, Operation::UpdateRelation(relation))
+            .write("bench", None, op)
             .expect("the update is taken");
         updates.push(t.elapsed());
     }
@@ -130,13 +151,11 @@ fn main() {
     // Removals: a hundred of the relations just added, the newest first.
     let mut removals = Vec::new();
     for rid in added.iter().rev().take(100) {
+        let op = Operation::RemoveRelation(Id::parse(rid).unwrap());
+        memory[2].push(in_memory(&store, &op));
         let t = Instant::now();
         curator
-            .write(
-                "bench",
-                None,
-                Operation::RemoveRelation(Id::parse(rid).unwrap()),
-            )
+            .write("bench", None, op)
             .expect("the removal is taken");
         removals.push(t.elapsed());
     }
@@ -175,16 +194,14 @@ fn main() {
     drop(g);
     let (mut merges, mut merged) = (Vec::new(), Vec::new());
     for (keep, merge) in pairs {
+        let op = Operation::Merge {
+            keep,
+            merge: vec![merge],
+        };
+        memory[3].push(in_memory(&store, &op));
         let t = Instant::now();
         let written = curator
-            .write(
-                "bench",
-                None,
-                Operation::Merge {
-                    keep,
-                    merge: vec![merge],
-                },
-            )
+            .write("bench", None, op)
             .expect("the merge is taken");
         merges.push(t.elapsed());
         merged.extend(written.entry.map(|e| e.seq));
@@ -232,6 +249,26 @@ fn main() {
         }
         println!(
             "{} acknowledged {what}: p50 {:.2} ms, p99 {:.2} ms",
+            times.len(),
+            percentile(times, 0.5).as_secs_f64() * 1e3,
+            percentile(times, 0.99).as_secs_f64() * 1e3,
+        );
+    }
+    for (what, times) in [
+        "addRelation",
+        "updateRelation",
+        "removeRelation",
+        "mergeEntities",
+    ]
+    .iter()
+    .zip(memory.iter_mut())
+    {
+        if times.is_empty() {
+            continue;
+        }
+        times.sort();
+        println!(
+            "  in memory alone (checks and the next version, no journal), {} {what}: p50 {:.3} ms, p99 {:.3} ms",
             times.len(),
             percentile(times, 0.5).as_secs_f64() * 1e3,
             percentile(times, 0.99).as_secs_f64() * 1e3,
