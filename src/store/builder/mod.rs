@@ -301,7 +301,9 @@ impl GraphBuilder {
         let g = &self.graph;
         let mut entities = EntityTable::with_capacity(g.entities.len());
         for (i, record) in g.entities.iter().enumerate() {
-            entities.insert(g.text.get(record.id), Node::new(i), record.kind);
+            if !g.node_removed(Node::new(i)) {
+                entities.insert(g.text.get(record.id), Node::new(i), record.kind);
+            }
         }
         Resolver {
             entities,
