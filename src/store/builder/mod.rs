@@ -17,7 +17,7 @@ use super::ids;
 use super::layered::Layered;
 use super::records::{
     CitationRecord, DefaultIds, EntityExtra, EntityRecord, RelationExtra, RelationRecord, TextFull,
-    DEFAULT_ID, HAS_EXTRA, NO_EXTRA,
+    DEAD, DEFAULT_ID, HAS_EXTRA, NO_EXTRA,
 };
 use super::resolver::{EntityTable, Resolver};
 use super::search::SearchIndex;
@@ -254,7 +254,7 @@ impl GraphBuilder {
             .graph
             .relations
             .iter()
-            .filter(|r| r.bits & DEFAULT_ID != 0)
+            .filter(|r| r.bits & DEFAULT_ID != 0 && r.bits & DEAD == 0)
         {
             b.defaults.insert(r.from, r.to, r.kind);
         }
