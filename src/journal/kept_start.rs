@@ -10,10 +10,11 @@ use super::sqlite::Sqlite;
 use super::JournalError;
 use crate::model::{Citation, Date, Document, Entity, Id, Relation, RelationKind};
 use crate::store::{GraphBuilder, ResolvedRelation, Resolver};
+use foldhash::fast::FixedState;
+use hashbrown::HashMap;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::{mpsc, LazyLock};
 use std::time::Duration;
 
@@ -339,25 +340,26 @@ impl Sqlite {
              FROM kept_relations WHERE import = ?1 ORDER BY rowid",
             import,
             |raw, made| {
-                let mut group = Vec::with_capacity(AHEAD);
-                let mut rows = raw.each("kept_relations").peekable();
-                while rows.peek().is_some() {
-                    group.extend(rows.by_ref().take(AHEAD).map(|row| kept_relation(&row)));
-                    // The ends of a few relations looked up in one go: in a large graph a
-                    // lookup is mostly waiting for memory, and lookups one after another
-                    // wait at once; resolving them then finds the entries in the cache.
-                    for r in group.iter().flatten() {
-                        std::hint::black_box((
-                            resolver.find(r.from.as_str()),
-                            resolver.find(r.to.as_str()),
-                        ));
+                GROUP.with_borrow_mut(|group| {
+                    let mut rows = raw.each("kept_relations").peekable();
+                    while rows.peek().is_some() {
+                        group.extend(rows.by_ref().take(AHEAD).map(|row| kept_relation(&row)));
+                        // The ends of a few relations looked up in one go: in a large graph a
+                        // lookup is mostly waiting for memory, and lookups one after another
+                        // wait at once; resolving them then finds the entries in the cache.
+                        for r in group.iter().flatten() {
+                            std::hint::black_box((
+                                resolver.find(r.from.as_str()),
+                                resolver.find(r.to.as_str()),
+                            ));
+                        }
+                        made.extend(
+                            group
+                                .drain(..)
+                                .map(|r| r.map(|r| resolver.resolve_relation((None, None), r))),
+                        );
                     }
-                    made.extend(
-                        group
-                            .drain(..)
-                            .map(|r| r.map(|r| resolver.resolve_relation((None, None), r))),
-                    );
-                }
+                })
             },
             add,
         )
@@ -437,6 +439,9 @@ fn kept_relation(row: &RawRow<RELATION_COLUMNS>) -> Result<Relation, JournalErro
 }
 
 thread_local! {
+    /// A few relations read and not resolved yet, kept for the next few: a fresh buffer for
+    /// every chunk makes the C allocator consolidate the small blocks freed since.
+    static GROUP: RefCell<Vec<Result<Relation, JournalError>>> = const { RefCell::new(Vec::new()) };
     /// Where [`kept_relation`] writes a relation's default id, to read it as an id: one
     /// allocation a relation rather than two.
     static DEFAULT_ID: RefCell<String> = const { RefCell::new(String::new()) };
@@ -463,7 +468,7 @@ fn default_id(id: &mut String, from: &Id, kind: RelationKind, to: &Id) {
 /// the ids it read and hands out another handle to the same id rather than a new one.
 fn document_id(text: &str) -> Result<Id, String> {
     thread_local! {
-        static READ: RefCell<HashMap<Box<str>, Id>> = RefCell::default();
+        static READ: RefCell<HashMap<Box<str>, Id, FixedState>> = RefCell::default();
     }
     if let Some(id) = READ.with_borrow(|read| read.get(text).cloned()) {
         return Ok(id);
