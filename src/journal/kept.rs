@@ -4,7 +4,8 @@
 //! Each dataset's records (documents, entities, relations, as JSON naming everything by id)
 //! are rows of `kept_documents`, `kept_entities` and `kept_relations`, in the order they were
 //! imported, under one row of `kept_imports`. At start they are added after the data files and
-//! before the journal's changes, through the builder's one check path.
+//! before the journal's changes, through the builder's one check path (see `kept_start.rs`:
+//! read in chunks, made into records and resolved on the pool, added in order).
 
 use super::sqlite::Sqlite;
 use super::JournalError;
