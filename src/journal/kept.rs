@@ -4,12 +4,13 @@
 //! Each dataset's records (documents, entities, relations, as JSON naming everything by id)
 //! are rows of `kept_documents`, `kept_entities` and `kept_relations`, in the order they were
 //! imported, under one row of `kept_imports`. At start they are added after the data files and
-//! before the journal's changes, through the builder's one check path.
+//! before the journal's changes, through the builder's one check path (see `kept_start.rs`:
+//! read in chunks, made into records and resolved on the pool, added in order).
 
 use super::sqlite::Sqlite;
 use super::JournalError;
-use crate::model::{Citation, Date, Document, Entity, Id, Relation, RelationKind};
-use crate::store::{Graph, GraphBuilder, Node};
+use crate::model::Relation;
+use crate::store::{Graph, Node};
 use rusqlite::params;
 
 /// One kept dataset.
@@ -61,21 +62,21 @@ pub(super) const TABLES: &str = "
 /// A kept relation's fields beyond its kind, ends, date and first citation: in `rest`, as
 /// JSON, only when it has any (bulk data mostly has none).
 #[derive(serde::Serialize, serde::Deserialize, Default, PartialEq)]
-struct Rest {
+pub(super) struct Rest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    label: Option<String>,
+    pub(super) label: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    until: Option<crate::model::Date>,
+    pub(super) until: Option<crate::model::Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    role: Option<String>,
+    pub(super) role: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    claim: Option<crate::model::ClaimStatus>,
+    pub(super) claim: Option<crate::model::ClaimStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    description: Option<String>,
+    pub(super) description: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    citations: Vec<crate::model::Citation>,
+    pub(super) citations: Vec<crate::model::Citation>,
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    attributes: crate::model::Attributes,
+    pub(super) attributes: crate::model::Attributes,
 }
 
 impl Sqlite {
@@ -196,158 +197,5 @@ impl Sqlite {
             })
             .map_err(&db)?;
         rows.collect::<Result<_, _>>().map_err(db)
-    }
-
-    /// `graph` with every kept dataset added, in the order they were kept, each checked by
-    /// the builder as an import is. `graph` is returned as it was when nothing is kept.
-    pub fn with_kept_imports(&self, graph: Graph) -> Result<Graph, KeptError> {
-        let imports = self.kept_imports()?;
-        if imports.is_empty() {
-            return Ok(graph);
-        }
-        let mut b = GraphBuilder::from_graph(&graph);
-        drop(graph);
-        let (d, e, r): (u64, u64, u64) = imports.iter().fold((0, 0, 0), |acc, i| {
-            (acc.0 + i.counts.0, acc.1 + i.counts.1, acc.2 + i.counts.2)
-        });
-        b.reserve(e as usize, r as usize);
-        let _ = d;
-        for import in &imports {
-            let conflict = |what: &'static str, id: String, message: String| KeptError::Conflict {
-                import: import.id,
-                name: import.name.clone(),
-                what,
-                id,
-                message,
-            };
-            self.each_kept("kept_documents", import.id, |doc: Document| {
-                let id = doc.id.to_string();
-                b.add_document(doc)
-                    .map_err(|err| conflict("document", id, err.to_string()))
-            })?;
-            self.each_kept("kept_entities", import.id, |entity: Entity| {
-                let id = entity.id.to_string();
-                b.add_entity(entity)
-                    .map(|_| ())
-                    .map_err(|err| conflict("entity", id, err.to_string()))
-            })?;
-            self.each_kept_relation(import.id, |relation: Relation| {
-                let id = relation.id.to_string();
-                let checked = b
-                    .check_relation((None, None), relation)
-                    .map_err(|errs| conflict("relation", id.clone(), errs[0].to_string()))?;
-                b.push_relation(checked)
-                    .map(|_| ())
-                    .map_err(|err| conflict("relation", id, err.to_string()))
-            })?;
-        }
-        b.build().map_err(|errors| {
-            let (id, err) = errors.into_iter().next().expect("an error");
-            KeptError::Conflict {
-                import: 0,
-                name: "kept imports".into(),
-                what: "entity",
-                id: id.to_string(),
-                message: err.to_string(),
-            }
-        })
-    }
-
-    fn each_kept_relation(
-        &self,
-        import: u64,
-        mut add: impl FnMut(Relation) -> Result<(), KeptError>,
-    ) -> Result<(), KeptError> {
-        let db = self.db_error();
-        let mut stmt = self
-            .connection_ref()
-            .prepare(
-                "SELECT rowid, kind, source, target, date, document, quote, id, rest
-                 FROM kept_relations WHERE import = ?1 ORDER BY rowid",
-            )
-            .map_err(&db)?;
-        let mut rows = stmt.query([import as i64]).map_err(&db)?;
-        while let Some(row) = rows.next().map_err(&db)? {
-            let seq = row.get::<_, i64>(0).unwrap_or(0) as u64;
-            let corrupt = |message: String| JournalError::Corrupt {
-                path: "kept_relations".into(),
-                seq,
-                message,
-            };
-            let text = |i: usize| -> Result<&str, JournalError> {
-                row.get_ref(i)
-                    .and_then(|v| v.as_str().map_err(Into::into))
-                    .map_err(|e| corrupt(e.to_string()))
-            };
-            let id = |i: usize| -> Result<Id, JournalError> {
-                Id::parse(text(i)?).map_err(|e| corrupt(e.to_string()))
-            };
-            let kind: RelationKind = text(1)?
-                .parse()
-                .map_err(|e: crate::model::UnknownRelationKind| corrupt(e.to_string()))?;
-            let (from, to) = (id(2)?, id(3)?);
-            let date = match row.get_ref(4).map_err(&db)? {
-                rusqlite::types::ValueRef::Null => None,
-                _ => Some(Date::parse(text(4)?).map_err(|e| corrupt(e.to_string()))?),
-            };
-            let first = Citation {
-                document: id(5)?,
-                quote: text(6)?.to_owned(),
-            };
-            let rid = match row.get_ref(7).map_err(&db)? {
-                rusqlite::types::ValueRef::Null => {
-                    Id::parse(&Relation::default_id(&from, kind, &to))
-                        .map_err(|e| corrupt(e.to_string()))?
-                }
-                _ => id(7)?,
-            };
-            let rest: Rest = match row.get_ref(8).map_err(&db)? {
-                rusqlite::types::ValueRef::Null => Rest::default(),
-                _ => serde_json::from_str(text(8)?).map_err(|e| corrupt(e.to_string()))?,
-            };
-            let mut citations = vec![first];
-            citations.extend(rest.citations);
-            add(Relation {
-                id: rid,
-                kind,
-                label: rest.label,
-                from,
-                to,
-                date,
-                until: rest.until,
-                role: rest.role,
-                claim: rest.claim,
-                description: rest.description,
-                citations,
-                attributes: rest.attributes,
-            })?;
-        }
-        Ok(())
-    }
-
-    fn each_kept<T: serde::de::DeserializeOwned>(
-        &self,
-        table: &str,
-        import: u64,
-        mut add: impl FnMut(T) -> Result<(), KeptError>,
-    ) -> Result<(), KeptError> {
-        let db = self.db_error();
-        let mut stmt = self
-            .connection_ref()
-            .prepare(&format!(
-                "SELECT rowid, record FROM {table} WHERE import = ?1 ORDER BY rowid"
-            ))
-            .map_err(&db)?;
-        let mut rows = stmt.query([import as i64]).map_err(&db)?;
-        while let Some(row) = rows.next().map_err(&db)? {
-            let text: String = row.get(1).map_err(&db)?;
-            let record: T = serde_json::from_str(&text).map_err(|e| JournalError::Corrupt {
-                path: table.to_owned(),
-                seq: row.get::<_, i64>(0).unwrap_or(0) as u64,
-                message: e.to_string(),
-            })?;
-            add(record)?;
-        }
-        Ok(())
     }
 }

@@ -11,11 +11,15 @@
 //! - `entry.rs`: [`Entry`] and [`NewEntry`], what one change records;
 //! - `sqlite.rs`: [`Sqlite`], the journal in a SQLite database in the state directory;
 //! - `kept.rs`: the datasets `dossier import` keeps in the same database;
+//! - `kept_start.rs`: starting from them, their rows read in chunks and checked on the pool;
+//! - `in_order.rs`: work on the pool with the results handed over in order;
 //! - `compact.rs`: the journal folded into its net effect.
 
 mod compact;
 mod entry;
+mod in_order;
 mod kept;
+mod kept_start;
 mod sqlite;
 
 pub use entry::{rfc3339, Entry, NewEntry};

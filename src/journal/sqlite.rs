@@ -116,6 +116,11 @@ impl Sqlite {
         &mut self.conn
     }
 
+    /// The database file.
+    pub(super) fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// The connection, to read.
     pub(super) fn connection_ref(&self) -> &Connection {
         &self.conn
