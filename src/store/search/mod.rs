@@ -75,7 +75,7 @@ impl Graph {
     /// answers alike. The index leads to the names holding a match of one query word (the
     /// rarest), read tier by tier and bucket by bucket of name length, best possible score
     /// first and each in order of prominence, until the hits kept outrank everything left
-    /// (see [`walk`]): O(query words × log W + the lead's words + names read × name length +
+    /// (see `search::walk`): O(query words × log W + the lead's words + names read × name length +
     /// the trie walk for the lead's typos, when they can still make the answer) for W
     /// distinct words. Gives exactly what [`Graph::search_scan`] gives.
     pub fn search(&self, text: &str, kinds: Option<&[EntityKind]>, limit: usize) -> Vec<Hit> {
