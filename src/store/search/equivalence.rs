@@ -173,7 +173,7 @@ proptest! {
     fn a_version_built_over_the_layout_agrees_too(
         entities in prop::collection::vec(entity(), 2..30),
         ties in prop::collection::vec((0usize..30, 0usize..30), 0..40),
-        later in prop::collection::vec((0usize..30, 0usize..30), 1..20),
+        later in prop::collection::vec((0usize..30, 0usize..30), 0..20),
         added in prop::collection::vec(entity(), 0..5),
         renamed in prop::option::of((0usize..30, name())),
         queries in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), any::<usize>()), 1..8),
