@@ -1,6 +1,7 @@
 //! Acknowledged-write latency: `addRelation` writes (a hub to another entity, a thousand in
-//! turn) through the one writer (check, apply, commit
-//! to the SQLite journal with fsync, publish), on the bulletin or on an imported graph, and the
+//! turn) through the one writer (check, apply, commit to the SQLite journal with fsync,
+//! publish), then corrections in place, removals, merges and merges undone, on the bulletin
+//! or on an imported graph, and the
 //! latency of a read (a 1-hop neighbourhood) taken while writes run, apart from those taken
 //! while a fold of the writes' layers ran in the background (past `dossier::curate::FOLD_AT`
 //! writes; `FOLD_AT=n` in the environment sets another size).
@@ -29,6 +30,19 @@ fn load(path: &Path) -> Graph {
     } else {
         dossier::load::load_dir(path).expect("loads").0
     }
+}
+
+/// The time `op` takes in memory alone: its edits found and the next version made (every
+/// check included) over the current version, without the journal's commit and fsync, and
+/// thrown away.
+fn in_memory(store: &Store, op: &Operation) -> Duration {
+    let g = store.snapshot();
+    let t = Instant::now();
+    let edits = dossier::curate::operations::edits(&g, op).expect("the change is valid");
+    let next = dossier::store::apply(&g, &edits).expect("the change applies");
+    let took = t.elapsed();
+    drop(next);
+    took
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -91,6 +105,8 @@ fn main() {
     };
     let mut times = Vec::with_capacity(writes);
     let mut added = Vec::with_capacity(writes);
+    // In memory alone, by kind of write (see `in_memory`), for every tenth write.
+    let mut memory: [Vec<Duration>; 4] = Default::default();
     for i in 0..writes {
         let relation = Relation::cited(
             Id::parse("new").unwrap(),
@@ -102,9 +118,13 @@ fn main() {
                 quote: format!("write {i}"),
             },
         );
+        let op = Operation::AddRelation(relation);
+        if i % 10 == 0 {
+            memory[0].push(in_memory(&store, &op));
+        }
         let t = Instant::now();
         let written = curator
-            .write("bench", None, Operation::AddRelation(relation))
+            .write("bench", None, op)
             .expect("the write is taken");
         times.push(t.elapsed());
         if let Some(dossier::store::Edit::Relation { id, .. }) =
@@ -119,13 +139,83 @@ fn main() {
         let g = store.snapshot();
         let mut relation = g.relation(g.edge(rid).expect("added")).to_relation();
         relation.date = Some(Date::parse(&format!("2024-01-{:02}", i % 28 + 1)).unwrap());
+        let op = Operation::UpdateRelation(relation);
+        memory[1].push(in_memory(&store, &op));
         let t = Instant::now();
         curator
-            .write("bench", None, Operation::UpdateRelation(relation))
+            .write("bench", None, op)
             .expect("the update is taken");
         updates.push(t.elapsed());
     }
     updates.sort();
+    // Removals: a hundred of the relations just added, the newest first.
+    let mut removals = Vec::new();
+    for rid in added.iter().rev().take(100) {
+        let op = Operation::RemoveRelation(Id::parse(rid).unwrap());
+        memory[2].push(in_memory(&store, &op));
+        let t = Instant::now();
+        curator
+            .write("bench", None, op)
+            .expect("the removal is taken");
+        removals.push(t.elapsed());
+    }
+    removals.sort();
+    // Merges of two entities of one kind (fifty pairs among the entities the writes did not
+    // touch), then twenty of them undone.
+    let g = store.snapshot();
+    let mut by_kind: std::collections::HashMap<_, Vec<Id>> = Default::default();
+    let mut pairs = Vec::new();
+    for n in g
+        .entities(None)
+        .skip(g.entity_count().min(4000) / 2)
+        .take(5000)
+    {
+        let kind = g.entity_kind(n);
+        if kind == dossier::model::EntityKind::Place {
+            continue;
+        }
+        let list = by_kind.entry(kind).or_default();
+        list.push(Id::parse(g.entity(n).id()).unwrap());
+        if list.len() == 2 {
+            pairs.push((list[0].clone(), list[1].clone()));
+            list.clear();
+        }
+        if pairs.len() == 50 {
+            break;
+        }
+    }
+    let moved: usize = (pairs.iter())
+        .map(|(_, m)| g.degree(g.node(m.as_str()).unwrap()))
+        .sum();
+    let moved_max = (pairs.iter())
+        .map(|(_, m)| g.degree(g.node(m.as_str()).unwrap()))
+        .max()
+        .unwrap_or(0);
+    drop(g);
+    let (mut merges, mut merged) = (Vec::new(), Vec::new());
+    for (keep, merge) in pairs {
+        let op = Operation::Merge {
+            keep,
+            merge: vec![merge],
+        };
+        memory[3].push(in_memory(&store, &op));
+        let t = Instant::now();
+        let written = curator
+            .write("bench", None, op)
+            .expect("the merge is taken");
+        merges.push(t.elapsed());
+        merged.extend(written.entry.map(|e| e.seq));
+    }
+    merges.sort();
+    let mut reverts = Vec::new();
+    for &seq in merged.iter().rev().take(20) {
+        let t = Instant::now();
+        curator
+            .write("bench", None, Operation::Revert(seq))
+            .expect("the revert is taken");
+        reverts.push(t.elapsed());
+    }
+    reverts.sort();
     // Reads go on until the fold the writes started has finished.
     let waited = Instant::now();
     while curator.folds().1 {
@@ -149,6 +239,47 @@ fn main() {
         percentile(&updates, 0.5).as_secs_f64() * 1e3,
         percentile(&updates, 0.99).as_secs_f64() * 1e3,
     );
+    for (what, times) in [
+        ("removals (removeRelation)", &removals),
+        ("merges of two entities (mergeEntities)", &merges),
+        ("merges undone (revert)", &reverts),
+    ] {
+        if times.is_empty() {
+            continue;
+        }
+        println!(
+            "{} acknowledged {what}: p50 {:.2} ms, p99 {:.2} ms",
+            times.len(),
+            percentile(times, 0.5).as_secs_f64() * 1e3,
+            percentile(times, 0.99).as_secs_f64() * 1e3,
+        );
+    }
+    for (what, times) in [
+        "addRelation",
+        "updateRelation",
+        "removeRelation",
+        "mergeEntities",
+    ]
+    .iter()
+    .zip(memory.iter_mut())
+    {
+        if times.is_empty() {
+            continue;
+        }
+        times.sort();
+        println!(
+            "  in memory alone (checks and the next version, no journal), {} {what}: p50 {:.3} ms, p99 {:.3} ms",
+            times.len(),
+            percentile(times, 0.5).as_secs_f64() * 1e3,
+            percentile(times, 0.99).as_secs_f64() * 1e3,
+        );
+    }
+    if !merges.is_empty() {
+        println!(
+            "  (the merged entities had {:.1} relations each on average, {moved_max} at most)",
+            moved as f64 / merges.len() as f64
+        );
+    }
     println!(
         "{} reads during the writes (1-hop of a hub): p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
         reads.len(),

@@ -3,7 +3,8 @@
 //! version out anew ([`Graph::folded`]) while readers and writers go on. The writes made
 //! meanwhile are kept, made again over the folded version under the writer's lock, and the
 //! result is published in place of the current version: the same graph and the same version
-//! number, read as fast as a loaded one.
+//! number, read as fast as a loaded one, with what was removed left out and the rest numbered
+//! afresh (writes name records by id, so the numbers are the version's own).
 
 use crate::store::{apply, Edit, Graph, Store};
 use std::sync::{Arc, Mutex, MutexGuard};

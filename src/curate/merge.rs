@@ -3,7 +3,7 @@
 
 use super::error::CurateError;
 use super::operations::{entity, MAX_MERGE};
-use crate::model::Id;
+use crate::model::{EntityKind, Id};
 use crate::store::{Edit, Graph, Node};
 use hashbrown::HashSet;
 
@@ -117,7 +117,11 @@ pub(super) fn merge_edits(
     if held_in_gone(kept_node) {
         after.place = None;
     }
-    for n in graph.entities(None) {
+    // Only a place holds entities (a place given is checked to be one), so only a merge of
+    // places looks through every entity for them: O(V) then.
+    let places = kept.kind == EntityKind::Place;
+    let everyone = places.then(|| graph.entities(None)).into_iter().flatten();
+    for n in everyone {
         if n == kept_node || gone.contains(&n) || !held_in_gone(n) {
             continue;
         }

@@ -109,6 +109,60 @@ impl Adjacency {
     /// (`edge` is past every relation in it). O(degree) the first time a row changes after a
     /// layout, amortised O(1) after.
     pub(super) fn push(&mut self, n: u32, edge: u32, other: u32) {
+        let row = self.row_mut(n);
+        row.edges.push(edge);
+        row.ends.push(other);
+    }
+
+    /// Changes entity `n`'s row at once: the relations of `removed` taken out, those of
+    /// `added` (each with the entity at its other end) put in where their numbers place them
+    /// (a relation moved to another end keeps its number). O(degree + k log k) for k changes,
+    /// so that moving or removing all of a hub's relations costs its row once.
+    pub(super) fn change(&mut self, n: u32, removed: &[u32], mut added: Vec<(u32, u32)>) {
+        let row = self.row_mut(n);
+        if !removed.is_empty() {
+            let mut gone: Vec<u32> = removed.to_vec();
+            gone.sort_unstable();
+            let mut kept = 0;
+            for i in 0..row.edges.len() {
+                if gone.binary_search(&row.edges[i]).is_err() {
+                    row.edges[kept] = row.edges[i];
+                    row.ends[kept] = row.ends[i];
+                    kept += 1;
+                }
+            }
+            row.edges.truncate(kept);
+            row.ends.truncate(kept);
+        }
+        if added.is_empty() {
+            return;
+        }
+        added.sort_unstable();
+        let (edges, ends) = (
+            std::mem::take(&mut row.edges),
+            std::mem::take(&mut row.ends),
+        );
+        let mut old = edges.into_iter().zip(ends).peekable();
+        let mut new = added.into_iter().peekable();
+        let mut merged = (Vec::with_capacity(old.len() + new.len()), Vec::new());
+        merged.1.reserve(merged.0.capacity());
+        loop {
+            let next = match (old.peek(), new.peek()) {
+                (Some(a), Some(b)) if a.0 <= b.0 => old.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => new.next(),
+                (Some(_), None) => old.next(),
+                (None, None) => break,
+            };
+            let (e, other) = next.expect("one side has one");
+            merged.0.push(e);
+            merged.1.push(other);
+        }
+        (row.edges, row.ends) = merged;
+    }
+
+    /// Entity `n`'s row, copied beside the base the first time it changes after a layout
+    /// (and again when another version shares it).
+    fn row_mut(&mut self, n: u32) -> &mut Row {
         let base = &self.base;
         let row = self.changed.entry(n).or_insert_with(|| {
             let range = base.range(n as usize);
@@ -117,9 +171,7 @@ impl Adjacency {
                 ends: base.ends[range].to_vec(),
             })
         });
-        let row = Arc::make_mut(row);
-        row.edges.push(edge);
-        row.ends.push(other);
+        Arc::make_mut(row)
     }
 
     /// How many rows changed since the layout.

@@ -144,16 +144,6 @@ impl Edit {
         out.dedup();
         out
     }
-
-    /// Whether the edit only adds (nothing it touches existed before).
-    pub(super) fn adds_only(&self) -> bool {
-        match self {
-            Edit::Entity { before, .. } => before.is_none(),
-            Edit::Relation { before, .. } => before.is_none(),
-            Edit::Document { before, .. } => before.is_none(),
-            Edit::Text { .. } | Edit::Merged { .. } | Edit::Distinct { .. } => true,
-        }
-    }
 }
 
 /// The edits that undo `edits`: each inverted, in reverse order.

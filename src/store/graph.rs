@@ -11,6 +11,7 @@ use super::records::{
 };
 use super::refs::{EntityRef, RelationRef};
 use super::search::SearchIndex;
+use super::tombstones::AllRelations;
 use crate::model::{Document, EntityKind, Id, RelationKind};
 use hashbrown::{HashMap, HashSet};
 use std::sync::Arc;
@@ -80,7 +81,8 @@ pub struct Graph {
     /// Own labels; index 0 is unused (it means "none").
     pub(super) labels: Arc<Vec<Box<str>>>,
     pub(super) citations: Layered<CitationRecord>,
-    /// Documents in the order they were added.
+    /// Documents in the order they were added (a removed one stays, out of the index: the
+    /// citations hold documents' numbers, and documents are few).
     pub(super) documents: Arc<Vec<Document>>,
     pub(super) document_index: Arc<HashMap<Id, u32>>,
     /// Documents in id order.
@@ -97,6 +99,11 @@ pub struct Graph {
     pub(super) search_stale: HashSet<Node>,
     /// The side-table entries of the relations changed since the layout, by relation index.
     pub(super) replaced_extras: HashMap<u32, RelationExtra>,
+    /// The entities removed since the layout (see [`super::tombstones`]).
+    pub(super) dead_nodes: HashSet<u32>,
+    /// How many relations were removed since the layout (their records flagged
+    /// [`super::records::DEAD`]).
+    pub(super) dead_relations: usize,
     pub(super) version: u64,
     /// Analytics results of this version, filled in on demand (a clone starts empty).
     pub(super) analytics: super::analytics::Cache,
@@ -132,17 +139,17 @@ impl Graph {
 
     /// Number of entities. O(1).
     pub fn entity_count(&self) -> usize {
-        self.entities.len()
+        self.entities.len() - self.dead_nodes.len()
     }
 
     /// Number of relations. O(1).
     pub fn relation_count(&self) -> usize {
-        self.relations.len()
+        self.relations.len() - self.dead_relations
     }
 
     /// Number of documents. O(1).
     pub fn document_count(&self) -> usize {
-        self.documents.len()
+        self.document_index.len()
     }
 
     /// The entity with this id, or the entity it was merged into. O(1).
@@ -292,8 +299,11 @@ impl Graph {
         &'a self,
         kinds: Option<&'a [EntityKind]>,
     ) -> impl Iterator<Item = Node> + 'a {
+        let dead = &self.dead_nodes;
         let mut layer = self.entity_order_layer.iter().copied().peekable();
-        let mut base = self.entity_order.iter().copied().peekable();
+        let mut base = (self.entity_order.iter().copied())
+            .filter(move |n| dead.is_empty() || !dead.contains(&n.0))
+            .peekable();
         std::iter::from_fn(move || match (base.peek(), layer.peek()) {
             (Some(&a), Some(&b)) => {
                 if self.entity(a).id() <= self.entity(b).id() {
@@ -309,8 +319,8 @@ impl Graph {
     }
 
     /// Every relation, in the order they were added. O(E).
-    pub fn all_relations(&self) -> impl ExactSizeIterator<Item = Edge> + '_ {
-        (0..self.relations.len() as u32).map(Edge)
+    pub fn all_relations(&self) -> AllRelations<'_> {
+        AllRelations::new(self)
     }
 
     /// The relations where `node` is `from`, in the order they were added. O(1) to start,

@@ -11,7 +11,7 @@
 
 use super::records::{Span, Text};
 use crate::model::RelationKind;
-use hashbrown::{DefaultHashBuilder, HashTable};
+use hashbrown::{DefaultHashBuilder, HashSet, HashTable};
 use std::hash::BuildHasher;
 use std::sync::{Arc, LazyLock};
 
@@ -77,6 +77,8 @@ pub(super) struct EntityIndex {
     base: Arc<HashTable<(u32, Span)>>,
     /// The entities added since the base was folded.
     layer: HashTable<(u32, Span)>,
+    /// The base's entities removed since (see [`EntityIndex::remove`]).
+    hidden: HashSet<u32>,
     hasher: DefaultHashBuilder,
 }
 
@@ -98,7 +100,25 @@ impl EntityIndex {
                 .find(hash, |&(_, span)| text.get(span) == id)
                 .map(|&(n, _)| n)
         };
-        found(&self.base).or_else(|| (!self.layer.is_empty()).then(|| found(&self.layer))?)
+        match found(&self.base) {
+            Some(n) if self.hidden.is_empty() || !self.hidden.contains(&n) => Some(n),
+            _ => (!self.layer.is_empty()).then(|| found(&self.layer))?,
+        }
+    }
+
+    /// Takes entity `n`, whose id is `id`, out of the index: out of the layer, or hidden in
+    /// the base. O(1).
+    pub(super) fn remove(&mut self, n: u32, id: &str, text: &Text) {
+        let hash = self.hasher.hash_one(id);
+        match self.layer.find_entry(hash, |&(m, _)| m == n) {
+            Ok(entry) => {
+                entry.remove();
+            }
+            Err(_) => {
+                self.hidden.insert(n);
+            }
+        }
+        debug_assert!(self.find(id, text) != Some(n));
     }
 
     /// Adds entity `n` with the id at `span`, which must not be in the index yet. O(1)
@@ -113,6 +133,7 @@ impl EntityIndex {
     /// Bytes held (the tables' slots and control bytes, roughly).
     pub(super) fn bytes(&self) -> usize {
         (self.base.capacity() + self.layer.capacity()) * (std::mem::size_of::<(u32, Span)>() + 1)
+            + self.hidden.capacity() * 5
     }
 
     /// Room for `n` more entities.
@@ -125,6 +146,10 @@ impl EntityIndex {
     /// Makes the entities added since the last fold part of the base (moved when the base is
     /// empty, else the base copied when shared and extended). O(n) at worst.
     pub(super) fn fold(&mut self, text: &Text) {
+        if !self.hidden.is_empty() {
+            let hidden = std::mem::take(&mut self.hidden);
+            Arc::make_mut(&mut self.base).retain(|(n, _)| !hidden.contains(n));
+        }
         if self.layer.is_empty() {
             return;
         }

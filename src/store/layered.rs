@@ -7,7 +7,7 @@
 //!
 //! A position is the same in every version that has it: the base's first, then the layer's.
 
-use hashbrown::HashMap;
+use hashbrown::{HashMap, HashSet};
 use std::borrow::Borrow;
 use std::hash::Hash;
 use std::ops::Index;
@@ -200,12 +200,13 @@ impl<'a, T> IntoIterator for &'a Layered<T> {
     }
 }
 
-/// A hash map shared between versions: a base behind an [`Arc`] and a layer of the keys
-/// added since.
+/// A hash map shared between versions: a base behind an [`Arc`], a layer of the keys given a
+/// value since, and the base's keys taken away since.
 #[derive(Debug, Clone)]
 pub(super) struct LayeredMap<K, V> {
     base: Arc<HashMap<K, V>>,
     layer: HashMap<K, V>,
+    removed: HashSet<K>,
 }
 
 impl<K, V> Default for LayeredMap<K, V> {
@@ -213,6 +214,7 @@ impl<K, V> Default for LayeredMap<K, V> {
         LayeredMap {
             base: Arc::new(HashMap::new()),
             layer: HashMap::new(),
+            removed: HashSet::new(),
         }
     }
 }
@@ -225,10 +227,16 @@ impl<K: Hash + Eq, V> LayeredMap<K, V> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        if self.layer.is_empty() {
+        if self.layer.is_empty() && self.removed.is_empty() {
             return self.base.get(key);
         }
-        self.layer.get(key).or_else(|| self.base.get(key))
+        if let Some(value) = self.layer.get(key) {
+            return Some(value);
+        }
+        if !self.removed.is_empty() && self.removed.contains(key) {
+            return None;
+        }
+        self.base.get(key)
     }
 
     /// Whether `key` has a value. O(1).
@@ -245,29 +253,62 @@ impl<K: Hash + Eq, V> LayeredMap<K, V> {
         self.layer.insert(key, value);
     }
 
+    /// Takes `key`'s value away. O(1) amortised.
+    pub(super) fn remove(&mut self, key: K) {
+        self.layer.remove(&key);
+        if self.base.contains_key(&key) {
+            self.removed.insert(key);
+        }
+    }
+
     /// Whether the map is empty.
     pub(super) fn is_empty(&self) -> bool {
-        self.base.is_empty() && self.layer.is_empty()
+        self.layer.is_empty() && self.base.len() == self.removed.len()
     }
 
     /// Slots held, base and layer.
     pub(super) fn capacity(&self) -> usize {
-        self.base.capacity() + self.layer.capacity()
+        self.base.capacity() + self.layer.capacity() + self.removed.capacity()
+    }
+
+    /// Every key with its value, in no order. O(n).
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        let base = (self.base.iter())
+            .filter(|(k, _)| !self.removed.contains(*k) && !self.layer.contains_key(*k));
+        base.chain(self.layer.iter())
     }
 }
 
 impl<K: Hash + Eq + Clone, V: Clone> LayeredMap<K, V> {
-    /// Makes the layer part of the base (copied when shared). O(n) at worst.
+    /// Makes the layer part of the base (moved when the base is empty, else the base copied
+    /// when shared). O(n) at worst.
     pub(super) fn fold(&mut self) {
-        if self.layer.is_empty() {
+        if self.layer.is_empty() && self.removed.is_empty() {
             return;
         }
         let layer = std::mem::take(&mut self.layer);
         if self.base.is_empty() {
             self.base = Arc::new(layer);
+            self.removed.clear();
             return;
         }
-        Arc::make_mut(&mut self.base).extend(layer);
+        let base = Arc::make_mut(&mut self.base);
+        for key in std::mem::take(&mut self.removed) {
+            base.remove(&key);
+        }
+        base.extend(layer);
+    }
+
+    /// A folded map of the same keys with the values `f` gives (`None`: left out). O(n).
+    pub(super) fn filter_map(&self, f: impl Fn(&V) -> Option<V>) -> LayeredMap<K, V> {
+        LayeredMap {
+            base: Arc::new(
+                self.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), f(v)?)))
+                    .collect(),
+            ),
+            ..LayeredMap::default()
+        }
     }
 }
 
@@ -292,5 +333,30 @@ mod tests {
             [1, 2],
             "a's base is untouched"
         );
+    }
+
+    #[test]
+    fn a_key_taken_away_is_gone_from_this_version_only() {
+        let mut a: LayeredMap<String, u32> = LayeredMap::default();
+        a.insert("x".into(), 1);
+        a.insert("y".into(), 2);
+        a.fold();
+        let mut b = a.clone();
+        b.remove("x".into());
+        b.insert("z".into(), 3);
+        assert_eq!(
+            (b.get("x"), b.get("y"), b.get("z")),
+            (None, Some(&2), Some(&3))
+        );
+        assert_eq!(a.get("x"), Some(&1), "a's base is untouched");
+        let mut keys: Vec<_> = b.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        keys.sort();
+        assert_eq!(keys, [("y".into(), 2), ("z".into(), 3)]);
+        b.insert("x".into(), 4);
+        assert_eq!(b.get("x"), Some(&4), "given a value again");
+        b.remove("x".into());
+        b.fold();
+        assert_eq!((b.get("x"), b.get("y")), (None, Some(&2)));
+        assert!(!b.is_empty());
     }
 }

@@ -104,8 +104,17 @@ const _: () = assert!(
 );
 
 impl Lens {
-    /// Everything in `graph`. O(1).
+    /// Everything in `graph`. O(1), or O(V) while entities removed since the last layout
+    /// leave gaps in the numbering (the rest are then listed, numbered `0..n`).
     pub fn all(graph: &Graph) -> Lens {
+        if graph.has_gaps() {
+            return Lens::new(graph, &Within::all());
+        }
+        Lens::identity(graph)
+    }
+
+    /// Every entity by its own number, every relation. O(1).
+    fn identity(graph: &Graph) -> Lens {
         Lens {
             relation_kinds: u64::MAX,
             claims: u8::MAX,
@@ -115,14 +124,14 @@ impl Lens {
             nodes: None,
             all_relations: true,
             symmetric_both_ways: false,
-            bound: graph.entity_count(),
+            bound: graph.node_bound(),
         }
     }
 
     /// `within` compiled for `graph` (see the type's docs for the cost). Entity handles of
     /// another version that name nothing here are ignored.
     pub fn new(graph: &Graph, within: &Within) -> Lens {
-        let mut lens = Lens::all(graph);
+        let mut lens = Lens::identity(graph);
         let scope = &within.scope;
         if let Some(kinds) = &scope.relation_kinds {
             lens.relation_kinds = kinds.iter().fold(0, |m, &k| m | 1 << k as usize);
@@ -147,11 +156,14 @@ impl Lens {
         let as_of = scope
             .as_of
             .filter(|&a| (0..lens.bound).any(|i| !graph.entity_in_force(Node::new(i), a)));
-        if scope.entity_kinds.is_some() || scope.nodes.is_some() || as_of.is_some() {
+        // Entities removed since the layout are gaps in the numbering, left out of the list.
+        let gaps = graph.has_gaps();
+        if scope.entity_kinds.is_some() || scope.nodes.is_some() || as_of.is_some() || gaps {
             let kinds = scope.entity_kinds.as_deref();
             let admits = |n: Node| {
                 kinds.is_none_or(|k| k.contains(&graph.entity_kind(n)))
                     && as_of.is_none_or(|a| graph.entity_in_force(n, a))
+                    && !(gaps && graph.node_removed(n))
             };
             let mut list: Vec<Node> = match &scope.nodes {
                 Some(nodes) => nodes

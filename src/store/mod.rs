@@ -27,8 +27,9 @@
 //!   place); `error.rs` why it refuses; `resolver.rs` a copy of a builder's entities, to
 //!   check relations against on other threads while the builder takes them in ([`Resolver`]).
 //! - `change.rs`: [`Edit`], a change as each record before and after (inverse, net effect,
-//!   rebase); `apply.rs` the next version from edits; `curated.rs` merged ids, distinct
-//!   pairs and documents' text.
+//!   rebase); `apply.rs` the next version from edits; `tombstones.rs` removals without a new
+//!   layout (gaps in the numbering until the next); `curated.rs` merged ids, distinct pairs
+//!   and documents' text.
 //! - `traverse.rs`: neighbourhoods and reach; `path.rs` shortest paths and every path;
 //!   `reliable.rs` the most reliable paths (weighted); `seen.rs` the reusable seen-sets of
 //!   walks; `deadline.rs` deadlines for long work.
@@ -65,6 +66,7 @@ mod reliable;
 mod resolver;
 mod search;
 mod seen;
+mod tombstones;
 mod traverse;
 mod visit;
 
@@ -93,6 +95,7 @@ pub use reliable::{Costs, PathWeight, WeightedPath, WEIGHED_PATHS};
 pub use resolver::Resolver;
 pub(crate) use search::match_reasons;
 pub use search::{merge_hits, Hit, MatchReason, SearchIndex, SearchQuery};
+pub use tombstones::AllRelations;
 pub use traverse::{Neighbourhood, Reach};
 pub use visit::{
     EdgeReferences, Edges, EntityNode, Link, Neighbors, NodeIdentifiers, NodeReferences, Scoped,

@@ -182,6 +182,9 @@ pub(super) const CLAIM_MASK: u8 = 0b0000_0111;
 pub(super) const DEFAULT_ID: u8 = 0b0000_1000;
 /// [`RelationRecord::bits`]: the relation has an entry in the relation side table.
 pub(super) const HAS_EXTRA: u8 = 0b0001_0000;
+/// [`RelationRecord::bits`]: the relation was removed since the last layout; it is in no
+/// row and no id index, and every walk over all relations skips it (see `store::tombstones`).
+pub(super) const DEAD: u8 = 0b0010_0000;
 
 /// A relation: 20 bytes.
 #[derive(Debug, Clone, Copy)]
@@ -195,7 +198,7 @@ pub(super) struct RelationRecord {
     /// The own label, an index into the label table; 0 for none (the kind's label).
     pub(super) label: u16,
     pub(super) kind: RelationKind,
-    /// [`CLAIM_MASK`], [`DEFAULT_ID`], [`HAS_EXTRA`].
+    /// [`CLAIM_MASK`], [`DEFAULT_ID`], [`HAS_EXTRA`], [`DEAD`].
     pub(super) bits: u8,
 }
 

@@ -68,8 +68,8 @@ impl Costs {
         };
         if weight == PathWeight::Recent {
             let mut range: Option<(i64, i64)> = None;
-            for e in 0..graph.relation_count() as u32 {
-                if let Some(day) = costs.last_day(graph, e) {
+            for e in graph.all_relations() {
+                if let Some(day) = costs.last_day(graph, e.index() as u32) {
                     range = Some(range.map_or((day, day), |(lo, hi)| (lo.min(day), hi.max(day))));
                 }
             }

@@ -88,7 +88,7 @@ impl Graph {
     /// through).
     pub fn reach(&self, seeds: &[Node], depth: usize, filter: &Filter, limit: usize) -> Reach {
         Seen::with(
-            self.entity_count(),
+            self.node_bound(),
             |seen| self.reach_marked(seen, seeds, depth, filter, limit),
             |reach| &reach.nodes,
         )
@@ -167,7 +167,7 @@ impl Graph {
     ) -> Vec<Edge> {
         // Each entity marked once, and listed once in `members` so its marks are cleared.
         let (_, edges) = Seen::with(
-            self.entity_count(),
+            self.node_bound(),
             |marks| {
                 let members: Vec<Node> =
                     nodes.iter().copied().filter(|&n| marks.insert(n)).collect();

@@ -581,6 +581,44 @@ fn consistent(g: &Graph) {
             e.name()
         );
     }
+    // The analyses and walks read the gaps of removals as absent: the same answers as the
+    // version laid out anew.
+    if g.has_gaps() {
+        let folded = g.folded();
+        let named = |g: &Graph, groups: Vec<Vec<Node>>| -> Vec<Vec<String>> {
+            let mut named: Vec<Vec<String>> = (groups.into_iter())
+                .map(|group| {
+                    let mut ids: Vec<String> =
+                        group.iter().map(|&n| g.entity(n).id().to_owned()).collect();
+                    ids.sort();
+                    ids
+                })
+                .collect();
+            named.sort();
+            named
+        };
+        let all = dossier::store::Scope::all();
+        assert_eq!(
+            named(g, g.components(&all)),
+            named(&folded, folded.components(&all)),
+            "components"
+        );
+        let within = dossier::store::Within::all();
+        let none = dossier::store::Deadline::none();
+        assert_eq!(
+            named(g, g.cycles(&within, none).unwrap()),
+            named(&folded, folded.cycles(&within, none).unwrap()),
+            "cycles"
+        );
+        use petgraph::visit::{EdgeRef, IntoEdgeReferences, IntoNodeIdentifiers};
+        let links = |g: &Graph| -> Vec<String> {
+            (g.edge_references())
+                .map(|l| g.relation(l.id()).id().to_string())
+                .collect()
+        };
+        assert_eq!(links(g), links(&folded), "petgraph's edge references");
+        assert_eq!(g.node_identifiers().count(), folded.entity_count());
+    }
 }
 
 /// The curator over the base graph, its journal in a temporary directory.
@@ -1012,4 +1050,155 @@ fn a_change_in_place_is_made_beside_the_layout_and_reads_as_made() {
     assert_eq!(folded.search("Karimova", None, 5)[0].node, p1);
     consistent(&g);
     consistent(&folded);
+}
+
+#[test]
+fn removals_merges_and_new_kinds_are_made_beside_the_layout_and_a_fold_closes_the_gaps() {
+    let mut real = Real::new();
+    real.curator = real.curator.take().map(|c| c.fold_at(usize::MAX));
+    let base = real.curator().store().snapshot();
+    let order = |g: &Graph| -> Vec<String> {
+        g.all_relations()
+            .map(|e| g.relation(e).id().to_string())
+            .collect()
+    };
+    // Each write adds to the layers of the version before it: a version laid out again
+    // would have none.
+    let layered = std::cell::Cell::new(0);
+    let beside = |g: &Graph| {
+        assert!(
+            g.layer_size() > layered.get(),
+            "changed beside the layout, not laid out again: {} after {}",
+            g.layer_size(),
+            layered.get()
+        );
+        layered.set(g.layer_size());
+        consistent(g);
+    };
+    // A removal: a gap, its default id free again.
+    assert_eq!(
+        real.write(Operation::RemoveRelation(id("p1.called.p2"))),
+        Ok(true)
+    );
+    let g = real.curator().store().snapshot();
+    beside(&g);
+    assert!(g.has_gaps());
+    assert_eq!(g.relation_count(), base.relation_count() - 1);
+    assert_eq!(g.edge_bound(), base.edge_bound());
+    assert_eq!(g.edge("p1.called.p2"), None);
+    let p1 = g.node("p1").unwrap();
+    assert_eq!(g.degree(p1), 0);
+    assert_eq!(real.write(Operation::Revert(1)), Ok(true));
+    let g = real.curator().store().snapshot();
+    beside(&g);
+    assert_eq!(
+        g.relation(g.edge("p1.called.p2").unwrap()).id(),
+        "p1.called.p2",
+        "the default id, not a numbered one"
+    );
+    // A merge: the relations move to the survivor keeping their place in the order, the
+    // merged entity is a gap, its id resolves to the survivor.
+    let before = order(&g);
+    let merge = Operation::Merge {
+        keep: id("p1"),
+        merge: vec![id("p2")],
+    };
+    assert_eq!(real.write(merge), Ok(true));
+    let g = real.curator().store().snapshot();
+    beside(&g);
+    assert_eq!(g.node("p2"), g.node("p1"));
+    assert_eq!(g.entity_count(), base.entity_count() - 1);
+    assert_eq!(g.node_bound(), base.node_bound());
+    let moved = g.edge("p2.member-of.o1").unwrap();
+    assert_eq!(g.endpoints(moved).0, g.node("p1").unwrap());
+    let after: Vec<String> = order(&g);
+    assert_eq!(
+        after,
+        before
+            .iter()
+            .filter(|id| id.as_str() != "p1.called.p2")
+            .cloned()
+            .collect::<Vec<_>>(),
+        "the self-loop goes, the rest keep their order"
+    );
+    use petgraph::visit::{IntoNodeIdentifiers, NodeCount};
+    assert_eq!(g.node_count(), g.entity_count());
+    assert_eq!((&*g).node_identifiers().count(), g.entity_count());
+    // A new kind, refused where a relation does not allow it, made in place where it does.
+    let refused = upsert(&real, "o1", EntityKind::Place, "Ngo").unwrap_err();
+    assert!(refused.contains("MEMBER_OF"), "{refused}");
+    assert_eq!(real.curator().store().snapshot().version(), g.version());
+    assert_eq!(
+        upsert(&real, "pl2", EntityKind::Organisation, "Ganja"),
+        Ok(true)
+    );
+    let g = real.curator().store().snapshot();
+    beside(&g);
+    // A place that still holds an event cannot go.
+    let refused = real.write(Operation::RemoveEntity(id("pl1"))).unwrap_err();
+    assert!(refused.contains("pl1"), "{refused}");
+    // The merge undone: the entity back under its id, the relations back at their ends.
+    let state = real.state();
+    assert_eq!(real.write(Operation::Revert(3)), Ok(true));
+    let g = real.curator().store().snapshot();
+    beside(&g);
+    assert_ne!(g.node("p2"), g.node("p1"));
+    assert_eq!(
+        g.endpoints(g.edge("p2.member-of.o1").unwrap()).0,
+        g.node("p2").unwrap()
+    );
+    assert_eq!(
+        g.edge("p1.called.p2")
+            .map(|e| g.relation(e).id().to_string()),
+        Some("p1.called.p2".into())
+    );
+    // A fold numbers what remains afresh and answers the same.
+    let folded = g.folded();
+    assert!(!folded.has_gaps());
+    assert_eq!(folded.node_bound(), folded.entity_count());
+    assert_eq!(folded.edge_bound(), folded.relation_count());
+    assert_eq!(order(&folded), order(&g));
+    consistent(&folded);
+    assert_ne!(real.state(), state);
+}
+
+#[test]
+fn a_document_goes_only_once_nothing_cites_it_and_can_come_back() {
+    let mut real = Real::new();
+    real.curator = real.curator.take().map(|c| c.fold_at(usize::MAX));
+    let documents = real.curator().store().snapshot().document_count();
+    let doc = dossier::model::Document {
+        id: id("memo"),
+        title: "Memo".into(),
+        publisher: None,
+        published: None,
+        url: None,
+    };
+    let add = || Operation::AddDocument(doc.clone(), Some("Ann met Bob in Baku.".into()));
+    assert_eq!(real.write(add()), Ok(true));
+    let mut cited = real.relation("memo-call");
+    cited.citations[0] = Citation {
+        document: id("memo"),
+        quote: "Ann met Bob".into(),
+    };
+    assert_eq!(real.write(Operation::AddRelation(cited)), Ok(true));
+    let before = real.curator().store().snapshot();
+    let refused = real.write(Operation::Revert(1)).unwrap_err();
+    assert!(refused.contains("relations still cite it"), "{refused}");
+    assert_eq!(
+        real.curator().store().snapshot().version(),
+        before.version()
+    );
+    assert_eq!(real.write(Operation::Revert(2)), Ok(true));
+    assert_eq!(real.write(Operation::Revert(1)), Ok(true));
+    let g = real.curator().store().snapshot();
+    assert_eq!(g.document_count(), documents);
+    assert!(g.document("memo").is_none() && g.document_text("memo").is_none());
+    assert!(g.documents().all(|d| d.id.as_str() != "memo"));
+    assert!(g.layer_size() > 0, "removed beside the layout");
+    assert_eq!(real.write(add()), Ok(true));
+    let g = real.curator().store().snapshot();
+    assert_eq!(g.document_count(), documents + 1);
+    assert_eq!(g.document_text("memo"), Some("Ann met Bob in Baku."));
+    assert_eq!(g.folded().document_count(), documents + 1);
 }

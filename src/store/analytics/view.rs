@@ -4,6 +4,7 @@
 use super::Scope;
 use crate::store::deadline::{Deadline, Expired};
 use crate::store::graph::{Graph, Node};
+use crate::store::records::DEAD;
 
 /// Visited "not in scope" in the node-to-index table.
 const OUT: u32 = u32::MAX;
@@ -28,7 +29,7 @@ pub(super) struct View {
 /// (indexed by [`Node::index`]; [`OUT`] for those outside). O(V). Under an as-of day, events
 /// not in force then are outside.
 pub(super) fn numbering(graph: &Graph, scope: &Scope) -> (Vec<Node>, Vec<u32>) {
-    let bound = graph.entity_count();
+    let bound = graph.node_bound();
     let subset = scope.nodes.as_ref().map(|nodes| {
         let mut member = vec![false; bound];
         for n in nodes.iter().filter(|n| n.index() < bound) {
@@ -63,7 +64,7 @@ pub(super) fn ties<'a>(
         .iter()
         .enumerate()
         .filter_map(move |(e, r)| {
-            if relation_kinds.is_some_and(|k| !k.contains(&r.kind)) {
+            if r.bits & DEAD != 0 || relation_kinds.is_some_and(|k| !k.contains(&r.kind)) {
                 return None;
             }
             // The ends are tested by the numbering: an event out of force is outside.

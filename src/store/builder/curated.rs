@@ -9,7 +9,8 @@ use crate::store::error::StoreError;
 impl GraphBuilder {
     /// Gives a document its full text (or takes it away), against which later quotes are
     /// checked word for word. Fails if the document is unknown or a relation added already
-    /// quotes it with words the text does not have.
+    /// quotes it with words the text does not have. O(citations), or O(citations added
+    /// since the layout) for a document added over a version.
     pub fn set_document_text(&mut self, id: &Id, text: Option<&str>) -> Result<(), StoreError> {
         let Some(&d) = self.graph.document_index.get(id) else {
             return Err(StoreError::Unknown {
@@ -22,7 +23,16 @@ impl GraphBuilder {
             self.curated.texts.remove(id);
             return Ok(());
         };
-        let quoted = self.graph.citations.iter().filter(|c| c.document == d);
+        // A document added over a version can only be cited by citations added since: those
+        // are read, not every citation.
+        let new_here = matches!(self.start, Some(s) if d as usize >= s.documents);
+        let (since, all) = match new_here {
+            true => (self.graph.citations.layer(), None),
+            false => (&[][..], Some(self.graph.citations.iter())),
+        };
+        let quoted = (since.iter())
+            .chain(all.into_iter().flatten())
+            .filter(|c| c.document == d);
         for c in quoted {
             let quote = self.graph.text.get(c.quote);
             if !curated::is_verbatim(quote, text) {

@@ -6,6 +6,7 @@
 //! (texts, merges, judgements) is in `curated.rs`.
 
 mod curated;
+mod remove;
 mod replace;
 
 use super::adjacency::Adjacency;
@@ -16,7 +17,7 @@ use super::ids;
 use super::layered::Layered;
 use super::records::{
     CitationRecord, DefaultIds, EntityExtra, EntityRecord, RelationExtra, RelationRecord, TextFull,
-    DEFAULT_ID, HAS_EXTRA, NO_EXTRA,
+    DEAD, DEFAULT_ID, HAS_EXTRA, NO_EXTRA,
 };
 use super::resolver::{EntityTable, Resolver};
 use super::search::SearchIndex;
@@ -55,6 +56,12 @@ pub struct GraphBuilder {
     start: Option<Start>,
     /// The entities of that version changed in place ([`GraphBuilder::replace_entity`]).
     replaced: Vec<Node>,
+    /// Those of them given another kind: their relations are checked again by
+    /// [`GraphBuilder::build`].
+    rekinded: Vec<Node>,
+    /// A place was removed or given another kind: [`GraphBuilder::check_places`] checks
+    /// every entity's place, not only those added or changed.
+    recheck_places: bool,
 }
 
 /// The sizes of the version a [`GraphBuilder`] started from.
@@ -86,6 +93,8 @@ impl Default for GraphBuilder {
             quote_slots: Vec::new(),
             start: None,
             replaced: Vec::new(),
+            rekinded: Vec::new(),
+            recheck_places: false,
         }
     }
 }
@@ -110,7 +119,7 @@ pub(super) trait Entities {
 impl Entities for Graph {
     fn end(&self, given: Option<Node>, id: &str) -> Option<(Node, EntityKind)> {
         let node = match given {
-            Some(n) if n.index() < self.entity_count() && self.entity(n).id() == id => Some(n),
+            Some(n) if n.index() < self.node_bound() && self.entity(n).id() == id => Some(n),
             _ => self.node(id),
         };
         node.map(|n| (n, self.entity_kind(n)))
@@ -245,7 +254,7 @@ impl GraphBuilder {
             .graph
             .relations
             .iter()
-            .filter(|r| r.bits & DEFAULT_ID != 0)
+            .filter(|r| r.bits & DEFAULT_ID != 0 && r.bits & DEAD == 0)
         {
             b.defaults.insert(r.from, r.to, r.kind);
         }
@@ -261,8 +270,8 @@ impl GraphBuilder {
         let mut graph = graph.clone();
         let curated = std::mem::take(&mut graph.curated);
         let start = Start {
-            entities: graph.entity_count(),
-            documents: graph.document_count(),
+            entities: graph.node_bound(),
+            documents: graph.documents.len(),
         };
         let label_index = graph
             .labels
@@ -281,6 +290,8 @@ impl GraphBuilder {
             quote_slots: Vec::new(),
             start: Some(start),
             replaced: Vec::new(),
+            rekinded: Vec::new(),
+            recheck_places: false,
         }
     }
 
@@ -290,7 +301,9 @@ impl GraphBuilder {
         let g = &self.graph;
         let mut entities = EntityTable::with_capacity(g.entities.len());
         for (i, record) in g.entities.iter().enumerate() {
-            entities.insert(g.text.get(record.id), Node::new(i), record.kind);
+            if !g.node_removed(Node::new(i)) {
+                entities.insert(g.text.get(record.id), Node::new(i), record.kind);
+            }
         }
         Resolver {
             entities,
@@ -755,13 +768,20 @@ impl GraphBuilder {
     }
 
     /// Checks what can only be checked once every entity is in: that each event's place is
-    /// a known `PLACE`. Returns each entity whose place is wrong, with its error. O(V).
+    /// a known `PLACE`. Returns each entity whose place is wrong, with its error. O(V) for a
+    /// load; O(added and changed) over a version, unless a place was removed or changed kind.
     pub fn check_places(&self) -> Vec<(Id, StoreError)> {
         let g = &self.graph;
         let mut errors = Vec::new();
-        let first = self.start.map_or(0, |s| s.entities);
-        let replaced = self.replaced.iter().map(|n| n.index());
+        let first = match self.start {
+            Some(s) if !self.recheck_places => s.entities,
+            _ => 0,
+        };
+        let replaced = (self.replaced.iter().map(|n| n.index())).filter(|&n| n < first);
         for i in replaced.chain(first..g.entities.len()) {
+            if g.node_removed(Node::new(i)) {
+                continue;
+            }
             let record = &g.entities[i];
             let Some(place) = g
                 .entity_extras
@@ -801,6 +821,7 @@ impl GraphBuilder {
     /// [`Graph::layer_size`]): O(added × log added + documents).
     pub fn build(self) -> Result<Graph, Vec<(Id, StoreError)>> {
         let mut errors = self.check_places();
+        errors.extend(self.check_kinds());
         errors.extend(self.check_merges());
         if !errors.is_empty() {
             return Err(errors);
@@ -855,7 +876,7 @@ fn beside(g: &mut Graph, start: Start, replaced: &[Node]) {
             g.search_layer.push(n);
         }
     }
-    let added = start.entities..g.entity_count();
+    let added = start.entities..g.node_bound();
     if !added.is_empty() {
         let mut order = std::mem::take(&mut g.entity_order_layer);
         for n in added.map(Node::new) {
@@ -866,12 +887,13 @@ fn beside(g: &mut Graph, start: Start, replaced: &[Node]) {
         }
         g.entity_order_layer = order;
     }
-    if g.document_count() != start.documents {
+    if g.documents.len() != start.documents {
         g.document_order = Arc::new(document_order(g));
     }
 }
 
-/// `g` with every layer folded into its base and laid out anew: rows, orders and the search
+/// `g` with every layer folded into its base, what was removed left out and the rest
+/// numbered afresh (`store::tombstones`), and laid out anew: rows, orders and the search
 /// index built on rayon's thread pool at once. O(V log V + E + total name length).
 pub(super) fn lay_out(mut g: Graph) -> Graph {
     g.text.fold();
@@ -898,6 +920,8 @@ pub(super) fn lay_out(mut g: Graph) -> Graph {
         extras.sort_unstable_by_key(|(e, _)| *e);
         g.relation_extras = Layered::from_vec(extras);
     }
+    // The removed left out and the rest numbered afresh, before the rows and the index.
+    super::tombstones::compact(&mut g);
     // The search index, the orders and the two sides' rows are independent of each other:
     // built on the thread pool at once.
     let graph = &g;
@@ -929,9 +953,11 @@ pub(super) fn lay_out(mut g: Graph) -> Graph {
     g
 }
 
-/// The documents' indices in id order. O(D log D).
+/// The documents' indices in id order, those removed left out. O(D log D).
 fn document_order(g: &Graph) -> Vec<u32> {
-    let mut documents: Vec<u32> = (0..g.documents.len() as u32).collect();
+    let mut documents: Vec<u32> = (0..g.documents.len() as u32)
+        .filter(|&i| g.document_index.get(&g.documents[i as usize].id) == Some(&i))
+        .collect();
     documents
         .sort_unstable_by(|&a, &b| g.documents[a as usize].id.cmp(&g.documents[b as usize].id));
     documents
@@ -939,9 +965,10 @@ fn document_order(g: &Graph) -> Vec<u32> {
 
 impl Graph {
     /// How much this version holds beside its last layout: entities, relations and rows
-    /// changed since. O(1).
+    /// changed or removed since. O(1).
     pub fn layer_size(&self) -> usize {
         self.entities.layer_len()
+            + self.dead_nodes.len()
             + self.relations.layer_len()
             + self.outgoing.changed()
             + self.incoming.changed()
@@ -952,6 +979,23 @@ impl Graph {
     pub fn folded(&self) -> Graph {
         lay_out(self.clone())
     }
+}
+
+/// Why a relation of `kind` cannot go from an entity of kind `from` to one of kind `to`, if
+/// it cannot.
+fn kinds_not_allowed(kind: RelationKind, from: EntityKind, to: EntityKind) -> Option<StoreError> {
+    if kind.allows(from, to) {
+        return None;
+    }
+    let spec = kind.spec();
+    let names = |ks: &[EntityKind]| ks.iter().map(|k| k.name()).collect::<Vec<_>>().join("|");
+    Some(StoreError::KindsNotAllowed {
+        kind,
+        from,
+        to,
+        allowed_from: names(spec.from),
+        allowed_to: names(spec.to),
+    })
 }
 
 /// [`GraphBuilder::resolve_relation`] against the entities and documents of `g` and the
@@ -980,18 +1024,7 @@ pub(super) fn resolve(
         problems.push(unknown("to", &relation.to));
     }
     if let (Some((_, fk)), Some((_, tk))) = (from_end, to_end) {
-        if !relation.kind.allows(fk, tk) {
-            let spec = relation.kind.spec();
-            let names =
-                |ks: &[EntityKind]| ks.iter().map(|k| k.name()).collect::<Vec<_>>().join("|");
-            problems.push(StoreError::KindsNotAllowed {
-                kind: relation.kind,
-                from: fk,
-                to: tk,
-                allowed_from: names(spec.from),
-                allowed_to: names(spec.to),
-            });
-        }
+        problems.extend(kinds_not_allowed(relation.kind, fk, tk));
     }
     if relation.citations.is_empty() {
         problems.push(StoreError::NoCitation);

@@ -1,24 +1,27 @@
 //! Changes in place: an entity's or a relation's fields replaced in a version the builder
 //! started over ([`GraphBuilder::over`]), the records written beside the shared base (see
-//! `store::layered`), so a correction costs what it changes. What moves a relation to other
-//! ends or changes a kind lays the version out again instead (`store::apply`).
+//! `store::layered`), so a correction costs what it changes. A relation moved to other ends
+//! keeps its number and moves between the ends' rows; an entity given another kind has its
+//! relations checked again when the builder builds.
 
-use super::{GraphBuilder, ResolvedRelation};
-use crate::model::{Document, Entity, Relation};
+use super::remove::RowChanges;
+use super::{kinds_not_allowed, GraphBuilder, ResolvedRelation};
+use crate::model::{Document, Entity, EntityKind, Id, Relation};
 use crate::store::error::StoreError;
 use crate::store::graph::{Edge, Node};
-use crate::store::records::{EntityExtra, EntityRecord, DEFAULT_ID};
+use crate::store::records::{EntityExtra, EntityRecord, DEAD, DEFAULT_ID};
 
 impl GraphBuilder {
-    /// Gives entity `node` the fields of `entity`, which keeps its id and kind. Fails on an
-    /// empty name; an event's place is checked by [`GraphBuilder::build`]. O(its text).
+    /// Gives entity `node` the fields of `entity`, which keeps its id. Fails on an empty
+    /// name; an event's place, and the relations and held entities of an entity given another
+    /// kind, are checked by [`GraphBuilder::build`]. O(its text).
     pub fn replace_entity(&mut self, node: Node, entity: Entity) -> Result<(), StoreError> {
         let g = &mut self.graph;
         let current = g.entities[node.index()];
-        if g.text.get(current.id) != entity.id.as_str() || current.kind != entity.kind {
+        if g.text.get(current.id) != entity.id.as_str() || g.node_removed(node) {
             return Err(StoreError::Invalid {
-                field: "kind",
-                message: "an entity changed in place keeps its id and kind".into(),
+                field: "id",
+                message: "an entity changed in place keeps its id".into(),
             });
         }
         super::check_name(&entity)?;
@@ -37,45 +40,102 @@ impl GraphBuilder {
         if !self.replaced.contains(&node) {
             self.replaced.push(node);
         }
+        if kind != current.kind && !self.rekinded.contains(&node) {
+            self.rekinded.push(node);
+        }
+        if current.kind == EntityKind::Place && kind != EntityKind::Place {
+            self.recheck_places = true;
+        }
         Ok(())
     }
 
-    /// Gives relation `edge` the fields of `relation`, which keeps its id, kind and ends:
-    /// checked with the rules of [`GraphBuilder::check_relation`] (every problem, each with
-    /// its field). O(citations).
+    /// Gives relation `edge` the fields of `relation`, which keeps its id: checked with the
+    /// rules of [`GraphBuilder::check_relation`] (every problem, each with its field). A
+    /// relation given other ends keeps its number (and so its place in the order relations
+    /// were added) and moves from its old ends' rows to its new ones'; its id stays, the
+    /// default one exactly when it is the default id of the new ends and kind.
+    /// O(citations), plus the degrees of the ends for a move.
     pub fn replace_relation(
         &mut self,
         edge: Edge,
         relation: Relation,
     ) -> Result<(), Vec<StoreError>> {
+        self.replace_relations(vec![(edge, relation)])
+    }
+
+    /// [`GraphBuilder::replace_relation`] for many relations, each row changed once: moving
+    /// all of a hub's relations (a merge) costs its row once. Every problem of every
+    /// relation; after one, the builder is to be dropped.
+    pub fn replace_relations(
+        &mut self,
+        changes: Vec<(Edge, Relation)>,
+    ) -> Result<(), Vec<StoreError>> {
+        let mut rows = RowChanges::default();
+        let mut problems = Vec::new();
+        for (edge, relation) in changes {
+            if let Err(found) = self.replace_one(edge, relation, &mut rows) {
+                problems.extend(found);
+            }
+        }
+        rows.make(&mut self.graph);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// One relation of [`GraphBuilder::replace_relations`], its moves between rows gathered
+    /// in `rows`.
+    fn replace_one(
+        &mut self,
+        edge: Edge,
+        relation: Relation,
+        rows: &mut RowChanges,
+    ) -> Result<(), Vec<StoreError>> {
         let g = &self.graph;
-        let (from, to) = g.endpoints(edge);
-        let current = g.relations[edge.index()];
-        let same = g.relation(edge).id() == relation.id.as_str()
-            && current.kind == relation.kind
-            && g.entity(from).id() == relation.from.as_str()
-            && g.entity(to).id() == relation.to.as_str();
-        if !same {
+        let e = edge.index();
+        let current = g.relations[e];
+        if g.relation(edge).id() != relation.id.as_str() || current.bits & DEAD != 0 {
             return Err(vec![StoreError::Invalid {
-                field: "kind",
-                message: "a relation changed in place keeps its id, kind and ends".into(),
+                field: "id",
+                message: "a relation changed in place keeps its id".into(),
             }]);
         }
+        let explicit = current.bits & DEFAULT_ID == 0;
         let ResolvedRelation {
-            mut parts,
+            parts,
+            from,
+            to,
             problems,
             ..
-        } = self.resolve_relation((Some(from), Some(to)), relation);
-        if !problems.is_empty() {
+        } = self.resolve_relation((None, None), relation);
+        let (Some(from), Some(to), true) = (from, to, problems.is_empty()) else {
             return Err(problems);
-        }
-        // The same id between the same ends: default exactly when it was.
-        parts.default = current.bits & DEFAULT_ID != 0;
+        };
+        // Ids are unique: one that is the default of the new ends is held by no other
+        // relation, so the relation holds it as its default id.
+        let default = parts.default;
+        let id = parts.id.clone();
         let (record, extra) = self.record(parts, from, to).map_err(|e| vec![e])?;
         let g = &mut self.graph;
-        g.relations.set(edge.index(), record);
-        if let Some(extra) = extra {
-            g.replaced_extras.insert(edge.index() as u32, extra);
+        match (explicit, default) {
+            (true, true) => g.explicit_ids.remove(id),
+            (false, false) => g.explicit_ids.insert(id, e as u32),
+            _ => {}
+        }
+        if (current.from, current.to) != (record.from, record.to) {
+            rows.remove(e as u32, current.from, current.to);
+            rows.add(e as u32, record.from, record.to);
+        }
+        g.relations.set(e, record);
+        match extra {
+            Some(extra) => {
+                g.replaced_extras.insert(e as u32, extra);
+            }
+            None => {
+                g.replaced_extras.remove(&(e as u32));
+            }
         }
         Ok(())
     }
@@ -93,5 +153,23 @@ impl GraphBuilder {
         };
         std::sync::Arc::make_mut(&mut g.documents)[i as usize] = doc;
         Ok(())
+    }
+
+    /// Checks the entities given another kind ([`GraphBuilder::replace_entity`]): each of
+    /// their relations must allow the new kind at its end. Each problem with the entity it is
+    /// about. O(their degrees).
+    pub fn check_kinds(&self) -> Vec<(Id, StoreError)> {
+        let g = &self.graph;
+        let mut errors = Vec::new();
+        for &node in &self.rekinded {
+            for e in g.incident_iter(node) {
+                let (from, to) = g.endpoints(e);
+                let (f, t) = (g.entity_kind(from), g.entity_kind(to));
+                if let Some(problem) = kinds_not_allowed(g.relation_kind(e), f, t) {
+                    errors.push((Id::trusted(g.entity(node).id()), problem));
+                }
+            }
+        }
+        errors
     }
 }

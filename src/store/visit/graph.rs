@@ -26,10 +26,12 @@ impl NodeCount for Graph {
     }
 }
 
-/// O(1): entities are numbered in the order they were added.
+/// O(1): entities are numbered in the order they were added. Not compact while entities
+/// removed since the last layout leave gaps ([`Graph::node_removed`]): algorithms that need
+/// `NodeCompactIndexable` run on a [`Scoped`] view, which numbers the entities `0..n`.
 impl NodeIndexable for Graph {
     fn node_bound(&self) -> usize {
-        self.entity_count()
+        Graph::node_bound(self)
     }
     fn to_index(&self, a: Node) -> usize {
         a.index()
@@ -39,12 +41,10 @@ impl NodeIndexable for Graph {
     }
 }
 
-impl NodeCompactIndexable for Graph {}
-
 /// O(1): relations are numbered in the order they were added.
 impl EdgeIndexable for Graph {
     fn edge_bound(&self) -> usize {
-        self.relation_count()
+        Graph::edge_bound(self)
     }
     fn to_index(&self, a: Edge) -> usize {
         a.index()
@@ -59,13 +59,13 @@ impl Visitable for Graph {
     type Map = Visited<'static>;
     fn visit_map(&self) -> Visited<'static> {
         Visited {
-            bits: FixedBitSet::with_capacity(self.entity_count()),
+            bits: FixedBitSet::with_capacity(self.node_bound()),
             lens: None,
         }
     }
     fn reset_map(&self, map: &mut Visited<'static>) {
         map.bits.clear();
-        map.bits.grow(self.entity_count());
+        map.bits.grow(self.node_bound());
     }
 }
 
@@ -105,7 +105,7 @@ impl<'g> IntoEdgeReferences for &'g Graph {
         EdgeReferences {
             graph: self,
             lens: None,
-            range: 0..self.relation_count() as u32,
+            range: 0..self.edge_bound() as u32,
         }
     }
 }
@@ -135,7 +135,8 @@ impl<'g> IntoNodeIdentifiers for &'g Graph {
     fn node_identifiers(self) -> NodeIdentifiers<'g> {
         NodeIdentifiers {
             lens: None,
-            range: 0..self.entity_count(),
+            gaps: self.has_gaps().then_some(self),
+            range: 0..self.node_bound(),
         }
     }
 }

@@ -38,6 +38,7 @@
 use super::deadline::{Deadline, Expired};
 use super::graph::{Edge, Graph, Node};
 use super::lens::Lens;
+use super::records::DEAD;
 use crate::model::{EntityKind, RelationKind};
 use fixedbitset::FixedBitSet;
 use hashbrown::HashSet;
@@ -332,6 +333,9 @@ impl Iterator for EdgeReferences<'_> {
     fn next(&mut self) -> Option<Link> {
         for e in self.range.by_ref() {
             let r = &self.graph.relations[e as usize];
+            if r.bits & DEAD != 0 {
+                continue;
+            }
             let (source, target) = (Node::new(r.from as usize), Node::new(r.to as usize));
             if self
                 .lens
@@ -358,6 +362,8 @@ impl Iterator for EdgeReferences<'_> {
 #[derive(Debug, Clone)]
 pub struct NodeIdentifiers<'g> {
     lens: Option<&'g Lens>,
+    /// The graph, when entities removed since its layout leave gaps to skip.
+    gaps: Option<&'g Graph>,
     range: Range<usize>,
 }
 
@@ -366,16 +372,22 @@ impl Iterator for NodeIdentifiers<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<Node> {
-        let i = self.range.next()?;
-        Some(self.lens.map_or(Node::new(i), |l| l.node(i)))
+        loop {
+            let i = self.range.next()?;
+            let node = self.lens.map_or(Node::new(i), |l| l.node(i));
+            if self.gaps.is_none_or(|g| !g.node_removed(node)) {
+                return Some(node);
+            }
+        }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.range.size_hint()
+        match self.gaps {
+            None => self.range.size_hint(),
+            Some(_) => (0, Some(self.range.len())),
+        }
     }
 }
-
-impl ExactSizeIterator for NodeIdentifiers<'_> {}
 
 /// Every entity through a view with its kind, by number. O(1) a step (a record read).
 #[derive(Debug, Clone)]

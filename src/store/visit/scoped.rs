@@ -161,7 +161,7 @@ macro_rules! common_traits {
         impl EdgeIndexable for $view<'_> {
             fn edge_bound(&self) -> usize {
                 let $v = self;
-                $inner.graph.relation_count()
+                $inner.graph.edge_bound()
             }
             fn to_index(&self, a: Edge) -> usize {
                 a.index()
@@ -198,7 +198,7 @@ macro_rules! common_traits {
                 EdgeReferences {
                     graph: s.graph,
                     lens: s.lens_or_none(),
-                    range: 0..s.graph.relation_count() as u32,
+                    range: 0..s.graph.edge_bound() as u32,
                 }
             }
         }
@@ -211,6 +211,7 @@ macro_rules! common_traits {
                 let s = $inner;
                 NodeIdentifiers {
                     lens: s.lens.nodes_listed().then_some(s.lens),
+                    gaps: None,
                     range: 0..s.lens.node_count(),
                 }
             }
