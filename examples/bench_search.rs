@@ -10,7 +10,8 @@
 //! DATASET is a CSV directory (as `dossier generate` writes) or a triples file with its
 //! mapping (CoDEx-M: `../shared/datasets/codex-m/triples.tsv bench/codex-m.toml`).
 //! `SEARCH_QUERIES` (default 1000) queries of each kind go to the index, `SEARCH_SCANS`
-//! (default 20) to the scan. Prints a Markdown table.
+//! (default 20) to the scan. Prints a Markdown table; `SEARCH_SLOWEST=n` also prints (to
+//! stderr) the `n` slowest queries of each kind, timed again one by one.
 
 use dossier::import::{self, ImportSource, Mapping, Silent};
 use dossier::store::{Graph, Node};
@@ -28,6 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let count = env("SEARCH_QUERIES", 1000);
     let scans = env("SEARCH_SCANS", 20);
+    let slowest = env("SEARCH_SLOWEST", 0);
     let started = Instant::now();
     let source = ImportSource::at(&PathBuf::from(dataset), None).map_err(|e| e.to_string())?;
     let (graph, _) =
@@ -52,6 +54,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let h = graph.search(q, None, 10);
             hits += h.len();
         });
+        if slowest > 0 {
+            let mut each: Vec<(Duration, &String)> = queries
+                .iter()
+                .map(|q| {
+                    let started = Instant::now();
+                    graph.search(q, None, 10);
+                    (started.elapsed(), q)
+                })
+                .collect();
+            each.sort_unstable_by(|a, b| b.cmp(a));
+            for (t, q) in each.iter().take(slowest) {
+                eprintln!("{kind}: {} {q:?}", ms(*t));
+            }
+        }
         let scan = times(&queries[..scans.min(count)], |q| {
             let want = graph.search_scan(q, None, 10);
             assert_eq!(

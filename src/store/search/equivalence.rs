@@ -1,8 +1,11 @@
 //! The index gives what the scan gives: same hits, same order, same scores, reasons and
 //! matched names, on random names (Latin, Azerbaijani letters, Cyrillic) and queries made
-//! from them by truncating, dropping or transposing a letter, and transliterating.
+//! from them by truncating, dropping or transposing a letter, and transliterating; with
+//! random relations (so ties go by relation count), limits small enough that the index stops
+//! reading early, and on a version built over the layout (entities added, renamed and given
+//! relations since the index was built).
 
-use crate::model::{Entity, EntityKind, Id};
+use crate::model::{Citation, Document, Entity, EntityKind, Id, Relation, RelationKind};
 use crate::store::{Graph, GraphBuilder};
 use proptest::prelude::*;
 
@@ -63,19 +66,79 @@ fn derive(text: &str, how: u8, at: usize) -> String {
     }
 }
 
+fn entity_of(i: usize, (name, aliases, kind): &(String, Vec<String>, u8)) -> Entity {
+    let kind = [
+        EntityKind::Person,
+        EntityKind::Place,
+        EntityKind::Organisation,
+    ][*kind as usize];
+    let mut e = Entity::new(Id::parse(&format!("e{i}")).unwrap(), kind, name.as_str());
+    e.aliases = aliases.clone();
+    e
+}
+
+/// `RELATED` from entity `from` to entity `to`, the `n`-th relation.
+fn relation(n: usize, from: usize, to: usize) -> Relation {
+    Relation::cited(
+        Id::parse(&format!("r{n}")).unwrap(),
+        RelationKind::Related,
+        Id::parse(&format!("e{from}")).unwrap(),
+        Id::parse(&format!("e{to}")).unwrap(),
+        Citation {
+            document: Id::parse("doc").unwrap(),
+            quote: format!("e{from} and e{to}"),
+        },
+    )
+}
+
 fn graph(entities: &[(String, Vec<String>, u8)]) -> Graph {
+    graph_with(entities, &[])
+}
+
+/// The entities, with a relation for each pair of `ties` (taken modulo the entity count).
+fn graph_with(entities: &[(String, Vec<String>, u8)], ties: &[(usize, usize)]) -> Graph {
     let mut b = GraphBuilder::new();
-    for (i, (name, aliases, kind)) in entities.iter().enumerate() {
-        let kind = [
-            EntityKind::Person,
-            EntityKind::Place,
-            EntityKind::Organisation,
-        ][*kind as usize];
-        let mut e = Entity::new(Id::parse(&format!("e{i}")).unwrap(), kind, name.as_str());
-        e.aliases = aliases.clone();
-        b.add_entity(e).unwrap();
+    b.add_document(Document {
+        id: Id::parse("doc").unwrap(),
+        title: "A document".into(),
+        publisher: None,
+        published: None,
+        url: None,
+    })
+    .unwrap();
+    for (i, e) in entities.iter().enumerate() {
+        b.add_entity(entity_of(i, e)).unwrap();
+    }
+    for (n, &(from, to)) in ties.iter().enumerate() {
+        let n_entities = entities.len();
+        b.add_relation(relation(n, from % n_entities, to % n_entities))
+            .unwrap();
     }
     b.build().unwrap()
+}
+
+/// The queries of a test case, each from an entity's name or first alias.
+fn query_of(
+    entities: &[(String, Vec<String>, u8)],
+    (pick, how, at): (&prop::sample::Index, u8, usize),
+) -> String {
+    let (name, aliases, _) = &entities[pick.index(entities.len())];
+    let source = if how & 8 != 0 && !aliases.is_empty() {
+        &aliases[0]
+    } else {
+        name
+    };
+    derive(source, how, at)
+}
+
+/// Whether the index and the scan agree on `q` for every limit from 1 to 12 and 100.
+fn agree(g: &Graph, q: &str, kinds: Option<&[EntityKind]>) -> Result<(), TestCaseError> {
+    for limit in (1..=12).chain([100]) {
+        let indexed = g.search(q, kinds, limit);
+        let scanned = g.search_scan(q, kinds, limit);
+        prop_assert_eq!(indexed, scanned, "query {:?}, limit {}", q, limit);
+    }
+    Ok(())
 }
 
 proptest! {
@@ -88,13 +151,53 @@ proptest! {
     ) {
         let g = graph(&entities);
         for (pick, how, at, only_people) in queries {
-            let (name, aliases, _) = &entities[pick.index(entities.len())];
-            let source = if how & 8 != 0 && !aliases.is_empty() { &aliases[0] } else { name };
-            let q = derive(source, how, at);
+            let q = query_of(&entities, (&pick, how, at));
             let kinds = only_people.then_some(&[EntityKind::Person][..]);
-            let indexed = g.search(&q, kinds, 100);
-            let scanned = g.search_scan(&q, kinds, 100);
-            prop_assert_eq!(indexed, scanned, "query {:?}", q);
+            agree(&g, &q, kinds)?;
+        }
+    }
+
+    #[test]
+    fn ties_go_by_relations_in_the_index_as_in_the_scan(
+        entities in prop::collection::vec(entity(), 1..40),
+        ties in prop::collection::vec((0usize..40, 0usize..40), 0..80),
+        queries in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), any::<usize>()), 1..8),
+    ) {
+        let g = graph_with(&entities, &ties);
+        for (pick, how, at) in &queries {
+            agree(&g, &query_of(&entities, (pick, *how, *at)), None)?;
+        }
+    }
+
+    #[test]
+    fn a_version_built_over_the_layout_agrees_too(
+        entities in prop::collection::vec(entity(), 2..30),
+        ties in prop::collection::vec((0usize..30, 0usize..30), 0..40),
+        later in prop::collection::vec((0usize..30, 0usize..30), 0..20),
+        added in prop::collection::vec(entity(), 0..5),
+        renamed in prop::option::of((0usize..30, name())),
+        queries in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), any::<usize>()), 1..8),
+    ) {
+        let g = graph_with(&entities, &ties);
+        let mut b = GraphBuilder::over(&g);
+        let mut all = entities.clone();
+        for e in &added {
+            b.add_entity(entity_of(all.len(), e)).unwrap();
+            all.push(e.clone());
+        }
+        if let Some((i, name)) = &renamed {
+            let i = i % entities.len();
+            all[i].0 = name.clone();
+            let node = b.node(&format!("e{i}")).unwrap();
+            b.replace_entity(node, entity_of(i, &all[i])).unwrap();
+        }
+        for (n, &(from, to)) in later.iter().enumerate() {
+            b.add_relation(relation(ties.len() + n, from % all.len(), to % all.len()))
+                .unwrap();
+        }
+        let g = b.build().unwrap();
+        for (pick, how, at) in &queries {
+            agree(&g, &query_of(&all, (pick, *how, *at)), None)?;
         }
     }
 }

@@ -1,43 +1,44 @@
 //! The search index of one graph version: every name and alias folded, and the tables that
-//! lead a query to the few names it can match without looking at the others.
+//! lead a query to the few names it can match, best first, without looking at the others.
 //!
 //! # What is stored (all ids are `u32`, all strings in one [`Text`] arena)
-//! - `names`: each name or alias of each entity, folded and loosened (24 bytes a name).
+//! - `names`: each name or alias of each entity, folded and loosened (24 bytes a name), the
+//!   entities in their order of prominence — more relations first, then by name, then by
+//!   node, the order [`Graph::search`] breaks ties in — and each entity's names together
+//!   (its name, then its aliases in order). `ranks` gives each entity's place in that order.
 //! - `words`: the distinct loose words of all names, sorted, as spans into the names' own
 //!   loose keys (no copy). Exact words and word prefixes are a binary search and a range.
-//! - word → names postings (`word_starts`, `word_names`): which names hold each word, in
-//!   name order.
+//! - word → names postings (`word_starts`, `word_names`): which names hold each word, split
+//!   by how many words the name has (1, 2, 3, 4, 5 or more: a name's "bucket"), each part in
+//!   name order — so in order of prominence.
 //! - `trie`: the same words as a trie ([`super::typo`]), walked with the Damerau–Levenshtein
 //!   rows to find the words a query word is a typo of.
 //!
-//! # Why the candidates are complete
+//! # How a query uses it
 //! A name matches (at any tier) only if every query word equals, begins or is a typo of one
 //! of its loose words (the exact and transliteration tiers imply this: equal loose keys have
-//! equal words). So the names holding, for every query word, one of the words it matches
-//! hold every hit. The index expands each query word to the words it matches (whole, as a
-//! prefix, as a typo) and takes the union of their postings for the word with the fewest
-//! names, then intersects it (galloping through the sorted postings) with each next word's,
-//! rarest first, until few enough are left to score directly with the same
-//! [`super::score::score`] as the scan.
+//! equal words). So the names holding a match of any one query word — the "lead" — hold
+//! every hit. [`Graph::search`] takes the lead's matching words tier by tier (the word
+//! itself, the words it begins, its typos), and for each tier and bucket the best score any
+//! name there could reach (see [`super::score::bound`]); it reads those postings, best bound
+//! first, each in order of prominence, and stops reading one once the hits kept outrank
+//! anything still unread in it. The lead's typos are looked for only when some name holding
+//! one could still make the answer.
 //!
-//! # Writes (not built yet)
-//! The index is immutable, like the version it belongs to. A later overlay of changed
-//! entities can keep a small second index (or a plain list, scanned) of the names added or
-//! changed since this version, and a set of the nodes whose names changed or were removed:
-//! a search takes this index's hits minus those nodes, scores the overlay's names with
-//! [`super::SearchQuery::score_name`], and merges both with [`super::merge_hits`].
+//! # Writes
+//! The index is immutable, like the version it belongs to. The entities added or changed
+//! since it was built are scored without it (`Graph::search_layer`), and their names in the
+//! index left out (`Graph::search_stale`). The order of prominence is that of the relation
+//! counts when the index was built: once any entity's relations changed since (a version
+//! built beside the layout), a search reads every posting it would need whole, ranking by
+//! the relation counts of its own version.
 
 use super::super::fold::{fold, loose};
 use super::super::graph::{Graph, Node};
 use super::super::records::{Span, Text};
-use super::score::{SearchQuery, PREFIX_MIN_BYTES, TYPO_MIN_CHARS};
+use super::score::PREFIX_MIN_BYTES;
 use super::typo::WordTrie;
 use hashbrown::HashMap;
-
-/// Candidates left at or below this many are scored without intersecting them with the
-/// remaining query words' postings: scoring a few hundred names costs about what walking the
-/// trie for one more word's typos does (measured on the generated 1M graph).
-const SCORED_DIRECTLY: usize = 256;
 
 /// One name or alias of an entity, folded. 24 bytes; the texts live in the index's arena.
 #[derive(Debug, Clone, Copy)]
@@ -63,13 +64,25 @@ impl Name {
 pub struct SearchIndex {
     pub(super) names: Vec<Name>,
     pub(super) text: Text,
+    /// Each entity's place in the order of prominence (by node; the entities the index was
+    /// built with).
+    pub(super) ranks: Vec<u32>,
     /// Distinct loose words, in byte order.
     words: Vec<Span>,
-    /// The names holding word `w` are `word_names[word_starts[w]..word_starts[w + 1]]`.
+    /// The names of `b + 1` words (of 5 or more for the last bucket) holding word `w` are
+    /// `word_names[word_starts[w * BUCKETS + b]..word_starts[w * BUCKETS + b + 1]]`.
     word_starts: Vec<u32>,
     word_names: Vec<u32>,
     /// The words again, as a trie for their typos.
     trie: WordTrie,
+}
+
+/// How many buckets the names are split into by their word count: 1, 2, 3, 4, 5 or more.
+pub(super) const BUCKETS: usize = 5;
+
+/// The bucket of a name of `words` words.
+fn bucket(words: usize) -> usize {
+    words.clamp(1, BUCKETS) - 1
 }
 
 impl SearchIndex {
@@ -77,8 +90,12 @@ impl SearchIndex {
     /// O(total name length + W log W) for W distinct words.
     pub fn build(graph: &Graph) -> SearchIndex {
         let mut index = SearchIndex::default();
-        for i in 0..graph.entity_count() {
-            let node = Node::new(i);
+        let order = prominence(graph);
+        index.ranks = vec![0; order.len()];
+        for (rank, &node) in order.iter().enumerate() {
+            index.ranks[node.index()] = rank as u32;
+        }
+        for node in order {
             let e = graph.entity(node);
             let texts = std::iter::once(e.name()).chain(e.aliases().iter().map(String::as_str));
             for (which, text) in texts.enumerate() {
@@ -108,12 +125,13 @@ impl SearchIndex {
         index
     }
 
-    /// The vocabulary and the word → names postings.
+    /// The vocabulary and the word → names postings, by bucket.
     fn build_words(&mut self) {
         let text = &self.text;
         let mut ids: HashMap<&str, u32> = HashMap::new();
         let mut spans: Vec<Span> = Vec::new();
-        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(self.names.len() * 2);
+        // (word, bucket of the name, name)
+        let mut pairs: Vec<(u32, u8, u32)> = Vec::with_capacity(self.names.len() * 2);
         let mut mine: Vec<u32> = Vec::new();
         for (i, name) in self.names.iter().enumerate() {
             mine.clear();
@@ -126,9 +144,10 @@ impl SearchIndex {
                 mine.push(id);
                 offset += w.len() + 1;
             }
+            let b = bucket(mine.len()) as u8;
             mine.sort_unstable();
             mine.dedup();
-            pairs.extend(mine.iter().map(|&w| (w, i as u32)));
+            pairs.extend(mine.iter().map(|&w| (w, b, i as u32)));
         }
         drop(ids);
         let mut order: Vec<u32> = (0..spans.len() as u32).collect();
@@ -140,18 +159,20 @@ impl SearchIndex {
             rank[o as usize] = r as u32;
         }
         self.words = order.iter().map(|&o| spans[o as usize]).collect();
-        // A counting sort by word: stable, so each word's names stay in name order.
-        let mut starts = vec![0u32; self.words.len() + 1];
-        for &(w, _) in &pairs {
-            starts[rank[w as usize] as usize + 1] += 1;
+        // A counting sort by word and bucket: stable, so each part keeps name order.
+        let slot = |w: u32, b: u8| rank[w as usize] as usize * BUCKETS + b as usize;
+        let slots = self.words.len() * BUCKETS;
+        let mut starts = vec![0u32; slots + 1];
+        for &(w, b, _) in &pairs {
+            starts[slot(w, b) + 1] += 1;
         }
-        for w in 0..self.words.len() {
-            starts[w + 1] += starts[w];
+        for i in 0..slots {
+            starts[i + 1] += starts[i];
         }
         let mut cursor = starts.clone();
         let mut postings = vec![0u32; pairs.len()];
-        for &(w, name) in &pairs {
-            let c = &mut cursor[rank[w as usize] as usize];
+        for &(w, b, name) in &pairs {
+            let c = &mut cursor[slot(w, b)];
             postings[*c as usize] = name;
             *c += 1;
         }
@@ -165,6 +186,7 @@ impl SearchIndex {
             v.capacity() * std::mem::size_of::<T>()
         }
         vec(&self.names)
+            + vec(&self.ranks)
             + self.text.len()
             + vec(&self.words)
             + vec(&self.word_starts)
@@ -172,120 +194,32 @@ impl SearchIndex {
             + self.trie.bytes()
     }
 
-    /// The names (indices into `names`, ascending) among which every name matching `q` is:
-    /// those holding, for each query word, a word it equals, begins or is a typo of — or,
-    /// once at most [`SCORED_DIRECTLY`] are left, that for the words intersected so far.
-    /// O(query words × (log W + words begun + trie walk) + names of the rarest word × log +
-    /// postings galloped through).
-    pub(super) fn candidates(&self, q: &SearchQuery) -> Vec<u32> {
-        // Each query word: the words it matches (whole or as a prefix; as a typo once
-        // walked), how many names hold them, and whether its typos are in. A word with no
-        // whole or prefix match is likely misspelt: its typos decide how common it is (a
-        // misspelt `government`), so they are looked for first.
-        let mut plans: Vec<(usize, Vec<u32>, usize, bool)> = q
-            .words
-            .iter()
-            .enumerate()
-            .map(|(i, (_, ql))| {
-                let words = self.words_beginning(ql);
-                let cost = self.cost(&words);
-                let mut plan = (i, words, cost, false);
-                if cost == 0 {
-                    self.add_typos(q, &mut plan);
-                }
-                plan
-            })
-            .collect();
-        // The fewest names first, the longer word on a tie.
-        plans.sort_by_key(|&(i, _, cost, _)| (cost, std::cmp::Reverse(q.words[i].1.len()), i));
-        let mut plans = plans.into_iter();
-        let Some(mut first) = plans.next() else {
-            return Vec::new();
-        };
-        self.add_typos(q, &mut first);
-        let mut names = Vec::new();
-        for &w in &first.1 {
-            names.extend_from_slice(self.postings(w));
-        }
-        names.sort_unstable();
-        names.dedup();
-        for mut plan in plans {
-            if names.len() <= SCORED_DIRECTLY {
-                break;
-            }
-            self.add_typos(q, &mut plan);
-            names = self.holding(names, &plan.1);
-        }
-        names
+    /// The names of bucket `b` holding word `w`, in name order.
+    pub(super) fn postings(&self, w: u32, b: usize) -> &[u32] {
+        let at = w as usize * BUCKETS + b;
+        &self.word_names[self.word_starts[at] as usize..self.word_starts[at + 1] as usize]
     }
 
-    /// How many names hold `words`.
-    fn cost(&self, words: &[u32]) -> usize {
-        words.iter().map(|&w| self.postings(w).len()).sum()
+    /// How many names hold word `w`.
+    pub(super) fn names_holding(&self, w: u32) -> usize {
+        let at = w as usize * BUCKETS;
+        (self.word_starts[at + BUCKETS] - self.word_starts[at]) as usize
     }
 
-    /// Adds to a query word's plan the words it is a typo of, if it is long enough to have
-    /// typos and they are not in yet.
-    fn add_typos(&self, q: &SearchQuery, plan: &mut (usize, Vec<u32>, usize, bool)) {
-        let (i, words, cost, walked) = plan;
-        let (qf, ql) = &q.words[*i];
-        if *walked || qf.chars().count() < TYPO_MIN_CHARS {
-            return;
-        }
-        self.trie.typos(ql, |w| self.word(w), words);
-        words.sort_unstable();
-        words.dedup();
-        *cost = self.cost(words);
-        *walked = true;
-    }
-
-    /// The names of `found` (ascending) that hold one of `words`. Each posting is galloped
-    /// through from the shorter side. O(Σ min(posting, found) × log).
-    fn holding(&self, found: Vec<u32>, words: &[u32]) -> Vec<u32> {
-        let mut keep = vec![false; found.len()];
-        for &w in words {
-            let posting = self.postings(w);
-            if posting.len() < found.len() {
-                let mut at = 0;
-                for &name in posting {
-                    at += gallop(&found[at..], name);
-                    match found.get(at) {
-                        Some(&f) if f == name => keep[at] = true,
-                        Some(_) => {}
-                        None => break,
-                    }
-                }
-            } else {
-                let mut at = 0;
-                for (k, &name) in found.iter().enumerate() {
-                    at += gallop(&posting[at..], name);
-                    match posting.get(at) {
-                        Some(&p) if p == name => keep[k] = true,
-                        Some(_) => {}
-                        None => break,
-                    }
-                }
-            }
-        }
-        found
-            .into_iter()
-            .zip(keep)
-            .filter_map(|(name, kept)| kept.then_some(name))
-            .collect()
-    }
-
-    fn postings(&self, w: u32) -> &[u32] {
-        let w = w as usize;
-        &self.word_names[self.word_starts[w] as usize..self.word_starts[w + 1] as usize]
-    }
-
-    fn word(&self, w: u32) -> &str {
+    /// The text of word `w`.
+    pub(super) fn word(&self, w: u32) -> &str {
         self.text.get(self.words[w as usize])
+    }
+
+    /// Adds to `out` the words (ids in word order) the loose query word `ql` is a typo of
+    /// (see [`WordTrie::typos`]).
+    pub(super) fn typos(&self, ql: &str, out: &mut Vec<u32>) {
+        self.trie.typos(ql, |w| self.word(w), out);
     }
 
     /// The words a loose query word matches as a whole or a prefix: itself, and the words
     /// it begins when it is long enough. O(log W + the words it begins).
-    fn words_beginning(&self, ql: &str) -> Vec<u32> {
+    pub(super) fn words_beginning(&self, ql: &str) -> Vec<u32> {
         let mut out = Vec::new();
         let lo = self.words.partition_point(|&s| self.text.get(s) < ql);
         let mut w = lo;
@@ -300,32 +234,23 @@ impl SearchIndex {
     }
 }
 
-/// The first index of ascending `sorted` holding `x` or more: a doubling search from the
-/// start, then a binary search. O(log of the answer).
-fn gallop(sorted: &[u32], x: u32) -> usize {
-    if sorted.first().is_none_or(|&f| f >= x) {
-        return 0;
-    }
-    // sorted[lo] < x throughout.
-    let (mut lo, mut step) = (0, 1);
-    while lo + step < sorted.len() && sorted[lo + step] < x {
-        lo += step;
-        step *= 2;
-    }
-    let hi = (lo + step + 1).min(sorted.len());
-    lo + 1 + sorted[lo + 1..hi].partition_point(|&v| v < x)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn gallop_finds_the_first_not_smaller() {
-        let v = [1, 3, 3, 5, 8, 13, 21, 34, 55];
-        for x in 0..60 {
-            assert_eq!(gallop(&v, x), v.partition_point(|&y| y < x), "{x}");
+/// The entities in their order of prominence: more relations first (as [`Graph::degree`]
+/// counts them, here from the relation records), then by name (by bytes), then by node.
+/// O(E + V log V), sorted on rayon's thread pool.
+fn prominence(graph: &Graph) -> Vec<Node> {
+    use rayon::slice::ParallelSliceMut;
+    let mut degree = vec![0u32; graph.entity_count()];
+    for r in graph.relations.iter() {
+        degree[r.from as usize] += 1;
+        if r.to != r.from {
+            degree[r.to as usize] += 1;
         }
-        assert_eq!(gallop(&[], 4), 0);
     }
+    let mut order: Vec<Node> = (0..graph.entity_count()).map(Node::new).collect();
+    order.par_sort_unstable_by(|&a, &b| {
+        (degree[b.index()].cmp(&degree[a.index()]))
+            .then_with(|| graph.entity(a).name().cmp(graph.entity(b).name()))
+            .then_with(|| a.cmp(&b))
+    });
+    order
 }

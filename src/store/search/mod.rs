@@ -1,11 +1,12 @@
 //! Finding entities by messy names: case, diacritics, scripts, transliterations and typos.
 //!
 //! Every name and alias is folded once when a graph version is built (see [`super::fold`]),
-//! and indexed ([`index`]): its loose words, word → names postings and a trie of the words
-//! for typos ([`typo`]). A query finds its candidate names through the index — the names
-//! holding a match for every query word — scores each in tiers — exact, transliteration
-//! variant, whole words, word prefixes, typos ([`score`]) — and an entity's best name decides
-//! its score. The hit says which name matched and how.
+//! and indexed ([`index`]): its loose words, word → names postings by name length in order of
+//! prominence, and a trie of the words for typos ([`typo`]). A query reads the names holding
+//! a match of its rarest word, best possible score first, until nothing left can make the
+//! answer ([`walk`]), and scores each in tiers — exact, transliteration variant, whole words,
+//! word prefixes, typos ([`score`]); an entity's best name decides its score. The hit says
+//! which name matched and how.
 //!
 //! [`Graph::search_scan`] scores every name instead: it is the reference the index is tested
 //! against (same hits, same order), and the "before" of the benchmarks.
@@ -19,6 +20,7 @@ mod equivalence;
 mod index;
 mod score;
 mod typo;
+mod walk;
 
 use super::fold::{fold, loose};
 use super::graph::{Graph, Node};
@@ -70,11 +72,12 @@ impl Graph {
     /// The entities whose name or an alias matches `text`, best first, at most `limit`,
     /// optionally only of some kinds. Equal scores are ordered by prominence — more relations
     /// first ([`Graph::degree`]) — then by name, then by id order, so the same graph always
-    /// answers alike. The index leads to the names holding a match of every query word
-    /// (or of the first few, when those leave only a handful); only those are scored:
-    /// O(query words × (log W + trie walk) + postings galloped through + candidates × name
-    /// length + hits × log hits) for W distinct words, the trie walk visiting the prefixes
-    /// within the typo distance. Gives exactly what [`Graph::search_scan`] gives.
+    /// answers alike. The index leads to the names holding a match of one query word (the
+    /// rarest), read tier by tier and bucket by bucket of name length, best possible score
+    /// first and each in order of prominence, until the hits kept outrank everything left
+    /// (see `search::walk`): O(query words × log W + the lead's words + names read × name length +
+    /// the trie walk for the lead's typos, when they can still make the answer) for W
+    /// distinct words. Gives exactly what [`Graph::search_scan`] gives.
     pub fn search(&self, text: &str, kinds: Option<&[EntityKind]>, limit: usize) -> Vec<Hit> {
         let Some(q) = SearchQuery::parse(text) else {
             return Vec::new();
@@ -82,8 +85,7 @@ impl Graph {
         if limit == 0 {
             return Vec::new();
         }
-        let candidates = self.search.candidates(&q);
-        self.rank(&q, candidates.into_iter().map(|i| i as usize), kinds, limit)
+        self.search_indexed(&q, kinds, limit)
     }
 
     /// [`Graph::search`] by scoring every name and alias, without the index: the reference
@@ -98,9 +100,9 @@ impl Graph {
         self.rank(&q, 0..self.search.names.len(), kinds, limit)
     }
 
-    /// Scores the names at `names` (ascending indices into the index's names, so an
-    /// entity's names come together), keeps each entity's best (the first of equal scores),
-    /// and ranks them: the best `limit` picked, then sorted.
+    /// Scores the names at `names` (indices into the index's names, each entity's together),
+    /// keeps each entity's best (the first of equal scores), and ranks them: the best
+    /// `limit` picked, then sorted.
     fn rank(
         &self,
         q: &SearchQuery,

@@ -28,7 +28,7 @@ pub struct SearchQuery {
     pub(super) words: Vec<(String, String)>,
     /// For each word, the characters of its loose form when it is long enough to be
     /// matched as a typo.
-    typo_chars: Vec<Option<usize>>,
+    pub(super) typo_chars: Vec<Option<usize>>,
 }
 
 impl SearchQuery {
@@ -129,6 +129,38 @@ pub(super) fn score(
         ));
     }
     None
+}
+
+/// The best score a name of `m` words (at least `m`, for the last bucket: `open`) could reach
+/// when the query word `i` of `q`'s best match in it scores at most `most[i]` (1 for the
+/// same word, 0.85 for a word it begins, 0.8 × similarity for a typo). Computed with the
+/// same arithmetic as [`score`] on values at least as large, so it is at least the score of
+/// every such name, to the last bit (rounding is monotonic). O(query words).
+pub(super) fn bound(most: &[f64], m: usize, open: bool) -> f64 {
+    let k = most.len();
+    // The exact and transliteration tiers: every query word is a word of the name, in
+    // order, and the name has no other.
+    if (m == k || (open && k >= m)) && most.iter().all(|&s| s == 1.0) {
+        return 1.0;
+    }
+    let mut total = 0.0;
+    for &s in most {
+        total += s;
+    }
+    let word_score = total / k as f64;
+    // At most min(k, m) of the name's words are taken, of at least `m`.
+    let coverage = k.min(m) as f64 / m as f64;
+    0.8 * word_score * (0.7 + 0.3 * coverage) * 1.0
+}
+
+/// The highest similarity a typo of a loose query word of `n` characters can have (its
+/// typos having `lo..=hi` characters), as strsim computes it: at least one edit, and at
+/// least the difference of the lengths. O(n).
+pub(super) fn best_typo_similarity(n: usize) -> f64 {
+    let (lo, hi) = super::typo::typo_lengths(n);
+    (lo..=hi)
+        .map(|m| 1.0 - (n.abs_diff(m).max(1) as f64) / (n.max(m) as f64))
+        .fold(0.0, f64::max)
 }
 
 /// The similarity of loose words `ql` (of `n` characters) and `wl` when it reaches the typo

@@ -12,6 +12,19 @@
 //! through that row, or jumps over it with a transposition whose cost already covers deleting
 //! the skipped letters, so no word below can be closer than that smallest value.
 //!
+//! The walk leaves a subtree sooner than that: an alignment through the cell of row `i` and
+//! column `y` still has to cover the rest of the word (`m − i` characters) and of the query
+//! (`n − y`), at a cost of at least the difference of those lengths, and a word of `m`
+//! characters allows the edits of `max(n, m)` characters only. So a subtree is left unless
+//! some cell and some length `m` keep `cell + |(m − i) − (n − y)|` within the edits `m`
+//! allows. A transposition jumping from row `k − 1` over row `i` to row `i'` (columns `l − 1`
+//! to `j'`) costs `1 + (i' − k − 1) + (j' − l − 1)`, at least what the cell `(i, l)` (at most
+//! `1 + (i − k)` above the jump's start) plus that length difference ask, since
+//! `|(i' − i) − (j' − l)| ≤ (i' − i − 1) + (j' − l − 1)` when both steps are positive.
+//! This matters most where a longer typo allows more edits than the query's length does: a
+//! query of nine characters allows three edits, but only to a word of twelve, three
+//! insertions and nothing else.
+//!
 //! # Layout
 //! The nodes in preorder (children by character, as the words are sorted, so the words come
 //! out in their own order), in parallel arrays: 13 bytes a node, each distinct prefix of a
@@ -123,8 +136,16 @@ impl WordTrie {
         }
         // The path's characters by depth (1 on), for the transpositions.
         let mut path = vec!['\0'; deepest + 1];
-        let accept = |m: usize, distance: u32| {
-            (lo..=hi).contains(&m) && distance as usize <= max_typo_edits(n.max(m))
+        // The edits allowed a typo of each length from `lo` to `hi`.
+        let allowed: Vec<u32> = (lo..=hi).map(|m| max_typo_edits(n.max(m)) as u32).collect();
+        let accept =
+            |m: usize, distance: u32| (lo..=hi).contains(&m) && distance <= allowed[m - lo];
+        // Whether a word of `m` characters below a node at depth `i` can be a typo, given
+        // the node's cell of column `y` (the path against the query's first `y` characters):
+        // the rest of any alignment through that cell costs at least the difference of the
+        // two remainders' lengths.
+        let reachable = |i: usize, y: usize, cell: u32| {
+            (lo.max(i)..=hi).any(|m| cell + (m - i).abs_diff(n - y) as u32 <= allowed[m - lo])
         };
         if self.ends_word(0) && accept(0, n as u32) {
             out.push(self.firsts[0]);
@@ -151,7 +172,8 @@ impl WordTrie {
             if last_column < n {
                 row[last_column + 2] = FAR;
             }
-            let mut lowest = if i <= most { row[1] } else { FAR };
+            // Whether a typo can still end below this node (see `reachable`).
+            let mut alive = i <= most && reachable(i, 0, row[1]);
             // The last column before this one whose query character is this node's.
             let mut db = b[..first - 1]
                 .iter()
@@ -184,12 +206,12 @@ impl WordTrie {
                 };
                 let cell = substitute.min(insert).min(delete).min(transpose);
                 row[j + 1] = cell;
-                lowest = lowest.min(cell);
+                alive = alive || (cell as usize <= most && reachable(i, j, cell));
             }
             if self.ends_word(node) && i.abs_diff(n) <= most && accept(i, row[n + 1]) {
                 out.push(self.firsts[node]);
             }
-            node = if lowest as usize > most || i >= deepest {
+            node = if !alive || i >= deepest {
                 self.ends[node] as usize
             } else {
                 node + 1

@@ -1,0 +1,377 @@
+//! [`Graph::search`] through the index: the lead query word's postings read best bound first,
+//! each in order of prominence, into a bounded list of the best hits, stopping as soon as
+//! nothing unread can make it (see the [index docs](super::index)).
+//!
+//! # Why the answer is the scan's
+//! Every hit holds a match of the lead word, so it is in the postings of that match's tier
+//! (the word itself, a word it begins, a typo) and of its name's bucket. The bound of that
+//! tier and bucket ([`bound`]) is at least its score. A posting is left once the worst hit
+//! kept outranks a name of the bound's score at the reading position: everything after that
+//! position scores at most the bound and comes later in the order of prominence, which is
+//! the tie-break order, so it is outranked too. A name left in one posting is still read in
+//! the others holding it unless they are left likewise. Each entity keeps its best name (the
+//! first of equal scores in its own order), wherever it was met, as the scan does.
+
+use super::super::fold::{fold, loose};
+use super::super::graph::{Graph, Node};
+use super::index::BUCKETS;
+use super::score::{best_typo_similarity, bound, score, SearchQuery};
+use super::{ranking, Hit, MatchReason};
+use crate::model::EntityKind;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use strsim::normalized_damerau_levenshtein as similarity;
+
+/// A hit kept: the entity, its best name's score, reason and place among its names, and its
+/// tie-breaks — relation count, name, and place in the index's order of prominence when the
+/// hit came from the index.
+struct Kept<'g> {
+    node: Node,
+    score: f64,
+    reason: MatchReason,
+    which: u32,
+    degree: usize,
+    name: &'g str,
+    rank: Option<u32>,
+}
+
+impl Kept<'_> {
+    fn key(&self) -> (f64, usize, &str, Node) {
+        (self.score, self.degree, self.name, self.node)
+    }
+}
+
+/// The best hits so far, at most `limit`, best first.
+struct Best<'g> {
+    graph: &'g Graph,
+    limit: usize,
+    kept: Vec<Kept<'g>>,
+    /// Whether the index's order of prominence is this version's tie-break order (no
+    /// entity's relations changed since the index was built).
+    fresh: bool,
+}
+
+impl<'g> Best<'g> {
+    /// Offers a name of `node` (its `which`-th, scoring `score`). O(limit).
+    fn offer(
+        &mut self,
+        node: Node,
+        (score, reason): (f64, MatchReason),
+        which: u32,
+        rank: Option<u32>,
+    ) {
+        if self.kept.len() >= self.limit && self.kept.last().is_some_and(|w| score < w.score) {
+            return;
+        }
+        if let Some(at) = self.kept.iter().position(|k| k.node == node) {
+            let k = &self.kept[at];
+            if score > k.score || (score == k.score && which < k.which) {
+                let mut k = self.kept.remove(at);
+                (k.score, k.reason, k.which) = (score, reason, which);
+                self.insert(k);
+            }
+            return;
+        }
+        let kept = Kept {
+            node,
+            score,
+            reason,
+            which,
+            degree: self.graph.degree(node),
+            name: self.graph.entity(node).name(),
+            rank,
+        };
+        self.insert(kept);
+    }
+
+    fn insert(&mut self, kept: Kept<'g>) {
+        let at = self
+            .kept
+            .partition_point(|k| ranking(k.key(), kept.key()).is_lt());
+        if at < self.limit {
+            self.kept.insert(at, kept);
+            self.kept.truncate(self.limit);
+        }
+    }
+
+    /// Whether every name from index name `name` on, in order of prominence, scoring at
+    /// most `most`, is outranked by all the hits kept. O(1).
+    fn outranks(&self, most: f64, name: u32) -> bool {
+        if self.kept.len() < self.limit {
+            return false;
+        }
+        let Some(worst) = self.kept.last() else {
+            return false;
+        };
+        if worst.score != most || !self.fresh {
+            return worst.score > most;
+        }
+        let index = &self.graph.search;
+        let node = index.names[name as usize].node;
+        match worst.rank {
+            Some(rank) => rank < index.ranks[node.index()],
+            None => {
+                let g = self.graph;
+                ranking(
+                    worst.key(),
+                    (most, g.degree(node), g.entity(node).name(), node),
+                )
+                .is_lt()
+            }
+        }
+    }
+
+    /// Whether no name scoring at most `most` can be kept any more.
+    fn closed_below(&self, most: f64) -> bool {
+        self.kept.len() >= self.limit && self.kept.last().is_some_and(|w| w.score > most)
+    }
+}
+
+/// A tier of the lead word's matches in one bucket: its words' postings there, and the best
+/// score any name of it can reach.
+struct Group {
+    most: f64,
+    tier: usize,
+    bucket: usize,
+}
+
+impl Graph {
+    /// [`Graph::search`]'s work once the query is parsed (see the [module docs](self)).
+    pub(super) fn search_indexed(
+        &self,
+        q: &SearchQuery,
+        kinds: Option<&[EntityKind]>,
+        limit: usize,
+    ) -> Vec<Hit> {
+        let mut best = Best {
+            graph: self,
+            limit,
+            kept: Vec::with_capacity(limit.min(1024) + 1),
+            fresh: self.outgoing.changed() == 0 && self.incoming.changed() == 0,
+        };
+        self.offer_layer(q, kinds, &mut best);
+        self.read_index(q, kinds, &mut best);
+        best.kept
+            .into_iter()
+            .map(|k| {
+                let e = self.entity(k.node);
+                let matched = match k.which {
+                    0 => e.name(),
+                    i => e.aliases()[i as usize - 1].as_str(),
+                };
+                Hit {
+                    node: k.node,
+                    score: k.score,
+                    matched: matched.to_string(),
+                    reason: k.reason,
+                }
+            })
+            .collect()
+    }
+
+    /// Offers the entities added or changed since the index was built (see
+    /// `Graph::search_layer`), scored from their names folded now.
+    fn offer_layer(&self, q: &SearchQuery, kinds: Option<&[EntityKind]>, best: &mut Best<'_>) {
+        for &node in &self.search_layer {
+            if kinds.is_some_and(|k| !k.contains(&self.entity_kind(node))) {
+                continue;
+            }
+            let e = self.entity(node);
+            let texts = std::iter::once(e.name()).chain(e.aliases().iter().map(String::as_str));
+            for (which, text) in texts.enumerate() {
+                let folded = fold(text);
+                if folded.is_empty() {
+                    continue;
+                }
+                if let Some(hit) = score(which != 0, &folded, &loose(&folded), q) {
+                    best.offer(node, hit, which as u32, None);
+                }
+            }
+        }
+    }
+
+    /// Reads the index's postings for `q` into `best`.
+    fn read_index(&self, q: &SearchQuery, kinds: Option<&[EntityKind]>, best: &mut Best<'_>) {
+        let index = &self.search;
+        // Each query word's words (itself first when it is one), how many names hold them,
+        // and the most its best match in a name can score. A word that neither is nor begins
+        // a word is likely misspelt: its typos are looked for at once, as they are all that
+        // can match it and tell how common it is.
+        let mut most = Vec::with_capacity(q.words.len());
+        let mut plans = Vec::with_capacity(q.words.len());
+        for (i, (_, ql)) in q.words.iter().enumerate() {
+            let words = index.words_beginning(ql);
+            let exact = words.first().is_some_and(|&w| index.word(w) == ql);
+            let mut cost: usize = words.iter().map(|&w| index.names_holding(w)).sum();
+            let mut typos = None;
+            if words.is_empty() {
+                let tiers = self.typo_tiers(ql, &words);
+                // Nothing holds a match of this word: no name in the index matches.
+                let Some(&(s, _)) = tiers.first() else { return };
+                most.push(s);
+                cost = tiers
+                    .iter()
+                    .flat_map(|t| &t.1)
+                    .map(|&w| index.names_holding(w))
+                    .sum();
+                typos = Some(tiers);
+            } else {
+                most.push(if exact { 1.0 } else { 0.85 });
+            }
+            plans.push((i, words, exact, cost, typos));
+        }
+        // The lead: the word whose matches the fewest names hold, then the longer word.
+        let Some((lead, words, exact, _, walked)) = plans
+            .into_iter()
+            .min_by_key(|&(i, _, _, cost, _)| (cost, Reverse(q.words[i].1.len()), i))
+        else {
+            return;
+        };
+        let lead_most = most[lead];
+        // The lead's tiers: its words that score alike in a name.
+        let mut tiers: Vec<(f64, Vec<u32>)> = Vec::new();
+        if exact {
+            tiers.push((1.0, words[..1].to_vec()));
+        }
+        let begun = &words[usize::from(exact)..];
+        if !begun.is_empty() {
+            tiers.push((0.85, begun.to_vec()));
+        }
+        let walked = match walked {
+            Some(typos) => {
+                tiers.extend(typos);
+                true
+            }
+            None => false,
+        };
+        let mut groups: Vec<Group> = Vec::new();
+        // The groups of tier `tier`, whose words score `s`, one a bucket.
+        let with = |tier: usize, s: f64, groups: &mut Vec<Group>, most: &mut [f64]| {
+            most[lead] = s;
+            for bucket in 0..BUCKETS {
+                let m = bound(most, bucket + 1, bucket + 1 == BUCKETS);
+                groups.push(Group {
+                    most: m,
+                    tier,
+                    bucket,
+                });
+            }
+            most[lead] = lead_most;
+        };
+        for (tier, &(s, _)) in tiers.iter().enumerate() {
+            with(tier, s, &mut groups, &mut most);
+        }
+        // The typos come last, walked only if a name holding one can still be kept: the most
+        // such a name can score is with the best typo similarity and every word of it taken.
+        let mut typos = q.typo_chars[lead].filter(|_| !walked).map(|n| {
+            most[lead] = 0.8 * best_typo_similarity(n);
+            let m = q.words.len().min(BUCKETS);
+            let m = bound(&most, m, m == BUCKETS);
+            most[lead] = lead_most;
+            m
+        });
+        sort(&mut groups);
+        let mut next = 0;
+        loop {
+            let group_most = groups.get(next).map(|g| g.most);
+            if let Some(typo_most) = typos.filter(|&t| group_most.is_none_or(|g| g < t)) {
+                typos = None;
+                if best.closed_below(typo_most) {
+                    break;
+                }
+                for tier in self.typo_tiers(&q.words[lead].1, &words) {
+                    tiers.push(tier);
+                    with(
+                        tiers.len() - 1,
+                        tiers[tiers.len() - 1].0,
+                        &mut groups,
+                        &mut most,
+                    );
+                }
+                sort(&mut groups[next..]);
+                continue;
+            }
+            let Some(group) = groups.get(next) else { break };
+            next += 1;
+            if best.closed_below(group.most) {
+                break;
+            }
+            self.read_group(q, kinds, best, group, &tiers[group.tier].1);
+        }
+    }
+
+    /// The words the loose query word `ql` is a typo of, but neither is nor begins (those
+    /// in `words`, ascending), by what they score as its match: each score's words, the
+    /// best first. O(trie walk + found × word length²).
+    fn typo_tiers(&self, ql: &str, words: &[u32]) -> Vec<(f64, Vec<u32>)> {
+        let index = &self.search;
+        let mut found = Vec::new();
+        index.typos(ql, &mut found);
+        found.sort_unstable();
+        found.dedup();
+        found.retain(|w| words.binary_search(w).is_err());
+        let mut scored: Vec<(f64, u32)> = found
+            .into_iter()
+            .map(|w| (0.8 * similarity(ql, index.word(w)), w))
+            .collect();
+        scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|chunk| (chunk[0].0, chunk.iter().map(|&(_, w)| w).collect()))
+            .collect()
+    }
+
+    /// Reads the postings of one group's words, merged in name order, until the hits kept
+    /// outrank everything left.
+    fn read_group(
+        &self,
+        q: &SearchQuery,
+        kinds: Option<&[EntityKind]>,
+        best: &mut Best<'_>,
+        group: &Group,
+        words: &[u32],
+    ) {
+        let index = &self.search;
+        let mut heap: BinaryHeap<Reverse<(u32, &[u32])>> = words
+            .iter()
+            .map(|&w| index.postings(w, group.bucket))
+            .filter_map(|p| Some(Reverse((*p.first()?, &p[1..]))))
+            .collect();
+        while let Some(&Reverse((i, rest))) = heap.peek() {
+            if best.outranks(group.most, i) {
+                break;
+            }
+            match rest.split_first() {
+                Some((&next, rest)) => {
+                    *heap.peek_mut().expect("peeked") = Reverse((next, rest));
+                }
+                None => {
+                    heap.pop();
+                }
+            }
+            let name = &index.names[i as usize];
+            // An entity changed since the index was built is scored from the search layer.
+            if !self.search_stale.is_empty() && self.search_stale.contains(&name.node) {
+                continue;
+            }
+            if kinds.is_some_and(|k| !k.contains(&self.entity_kind(name.node))) {
+                continue;
+            }
+            let folded = index.text.get(name.folded);
+            let loose = index.text.get(name.loose);
+            if let Some(hit) = score(name.is_alias(), folded, loose, q) {
+                let rank = index.ranks[name.node.index()];
+                best.offer(name.node, hit, name.which, Some(rank));
+            }
+        }
+    }
+}
+
+/// Groups by their bound, best first (then tier, then bucket, for a stable order).
+fn sort(groups: &mut [Group]) {
+    groups.sort_by(|a, b| {
+        (b.most.total_cmp(&a.most))
+            .then(a.tier.cmp(&b.tier))
+            .then(a.bucket.cmp(&b.bucket))
+    });
+}
