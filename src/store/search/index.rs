@@ -239,14 +239,20 @@ impl SearchIndex {
 /// O(E + V log V), sorted on rayon's thread pool.
 fn prominence(graph: &Graph) -> Vec<Node> {
     use rayon::slice::ParallelSliceMut;
-    let mut degree = vec![0u32; graph.entity_count()];
-    for r in graph.relations.iter() {
+    // Numbered by slot, gaps of removals skipped (a layout has none: it leaves them out
+    // before it builds the index).
+    let mut degree = vec![0u32; graph.node_bound()];
+    for e in graph.all_relations() {
+        let r = &graph.relations[e.index()];
         degree[r.from as usize] += 1;
         if r.to != r.from {
             degree[r.to as usize] += 1;
         }
     }
-    let mut order: Vec<Node> = (0..graph.entity_count()).map(Node::new).collect();
+    let mut order: Vec<Node> = (0..graph.node_bound())
+        .map(Node::new)
+        .filter(|&n| !graph.node_removed(n))
+        .collect();
     order.par_sort_unstable_by(|&a, &b| {
         (degree[b.index()].cmp(&degree[a.index()]))
             .then_with(|| graph.entity(a).name().cmp(graph.entity(b).name()))
