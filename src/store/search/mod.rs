@@ -88,6 +88,14 @@ impl Graph {
         self.search_indexed(&q, kinds, limit)
     }
 
+    /// Whether the index's names of `node` are scored: not when its entity changed (or went)
+    /// since the index was built — the search layer scores it then — nor when it is not of
+    /// `kinds`. O(1).
+    pub(super) fn scored_from_index(&self, node: Node, kinds: Option<&[EntityKind]>) -> bool {
+        (self.search_stale.is_empty() || !self.search_stale.contains(&node))
+            && kinds.is_none_or(|k| k.contains(&self.entity_kind(node)))
+    }
+
     /// [`Graph::search`] by scoring every name and alias, without the index: the reference
     /// the index is checked against. O(number of names × name length + hits × log hits).
     pub fn search_scan(&self, text: &str, kinds: Option<&[EntityKind]>, limit: usize) -> Vec<Hit> {
@@ -115,11 +123,7 @@ impl Graph {
         let mut hits: Vec<(Node, f64, MatchReason, u32, usize)> = Vec::new();
         for i in names {
             let name = &index.names[i];
-            // An entity changed since the index was built is scored from the search layer.
-            if !self.search_stale.is_empty() && self.search_stale.contains(&name.node) {
-                continue;
-            }
-            if kinds.is_some_and(|k| !k.contains(&self.entity_kind(name.node))) {
+            if !self.scored_from_index(name.node, kinds) {
                 continue;
             }
             let folded = index.text.get(name.folded);

@@ -350,11 +350,7 @@ impl Graph {
                 }
             }
             let name = &index.names[i as usize];
-            // An entity changed since the index was built is scored from the search layer.
-            if !self.search_stale.is_empty() && self.search_stale.contains(&name.node) {
-                continue;
-            }
-            if kinds.is_some_and(|k| !k.contains(&self.entity_kind(name.node))) {
+            if !self.scored_from_index(name.node, kinds) {
                 continue;
             }
             let folded = index.text.get(name.folded);
