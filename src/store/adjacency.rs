@@ -189,3 +189,38 @@ impl Adjacency {
                 .sum::<usize>()
     }
 }
+
+/// Changes to rows gathered over many relations, made once a row (see
+/// [`Adjacency::change`]).
+#[derive(Debug, Default)]
+pub(super) struct RowChanges {
+    outgoing: HashMap<u32, RowChange>,
+    incoming: HashMap<u32, RowChange>,
+}
+
+/// One row's changes: the relations leaving it, and those joining it with their other ends.
+type RowChange = (Vec<u32>, Vec<(u32, u32)>);
+
+impl RowChanges {
+    /// Relation `e` leaves the rows of `from` and `to`.
+    pub(super) fn remove(&mut self, e: u32, from: u32, to: u32) {
+        self.outgoing.entry(from).or_default().0.push(e);
+        self.incoming.entry(to).or_default().0.push(e);
+    }
+
+    /// Relation `e` joins the rows of `from` and `to`.
+    pub(super) fn add(&mut self, e: u32, from: u32, to: u32) {
+        self.outgoing.entry(from).or_default().1.push((e, to));
+        self.incoming.entry(to).or_default().1.push((e, from));
+    }
+
+    /// Makes the changes in a graph's two sides' rows.
+    pub(super) fn make(self, outgoing: &mut Adjacency, incoming: &mut Adjacency) {
+        for (n, (removed, added)) in self.outgoing {
+            outgoing.change(n, &removed, added);
+        }
+        for (n, (removed, added)) in self.incoming {
+            incoming.change(n, &removed, added);
+        }
+    }
+}

@@ -12,7 +12,7 @@ use super::graph::Graph;
 
 /// The next version: `graph` with `edits` made, checked by the builder's rules (every
 /// problem, each naming its field). `graph` is not changed. Made over the version's shared
-/// tables at the cost of what changes (see [`over`]); the few steps that read more are named
+/// tables at the cost of what changes (see `over`); the few steps that read more are named
 /// on the builder's methods (a document's removal looks for a citation of it, O(E); a place
 /// removed or given another kind has every entity's place checked, O(V)).
 pub fn apply(graph: &Graph, edits: &[Edit]) -> Result<Graph, Vec<StoreError>> {

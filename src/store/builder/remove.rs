@@ -5,18 +5,13 @@
 use super::GraphBuilder;
 use crate::model::EntityKind;
 use crate::model::Id;
+use crate::store::adjacency::RowChanges;
 use crate::store::error::StoreError;
-use crate::store::graph::{Edge, Graph, Node};
+use crate::store::graph::{Edge, Node};
 use crate::store::records::DEAD;
-use hashbrown::HashMap;
 use std::sync::Arc;
 
 impl GraphBuilder {
-    /// Removes relation `edge`: out of its ends' rows and the id index. O(degree of its ends).
-    pub fn remove_relation(&mut self, edge: Edge) -> Result<(), StoreError> {
-        self.remove_relations(&[edge])
-    }
-
     /// Removes relations, each out of its ends' rows and the id index: each row changed once,
     /// so removing all of a hub's relations costs its row once. Fails on a relation not there
     /// (the ones before it are removed: the builder is then to be dropped).
@@ -28,7 +23,7 @@ impl GraphBuilder {
         for &edge in edges {
             let e = edge.index();
             let Some(&record) = g.relations.get(e).filter(|r| r.bits & DEAD == 0) else {
-                rows.make(g);
+                rows.make(&mut g.outgoing, &mut g.incoming);
                 return Err(StoreError::Unknown {
                     field: "id",
                     what: "relation",
@@ -47,7 +42,7 @@ impl GraphBuilder {
             g.relations.set(e, dead);
             g.dead_relations += 1;
         }
-        rows.make(g);
+        rows.make(&mut g.outgoing, &mut g.incoming);
         Ok(())
     }
 
@@ -120,40 +115,5 @@ impl GraphBuilder {
         Arc::make_mut(&mut g.document_index).remove(id);
         g.document_order = Arc::new(super::document_order(g));
         Ok(())
-    }
-}
-
-/// Changes to rows gathered over many relations, made once a row (see
-/// [`crate::store::adjacency::Adjacency::change`]).
-#[derive(Debug, Default)]
-pub(super) struct RowChanges {
-    outgoing: HashMap<u32, RowChange>,
-    incoming: HashMap<u32, RowChange>,
-}
-
-/// One row's changes: the relations leaving it, and those joining it with their other ends.
-type RowChange = (Vec<u32>, Vec<(u32, u32)>);
-
-impl RowChanges {
-    /// Relation `e` leaves the rows of `from` and `to`.
-    pub(super) fn remove(&mut self, e: u32, from: u32, to: u32) {
-        self.outgoing.entry(from).or_default().0.push(e);
-        self.incoming.entry(to).or_default().0.push(e);
-    }
-
-    /// Relation `e` joins the rows of `from` and `to`.
-    pub(super) fn add(&mut self, e: u32, from: u32, to: u32) {
-        self.outgoing.entry(from).or_default().1.push((e, to));
-        self.incoming.entry(to).or_default().1.push((e, from));
-    }
-
-    /// Makes the changes in `g`'s rows.
-    pub(super) fn make(self, g: &mut Graph) {
-        for (n, (removed, added)) in self.outgoing {
-            g.outgoing.change(n, &removed, added);
-        }
-        for (n, (removed, added)) in self.incoming {
-            g.incoming.change(n, &removed, added);
-        }
     }
 }

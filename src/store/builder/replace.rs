@@ -4,9 +4,9 @@
 //! keeps its number and moves between the ends' rows; an entity given another kind has its
 //! relations checked again when the builder builds.
 
-use super::remove::RowChanges;
 use super::{kinds_not_allowed, GraphBuilder, ResolvedRelation};
 use crate::model::{Document, Entity, EntityKind, Id, Relation};
+use crate::store::adjacency::RowChanges;
 use crate::store::error::StoreError;
 use crate::store::graph::{Edge, Node};
 use crate::store::records::{EntityExtra, EntityRecord, DEAD, DEFAULT_ID};
@@ -49,23 +49,14 @@ impl GraphBuilder {
         Ok(())
     }
 
-    /// Gives relation `edge` the fields of `relation`, which keeps its id: checked with the
-    /// rules of [`GraphBuilder::check_relation`] (every problem, each with its field). A
-    /// relation given other ends keeps its number (and so its place in the order relations
-    /// were added) and moves from its old ends' rows to its new ones'; its id stays, the
-    /// default one exactly when it is the default id of the new ends and kind.
-    /// O(citations), plus the degrees of the ends for a move.
-    pub fn replace_relation(
-        &mut self,
-        edge: Edge,
-        relation: Relation,
-    ) -> Result<(), Vec<StoreError>> {
-        self.replace_relations(vec![(edge, relation)])
-    }
-
-    /// [`GraphBuilder::replace_relation`] for many relations, each row changed once: moving
-    /// all of a hub's relations (a merge) costs its row once. Every problem of every
-    /// relation; after one, the builder is to be dropped.
+    /// Gives each relation the fields of its `Relation`, which keeps its id: checked with the
+    /// rules of [`GraphBuilder::check_relation`] (every problem of every relation, each with
+    /// its field; after one, the builder is to be dropped). A relation given other ends keeps
+    /// its number (and so its place in the order relations were added) and moves from its old
+    /// ends' rows to its new ones'; its id stays, the default one exactly when it is the
+    /// default id of the new ends and kind. Each row is changed once, so moving all of a
+    /// hub's relations (a merge) costs its row once. O(citations), plus the degrees of the
+    /// rows a move changes.
     pub fn replace_relations(
         &mut self,
         changes: Vec<(Edge, Relation)>,
@@ -77,7 +68,7 @@ impl GraphBuilder {
                 problems.extend(found);
             }
         }
-        rows.make(&mut self.graph);
+        rows.make(&mut self.graph.outgoing, &mut self.graph.incoming);
         if problems.is_empty() {
             Ok(())
         } else {
