@@ -106,7 +106,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .bridges(&Within::all(), Deadline::none())
             .expect("no deadline")
     });
-    let (scc, scc_s) = timed(|| petgraph::algo::kosaraju_scc(&graph));
+    let (scc, scc_s) = timed(|| petgraph::algo::kosaraju_scc(graph.graph()));
     let mut scc_sizes: Vec<usize> = scc.iter().map(Vec::len).collect();
     scc_sizes.sort_unstable();
     let mut articulation: Vec<String> = articulation.into_iter().map(|b| id(b.node)).collect();
@@ -128,7 +128,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "memory_kib": resident_kib.saturating_sub(base_kib),
         "memory": {
             "structure": memory.structure, "text": memory.text,
-            "quotes": memory.quotes, "search": memory.search,
+            "quotes": memory.quotes, "search": graph.search_bytes(),
         },
         "hops1_s": hops1_s, "hops2_s": hops2_s, "paths_s": paths_s,
         "components_s": components_s, "pagerank_s": pagerank_s,

@@ -13,7 +13,7 @@ use super::query::{as_of_day, node, Subgraph};
 use super::relation::Relation;
 use super::scalars::{entity_kinds, relation_kinds, ClaimStatus, Date, EntityKind, RelationKind};
 use crate::model;
-use crate::store::{self, AsOf, Graph, Node, Scope, Within};
+use crate::store::{self, AsOf, Node, Scope, Version, Within};
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use std::sync::Arc;
 
@@ -130,9 +130,11 @@ pub(crate) async fn connecting(ctx: &Context<'_>, ids: Vec<ID>, w: Within) -> Re
         .collect::<Result<Vec<_>, _>>()?;
     let deadline = deadline(ctx);
     let as_of = w.scope.as_of;
-    let found = blocking(ctx, move |g: &Graph| g.connecting(&terminals, &w, deadline))
-        .await
-        .map_err(|_| timed_out(ctx))?;
+    let found = blocking(ctx, move |g: &Version| {
+        g.connecting(&terminals, &w, deadline)
+    })
+    .await
+    .map_err(|_| timed_out(ctx))?;
     Ok(Connection { found, as_of })
 }
 
@@ -164,7 +166,7 @@ pub(crate) async fn cliques(
     let g = graph(ctx);
     let centre = node(g, "around", &around)?;
     let deadline = deadline(ctx);
-    let found = blocking(ctx, move |g: &Graph| {
+    let found = blocking(ctx, move |g: &Version| {
         g.cliques_around(centre, &w, cap, deadline)
     })
     .await
@@ -187,7 +189,7 @@ pub(crate) async fn cliques(
 pub(crate) async fn brokers(ctx: &Context<'_>, within: Within, limit: i32) -> Result<Vec<Broker>> {
     let limit = listed(limit)?;
     let work = context::work(ctx);
-    let found = blocking(ctx, move |g: &Graph| g.cached_brokers(&within, &work))
+    let found = blocking(ctx, move |g: &Version| g.cached_brokers(&within, &work))
         .await
         .map_err(|why| context::stopped(ctx, why))?;
     let g = graph(ctx);
@@ -210,7 +212,7 @@ pub(crate) async fn bridges(
 ) -> Result<Vec<Relation>> {
     let limit = listed(limit)?;
     let work = context::work(ctx);
-    let found = blocking(ctx, move |g: &Graph| g.cached_bridges(&within, &work))
+    let found = blocking(ctx, move |g: &Version| g.cached_bridges(&within, &work))
         .await
         .map_err(|why| context::stopped(ctx, why))?;
     Ok(found.iter().take(limit).copied().map(Relation).collect())
@@ -220,7 +222,7 @@ pub(crate) async fn bridges(
 pub(crate) async fn cycles(ctx: &Context<'_>, within: Within, limit: i32) -> Result<Vec<Group>> {
     let limit = listed(limit)?;
     let work = context::work(ctx);
-    let found = blocking(ctx, move |g: &Graph| g.cached_cycles(&within, &work))
+    let found = blocking(ctx, move |g: &Version| g.cached_cycles(&within, &work))
         .await
         .map_err(|why| context::stopped(ctx, why))?;
     Ok((0..found.len().min(limit))
