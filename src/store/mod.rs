@@ -37,7 +37,8 @@
 //! - `relation_query.rs`: selecting relations by kind, ends and date, and the timeline order;
 //!   `filter.rs` the filters of walks; `as_of.rs` the graph as of a day ([`AsOf`]: which
 //!   relations and events were in force then), which the filters, lenses and scopes all take.
-//! - `fold.rs` name folding (case, diacritics, scripts); `search/` name search.
+//! - `search/`: name search, and the name folding it rests on (`search/normalise.rs`: case,
+//!   diacritics, scripts).
 //! - `visit/`: petgraph's traits on the graph; `lens.rs` the scoped view they also run on.
 //! - `analytics/`: rankings (degree, PageRank, betweenness), components, communities,
 //!   brokers, bridges, cycles, connecting subgraphs and cliques, one per file, with the cache
@@ -53,7 +54,6 @@ mod curated;
 mod deadline;
 mod error;
 mod filter;
-mod fold;
 mod graph;
 mod ids;
 mod incident;
@@ -85,7 +85,6 @@ pub use change::{check_befores, inverse, net, rebase, Edit};
 pub use deadline::{Deadline, Expired, Ticker};
 pub use error::StoreError;
 pub use filter::{Direction, Filter};
-pub use fold::{fold, loose};
 pub use graph::{Edge, Graph, MemoryUse, Node};
 pub use ids::numbered as numbered_relation_id;
 pub use incident::Incident;
@@ -96,6 +95,7 @@ pub use relation_query::RelationQuery;
 pub use reliable::{Costs, PathWeight, WeightedPath, WEIGHED_PATHS};
 pub use resolver::Resolver;
 pub(crate) use search::match_reasons;
+pub use search::{fold, loose};
 pub use search::{merge_hits, Hit, MatchReason, SearchIndex, SearchQuery};
 pub use tombstones::AllRelations;
 pub use traverse::{Neighbourhood, Reach};

@@ -34,9 +34,9 @@
 //! built beside the layout), a search reads every posting it would need whole, ranking by
 //! the relation counts of its own version.
 
-use super::super::fold::{fold, loose};
 use super::super::graph::{Graph, Node};
 use super::super::records::{Span, Text};
+use super::normalise::{fold, loose};
 use super::score::PREFIX_MIN_BYTES;
 use super::typo::WordTrie;
 use hashbrown::{HashMap, HashSet};

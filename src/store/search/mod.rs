@@ -1,6 +1,6 @@
 //! Finding entities by messy names: case, diacritics, scripts, transliterations and typos.
 //!
-//! Every name and alias is folded once when a graph version is built (see [`super::fold`]),
+//! Every name and alias is folded once when a graph version is built (see `normalise.rs`),
 //! and indexed ([`index`]): its loose words, word → names postings by name length in order of
 //! prominence, and a trie of the words for typos ([`typo`]). A query reads the names holding
 //! a match of its rarest word, best possible score first, until nothing left can make the
@@ -19,15 +19,16 @@
 #[cfg(test)]
 mod equivalence;
 mod index;
+mod normalise;
 mod score;
 mod typo;
 mod walk;
 
-use super::fold::{fold, loose};
 use super::graph::Node;
 use super::version::Version;
 use crate::model::EntityKind;
 pub use index::SearchIndex;
+pub use normalise::{fold, loose};
 use score::score;
 pub use score::SearchQuery;
 use std::cmp::Ordering;

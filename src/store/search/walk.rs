@@ -12,10 +12,10 @@
 //! the others holding it unless they are left likewise. Each entity keeps its best name (the
 //! first of equal scores in its own order), wherever it was met, as the scan does.
 
-use super::super::fold::{fold, loose};
 use super::super::graph::Node;
 use super::super::version::Version;
 use super::index::BUCKETS;
+use super::normalise::{fold, loose};
 use super::score::{best_typo_similarity, bound, score, SearchQuery};
 use super::{ranking, Hit, MatchReason};
 use crate::model::EntityKind;
