@@ -18,7 +18,7 @@ impl Incident<'_> {
     /// The next relation with the entity at its other end (the entity itself for a
     /// self-loop), read from the rows without touching the relation's record.
     #[inline]
-    fn next_with_end(&mut self) -> Option<(Edge, Node)> {
+    pub(super) fn next_with_end(&mut self) -> Option<(Edge, Node)> {
         loop {
             let take_out = match (self.out.first(), self.inc.first()) {
                 (None, None) => return None,

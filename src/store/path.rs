@@ -3,6 +3,7 @@
 use super::deadline::{Deadline, Expired, Ticker};
 use super::filter::{Direction, Filter};
 use super::graph::{Edge, Graph, Node};
+use hashbrown::hash_map::Entry;
 use hashbrown::{HashMap, HashSet};
 use std::collections::VecDeque;
 
@@ -74,6 +75,9 @@ impl Graph {
         let mut fq = VecDeque::from([from]);
         let mut bq = VecDeque::from([to]);
         let passable = |n: Node| n == from || n == to || filter.admits(self, n);
+        // Every relation either way: the step is the other end, read from the rows beside
+        // the relation's number, without touching its record (a cache miss a relation).
+        let plain = !directed && filter.relation_kinds.is_none() && filter.as_of.is_none();
         while !fq.is_empty() && !bq.is_empty() {
             // Expand the smaller frontier, one whole level at a time.
             let forward = fq.len() <= bq.len();
@@ -85,15 +89,21 @@ impl Graph {
             let mut meet = None;
             for _ in 0..queue.len() {
                 let n = queue.pop_front().expect("level size");
-                for e in self.incident_iter(n) {
+                let mut incident = self.incident_iter(n);
+                while let Some((e, end)) = incident.next_with_end() {
                     ticker.tick()?;
-                    let Some(m) = f.step(self, n, e) else {
-                        continue;
+                    let m = match plain {
+                        true => end,
+                        false => match f.step(self, n, e) {
+                            Some(m) => m,
+                            None => continue,
+                        },
                     };
-                    if seen.contains_key(&m) || !passable(m) {
-                        continue;
-                    }
-                    seen.insert(m, Some((n, e)));
+                    match seen.entry(m) {
+                        Entry::Occupied(_) => continue,
+                        Entry::Vacant(_) if !passable(m) => continue,
+                        Entry::Vacant(slot) => slot.insert(Some((n, e))),
+                    };
                     if other.contains_key(&m) {
                         meet = Some(m);
                         break;

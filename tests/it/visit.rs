@@ -6,7 +6,8 @@ use dossier::model::{
     Citation, ClaimStatus, Date, Document, Entity, EntityKind, Id, Relation, RelationKind,
 };
 use dossier::store::{
-    articulation_parts, steiner_edges, Graph, GraphBuilder, Lens, Node, Scope, Scoped, Within,
+    articulation_parts, steiner_edges, Deadline, Direction, Filter, Graph, GraphBuilder, Lens,
+    Node, Scope, Scoped, Within,
 };
 use petgraph::graph::NodeIndex;
 use petgraph::visit::{Bfs, EdgeRef, NodeIndexable};
@@ -349,4 +350,76 @@ fn node_numbers_of_a_view_over_a_few_entities_are_compact() {
         .into_iter()
         .collect();
     assert_eq!(groups, expected);
+}
+
+/// The distance from `from` to `to` through `filter` (`directed`: `from` to `to` only), by a
+/// plain breadth-first search over `Graph::incident` and `Filter::step`: the reference for
+/// `Graph::shortest_path`.
+fn distance(g: &Graph, from: Node, to: Node, filter: &Filter, directed: bool) -> Option<usize> {
+    let f = Filter {
+        direction: if directed {
+            Direction::Outgoing
+        } else {
+            Direction::Both
+        },
+        ..filter.clone()
+    };
+    let mut dist = HashMap::from([(from, 0usize)]);
+    let mut queue = std::collections::VecDeque::from([from]);
+    while let Some(n) = queue.pop_front() {
+        if n == to {
+            return Some(dist[&n]);
+        }
+        for e in g.incident(n) {
+            let Some(m) = f.step(g, n, e) else { continue };
+            if dist.contains_key(&m) || (m != to && !filter.admits(g, m)) {
+                continue;
+            }
+            dist.insert(m, dist[&n] + 1);
+            queue.push_back(m);
+        }
+    }
+    None
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Every relation either way (the rows' fast path), directed, some kinds only, and some
+    /// entity kinds only: the path found is a path through the filter, and no path is shorter.
+    #[test]
+    fn shortest_paths_are_paths_and_none_is_shorter(
+        (n, rels) in graphs(),
+        pairs in prop::collection::vec((0usize..24, 0usize..24), 1..12),
+        how in 0usize..4,
+    ) {
+        let g = build(n, &rels);
+        let people = [dossier::model::EntityKind::Person];
+        let (filter, directed) = match how {
+            0 => (Filter::default(), false),
+            1 => (Filter::default(), true),
+            2 => (Filter { relation_kinds: Some(&KINDS[1..4]), ..Filter::default() }, false),
+            _ => (Filter { entity_kinds: Some(&people), ..Filter::default() }, false),
+        };
+        for (a, z) in pairs {
+            let (from, to) = (Node::new(a % n), Node::new(z % n));
+            let route = g.shortest_path(from, to, &filter, directed, Deadline::none()).unwrap();
+            let expected = distance(&g, from, to, &filter, directed);
+            prop_assert_eq!(route.as_ref().map(|r| r.edges.len()), expected);
+            let Some(route) = route else { continue };
+            prop_assert_eq!(route.nodes.first(), Some(&from));
+            prop_assert_eq!(route.nodes.last(), Some(&to));
+            let step = Filter {
+                direction: if directed { Direction::Outgoing } else { Direction::Both },
+                ..filter.clone()
+            };
+            for (i, &e) in route.edges.iter().enumerate() {
+                prop_assert_eq!(step.step(&g, route.nodes[i], e), Some(route.nodes[i + 1]));
+            }
+            let inner = route.nodes.len().saturating_sub(2);
+            for &m in route.nodes.iter().skip(1).take(inner) {
+                prop_assert!(filter.admits(&g, m));
+            }
+        }
+    }
 }
