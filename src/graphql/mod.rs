@@ -7,6 +7,7 @@
 
 mod analysis;
 mod api;
+mod arguments;
 mod codes;
 mod context;
 mod curation;
