@@ -4,6 +4,7 @@
 //! scope, then cached.
 
 use super::arguments::{as_of_day, with_arguments};
+use super::bounds::bounded;
 use super::context::{self, blocking, graph};
 use super::entity::Entity;
 use super::error::ApiError;
@@ -124,21 +125,9 @@ impl Partition {
     }
 }
 
+/// The `limit` of a list of entities, groups or relations, from 1 to [`MAX_LISTED`].
 pub(crate) fn listed(limit: i32) -> Result<usize, ApiError> {
-    if limit > MAX_LISTED {
-        return Err(ApiError::LimitExceeded {
-            argument: "limit",
-            limit: MAX_LISTED as i64,
-            value: limit as i64,
-        });
-    }
-    if limit < 1 {
-        return Err(ApiError::invalid(
-            "limit",
-            format!("must be between 1 and {MAX_LISTED}, got {limit}"),
-        ));
-    }
-    Ok(limit as usize)
+    bounded("limit", limit, 1, MAX_LISTED)
 }
 
 /// The scope of an analysis from its arguments.

@@ -1,14 +1,15 @@
 //! The `Entity` interface and its six implementations, one per entity kind.
 
 use super::arguments::{as_of_day, with_arguments};
+use super::bounds::bounded;
 use super::context::graph;
 use super::curation::Change;
-use super::error::ApiError;
+use super::filter::Walk;
 use super::page::{Page, PageRequest};
 use super::relation::{Attribute, Relation};
-use super::scalars::{entity_kinds, relation_kinds, Date, Direction, EntityKind, RelationKind};
+use super::scalars::{Date, Direction, EntityKind, RelationKind};
 use crate::model;
-use crate::store::{AsOf, Filter, Graph, Node};
+use crate::store::{AsOf, Graph, Node};
 use async_graphql::{Context, Interface, Object, Result, ID};
 
 /// The most entities `neighbours` returns.
@@ -156,53 +157,26 @@ impl EntityFields {
         as_of: Option<AsOf>,
     ) -> Result<Page<Relation>> {
         let page = PageRequest::parse(first, after.as_deref())?;
-        let kinds = relation_kinds(kinds);
-        let filter = Filter {
-            relation_kinds: kinds.as_deref(),
-            direction: direction.into(),
-            entity_kinds: None,
-            as_of,
-        };
-        let edges = graph(ctx).relations_of(self.0, &filter);
+        let walk = Walk::new(kinds, None, direction.into(), as_of);
+        let edges = graph(ctx).relations_of(self.0, &walk.filter());
         Ok(page.page(edges, Relation))
     }
 
     fn neighbours(
         &self,
         ctx: &Context<'_>,
-        relation_kinds_: Option<Vec<RelationKind>>,
+        relation_kinds: Option<Vec<RelationKind>>,
         direction: Direction,
         kinds: Option<Vec<EntityKind>>,
         limit: i32,
         as_of: Option<AsOf>,
     ) -> Result<Vec<Entity>> {
-        if !(1..=MAX_NEIGHBOURS).contains(&limit) {
-            let err = if limit > MAX_NEIGHBOURS {
-                ApiError::LimitExceeded {
-                    argument: "limit",
-                    limit: MAX_NEIGHBOURS as i64,
-                    value: limit as i64,
-                }
-            } else {
-                ApiError::invalid(
-                    "limit",
-                    format!("must be between 1 and {MAX_NEIGHBOURS}, got {limit}"),
-                )
-            };
-            return Err(err.into());
-        }
+        let limit = bounded("limit", limit, 1, MAX_NEIGHBOURS)?;
         let g = graph(ctx);
-        let rk = relation_kinds(relation_kinds_);
-        let ek = entity_kinds(kinds);
-        let filter = Filter {
-            relation_kinds: rk.as_deref(),
-            direction: direction.into(),
-            entity_kinds: ek.as_deref(),
-            as_of,
-        };
-        Ok(g.neighbours(self.0, &filter)
+        let walk = Walk::new(relation_kinds, kinds, direction.into(), as_of);
+        Ok(g.neighbours(self.0, &walk.filter())
             .into_iter()
-            .take(limit as usize)
+            .take(limit)
             .map(|n| Entity::of(g, n))
             .collect())
     }

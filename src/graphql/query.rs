@@ -5,9 +5,11 @@
 //! them. `Subgraph` is in `subgraph.rs`.
 
 use super::arguments::{as_of_day, with_arguments};
+use super::bounds::{at_most, bounded};
 use super::context::{blocking, deadline, graph, timed_out};
 use super::entity::Entity;
 use super::error::ApiError;
+use super::filter::Walk;
 use super::listed::Listed;
 use super::page::{Page, PageRequest, MAX_PAGE};
 use super::relation::{Document, Relation};
@@ -17,7 +19,7 @@ use super::scalars::{
 };
 pub use super::subgraph::Subgraph;
 use crate::model;
-use crate::store::{self, Filter, Graph, Node, RelationQuery};
+use crate::store::{self, Graph, Node, RelationQuery};
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 
 /// The deepest `neighbourhood` walk allowed.
@@ -109,23 +111,6 @@ fn date_range(since: Option<Date>, until: Option<Date>) -> Result<(), ApiError> 
     Ok(())
 }
 
-fn at_most(argument: &'static str, value: i32, min: i32, limit: i32) -> Result<usize, ApiError> {
-    if value > limit {
-        return Err(ApiError::LimitExceeded {
-            argument,
-            limit: limit as i64,
-            value: value as i64,
-        });
-    }
-    if value < min {
-        return Err(ApiError::invalid(
-            argument,
-            format!("must be between {min} and {limit}, got {value}"),
-        ));
-    }
-    Ok(value as usize)
-}
-
 fn path(g: &Graph, p: store::Route) -> Path {
     let weight = p.len() as f64;
     weighed(g, store::WeightedPath { path: p, weight })
@@ -184,15 +169,8 @@ with_arguments! {
             kinds: Option<Vec<EntityKind>>,
             #[graphql(default = 10)] limit: i32,
         ) -> Result<Vec<SearchHit>> {
-            let limit = at_most("limit", limit, 1, MAX_PAGE as i32)?;
-            if text.len() > MAX_SEARCH_TEXT {
-                return Err(ApiError::LimitExceeded {
-                    argument: "text",
-                    limit: MAX_SEARCH_TEXT as i64,
-                    value: text.len() as i64,
-                }
-                .into());
-            }
+            let limit = bounded("limit", limit, 1, MAX_PAGE as i32)?;
+            at_most("text", text.len(), MAX_SEARCH_TEXT)?;
             let g = graph(ctx);
             let kinds = entity_kinds(kinds);
             Ok(g.search(&text, kinds.as_deref(), limit)
@@ -266,21 +244,14 @@ with_arguments! {
             kinds: Option<Vec<EntityKind>>,
             limit: Option<i32>
         ) as_of(as_of, undated) -> Result<Subgraph> {
-            let depth = at_most("depth", depth, 0, MAX_DEPTH)?;
-            let limit = at_most(
+            let depth = bounded("depth", depth, 0, MAX_DEPTH)?;
+            let limit = bounded(
                 "limit",
                 limit.unwrap_or(DEFAULT_NEIGHBOURHOOD),
                 1,
                 MAX_NEIGHBOURHOOD,
             )?;
-            if ids.len() > MAX_SEEDS {
-                return Err(ApiError::LimitExceeded {
-                    argument: "ids",
-                    limit: MAX_SEEDS as i64,
-                    value: ids.len() as i64,
-                }
-                .into());
-            }
+            at_most("ids", ids.len(), MAX_SEEDS)?;
             let g = graph(ctx);
             let seeds = ids
                 .iter()
@@ -288,25 +259,9 @@ with_arguments! {
                 .collect::<Result<Vec<_>, _>>()?;
             let as_of = as_of_day(as_of, undated)?;
             let kinds_asked = relation_kinds.clone();
-            let rk = super::scalars::relation_kinds(relation_kinds);
-            let ek = entity_kinds(kinds);
-            let sub = blocking(ctx, move |g| {
-                let filter = Filter {
-                    relation_kinds: rk.as_deref(),
-                    direction: store::Direction::Both,
-                    entity_kinds: ek.as_deref(),
-                    as_of,
-                };
-                g.reach(&seeds, depth, &filter, limit)
-            })
-            .await;
-            let _ = g;
-            Ok(Subgraph::walked(
-                sub.nodes,
-                sub.truncated,
-                kinds_asked,
-                as_of,
-            ))
+            let walk = Walk::new(relation_kinds, kinds, store::Direction::Both, as_of);
+            let sub = blocking(ctx, move |g| g.reach(&seeds, depth, &walk.filter(), limit)).await;
+            Ok(Subgraph::walked(sub.nodes, sub.truncated, kinds_asked, as_of))
         }
 
         /// A shortest chain of relations between two entities, or null if they are not connected.
@@ -333,16 +288,10 @@ with_arguments! {
             let g = graph(ctx);
             let (a, b) = (node(g, "from", &from)?, node(g, "to", &to)?);
             let as_of = as_of_day(as_of, undated)?;
-            let rk = super::scalars::relation_kinds(relation_kinds);
-            let ek = entity_kinds(kinds);
+            let walk = Walk::new(relation_kinds, kinds, store::Direction::Both, as_of);
             let deadline = deadline(ctx);
             let found = blocking(ctx, move |g| {
-                let filter = Filter {
-                    relation_kinds: rk.as_deref(),
-                    direction: store::Direction::Both,
-                    entity_kinds: ek.as_deref(),
-                    as_of,
-                };
+                let filter = walk.filter();
                 match weight {
                     None => g
                         .shortest_path(a, b, &filter, directed, deadline)
@@ -380,19 +329,15 @@ with_arguments! {
             relation_kinds: Option<Vec<RelationKind>>,
             weight: Option<PathWeight>
         ) as_of(as_of, undated) -> Result<Vec<Path>> {
-            let max_len = at_most("maxLength", max_length, 1, MAX_PATH_LENGTH)?;
-            let limit = at_most("limit", limit, 1, MAX_PATHS)?;
+            let max_len = bounded("maxLength", max_length, 1, MAX_PATH_LENGTH)?;
+            let limit = bounded("limit", limit, 1, MAX_PATHS)?;
             let as_of = as_of_day(as_of, undated)?;
             let g = graph(ctx);
             let (a, b) = (node(g, "from", &from)?, node(g, "to", &to)?);
-            let rk = super::scalars::relation_kinds(relation_kinds);
+            let walk = Walk::new(relation_kinds, None, store::Direction::Both, as_of);
             let deadline = deadline(ctx);
             let found = blocking(ctx, move |g| {
-                let filter = Filter {
-                    relation_kinds: rk.as_deref(),
-                    as_of,
-                    ..Filter::default()
-                };
+                let filter = walk.filter();
                 match weight {
                     None => g
                         .paths(a, b, max_len, limit, &filter, deadline)
@@ -430,7 +375,7 @@ with_arguments! {
             kinds: Option<Vec<RelationKind>>,
             #[graphql(default = 1000)] limit: i32
         ) as_of(as_of, undated) -> Result<Vec<Relation>> {
-            let limit = at_most("limit", limit, 1, MAX_TIMELINE)?;
+            let limit = bounded("limit", limit, 1, MAX_TIMELINE)?;
             date_range(since, until)?;
             let g = graph(ctx);
             let kinds = relation_kinds(kinds);

@@ -6,10 +6,10 @@
 
 use super::analysis::{listed, Group};
 use super::arguments::with_arguments;
+use super::bounds::{at_most, bounded};
 use super::context::timed_out;
 use super::context::{self, blocking, deadline, graph};
 use super::entity::Entity;
-use super::error::ApiError;
 use super::query::{node, Subgraph};
 use super::relation::Relation;
 use super::scalars::{entity_kinds, relation_kinds, ClaimStatus, Date, EntityKind, RelationKind};
@@ -116,14 +116,7 @@ pub(crate) fn within(
 
 /// Few relations joining `ids` within `w` (see `connectingSubgraph`).
 pub(crate) async fn connecting(ctx: &Context<'_>, ids: Vec<ID>, w: Within) -> Result<Connection> {
-    if ids.len() > MAX_TERMINALS {
-        return Err(ApiError::LimitExceeded {
-            argument: "ids",
-            limit: MAX_TERMINALS as i64,
-            value: ids.len() as i64,
-        }
-        .into());
-    }
+    at_most("ids", ids.len(), MAX_TERMINALS)?;
     let g = graph(ctx);
     let terminals = ids
         .iter()
@@ -146,22 +139,7 @@ pub(crate) async fn cliques(
     limit: i32,
 ) -> Result<Cliques> {
     let limit = listed(limit)?;
-    let cap = if neighbours > MAX_CLIQUE_NEIGHBOURS {
-        return Err(ApiError::LimitExceeded {
-            argument: "neighbours",
-            limit: MAX_CLIQUE_NEIGHBOURS as i64,
-            value: neighbours as i64,
-        }
-        .into());
-    } else if neighbours < 1 {
-        return Err(ApiError::invalid(
-            "neighbours",
-            format!("must be between 1 and {MAX_CLIQUE_NEIGHBOURS}, got {neighbours}"),
-        )
-        .into());
-    } else {
-        neighbours as usize
-    };
+    let cap = bounded("neighbours", neighbours, 1, MAX_CLIQUE_NEIGHBOURS)?;
     let g = graph(ctx);
     let centre = node(g, "around", &around)?;
     let deadline = deadline(ctx);
