@@ -5,8 +5,8 @@
 //! async-graphql takes an argument's description only as a string literal, so a `const`
 //! cannot share it, and it has no way to flatten a group of arguments into a field. So
 //! [`with_arguments!`] wraps an `#[Object] impl` block and writes the arguments into the
-//! methods that ask for them; for an attribute that must spell them out (the `Entity`
-//! interface), it hands the two descriptions to another macro. [`as_of_day`] reads the time
+//! methods that ask for them; for an interface, which must declare them in its attribute
+//! (the `Entity` interface), it hands them to another macro. [`as_of_day`] reads the time
 //! arguments.
 
 use super::error::ApiError;
@@ -54,8 +54,10 @@ pub(super) fn as_of_day(day: Option<Date>, undated: bool) -> Result<Option<AsOf>
 /// argument (`Result<Vec<X>>`, `ID`): async-graphql must see that it is a `Result`, which a
 /// type passed whole through a macro hides. Attributes and doc comments pass through.
 ///
-/// `with_arguments!(descriptions => then)` calls `then!("…", "…")` with the descriptions of
-/// `asOf` and `undated`, for a macro that spells the arguments out in an attribute.
+/// `with_arguments!(interface => then)` calls `then! { arg(name = "as_of", …), arg(name =
+/// "undated", …) }`: the time arguments as the `#[graphql(field(…))]` of an `Interface`
+/// declares them, for a macro that writes them into the fields that take them (their `ty`
+/// names `Date`, which must be in scope there).
 macro_rules! with_arguments {
     // The descriptions, written here once: every other form takes them from this one.
     (@described $($form:tt)*) => {
@@ -66,8 +68,11 @@ macro_rules! with_arguments {
             $($form)*
         }
     };
-    (@with $as_of_desc:literal, $undated_desc:literal; descriptions => $then:ident) => {
-        $then!($as_of_desc, $undated_desc);
+    (@with $as_of_desc:literal, $undated_desc:literal; interface => $then:ident) => {
+        $then! {
+            arg(name = "as_of", ty = "Option<Date>", desc = $as_of_desc),
+            arg(name = "undated", ty = "bool", default = true, desc = $undated_desc)
+        }
     };
     (@with $as_of_desc:literal, $undated_desc:literal;
         $(#[$attr:meta])*

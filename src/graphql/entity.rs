@@ -15,10 +15,10 @@ use async_graphql::{Context, Interface, Object, Result, ID};
 /// The most entities `neighbours` returns.
 pub const MAX_NEIGHBOURS: i32 = 1000;
 
-/// Declares the `Entity` interface, given the descriptions of the time arguments its fields
-/// `relations` and `neighbours` take (see [`with_arguments!`]).
+/// Declares the `Entity` interface, given the time arguments its fields `relations` and
+/// `neighbours` take (see [`with_arguments!`]).
 macro_rules! entity_interface {
-    ($as_of_desc:literal, $undated_desc:literal) => {
+    ($($as_of:tt)*) => {
         // The description keeps its own line breaks, which the schema shows.
         /// A person, organisation, court, government, event or place. Query the kind-specific fields
         /// with inline fragments: `... on Person { roles }`, `... on Event { start end place { name } }`.
@@ -77,8 +77,7 @@ macro_rules! entity_interface {
                 arg(name = "direction", ty = "Direction", default_with = "Direction::Both"),
                 arg(name = "first", ty = "Option<i32>"),
                 arg(name = "after", ty = "Option<String>"),
-                arg(name = "as_of", ty = "Option<Date>", desc = $as_of_desc),
-                arg(name = "undated", ty = "bool", default = true, desc = $undated_desc)
+                $($as_of)*
             ),
             field(
                 name = "neighbours",
@@ -88,8 +87,7 @@ macro_rules! entity_interface {
                 arg(name = "direction", ty = "Direction", default_with = "Direction::Both"),
                 arg(name = "kinds", ty = "Option<Vec<EntityKind>>"),
                 arg(name = "limit", ty = "i32", default = 100),
-                arg(name = "as_of", ty = "Option<Date>", desc = $as_of_desc),
-                arg(name = "undated", ty = "bool", default = true, desc = $undated_desc)
+                $($as_of)*
             )
         )]
         pub enum Entity {
@@ -109,7 +107,7 @@ macro_rules! entity_interface {
     };
 }
 
-with_arguments!(descriptions => entity_interface);
+with_arguments!(interface => entity_interface);
 
 impl Entity {
     /// Wraps the entity behind `node` in the type of its kind.
