@@ -4,7 +4,7 @@
 //! petgraph's traits; each runs inside the request's work deadline and answers
 //! `LIMIT_EXCEEDED` when stopped.
 
-use super::analysis::{listed, Group};
+use super::analysis::{listed, scope, Group};
 use super::arguments::with_arguments;
 use super::bounds::{at_most, bounded};
 use super::context::timed_out;
@@ -12,9 +12,9 @@ use super::context::{self, blocking, deadline, graph};
 use super::entity::Entity;
 use super::query::{node, Subgraph};
 use super::relation::Relation;
-use super::scalars::{entity_kinds, relation_kinds, ClaimStatus, Date, EntityKind, RelationKind};
+use super::scalars::{ClaimStatus, Date, EntityKind, RelationKind};
 use crate::model;
-use crate::store::{self, AsOf, Graph, Node, Scope, Within};
+use crate::store::{self, AsOf, Graph, Node, Within};
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use std::sync::Arc;
 
@@ -102,12 +102,7 @@ pub(crate) fn within(
     as_of: Option<AsOf>,
 ) -> Within {
     Within {
-        scope: Scope {
-            relation_kinds: relation_kinds(relation),
-            entity_kinds: entity_kinds(entity),
-            nodes,
-            as_of,
-        },
+        scope: scope(relation, entity, nodes, as_of),
         claims: claims.map(|c| c.into_iter().map(model::ClaimStatus::from).collect()),
         since: since.map(|d| d.0),
         until: until.map(|d| d.0),
