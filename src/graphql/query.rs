@@ -96,6 +96,12 @@ pub(super) fn node(g: &Graph, argument: &'static str, id: &ID) -> Result<Node, A
     })
 }
 
+/// The entities `ids` (the argument `argument`) name: `NOT_FOUND` for the first that names
+/// none.
+pub(super) fn nodes(g: &Graph, argument: &'static str, ids: &[ID]) -> Result<Vec<Node>, ApiError> {
+    ids.iter().map(|id| node(g, argument, id)).collect()
+}
+
 /// Refuses a range that ends before it begins: `since` is compared by its first day and
 /// `until` by its last, so `since: "2023-09", until: "2023-09-01"` is a valid (one-day)
 /// overlap, and `since: "2023-09-22", until: "2023-09-21"` is not.
@@ -253,10 +259,7 @@ with_arguments! {
             )?;
             at_most("ids", ids.len(), MAX_SEEDS)?;
             let g = graph(ctx);
-            let seeds = ids
-                .iter()
-                .map(|id| node(g, "ids", id))
-                .collect::<Result<Vec<_>, _>>()?;
+            let seeds = nodes(g, "ids", &ids)?;
             let as_of = as_of_day(as_of, undated)?;
             let kinds_asked = relation_kinds.clone();
             let walk = Walk::new(relation_kinds, kinds, store::Direction::Both, as_of);

@@ -10,7 +10,7 @@ use super::bounds::{at_most, bounded};
 use super::context::timed_out;
 use super::context::{self, blocking, deadline, graph};
 use super::entity::Entity;
-use super::query::{node, Subgraph};
+use super::query::{node, nodes, Subgraph};
 use super::relation::Relation;
 use super::scalars::{ClaimStatus, Date, EntityKind, RelationKind};
 use crate::model;
@@ -113,10 +113,7 @@ pub(crate) fn within(
 pub(crate) async fn connecting(ctx: &Context<'_>, ids: Vec<ID>, w: Within) -> Result<Connection> {
     at_most("ids", ids.len(), MAX_TERMINALS)?;
     let g = graph(ctx);
-    let terminals = ids
-        .iter()
-        .map(|id| node(g, "ids", id))
-        .collect::<Result<Vec<_>, _>>()?;
+    let terminals = nodes(g, "ids", &ids)?;
     let deadline = deadline(ctx);
     let as_of = w.scope.as_of;
     let found = blocking(ctx, move |g: &Graph| g.connecting(&terminals, &w, deadline))
