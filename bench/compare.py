@@ -13,6 +13,7 @@ Where a peer has several calls for a row (igraph: `neighborhood_size` or `neighb
 for 1- and 2-hop, for one vertex at a time or the list, `get_shortest_path`,
 `get_shortest_paths` or `distances` for a pair), each is run twice — the second, warm, run
 counts — the answers must agree, and the fastest is the peer's figure; stderr shows them all.
+dossier's query sets are run twice in its engine likewise, the second run timed.
 The load row has two lines: the peers building from an in-memory edge list, and the peers
 reading the same files dossier imports (pandas reads them; igraph's `Graph.DataFrame` and
 NetworkX's `from_pandas_edgelist` build). dossier's figure is its import in both.

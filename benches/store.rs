@@ -10,7 +10,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use dossier::generate::{self, Spec};
 use dossier::import::{self, ImportSource, Mapping, Silent};
-use dossier::store::{Deadline, Filter, Graph, Node, Scope};
+use dossier::store::{Deadline, Filter, Graph, Node, Scope, Version};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -25,7 +25,7 @@ fn size(var: &str, default: u64) -> u64 {
 }
 
 /// Generates and imports the benchmark graph, and says how long each took.
-fn graph() -> Graph {
+fn graph() -> Version {
     let spec = Spec {
         entities: size("DOSSIER_BENCH_ENTITIES", 100_000),
         relations: size("DOSSIER_BENCH_RELATIONS", 1_000_000),

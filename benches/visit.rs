@@ -32,7 +32,7 @@ fn graph() -> Graph {
     let source = ImportSource::at(dir.path(), None).expect("a CSV directory");
     let (graph, _) = import::load_with_imports(None, &[source], &Mapping::default(), &Silent)
         .unwrap_or_else(|e| panic!("the generated graph imports: {e}"));
-    graph
+    graph.into_graph()
 }
 
 /// Counts what a petgraph breadth-first walk from `start` reaches.

@@ -1,7 +1,7 @@
 //! Search latency, index against scan, on a dataset: for each kind of query — an exact name,
 //! a prefix, a transliteration, a one-letter typo — made from the names of seeded entities,
-//! the p50, p99 and worst time of [`Graph::search`] (the index) and of
-//! [`Graph::search_scan`] (every name scored, the reference), after checking that both give
+//! the p50, p99 and worst time of [`Version::search`] (the index) and of
+//! [`Version::search_scan`] (every name scored, the reference), after checking that both give
 //! the same hits on every scanned query.
 //!
 //! ```sh
@@ -34,14 +34,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let source = ImportSource::at(&PathBuf::from(dataset), None).map_err(|e| e.to_string())?;
     let (graph, _) =
         import::load_with_imports(None, &[source], &mapping, &Silent).map_err(|e| e.to_string())?;
-    let memory = graph.memory();
+    let search_bytes = graph.search_bytes();
     println!(
         "{} entities, {} relations, imported in {:.1} s; search index {:.1} MiB ({:.0} B an entity)\n",
         graph.entity_count(),
         graph.relation_count(),
         started.elapsed().as_secs_f64(),
-        memory.search as f64 / (1 << 20) as f64,
-        memory.search as f64 / graph.entity_count() as f64,
+        search_bytes as f64 / (1 << 20) as f64,
+        search_bytes as f64 / graph.entity_count() as f64,
     );
     println!("| query | example | index p50 | index p99 | index max | scan p50 | scan p99 | hits (mean) |");
     println!("|---|---|---|---|---|---|---|---|");

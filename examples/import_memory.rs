@@ -33,6 +33,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let peak_kib = status_kib("VmHWM:");
     let resident_kib = status_kib("VmRSS:");
     let memory = graph.memory();
+    let search = graph.search_bytes();
+    let total = memory.total() + search;
     let relations = graph.relation_count().max(1) as f64;
     let growth = resident_kib.saturating_sub(base_kib) * 1024;
     let per = |bytes: usize| (bytes as f64 / relations * 10.0).round() / 10.0;
@@ -42,15 +44,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "load_s": (load_s * 100.0).round() / 100.0,
         "resident_growth_mib": growth / (1 << 20),
         "peak_mib": peak_kib / 1024,
-        "graph_mib": memory.total() / (1 << 20),
+        "graph_mib": total / (1 << 20),
         "per_relation": {
             "resident_growth": per(growth),
-            "graph": per(memory.total()),
-            "graph_without_quotes": per(memory.total() - memory.quotes),
+            "graph": per(total),
+            "graph_without_quotes": per(total - memory.quotes),
             "quotes": per(memory.quotes),
             "structure": per(memory.structure),
             "text": per(memory.text),
-            "search": per(memory.search),
+            "search": per(search),
         },
     });
     println!("{out}");

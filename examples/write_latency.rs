@@ -15,20 +15,20 @@ use dossier::curate::{Curator, Operation};
 use dossier::import::{self, ImportSource, Mapping};
 use dossier::journal::Sqlite;
 use dossier::model::{Citation, Date, Id, Relation, RelationKind};
-use dossier::store::{Graph, Store};
+use dossier::store::{Store, Version};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-fn load(path: &Path) -> Graph {
+fn load(path: &Path) -> Version {
     if path.join("relations.csv").exists() {
         let source = ImportSource::at(path, None).expect("a CSV directory");
         import::load_with_imports(None, &[source], &Mapping::default(), &import::Silent)
             .expect("imports")
             .0
     } else {
-        dossier::load::load_dir(path).expect("loads").0
+        Version::new(dossier::load::load_dir(path).expect("loads").0)
     }
 }
 
@@ -39,7 +39,7 @@ fn in_memory(store: &Store, op: &Operation) -> Duration {
     let g = store.snapshot();
     let t = Instant::now();
     let edits = dossier::curate::operations::edits(&g, op).expect("the change is valid");
-    let next = dossier::store::apply(&g, &edits).expect("the change applies");
+    let next = g.apply(&edits).expect("the change applies");
     let took = t.elapsed();
     drop(next);
     took

@@ -11,7 +11,7 @@
 //! ## Layout
 //! - [`model`]: entity kinds, the relation vocabulary, partial dates, ids, records. No I/O.
 //! - [`store`]: the graph (compact records, adjacency in compressed rows), its immutable
-//!   versions, traversals, paths, timeline and name search; petgraph's graph traits on it, so
+//!   versions (the graph beside its search index and analytics cache), traversals, paths, timeline and name search; petgraph's graph traits on it, so
 //!   petgraph's algorithms run on the store directly; `store/analytics/` the analyses
 //!   (rankings, components, communities, brokers, bridges, cycles, cliques), cached per
 //!   version.

@@ -4,7 +4,7 @@
 use crate::config::ServeImportArgs;
 use crate::import::{self, ImportSummary, Mapping, Progress};
 use crate::load::{self, LoadErrors, LoadSummary};
-use crate::store::Graph;
+use crate::store::{Graph, Version};
 use std::path::Path;
 
 /// What was loaded.
@@ -19,11 +19,12 @@ pub struct Loaded {
 /// Loads `data`, then the imports into the same graph, so imported rows may name curated
 /// entities (and a clash names the curated file and line). With imports, an absent data
 /// directory is no error: the imports are loaded alone. Any error, in either, builds nothing.
+/// The version's search index is built beside the last layout.
 pub fn load(
     data: &Path,
     imports: &ServeImportArgs,
     progress: &dyn Progress,
-) -> Result<(Graph, Loaded), LoadErrors> {
+) -> Result<(Version, Loaded), LoadErrors> {
     let mut loaded = Loaded::default();
     let graph = if imports.paths.is_empty() || data.exists() {
         let (graph, summary) = load::load_dir(data)?;
@@ -33,7 +34,7 @@ pub fn load(
         Graph::default()
     };
     if imports.paths.is_empty() {
-        return Ok((graph, loaded));
+        return Ok((Version::new(graph), loaded));
     }
     let sources = imports.sources().map_err(|e| LoadErrors(vec![e]))?;
     let mapping = match imports.import_mapping.as_deref() {

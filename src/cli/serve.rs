@@ -8,7 +8,7 @@ use crate::import::{self, Progress};
 use crate::journal::{self, Journal};
 use crate::load::LoadErrors;
 use crate::server;
-use crate::store::{Graph, Store};
+use crate::store::{Store, Version};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -120,16 +120,19 @@ pub fn run(args: ServeArgs) -> Result<(), ServeError> {
 /// The journal in `state`, replayed over `graph`: opened when it exists, created when writes
 /// are taken (`create`), else none (a read-only server without history).
 fn open_journal(
-    graph: Graph,
+    graph: Version,
     state: &Path,
     create: bool,
-) -> Result<(Graph, Option<Box<dyn Journal>>), ServeError> {
+) -> Result<(Version, Option<Box<dyn Journal>>), ServeError> {
     if !create && !state.join(journal::FILE).exists() {
         return Ok((graph, None));
     }
     let j = journal::Sqlite::open(state)?;
     let kept = j.kept_imports()?;
-    let graph = j.with_kept_imports(graph)?;
+    let graph = match kept.is_empty() {
+        true => graph,
+        false => Version::new(j.with_kept_imports(graph.into_graph())?),
+    };
     if !kept.is_empty() {
         tracing::info!(
             imports = kept.len(),
@@ -164,7 +167,7 @@ fn load_logged(
     data: &Path,
     imports: &ServeImportArgs,
     progress: &dyn Progress,
-) -> Result<Graph, LoadErrors> {
+) -> Result<Version, LoadErrors> {
     let (
         graph,
         Loaded {

@@ -6,7 +6,7 @@
 //! number, read as fast as a loaded one, with what was removed left out and the rest numbered
 //! afresh (writes name records by id, so the numbers are the version's own).
 
-use crate::store::{apply, Edit, Graph, Store};
+use crate::store::{Edit, Store, Version};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -14,7 +14,7 @@ use std::time::Instant;
 /// others before, while writes go on).
 const CATCH_UP_LOCKED: usize = 16;
 
-/// The layer size ([`Graph::layer_size`]) past which a write starts a fold.
+/// The layer size ([`Graph::layer_size`](crate::store::Graph::layer_size)) past which a write starts a fold.
 pub const FOLD_AT: usize = 1024;
 
 /// Lowers the calling thread's scheduling priority as far as it goes (nice 19), so that the
@@ -86,7 +86,7 @@ impl Folder {
     /// are past the size.
     pub(super) fn written(
         &self,
-        current: &Arc<Graph>,
+        current: &Arc<Version>,
         edits: &[Edit],
         store: &Store,
         writing: &Arc<Mutex<()>>,
@@ -129,7 +129,7 @@ impl Folder {
     /// Lays `source` out anew on this one thread (the other cores stay with readers and the
     /// writer), makes the writes made meanwhile again over it — most without the writer's
     /// lock, the last few holding it — and publishes it in place of the current version.
-    fn fold(&self, source: Arc<Graph>, generation: u64, store: &Store, writing: &Mutex<()>) {
+    fn fold(&self, source: Arc<Version>, generation: u64, store: &Store, writing: &Mutex<()>) {
         let started = Instant::now();
         let layer = source.layer_size();
         let one_thread = rayon::ThreadPoolBuilder::new()
@@ -194,9 +194,9 @@ impl Folder {
 
     /// Makes `batch` again over `folded`; on a refusal (which a write already taken cannot
     /// meet, short of a bug) drops the fold, logged, and says so.
-    fn make_again(&self, folded: &mut Graph, batch: &[Vec<Edit>]) -> bool {
+    fn make_again(&self, folded: &mut Version, batch: &[Vec<Edit>]) -> bool {
         for edits in batch {
-            match apply(folded, edits) {
+            match folded.apply(edits) {
                 Ok(next) => *folded = next,
                 Err(problems) => {
                     locked(&self.state).running = false;

@@ -1,7 +1,7 @@
 //! The start of a state: the journal's entries made over the graph of the data files.
 
 use crate::journal::{Journal, JournalError};
-use crate::store::{apply, net, rebase, Edit, Graph};
+use crate::store::{net, rebase, Edit, Version};
 
 /// An entry that no longer applies over the data (the data files changed under it).
 #[derive(Debug, Clone)]
@@ -15,8 +15,8 @@ pub struct Skipped {
 /// What replaying a journal did.
 #[derive(Debug)]
 pub struct Replayed {
-    /// The graph with every entry that applies.
-    pub graph: Graph,
+    /// The version with every entry that applies.
+    pub graph: Version,
     /// How many entries were read.
     pub entries: usize,
     /// Entries that did not apply, each with why.
@@ -27,7 +27,8 @@ pub struct Replayed {
 /// usual case: the net effect of all entries is applied once, O(V + E)). When the data files
 /// changed under them, entries are made one by one over what the graph holds now (what they
 /// set wins) and an entry that still cannot apply is skipped and reported.
-pub fn replay(graph: Graph, journal: &dyn Journal) -> Result<Replayed, JournalError> {
+pub fn replay(graph: impl Into<Version>, journal: &dyn Journal) -> Result<Replayed, JournalError> {
+    let graph = graph.into();
     let entries = journal.since(0)?;
     let count = entries.len();
     if entries.is_empty() {
@@ -38,7 +39,7 @@ pub fn replay(graph: Graph, journal: &dyn Journal) -> Result<Replayed, JournalEr
         });
     }
     let all = net(entries.iter().map(|e| e.edits.as_slice()));
-    if let Ok(next) = apply(&graph, &all) {
+    if let Ok(next) = graph.apply(&all) {
         return Ok(Replayed {
             graph: next,
             entries: count,
@@ -49,7 +50,7 @@ pub fn replay(graph: Graph, journal: &dyn Journal) -> Result<Replayed, JournalEr
     let mut skipped = Vec::new();
     for entry in &entries {
         let edits: Vec<Edit> = rebase(&graph, &entry.edits);
-        match apply(&graph, &edits) {
+        match graph.apply(&edits) {
             Ok(next) => graph = next,
             Err(problems) => skipped.push(Skipped {
                 seq: entry.seq,

@@ -9,7 +9,7 @@ use super::error::CurateError;
 use super::fold::{Folder, FOLD_AT};
 use super::operations::{self, Operation};
 use crate::journal::{Entry, Filter, Journal, NewEntry};
-use crate::store::{apply, inverse, net, Graph, Store};
+use crate::store::{inverse, net, Store, Version};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::broadcast;
@@ -26,7 +26,7 @@ pub struct Written {
     /// The journal entry, or `None` when the change changed nothing (nothing was recorded).
     pub entry: Option<Arc<Entry>>,
     /// The version after it (the current one for a repeat or a no-op).
-    pub graph: Arc<Graph>,
+    pub graph: Arc<Version>,
     /// Whether this was a retry of a change already made with the same idempotency key.
     pub repeated: bool,
 }
@@ -42,7 +42,7 @@ pub struct Curator {
     feed: broadcast::Sender<Arc<Entry>>,
     /// Versions as recorded at earlier moments, most recent use last (see
     /// [`Curator::recorded_as_of`]): (current version, changes undone, the version).
-    recorded: Mutex<Vec<(u64, u64, Arc<Graph>)>>,
+    recorded: Mutex<Vec<(u64, u64, Arc<Version>)>>,
 }
 
 /// How many versions as recorded at earlier moments are kept.
@@ -82,7 +82,7 @@ impl Curator {
     }
 
     /// Starts a background fold once the current version's layers hold `at` records (see
-    /// [`super::fold`]; [`FOLD_AT`] by default).
+    /// `curate::fold`; [`FOLD_AT`] by default).
     pub fn fold_at(self, at: usize) -> Curator {
         self.folder.set_at(at);
         self
@@ -137,7 +137,7 @@ impl Curator {
                 repeated: false,
             });
         }
-        let next = apply(&graph, &edits).map_err(CurateError::Rejected)?;
+        let next = graph.apply(&edits).map_err(CurateError::Rejected)?;
         let entry = locked(&self.journal).append(NewEntry {
             author: author.to_owned(),
             operation: op.name().to_owned(),
@@ -163,7 +163,7 @@ impl Curator {
     /// the journal replayed over it), with no write running meanwhile.
     pub fn rebuild<T, E>(
         &self,
-        make: impl FnOnce(&dyn Journal) -> Result<(Graph, T), E>,
+        make: impl FnOnce(&dyn Journal) -> Result<(Version, T), E>,
     ) -> Result<T, E> {
         let _one_at_a_time = locked(&self.writing);
         let (graph, out) = {
@@ -180,7 +180,7 @@ impl Curator {
     /// be reproduced after later corrections. The last few are kept. O(V + E) for one not kept.
     /// Refused (a conflict) when the changes after it no longer undo over the current graph
     /// (the data files changed under the journal).
-    pub fn recorded_as_of(&self, at_us: i64) -> Result<Arc<Graph>, CurateError> {
+    pub fn recorded_as_of(&self, at_us: i64) -> Result<Arc<Version>, CurateError> {
         let _one_at_a_time = locked(&self.writing);
         let current = self.store.snapshot();
         let later: Vec<Entry> = locked(&self.journal)
@@ -200,7 +200,7 @@ impl Curator {
             return Ok(graph);
         }
         let undo = inverse(&net(later.iter().map(|e| e.edits.as_slice())));
-        let graph = Arc::new(apply(&current, &undo).map_err(CurateError::Rejected)?);
+        let graph = Arc::new(current.apply(&undo).map_err(CurateError::Rejected)?);
         if kept.len() == RECORDED_VERSIONS {
             kept.remove(0);
         }

@@ -10,7 +10,7 @@ use super::entity::Entity;
 use super::error::ApiError;
 use super::scalars::{entity_kinds, relation_kinds, EntityKind, RelationKind};
 use crate::model;
-use crate::store::{AsOf, Communities, Graph, Measure, Node, Scope};
+use crate::store::{AsOf, Communities, Measure, Node, Scope, Version};
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 use std::sync::Arc;
 
@@ -155,7 +155,7 @@ pub(crate) async fn rank(
 ) -> Result<Vec<RankedEntity>> {
     let limit = listed(limit)?;
     let work = context::work(ctx);
-    let ranking = blocking(ctx, move |g: &Graph| {
+    let ranking = blocking(ctx, move |g: &Version| {
         g.ranking(measure.into(), &scope, &work)
     })
     .await
@@ -182,7 +182,7 @@ pub(crate) async fn rank(
 pub(crate) async fn components(ctx: &Context<'_>, scope: Scope, limit: i32) -> Result<Vec<Group>> {
     let limit = listed(limit)?;
     let work = context::work(ctx);
-    let comps = blocking(ctx, move |g: &Graph| g.cached_components(&scope, &work))
+    let comps = blocking(ctx, move |g: &Version| g.cached_components(&scope, &work))
         .await
         .map_err(|why| context::stopped(ctx, why))?;
     Ok((0..comps.len().min(limit))
@@ -196,7 +196,7 @@ pub(crate) async fn components(ctx: &Context<'_>, scope: Scope, limit: i32) -> R
 /// The communities of `scope`.
 pub(crate) async fn communities(ctx: &Context<'_>, scope: Scope) -> Result<Partition> {
     let work = context::work(ctx);
-    let c = blocking(ctx, move |g: &Graph| g.cached_communities(&scope, &work))
+    let c = blocking(ctx, move |g: &Version| g.cached_communities(&scope, &work))
         .await
         .map_err(|why| context::stopped(ctx, why))?;
     let groups = Arc::new(c.groups.clone());

@@ -3,7 +3,7 @@
 
 use super::error::ApiError;
 use crate::curate::Curator;
-use crate::store::{Deadline, Graph, Stopped, Work};
+use crate::store::{Deadline, Stopped, Version, Work};
 use async_graphql::parser::types::{ExecutableDocument, Field, Selection};
 use async_graphql::{Context, ServerError, ServerResult, Variables};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,18 +15,18 @@ use tokio::sync::Semaphore;
 /// answer shows what it wrote. Mutations run one after another, so each field sees one
 /// version from its first sub-field to its last.
 pub(crate) struct Snapshot {
-    first: Arc<Graph>,
+    first: Arc<Version>,
     written: AtomicBool,
     /// Versions published by this request's writes; kept until the request ends, so the
     /// references handed out stay valid.
-    later: elsa::sync::FrozenVec<Arc<Graph>>,
+    later: elsa::sync::FrozenVec<Arc<Version>>,
     /// The last of `later`, shared (for work moved to another thread).
-    latest: std::sync::Mutex<Option<Arc<Graph>>>,
+    latest: std::sync::Mutex<Option<Arc<Version>>>,
 }
 
 impl Snapshot {
     /// A request's snapshot, starting at `graph`.
-    pub(crate) fn new(graph: Arc<Graph>) -> Snapshot {
+    pub(crate) fn new(graph: Arc<Version>) -> Snapshot {
         Snapshot {
             first: graph,
             written: AtomicBool::new(false),
@@ -36,7 +36,7 @@ impl Snapshot {
     }
 
     /// The version this request reads now.
-    pub(crate) fn current(&self) -> &Graph {
+    pub(crate) fn current(&self) -> &Version {
         if !self.written.load(Ordering::Acquire) {
             return &self.first;
         }
@@ -45,7 +45,7 @@ impl Snapshot {
     }
 
     /// The version this request reads now, shared.
-    pub(crate) fn current_arc(&self) -> Arc<Graph> {
+    pub(crate) fn current_arc(&self) -> Arc<Version> {
         match &*self.latest.lock().unwrap_or_else(|p| p.into_inner()) {
             Some(g) => g.clone(),
             None => self.first.clone(),
@@ -53,7 +53,7 @@ impl Snapshot {
     }
 
     /// The version a write of this request published: what its later fields read.
-    pub(crate) fn advance(&self, graph: Arc<Graph>) {
+    pub(crate) fn advance(&self, graph: Arc<Version>) {
         *self.latest.lock().unwrap_or_else(|p| p.into_inner()) = Some(graph.clone());
         self.later.push(graph);
         self.written.store(true, Ordering::Release);
@@ -61,7 +61,7 @@ impl Snapshot {
 }
 
 /// The graph of the running request.
-pub(crate) fn graph<'a>(ctx: &Context<'a>) -> &'a Graph {
+pub(crate) fn graph<'a>(ctx: &Context<'a>) -> &'a Version {
     ctx.data_unchecked::<Snapshot>().current()
 }
 
@@ -122,7 +122,7 @@ static CPU: LazyLock<Semaphore> = LazyLock::new(|| {
 /// A panic in `work` is resumed here, and the request answers `INTERNAL` (see `codes`).
 pub(crate) async fn blocking<R: Send + 'static>(
     ctx: &Context<'_>,
-    work: impl FnOnce(&Graph) -> R + Send + 'static,
+    work: impl FnOnce(&Version) -> R + Send + 'static,
 ) -> R {
     let _core = CPU.acquire().await.expect("the semaphore is never closed");
     let g = ctx.data_unchecked::<Snapshot>().current_arc();
@@ -203,7 +203,7 @@ pub(crate) async fn recorded_version(
     variables: &Variables,
     operation: Option<&str>,
     curator: Option<&Arc<Curator>>,
-) -> ServerResult<Option<Arc<Graph>>> {
+) -> ServerResult<Option<Arc<Version>>> {
     let Some(at_us) = recorded_at(doc, variables, operation)? else {
         return Ok(None);
     };

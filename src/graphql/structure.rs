@@ -14,7 +14,7 @@ use super::query::{node, nodes, Subgraph};
 use super::relation::Relation;
 use super::scalars::{ClaimStatus, Date, EntityKind, RelationKind};
 use crate::model;
-use crate::store::{self, AsOf, Graph, Node, Within};
+use crate::store::{self, AsOf, Node, Version, Within};
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use std::sync::Arc;
 
@@ -116,9 +116,11 @@ pub(crate) async fn connecting(ctx: &Context<'_>, ids: Vec<ID>, w: Within) -> Re
     let terminals = nodes(g, "ids", &ids)?;
     let deadline = deadline(ctx);
     let as_of = w.scope.as_of;
-    let found = blocking(ctx, move |g: &Graph| g.connecting(&terminals, &w, deadline))
-        .await
-        .map_err(|_| timed_out(ctx))?;
+    let found = blocking(ctx, move |g: &Version| {
+        g.connecting(&terminals, &w, deadline)
+    })
+    .await
+    .map_err(|_| timed_out(ctx))?;
     Ok(Connection { found, as_of })
 }
 
@@ -135,7 +137,7 @@ pub(crate) async fn cliques(
     let g = graph(ctx);
     let centre = node(g, "around", &around)?;
     let deadline = deadline(ctx);
-    let found = blocking(ctx, move |g: &Graph| {
+    let found = blocking(ctx, move |g: &Version| {
         g.cliques_around(centre, &w, cap, deadline)
     })
     .await
@@ -158,7 +160,7 @@ pub(crate) async fn cliques(
 pub(crate) async fn brokers(ctx: &Context<'_>, within: Within, limit: i32) -> Result<Vec<Broker>> {
     let limit = listed(limit)?;
     let work = context::work(ctx);
-    let found = blocking(ctx, move |g: &Graph| g.cached_brokers(&within, &work))
+    let found = blocking(ctx, move |g: &Version| g.cached_brokers(&within, &work))
         .await
         .map_err(|why| context::stopped(ctx, why))?;
     let g = graph(ctx);
@@ -181,7 +183,7 @@ pub(crate) async fn bridges(
 ) -> Result<Vec<Relation>> {
     let limit = listed(limit)?;
     let work = context::work(ctx);
-    let found = blocking(ctx, move |g: &Graph| g.cached_bridges(&within, &work))
+    let found = blocking(ctx, move |g: &Version| g.cached_bridges(&within, &work))
         .await
         .map_err(|why| context::stopped(ctx, why))?;
     Ok(found.iter().take(limit).copied().map(Relation).collect())
@@ -191,7 +193,7 @@ pub(crate) async fn bridges(
 pub(crate) async fn cycles(ctx: &Context<'_>, within: Within, limit: i32) -> Result<Vec<Group>> {
     let limit = listed(limit)?;
     let work = context::work(ctx);
-    let found = blocking(ctx, move |g: &Graph| g.cached_cycles(&within, &work))
+    let found = blocking(ctx, move |g: &Version| g.cached_cycles(&within, &work))
         .await
         .map_err(|why| context::stopped(ctx, why))?;
     Ok((0..found.len().min(limit))

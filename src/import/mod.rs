@@ -59,7 +59,7 @@ pub use source::{ImportFormat, ImportSource};
 pub use summary::ImportSummary;
 
 use crate::load::{self, LoadError, LoadErrors};
-use crate::store::{Graph, GraphBuilder};
+use crate::store::{Graph, GraphBuilder, Version};
 use session::{Draft, Session, Site};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -67,14 +67,14 @@ use std::path::{Path, PathBuf};
 /// The most errors collected before reading stops.
 pub const MAX_ERRORS: usize = 100;
 
-/// Loads `data` (when given) and then the sources into one graph: the curated data first, so
+/// Loads `data` (when given) and then the sources into one version (its search index built beside its layout): the curated data first, so
 /// imported relations may name curated entities. Any error, in either, builds nothing.
 pub fn load_with_imports(
     data: Option<&Path>,
     sources: &[ImportSource],
     mapping: &Mapping,
     progress: &dyn Progress,
-) -> Result<(Graph, ImportSummary), LoadErrors> {
+) -> Result<(Version, ImportSummary), LoadErrors> {
     match data {
         Some(dir) => build(
             GraphBuilder::from_graph(&load::load_dir(dir)?.0),
@@ -94,7 +94,7 @@ pub fn import_onto(
     sources: &[ImportSource],
     mapping: &Mapping,
     progress: &dyn Progress,
-) -> Result<(Graph, ImportSummary), LoadErrors> {
+) -> Result<(Version, ImportSummary), LoadErrors> {
     build(
         GraphBuilder::from_graph(graph),
         None,
@@ -113,7 +113,7 @@ pub fn import_onto_data(
     sources: &[ImportSource],
     mapping: &Mapping,
     progress: &dyn Progress,
-) -> Result<(Graph, ImportSummary), LoadErrors> {
+) -> Result<(Version, ImportSummary), LoadErrors> {
     build(
         GraphBuilder::from_graph(graph),
         Some(data),
@@ -129,9 +129,9 @@ fn build(
     sources: &[ImportSource],
     mapping: &Mapping,
     progress: &dyn Progress,
-) -> Result<(Graph, ImportSummary), LoadErrors> {
+) -> Result<(Version, ImportSummary), LoadErrors> {
     let summary = import_with(&mut builder, curated_dir, sources, mapping, progress)?;
-    let graph = builder.build().map_err(|errors| {
+    let graph = Version::build(builder).map_err(|errors| {
         // The import's own places were checked with their lines; only an entity the builder
         // held before (never one of `data/`, which is validated) can be left.
         LoadErrors(

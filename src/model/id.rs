@@ -19,7 +19,7 @@ pub enum IdError {
     /// The text is empty.
     #[error("an id cannot be empty")]
     Empty,
-    /// The text is longer than [`MAX_ID_LEN`].
+    /// The text is longer than `MAX_ID_LEN` (128 bytes).
     #[error("an id is at most {MAX_ID_LEN} bytes long, this one has {0}")]
     TooLong(usize),
     /// The text has a character or shape outside the slug rules.

@@ -10,7 +10,6 @@ use super::records::{
     HAS_EXTRA,
 };
 use super::refs::{EntityRef, RelationRef};
-use super::search::SearchIndex;
 use super::tombstones::AllRelations;
 use crate::model::{Document, EntityKind, Id, RelationKind};
 use hashbrown::{HashMap, HashSet};
@@ -59,7 +58,7 @@ impl Edge {
 /// Once built, a `Graph` is never changed; a new version is built instead (see
 /// [`super::Store`]).
 ///
-/// Layout (see [`super::records`]): 24-byte entity and 20-byte relation records, strings in
+/// Layout (see `store::records`): 24-byte entity and 20-byte relation records, strings in
 /// one text arena, rare fields in side tables, relations of each entity in compressed rows
 /// with the entity at the other end (8 bytes a relation at each end), relation ids derived
 /// from the records unless the data gave another.
@@ -91,12 +90,14 @@ pub struct Graph {
     pub(super) outgoing: Adjacency,
     /// Each entity's relations where it is `to`.
     pub(super) incoming: Adjacency,
-    /// The search index of the last layout.
-    pub(super) search: Arc<SearchIndex>,
-    /// The entities added or changed since, which [`Graph::search`] scores without the index.
-    pub(super) search_layer: Vec<Node>,
-    /// The entities changed since, whose names in the index are out of date.
-    pub(super) search_stale: HashSet<Node>,
+    /// Which layout this version shares (see [`Graph::layout`]).
+    pub(super) layout: u64,
+    /// The entities added or changed since the layout, in the order they were first touched
+    /// (a removed one left out): what was computed on the layout alone, such as the search
+    /// index, does not know their names as they are now.
+    pub(super) touched: Vec<Node>,
+    /// The entities of the layout changed or removed since.
+    pub(super) stale: HashSet<Node>,
     /// The side-table entries of the relations changed since the layout, by relation index.
     pub(super) replaced_extras: HashMap<u32, RelationExtra>,
     /// The entities removed since the layout (see [`super::tombstones`]).
@@ -105,13 +106,12 @@ pub struct Graph {
     /// [`super::records::DEAD`]).
     pub(super) dead_relations: usize,
     pub(super) version: u64,
-    /// Analytics results of this version, filled in on demand (a clone starts empty).
-    pub(super) analytics: super::analytics::Cache,
     /// Merged ids, distinct pairs and documents' text (see [`super::curated`]).
     pub(super) curated: super::curated::Curated,
 }
 
-/// Where a graph version's memory goes, in bytes (capacities, not allocator overhead).
+/// Where a graph's memory goes, in bytes (capacities, not allocator overhead); its version's
+/// search index aside (`Version::search_bytes`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MemoryUse {
     /// Entity, relation and citation records, adjacency rows and id indexes.
@@ -120,14 +120,12 @@ pub struct MemoryUse {
     pub text: usize,
     /// The text of the citations' quotes.
     pub quotes: usize,
-    /// The search index: folded names, its words and their word and trigram postings.
-    pub search: usize,
 }
 
 impl MemoryUse {
     /// Everything.
     pub fn total(&self) -> usize {
-        self.structure + self.text + self.quotes + self.search
+        self.structure + self.text + self.quotes
     }
 }
 
@@ -135,6 +133,25 @@ impl Graph {
     /// The version number: 0 for an empty graph, increased by every accepted change.
     pub fn version(&self) -> u64 {
         self.version
+    }
+
+    /// Which layout this version shares with the versions made over it: the same number
+    /// while they hold their changes in layers beside it, another after each new layout
+    /// ([`Graph::folded`], a bulk build). What is computed from a layout alone (the search
+    /// index) serves every version of the same number. O(1).
+    pub fn layout(&self) -> u64 {
+        self.layout
+    }
+
+    /// The entities added or changed since the layout, in the order first touched (see
+    /// [`Graph::layout`]). O(1).
+    pub fn touched_since_layout(&self) -> &[Node] {
+        &self.touched
+    }
+
+    /// Whether `node`, an entity of the layout, was changed or removed since. O(1).
+    pub fn stale_since_layout(&self, node: Node) -> bool {
+        !self.stale.is_empty() && self.stale.contains(&node)
     }
 
     /// Number of entities. O(1).
@@ -419,7 +436,6 @@ impl Graph {
             structure,
             text: self.text.len() - quotes + extras,
             quotes,
-            search: self.search.bytes(),
         }
     }
 }

@@ -4,7 +4,7 @@
 use super::graph::{Edge, Node};
 
 /// The relations touching one entity, in the order they were added: a merge of its outgoing
-/// and incoming rows (both ascending), self-loops once. See [`Graph::incident_iter`].
+/// and incoming rows (both ascending), self-loops once. See [`Graph::incident_iter`](super::Graph::incident_iter).
 #[derive(Debug, Clone)]
 pub struct Incident<'g> {
     pub(super) out: &'g [u32],

@@ -7,15 +7,16 @@
 //! bridges, cycles, connecting subgraphs, cliques) and the most reliable paths are built on
 //! them.
 //!
-//! Knows nothing of GraphQL or HTTP. Every query runs on one [`Graph`] version, an immutable
-//! value shared through an `Arc`; a change builds a new version and swaps it in
-//! ([`Store::replace`]), so readers never wait on writers and always see one consistent graph.
-//! A version made by a change shares the tables of the one it was made from and holds what
-//! changed in small layers beside them, until they are folded into a new layout
-//! ([`Graph::folded`]).
+//! Knows nothing of GraphQL or HTTP. Every query runs on one [`Version`], an immutable value
+//! shared through an `Arc`: the [`Graph`] beside its search index and its analytics cache. A
+//! change builds a new version and swaps it in ([`Store::replace`]), so readers never wait on
+//! writers and always see one consistent graph. A version made by a change shares the tables
+//! of the one it was made from and holds what changed in small layers beside them, until they
+//! are folded into a new layout ([`Version::folded`]).
 //!
 //! # Layout
-//! - `graph.rs`: [`Graph`], one immutable version; `records.rs` its compact records and text
+//! - `version.rs`: [`Version`], what a query reads: the graph, its search index and its
+//!   analytics cache. `graph.rs`: [`Graph`], the graph of one version; `records.rs` its compact records and text
 //!   arena; `adjacency.rs` its rows (each entity's relations); `incident.rs` one entity's
 //!   relations read from its two rows ([`Incident`]); `layered.rs` the tables shared between
 //!   versions, a shared base and a small layer of what changed since; `refs.rs` the views
@@ -36,11 +37,12 @@
 //! - `relation_query.rs`: selecting relations by kind, ends and date, and the timeline order;
 //!   `filter.rs` the filters of walks; `as_of.rs` the graph as of a day ([`AsOf`]: which
 //!   relations and events were in force then), which the filters, lenses and scopes all take.
-//! - `fold.rs` name folding (case, diacritics, scripts); `search/` name search.
+//! - `search/`: name search, and the name folding it rests on (`search/normalise.rs`: case,
+//!   diacritics, scripts).
 //! - `visit/`: petgraph's traits on the graph; `lens.rs` the scoped view they also run on.
 //! - `analytics/`: rankings (degree, PageRank, betweenness), components, communities,
 //!   brokers, bridges, cycles, connecting subgraphs and cliques, one per file, with the cache
-//!   that keeps their results per version (`cache.rs`).
+//!   that keeps their results per version (`cache.rs`, read through `cached.rs`).
 
 mod adjacency;
 mod analytics;
@@ -52,7 +54,6 @@ mod curated;
 mod deadline;
 mod error;
 mod filter;
-mod fold;
 mod graph;
 mod ids;
 mod incident;
@@ -68,6 +69,7 @@ mod search;
 mod seen;
 mod tombstones;
 mod traverse;
+mod version;
 mod visit;
 
 pub use analytics::{
@@ -83,7 +85,6 @@ pub use change::{check_befores, inverse, net, rebase, Edit};
 pub use deadline::{Deadline, Expired, Ticker};
 pub use error::StoreError;
 pub use filter::{Direction, Filter};
-pub use fold::{fold, loose};
 pub use graph::{Edge, Graph, MemoryUse, Node};
 pub use ids::numbered as numbered_relation_id;
 pub use incident::Incident;
@@ -94,9 +95,11 @@ pub use relation_query::RelationQuery;
 pub use reliable::{Costs, PathWeight, WeightedPath, WEIGHED_PATHS};
 pub use resolver::Resolver;
 pub(crate) use search::match_reasons;
+pub use search::{fold, loose};
 pub use search::{merge_hits, Hit, MatchReason, SearchIndex, SearchQuery};
 pub use tombstones::AllRelations;
 pub use traverse::{Neighbourhood, Reach};
+pub use version::Version;
 pub use visit::{
     EdgeReferences, Edges, EntityNode, Link, Neighbors, NodeIdentifiers, NodeReferences, Scoped,
     Undirected, Visited, Watch,
@@ -105,28 +108,28 @@ pub use visit::{
 use arc_swap::ArcSwap;
 use std::sync::Arc;
 
-/// A cheap, cloneable handle to the current graph version.
+/// A cheap, cloneable handle to the current [`Version`].
 ///
 /// Why `ArcSwap`: a query takes a snapshot with one atomic load and keeps it for its whole
 /// execution, so it sees one consistent version however long it runs, and it never blocks.
-/// A writer builds the next version off to the side (a copy, O(V + E) — acceptable while
-/// curated graphs are small; bulk loads build once) and publishes it with one atomic store;
-/// the old version is freed when its last reader drops it.
+/// A writer builds the next version off to the side (over the current one, sharing its
+/// tables: see [`Version::apply`]) and publishes it with one atomic store; the old version is
+/// freed when its last reader drops it.
 #[derive(Clone)]
 pub struct Store {
-    current: Arc<ArcSwap<Graph>>,
+    current: Arc<ArcSwap<Version>>,
 }
 
 impl Store {
-    /// A store holding `graph`.
-    pub fn new(graph: Graph) -> Store {
+    /// A store holding `version` (a [`Graph`] is made a version with its search index).
+    pub fn new(version: impl Into<Version>) -> Store {
         Store {
-            current: Arc::new(ArcSwap::from_pointee(graph)),
+            current: Arc::new(ArcSwap::from_pointee(version.into())),
         }
     }
 
     /// The current version. O(1), lock-free.
-    pub fn snapshot(&self) -> Arc<Graph> {
+    pub fn snapshot(&self) -> Arc<Version> {
         self.current.load_full()
     }
 
@@ -134,20 +137,21 @@ impl Store {
     /// new version's number is above the one it replaces (a graph loaded afresh, as on a
     /// reload, counts from zero), so clients that cache by `graphVersion` see the change.
     /// One writer at a time: two concurrent calls may publish the same number.
-    pub fn replace(&self, mut graph: Graph) {
-        let previous = self.current.load().version;
-        graph.version = graph.version.max(previous + 1);
-        self.current.store(Arc::new(graph));
+    pub fn replace(&self, version: impl Into<Version>) {
+        let mut version = version.into();
+        let previous = self.current.load().version();
+        version.set_number(version.version().max(previous + 1));
+        self.current.store(Arc::new(version));
     }
 
-    /// Publishes `graph` in place of the current version if it is that version laid out
-    /// anew ([`Graph::folded`]): the same version number, so clients see no change. Returns
+    /// Publishes `version` in place of the current version if it is that version laid out
+    /// anew ([`Version::folded`]): the same version number, so clients see no change. Returns
     /// whether it did (not when the current version is another). One writer at a time.
-    pub fn publish_layout(&self, graph: Graph) -> bool {
-        if self.current.load().version != graph.version {
+    pub fn publish_layout(&self, version: Version) -> bool {
+        if self.current.load().version() != version.version() {
             return false;
         }
-        self.current.store(Arc::new(graph));
+        self.current.store(Arc::new(version));
         true
     }
 }

@@ -611,6 +611,7 @@ fn generated_graph() -> Graph {
     load_with_imports(None, &[source], &Mapping::default(), &Silent)
         .unwrap()
         .0
+        .into_graph()
 }
 
 /// The part of `g` in force on `day`, copied into a graph of its own: what the answers as of

@@ -31,6 +31,7 @@ fn big_graph(dir: &Path) -> dossier::store::Graph {
     )
     .unwrap()
     .0
+    .into_graph()
 }
 
 #[test]

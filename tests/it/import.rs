@@ -8,7 +8,7 @@ use dossier::import::{
 };
 use dossier::load::{self, LoadError, LoadErrors};
 use dossier::model::{AttributeValue, EntityKind, RelationKind};
-use dossier::store::{Graph, GraphBuilder};
+use dossier::store::{Graph, GraphBuilder, Version};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -21,7 +21,7 @@ fn fixture(path: &str) -> PathBuf {
 fn import(
     sources: &[ImportSource],
     mapping: &Mapping,
-) -> Result<(Graph, ImportSummary), LoadErrors> {
+) -> Result<(Version, ImportSummary), LoadErrors> {
     load_with_imports(None, sources, mapping, &Silent)
 }
 
@@ -46,7 +46,7 @@ const DOCS: &str = "id,title\ndoc,A report\n";
 const NODES: &str = "id,kind,name\nann,PERSON,Ann\ngov,GOVERNMENT,The government\n";
 
 /// The single error an import gives.
-fn the_error(result: Result<(Graph, ImportSummary), LoadErrors>) -> LoadError {
+fn the_error(result: Result<(Version, ImportSummary), LoadErrors>) -> LoadError {
     let errors = result.expect_err("the import must fail").0;
     assert_eq!(errors.len(), 1, "{errors:?}");
     errors.into_iter().next().unwrap()

@@ -10,7 +10,7 @@ use crate::support::{id, Fixture};
 use dossier::curate::{replay, Curator, Operation};
 use dossier::journal::Sqlite;
 use dossier::model::{Citation, Date, EntityKind, Relation, RelationKind};
-use dossier::store::{Edge, Graph, Node, Store};
+use dossier::store::{Edge, Graph, Node, Store, Version};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -541,7 +541,7 @@ fn date(i: usize) -> Option<Date> {
 /// Checks that the version's ways in agree with its records, however its layers lie: each
 /// entity's rows hold exactly the relations that name it, in the order they were added; each
 /// entity is found by id and by its name; the id order is the ids sorted.
-fn consistent(g: &Graph) {
+fn consistent(g: &Version) {
     let mut touching: std::collections::HashMap<Node, Vec<Edge>> = Default::default();
     for e in g.all_relations() {
         let (from, to) = g.endpoints(e);
@@ -1065,7 +1065,7 @@ fn removals_merges_and_new_kinds_are_made_beside_the_layout_and_a_fold_closes_th
     // Each write adds to the layers of the version before it: a version laid out again
     // would have none.
     let layered = std::cell::Cell::new(0);
-    let beside = |g: &Graph| {
+    let beside = |g: &Version| {
         assert!(
             g.layer_size() > layered.get(),
             "changed beside the layout, not laid out again: {} after {}",

@@ -3,7 +3,9 @@
 
 use crate::support::{ids, n, traversal_graph, Fixture};
 use dossier::model::{Date, EntityKind, RelationKind};
-use dossier::store::{Deadline, Direction, Filter, Graph, Node, RelationQuery, Route, Store};
+use dossier::store::{
+    Deadline, Direction, Filter, Graph, Node, RelationQuery, Route, Store, Version,
+};
 
 /// Shorthands for searches with no deadline.
 trait Walk {
@@ -291,17 +293,19 @@ fn long_searches_stop_at_their_deadline() {
 fn search_ties_put_the_entity_with_more_relations_first_then_the_name() {
     // Both names fold to "kim jong un": two EXACT hits scoring 1.0. The obscure duplicate
     // sorts first by name (a space before a hyphen); the prominent one has more relations.
-    let g = Fixture::new()
-        .named("kim-dup", EntityKind::Person, "Kim Jong Un")
-        .named("kim-jong-un", EntityKind::Person, "Kim Jong-Un")
-        .named("a-twin", EntityKind::Person, "Twin")
-        .named("b-twin", EntityKind::Person, "Twin")
-        .entity("x", EntityKind::Person)
-        .entity("y", EntityKind::Person)
-        .relation("kim-jong-un", RelationKind::Met, "x")
-        .relation("kim-jong-un", RelationKind::Met, "y")
-        .relation("kim-dup", RelationKind::Met, "x")
-        .build();
+    let g = Version::new(
+        Fixture::new()
+            .named("kim-dup", EntityKind::Person, "Kim Jong Un")
+            .named("kim-jong-un", EntityKind::Person, "Kim Jong-Un")
+            .named("a-twin", EntityKind::Person, "Twin")
+            .named("b-twin", EntityKind::Person, "Twin")
+            .entity("x", EntityKind::Person)
+            .entity("y", EntityKind::Person)
+            .relation("kim-jong-un", RelationKind::Met, "x")
+            .relation("kim-jong-un", RelationKind::Met, "y")
+            .relation("kim-dup", RelationKind::Met, "x")
+            .build(),
+    );
     let hits = g.search("Kim Jong-Un", None, 10);
     assert_eq!(hits[0].score, hits[1].score);
     assert_eq!(

@@ -26,7 +26,7 @@
 
 use super::batch::{Given, Property, Query, Strictness};
 use super::kind_json;
-use crate::store::{fold, Graph, Hit, MatchReason, Node};
+use crate::store::{fold, Graph, Hit, MatchReason, Node, Version};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -79,7 +79,7 @@ struct Candidate {
 /// The candidates for one query, best first, at most `q.limit`, as reconciliation candidates
 /// (`id`, `name`, `score`, `match`, `type`, `description`, `features`). Costs one search of
 /// every name, plus one per property value for `alias` and `related`.
-pub fn candidates(g: &Graph, q: &Query) -> Vec<Value> {
+pub fn candidates(g: &Version, q: &Query) -> Vec<Value> {
     let kinds: Option<Vec<_>> = match q.strict {
         _ if q.types.is_empty() => None,
         Strictness::Any => Some(q.types.clone()),
@@ -215,7 +215,7 @@ enum Check {
 }
 
 impl Check {
-    fn new(g: &Graph, p: Property, values: &[Given]) -> Check {
+    fn new(g: &Version, p: Property, values: &[Given]) -> Check {
         match p {
             Property::Role => Check::Words(
                 values
@@ -268,7 +268,7 @@ impl Check {
 
 /// The entities a value names: the one with its id, and those the search finds for its text
 /// at `weakest` or stronger.
-fn named(g: &Graph, v: &Given, weakest: MatchReason) -> HashSet<Node> {
+fn named(g: &Version, v: &Given, weakest: MatchReason) -> HashSet<Node> {
     let mut set = HashSet::new();
     let (id, text) = match v {
         Given::Text(t) => (Some(t.as_str()), Some(t.as_str())),

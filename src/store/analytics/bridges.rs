@@ -5,14 +5,11 @@
 //! it reports each of them, though removing one leaves the others. Such relations are dropped
 //! afterwards, which costs O(min degree of the two ends) for each reported one.
 
-use super::cache::Key;
-use super::{Stopped, Work};
 use crate::store::deadline::{Deadline, Expired};
 use crate::store::graph::{Edge, Graph};
 use crate::store::lens::{Lens, Within};
 use crate::store::visit::{Scoped, Watch};
 use petgraph::visit::{EdgeRef, IntoEdges};
-use std::sync::Arc;
 
 impl Graph {
     /// The bridges of the part of the graph `within` lets through, read undirected: relations
@@ -40,18 +37,6 @@ impl Graph {
             .collect();
         bridges.sort_unstable();
         Ok(bridges)
-    }
-
-    /// [`Graph::bridges`], kept with this version: computed once per normalised scope, later
-    /// calls cost a hash lookup and share the `Arc`. Within `work`: a result not kept yet
-    /// counts against its allowance of analyses, and a call stopped by its deadline keeps
-    /// nothing.
-    pub fn cached_bridges(&self, within: &Within, work: &Work) -> Result<Arc<Vec<Edge>>, Stopped> {
-        let within = within.normalised();
-        self.analytics
-            .get_or_compute(Key::Bridges(within.clone()), work, || {
-                Ok(self.bridges(&within, work.deadline)?)
-            })
     }
 }
 

@@ -8,14 +8,11 @@
 //! petgraph's traits on the store's undirected view; the property tests check that it names
 //! the same points as petgraph's `articulation_points` on a `petgraph::Graph` copy.
 
-use super::cache::Key;
-use super::{Stopped, Work};
 use crate::store::deadline::{Deadline, Expired};
 use crate::store::graph::{Graph, Node};
 use crate::store::lens::{Lens, Within};
 use crate::store::visit::{Scoped, Watch};
 use petgraph::visit::{IntoNeighbors, NodeCount, NodeIndexable};
-use std::sync::Arc;
 
 /// An entity whose removal splits its part of the network.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,22 +135,6 @@ impl Graph {
         });
         Ok(brokers)
     }
-
-    /// [`Graph::brokers`], kept with this version: computed once per normalised scope, later
-    /// calls cost a hash lookup and share the `Arc`. Within `work`: a result not kept yet
-    /// counts against its allowance of analyses, and a call stopped by its deadline keeps
-    /// nothing.
-    pub fn cached_brokers(
-        &self,
-        within: &Within,
-        work: &Work,
-    ) -> Result<Arc<Vec<Broker>>, Stopped> {
-        let within = within.normalised();
-        self.analytics
-            .get_or_compute(Key::Brokers(within.clone()), work, || {
-                Ok(self.brokers(&within, work.deadline)?)
-            })
-    }
 }
 
 #[cfg(test)]
@@ -201,7 +182,10 @@ mod tests {
 
     #[test]
     fn a_past_deadline_stops_the_search_and_caches_nothing() {
-        let g = TestGraph::random(3000, 2, 7);
+        use crate::store::analytics::{Stopped, Work};
+        use crate::store::Version;
+        use std::sync::Arc;
+        let g = Version::new(TestGraph::random(3000, 2, 7));
         let past = Deadline::after(Duration::ZERO);
         let stopped = Work::new(past, usize::MAX);
         assert_eq!(

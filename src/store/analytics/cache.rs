@@ -49,15 +49,15 @@ type Value = Arc<dyn Any + Send + Sync>;
 
 /// Analytics results of one graph version, by [`Key`].
 ///
-/// Why a lock here: a `Graph` is immutable and shared between queries through an `Arc`, and the
+/// Why a lock here: a version is immutable and shared between queries through an `Arc`, and the
 /// cache is the one thing that fills in afterwards. The map's `Mutex` is held only to find or
 /// add a slot, never while computing; each slot is a `OnceCell`, so concurrent callers for the
 /// same key wait for one computation instead of repeating it, while other keys go ahead. A
 /// computation stopped by its deadline leaves its slot empty (`OnceCell::get_or_try_init`,
 /// which std's `OnceLock` has no stable form of): the next caller computes afresh.
 ///
-/// Cloning gives an **empty** cache: a clone is the start of the next version
-/// (`GraphBuilder::from_graph`), and results of this version must not leak into it.
+/// Never shared between versions: each [`Version`](crate::store::Version) starts with an
+/// empty one, so results of one version never leak into the next.
 ///
 /// Results scoped to an as-of day are kept for at most [`MAX_CACHED_DAYS`] days, the least
 /// recently asked-for day's results dropped first (a caller still holding one of its slots
@@ -139,12 +139,6 @@ impl Cache {
             .unwrap_or_else(PoisonError::into_inner)
             .map
             .len()
-    }
-}
-
-impl Clone for Cache {
-    fn clone(&self) -> Cache {
-        Cache::default()
     }
 }
 

@@ -10,14 +10,11 @@
 //! Symmetric kinds (`CALLED`, `MET`, …) are left out: a relation that reads the same both ways
 //! would make every pair it joins a trivial circle.
 
-use super::cache::Key;
-use super::{Stopped, Work};
 use crate::model::RelationKind;
 use crate::store::deadline::{Deadline, Expired};
 use crate::store::graph::{Graph, Node};
 use crate::store::lens::{Lens, Within};
 use crate::store::visit::{Scoped, Watch};
-use std::sync::Arc;
 
 impl Graph {
     /// The strongly connected groups of two or more entities in the part of the graph
@@ -51,22 +48,6 @@ impl Graph {
             .collect();
         groups.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| id(&a[0]).cmp(id(&b[0]))));
         Ok(groups)
-    }
-
-    /// [`Graph::cycles`], kept with this version: computed once per normalised scope, later
-    /// calls cost a hash lookup and share the `Arc`. Within `work`: a result not kept yet
-    /// counts against its allowance of analyses, and a call stopped by its deadline keeps
-    /// nothing.
-    pub fn cached_cycles(
-        &self,
-        within: &Within,
-        work: &Work,
-    ) -> Result<Arc<Vec<Vec<Node>>>, Stopped> {
-        let within = within.normalised();
-        self.analytics
-            .get_or_compute(Key::Cycles(within.clone()), work, || {
-                Ok(self.cycles(&within, work.deadline)?)
-            })
     }
 }
 

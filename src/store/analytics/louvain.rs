@@ -7,7 +7,7 @@ use super::Scope;
 use crate::store::deadline::{Deadline, Expired};
 use crate::store::graph::{Graph, Node};
 
-/// The seed [`Graph::cached_communities`] uses, so that its answer is reproducible.
+/// The seed [`Version::cached_communities`](crate::store::Version::cached_communities) uses, so that its answer is reproducible.
 pub const COMMUNITIES_SEED: u64 = 42;
 
 /// Louvain stops when a level raises modularity by no more than this (networkx's `threshold`).

@@ -12,20 +12,21 @@
 //! [`betweenness`](super::Graph::betweenness), [`components`](super::Graph::components) and
 //! [`communities`](super::Graph::communities) (Louvain).
 //!
-//! Since a [`Graph`](super::Graph) is an immutable version, results can be kept with it:
-//! [`Graph::ranking`](super::Graph::ranking),
-//! [`Graph::cached_betweenness`](super::Graph::cached_betweenness),
-//! [`Graph::cached_communities`](super::Graph::cached_communities) and
-//! [`Graph::cached_components`](super::Graph::cached_components) compute once per graph
-//! version and scope and return a shared [`Arc`](std::sync::Arc) afterwards. These are the
-//! entry points for the query layer.
+//! Since a [`Version`](super::Version) is immutable, results can be kept with it:
+//! [`Version::ranking`](super::Version::ranking),
+//! [`Version::cached_betweenness`](super::Version::cached_betweenness),
+//! [`Version::cached_communities`](super::Version::cached_communities),
+//! [`Version::cached_components`](super::Version::cached_components) and the cached brokers,
+//! bridges and cycles compute once per version and scope and return a shared
+//! [`Arc`](std::sync::Arc) afterwards. These are the entry points for the query layer.
 //!
 //! # Layout
 //! - `work`: what a request may spend ([`Work`]) and why an analysis stopped ([`Stopped`]).
 //! - `scope`: which part of the graph an analysis runs on ([`Scope`]).
 //! - `view`: the compact adjacency of a scope that every algorithm reads.
-//! - `ranking`: the cached entry points ([`Measure`], `Graph::ranking`, `cached_*`);
-//!   `cache`: the cache they share, kept with the graph version.
+//! - `ranking`: the measures ([`Measure`]) and PageRank's parameters; `cached`: the cached
+//!   entry points (`Version::ranking`, `Version::cached_*`); `cache`: the cache they share,
+//!   kept with the version.
 //! - one algorithm per file: `degree`, `pagerank`, `betweenness`, `components`, `louvain`,
 //!   `bridges`, `brokers`, `cliques`, `connecting`, `cycles`.
 //! - `testgraph` (tests only): small graphs built in a line; `tests`, `timing`: the scopes and
@@ -35,6 +36,7 @@ mod betweenness;
 mod bridges;
 mod brokers;
 mod cache;
+mod cached;
 mod cliques;
 mod components;
 mod connecting;

@@ -39,6 +39,7 @@ fn time_the_measures_on_ten_thousand_entities() {
         "sampled: worst error {worst:.5}, bound {:?}",
         sampled.error_bound
     );
+    let g = crate::store::Version::new(g);
     time("ranking pagerank, first call", &|| {
         g.ranking(Measure::PageRank, &all, &Work::unlimited())
             .unwrap()

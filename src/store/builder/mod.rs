@@ -20,7 +20,6 @@ use super::records::{
     DEAD, DEFAULT_ID, HAS_EXTRA, NO_EXTRA,
 };
 use super::resolver::{EntityTable, Resolver};
-use super::search::SearchIndex;
 use crate::model::{
     Attributes, ClaimStatus, Date, Document, Entity, EntityKind, Id, IdError, Relation,
     RelationKind,
@@ -249,7 +248,6 @@ impl GraphBuilder {
         b.start = None;
         b.graph.outgoing = Adjacency::default();
         b.graph.incoming = Adjacency::default();
-        b.graph.search = Arc::default();
         for r in b
             .graph
             .relations
@@ -263,7 +261,7 @@ impl GraphBuilder {
 
     /// Starts from an existing version, to add a little to it (a curator's change). The
     /// version's tables are shared, not copied: what is added goes into their layers (see
-    /// [`super::layered`]) and the relations added are put in their ends' rows as they come,
+    /// `store::layered`) and the relations added are put in their ends' rows as they come,
     /// so [`GraphBuilder::build`] costs what was added, not the graph, until the layers are
     /// large enough to fold. O(layers + labels + curation tables).
     pub fn over(graph: &Graph) -> GraphBuilder {
@@ -814,12 +812,24 @@ impl GraphBuilder {
     }
 
     /// Checks the places and the merges (see [`GraphBuilder::check_places`] and
-    /// [`GraphBuilder::check_merges`]), then lays the graph out for walking, paging and
-    /// search, on rayon's thread pool: O(V log V + E + total name length). A builder that
+    /// [`GraphBuilder::check_merges`]), then lays the graph out for walking and paging, on
+    /// rayon's thread pool: O(V log V + E). A builder that
     /// started over a version ([`GraphBuilder::over`]) lays out only what it added
     /// beside that version's layout, while the layers stay small against it (see
     /// [`Graph::layer_size`]): O(added × log added + documents).
     pub fn build(self) -> Result<Graph, Vec<(Id, StoreError)>> {
+        self.build_with(|_| ()).map(|(graph, _)| graph)
+    }
+
+    /// [`GraphBuilder::build`], computing `also` from the graph when it is laid out, on the
+    /// thread pool while its rows are built (what depends on the layout alone, such as the
+    /// search index); `None` when only what was added is laid out beside the version's
+    /// layout.
+    #[allow(clippy::type_complexity)]
+    pub fn build_with<T: Send>(
+        self,
+        also: impl FnOnce(&Graph) -> T + Send,
+    ) -> Result<(Graph, Option<T>), Vec<(Id, StoreError)>> {
         let mut errors = self.check_places();
         errors.extend(self.check_kinds());
         errors.extend(self.check_merges());
@@ -833,9 +843,12 @@ impl GraphBuilder {
         match self.start {
             Some(start) if g.layer_size() <= FOLD_AT.max(g.relation_count() / 16) => {
                 beside(&mut g, start, &self.replaced);
-                Ok(g)
+                Ok((g, None))
             }
-            _ => Ok(lay_out(g)),
+            _ => {
+                let (g, t) = lay_out_with(g, also);
+                Ok((g, Some(t)))
+            }
         }
     }
 }
@@ -867,13 +880,13 @@ fn check_name(entity: &Entity) -> Result<(), StoreError> {
 pub const FOLD_AT: usize = 4096;
 
 /// Lays out the entities and documents added since `start` beside the layout of `g`: the
-/// entities into the id order of the layer and into the search layer (the relations are in
-/// their rows already), and those `replaced` into the search layer, their names in the index
-/// left out. O(added × log added + documents).
+/// entities into the id order of the layer and among those touched since the layout (the
+/// relations are in their rows already), and those `replaced` among the touched and the
+/// stale (see [`Graph::touched_since_layout`]). O(added × log added + documents).
 fn beside(g: &mut Graph, start: Start, replaced: &[Node]) {
     for &n in replaced {
-        if g.search_stale.insert(n) && n.index() < g.entity_order.len() {
-            g.search_layer.push(n);
+        if g.stale.insert(n) && n.index() < g.entity_order.len() {
+            g.touched.push(n);
         }
     }
     let added = start.entities..g.node_bound();
@@ -883,7 +896,7 @@ fn beside(g: &mut Graph, start: Start, replaced: &[Node]) {
             let id = g.entity(n).id();
             let at = order.partition_point(|&m| g.entity(m).id() < id);
             order.insert(at, n);
-            g.search_layer.push(n);
+            g.touched.push(n);
         }
         g.entity_order_layer = order;
     }
@@ -893,9 +906,16 @@ fn beside(g: &mut Graph, start: Start, replaced: &[Node]) {
 }
 
 /// `g` with every layer folded into its base, what was removed left out and the rest
-/// numbered afresh (`store::tombstones`), and laid out anew: rows, orders and the search
-/// index built on rayon's thread pool at once. O(V log V + E + total name length).
-pub(super) fn lay_out(mut g: Graph) -> Graph {
+/// numbered afresh (`store::tombstones`), and laid out anew under a new
+/// [`Graph::layout`] number: rows and orders built on rayon's thread pool at once.
+/// O(V log V + E).
+pub(super) fn lay_out(g: Graph) -> Graph {
+    lay_out_with(g, |_| ()).0
+}
+
+/// [`lay_out`], computing `also` from the graph once it is numbered afresh, on the thread
+/// pool beside the rows and orders.
+fn lay_out_with<T: Send>(mut g: Graph, also: impl FnOnce(&Graph) -> T + Send) -> (Graph, T) {
     g.text.fold();
     g.entities.fold();
     g.entity_extras.fold();
@@ -906,8 +926,9 @@ pub(super) fn lay_out(mut g: Graph) -> Graph {
     g.citations.fold();
     g.text.shrink();
     g.entity_order_layer = Vec::new();
-    g.search_layer = Vec::new();
-    g.search_stale = HashSet::new();
+    g.touched = Vec::new();
+    g.stale = HashSet::new();
+    g.layout = next_layout();
     if !g.replaced_extras.is_empty() {
         let replaced = std::mem::take(&mut g.replaced_extras);
         let mut extras: Vec<(u32, RelationExtra)> = (g.relation_extras.iter())
@@ -922,11 +943,11 @@ pub(super) fn lay_out(mut g: Graph) -> Graph {
     }
     // The removed left out and the rest numbered afresh, before the rows and the index.
     super::tombstones::compact(&mut g);
-    // The search index, the orders and the two sides' rows are independent of each other:
-    // built on the thread pool at once.
+    // `also`, the orders and the two sides' rows are independent of each other: built on the
+    // thread pool at once.
     let graph = &g;
-    let (search, (order, (outgoing, incoming))) = rayon::join(
-        || SearchIndex::build(graph),
+    let (also, (order, (outgoing, incoming))) = rayon::join(
+        || also(graph),
         || {
             rayon::join(
                 || {
@@ -949,8 +970,13 @@ pub(super) fn lay_out(mut g: Graph) -> Graph {
     g.entity_order = Arc::new(order);
     g.outgoing = outgoing;
     g.incoming = incoming;
-    g.search = Arc::new(search);
-    g
+    (g, also)
+}
+
+/// A number no other layout of this process has (see [`Graph::layout`]).
+fn next_layout() -> u64 {
+    static LAYOUTS: AtomicU64 = AtomicU64::new(1);
+    LAYOUTS.fetch_add(1, Ordering::Relaxed)
 }
 
 /// The documents' indices in id order, those removed left out. O(D log D).
@@ -978,6 +1004,12 @@ impl Graph {
     /// a loaded one (see [`GraphBuilder::over`]). O(V log V + E + total name length).
     pub fn folded(&self) -> Graph {
         lay_out(self.clone())
+    }
+
+    /// [`Graph::folded`], computing `also` from the new layout on the thread pool beside its
+    /// rows (see [`GraphBuilder::build_with`]).
+    pub fn folded_with<T: Send>(&self, also: impl FnOnce(&Graph) -> T + Send) -> (Graph, T) {
+        lay_out_with(self.clone(), also)
     }
 }
 

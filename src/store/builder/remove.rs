@@ -1,6 +1,7 @@
 //! Removals from a version the builder started over ([`GraphBuilder::over`]): what is
 //! removed stays where it was as a gap in the numbering (see `store::tombstones`), out of
-//! the rows, the id indexes, the id order and search, so a removal costs the rows it touches.
+//! the rows, the id indexes and the id order, and stale against the layout (so out of
+//! search), so a removal costs the rows it touches.
 
 use super::GraphBuilder;
 use crate::model::EntityKind;
@@ -46,8 +47,8 @@ impl GraphBuilder {
         Ok(())
     }
 
-    /// Removes entity `node`, which no relation may name any more: out of the id index, the
-    /// id order and search. O(1); a place's removal has [`GraphBuilder::build`] check every
+    /// Removes entity `node`, which no relation may name any more: out of the id index and
+    /// the id order, and stale against the layout (so out of search). O(1); a place's removal has [`GraphBuilder::build`] check every
     /// entity's place (O(V)).
     pub fn remove_entity(&mut self, node: Node) -> Result<(), StoreError> {
         debug_assert!(self.start.is_some(), "removals are made over a version");
@@ -76,8 +77,8 @@ impl GraphBuilder {
             .remove(n as u32, g.text.get(record.id), &g.text);
         g.dead_nodes.insert(n as u32);
         g.entity_order_layer.retain(|&m| m != node);
-        g.search_layer.retain(|&m| m != node);
-        g.search_stale.insert(node);
+        g.touched.retain(|&m| m != node);
+        g.stale.insert(node);
         self.replaced.retain(|&m| m != node);
         Ok(())
     }

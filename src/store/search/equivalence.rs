@@ -6,7 +6,7 @@
 //! relations since the index was built).
 
 use crate::model::{Citation, Document, Entity, EntityKind, Id, Relation, RelationKind};
-use crate::store::{Graph, GraphBuilder};
+use crate::store::{GraphBuilder, Version};
 use proptest::prelude::*;
 
 /// Pieces names are made of: shared syllables make words that begin, contain and nearly
@@ -91,12 +91,12 @@ fn relation(n: usize, from: usize, to: usize) -> Relation {
     )
 }
 
-fn graph(entities: &[(String, Vec<String>, u8)]) -> Graph {
+fn graph(entities: &[(String, Vec<String>, u8)]) -> Version {
     graph_with(entities, &[])
 }
 
 /// The entities, with a relation for each pair of `ties` (taken modulo the entity count).
-fn graph_with(entities: &[(String, Vec<String>, u8)], ties: &[(usize, usize)]) -> Graph {
+fn graph_with(entities: &[(String, Vec<String>, u8)], ties: &[(usize, usize)]) -> Version {
     let mut b = GraphBuilder::new();
     b.add_document(Document {
         id: Id::parse("doc").unwrap(),
@@ -114,7 +114,7 @@ fn graph_with(entities: &[(String, Vec<String>, u8)], ties: &[(usize, usize)]) -
         b.add_relation(relation(n, from % n_entities, to % n_entities))
             .unwrap();
     }
-    b.build().unwrap()
+    Version::new(b.build().unwrap())
 }
 
 /// The queries of a test case, each from an entity's name or first alias.
@@ -132,7 +132,7 @@ fn query_of(
 }
 
 /// Whether the index and the scan agree on `q` for every limit from 1 to 12 and 100.
-fn agree(g: &Graph, q: &str, kinds: Option<&[EntityKind]>) -> Result<(), TestCaseError> {
+fn agree(g: &Version, q: &str, kinds: Option<&[EntityKind]>) -> Result<(), TestCaseError> {
     for limit in (1..=12).chain([100]) {
         let indexed = g.search(q, kinds, limit);
         let scanned = g.search_scan(q, kinds, limit);
@@ -195,7 +195,10 @@ proptest! {
             b.add_relation(relation(ties.len() + n, from % all.len(), to % all.len()))
                 .unwrap();
         }
-        let g = b.build().unwrap();
+        // The next version shares the layout's index; what changed is scored beside it.
+        let layout_index = std::sync::Arc::clone(&g.search);
+        let g = g.next(b.build().unwrap());
+        prop_assert!(std::sync::Arc::ptr_eq(&g.search, &layout_index));
         for (pick, how, at) in &queries {
             agree(&g, &query_of(&all, (pick, *how, *at)), None)?;
         }

@@ -4,7 +4,7 @@
 //! # What is stored (all ids are `u32`, all strings in one [`Text`] arena)
 //! - `names`: each name or alias of each entity, folded and loosened (24 bytes a name), the
 //!   entities in their order of prominence — more relations first, then by name, then by
-//!   node, the order [`Graph::search`] breaks ties in — and each entity's names together
+//!   node, the order [`Version::search`](crate::store::Version::search) breaks ties in — and each entity's names together
 //!   (its name, then its aliases in order). `ranks` gives each entity's place in that order.
 //! - `words`: the distinct loose words of all names, sorted, as spans into the names' own
 //!   loose keys (no copy). Exact words and word prefixes are a binary search and a range.
@@ -18,7 +18,7 @@
 //! A name matches (at any tier) only if every query word equals, begins or is a typo of one
 //! of its loose words (the exact and transliteration tiers imply this: equal loose keys have
 //! equal words). So the names holding a match of any one query word — the "lead" — hold
-//! every hit. [`Graph::search`] takes the lead's matching words tier by tier (the word
+//! every hit. [`Version::search`](crate::store::Version::search) takes the lead's matching words tier by tier (the word
 //! itself, the words it begins, its typos), and for each tier and bucket the best score any
 //! name there could reach (see [`super::score::bound`]); it reads those postings, best bound
 //! first, each in order of prominence, and stops reading one once the hits kept outrank
@@ -26,19 +26,20 @@
 //! one could still make the answer.
 //!
 //! # Writes
-//! The index is immutable, like the version it belongs to. The entities added or changed
-//! since it was built are scored without it (`Graph::search_layer`), and their names in the
-//! index left out (`Graph::search_stale`). The order of prominence is that of the relation
+//! The index is immutable, like the version it belongs to, and shared by the versions made
+//! over the same layout (see [`crate::store::Version`]). The entities added or changed since
+//! that layout are scored without it ([`Graph::touched_since_layout`]), and their names in
+//! the index left out ([`Graph::stale_since_layout`]). The order of prominence is that of the relation
 //! counts when the index was built: once any entity's relations changed since (a version
 //! built beside the layout), a search reads every posting it would need whole, ranking by
 //! the relation counts of its own version.
 
-use super::super::fold::{fold, loose};
 use super::super::graph::{Graph, Node};
 use super::super::records::{Span, Text};
+use super::normalise::{fold, loose};
 use super::score::PREFIX_MIN_BYTES;
 use super::typo::WordTrie;
-use hashbrown::HashMap;
+use hashbrown::{HashMap, HashSet};
 
 /// One name or alias of an entity, folded. 24 bytes; the texts live in the index's arena.
 #[derive(Debug, Clone, Copy)]
@@ -59,7 +60,7 @@ impl Name {
 }
 
 /// The folded names and aliases of every entity of one graph version, with the postings that
-/// find a query's candidates (see the [module docs](self)).
+/// find a query's candidates (see the module docs of `store::search::index`).
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
     pub(super) names: Vec<Name>,
@@ -95,7 +96,12 @@ impl SearchIndex {
         for (rank, &node) in order.iter().enumerate() {
             index.ranks[node.index()] = rank as u32;
         }
+        // Entities touched since the graph's layout are scored beside the index.
+        let touched: HashSet<Node> = graph.touched_since_layout().iter().copied().collect();
         for node in order {
+            if !touched.is_empty() && touched.contains(&node) {
+                continue;
+            }
             let e = graph.entity(node);
             let texts = std::iter::once(e.name()).chain(e.aliases().iter().map(String::as_str));
             for (which, text) in texts.enumerate() {

@@ -1,6 +1,6 @@
 //! Finding entities by messy names: case, diacritics, scripts, transliterations and typos.
 //!
-//! Every name and alias is folded once when a graph version is built (see [`super::fold`]),
+//! Every name and alias is folded once when a graph version is built (see `normalise.rs`),
 //! and indexed ([`index`]): its loose words, word → names postings by name length in order of
 //! prominence, and a trie of the words for typos ([`typo`]). A query reads the names holding
 //! a match of its rarest word, best possible score first, until nothing left can make the
@@ -8,24 +8,27 @@
 //! word prefixes, typos ([`score`]); an entity's best name decides its score. The hit says
 //! which name matched and how.
 //!
-//! [`Graph::search_scan`] scores every name instead: it is the reference the index is tested
+//! The index belongs to a [`Version`], beside its graph: search is a method of the version.
+//! [`Version::search_scan`] scores every name instead: it is the reference the index is tested
 //! against (same hits, same order), and the "before" of the benchmarks.
 //!
 //! Names the index does not hold (an overlay of recent writes) are scored on their own with
 //! [`SearchQuery::score_name`], and their hits merged with the index's by [`merge_hits`],
-//! which ranks as [`Graph::search`] does.
+//! which ranks as [`Version::search`] does.
 
 #[cfg(test)]
 mod equivalence;
 mod index;
+mod normalise;
 mod score;
 mod typo;
 mod walk;
 
-use super::fold::{fold, loose};
-use super::graph::{Graph, Node};
+use super::graph::Node;
+use super::version::Version;
 use crate::model::EntityKind;
 pub use index::SearchIndex;
+pub use normalise::{fold, loose};
 use score::score;
 pub use score::SearchQuery;
 use std::cmp::Ordering;
@@ -68,16 +71,16 @@ pub struct Hit {
     pub reason: MatchReason,
 }
 
-impl Graph {
+impl Version {
     /// The entities whose name or an alias matches `text`, best first, at most `limit`,
     /// optionally only of some kinds. Equal scores are ordered by prominence — more relations
-    /// first ([`Graph::degree`]) — then by name, then by id order, so the same graph always
+    /// first ([`Graph::degree`](super::Graph::degree)) — then by name, then by id order, so the same graph always
     /// answers alike. The index leads to the names holding a match of one query word (the
     /// rarest), read tier by tier and bucket by bucket of name length, best possible score
     /// first and each in order of prominence, until the hits kept outrank everything left
     /// (see `search::walk`): O(query words × log W + the lead's words + names read × name length +
     /// the trie walk for the lead's typos, when they can still make the answer) for W
-    /// distinct words. Gives exactly what [`Graph::search_scan`] gives.
+    /// distinct words. Gives exactly what [`Version::search_scan`] gives.
     pub fn search(&self, text: &str, kinds: Option<&[EntityKind]>, limit: usize) -> Vec<Hit> {
         let Some(q) = SearchQuery::parse(text) else {
             return Vec::new();
@@ -92,11 +95,10 @@ impl Graph {
     /// since the index was built — the search layer scores it then — nor when it is not of
     /// `kinds`. O(1).
     pub(super) fn scored_from_index(&self, node: Node, kinds: Option<&[EntityKind]>) -> bool {
-        (self.search_stale.is_empty() || !self.search_stale.contains(&node))
-            && kinds.is_none_or(|k| k.contains(&self.entity_kind(node)))
+        !self.stale_since_layout(node) && kinds.is_none_or(|k| k.contains(&self.entity_kind(node)))
     }
 
-    /// [`Graph::search`] by scoring every name and alias, without the index: the reference
+    /// [`Version::search`] by scoring every name and alias, without the index: the reference
     /// the index is checked against. O(number of names × name length + hits × log hits).
     pub fn search_scan(&self, text: &str, kinds: Option<&[EntityKind]>, limit: usize) -> Vec<Hit> {
         let Some(q) = SearchQuery::parse(text) else {
@@ -140,10 +142,10 @@ impl Graph {
                 _ => hits.push((name.node, score, reason, name.which, 0)),
             }
         }
-        // The entities added or changed since the index was built (see
-        // `Graph::search_layer`), scored from their names folded now: after the index's, as
-        // the scan would meet them.
-        for &node in &self.search_layer {
+        // The entities added or changed since the index's layout (see
+        // `Graph::touched_since_layout`), scored from their names folded now: after the
+        // index's, as the scan would meet them.
+        for &node in self.touched_since_layout() {
             if kinds.is_some_and(|k| !k.contains(&self.entity_kind(node))) {
                 continue;
             }
@@ -221,7 +223,7 @@ fn ranking(a: (f64, usize, &str, Node), b: (f64, usize, &str, Node)) -> Ordering
         .then_with(|| a.3.cmp(&b.3))
 }
 
-/// Two lists of hits, each ranked as [`Graph::search`] ranks them, merged into one ranked
+/// Two lists of hits, each ranked as [`Version::search`] ranks them, merged into one ranked
 /// the same way, at most `limit`: for an overlay of recent writes, whose names are scored
 /// with [`SearchQuery::score_name`] beside the index's hits. An entity in both lists keeps
 /// its higher-scored hit (`a`'s on a tie). `prominence` gives an entity's relation count and
@@ -258,17 +260,17 @@ mod tests {
     use crate::model::{Entity, Id};
     use crate::store::GraphBuilder;
 
-    fn graph(names: &[(&str, &str, &[&str])]) -> Graph {
+    fn graph(names: &[(&str, &str, &[&str])]) -> Version {
         let mut b = GraphBuilder::new();
         for (id, name, aliases) in names {
             let mut e = Entity::new(Id::parse(id).unwrap(), EntityKind::Person, *name);
             e.aliases = aliases.iter().map(|a| a.to_string()).collect();
             b.add_entity(e).unwrap();
         }
-        b.build().unwrap()
+        Version::new(b.build().unwrap())
     }
 
-    fn top(g: &Graph, q: &str) -> Vec<(String, MatchReason)> {
+    fn top(g: &Version, q: &str) -> Vec<(String, MatchReason)> {
         g.search(q, None, 10)
             .into_iter()
             .map(|h| (g.entity(h.node).id().to_string(), h.reason))

@@ -1,5 +1,5 @@
 //! How well one folded name matches a query: the tiers and their scores. Both the index and
-//! the reference scan ([`super::Graph::search_scan`]) score their candidates here, so they
+//! the reference scan ([`super::Version::search_scan`]) score their candidates here, so they
 //! cannot disagree on a score.
 
 use super::MatchReason;
@@ -56,7 +56,7 @@ impl SearchQuery {
     }
 
     /// How well `name` (an entity's name, or one of its aliases when `alias`), as written,
-    /// matches this query, scored as [`super::super::Graph::search`] scores the names it
+    /// matches this query, scored as [`super::Version::search`] scores the names it
     /// holds: for names outside the index, such as an overlay's. `None` when it does not
     /// match. O(name length + query words × name words × word length²).
     pub fn score_name(&self, name: &str, alias: bool) -> Option<(f64, MatchReason)> {

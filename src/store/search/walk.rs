@@ -1,4 +1,4 @@
-//! [`Graph::search`] through the index: the lead query word's postings read best bound first,
+//! [`Version::search`] through the index: the lead query word's postings read best bound first,
 //! each in order of prominence, into a bounded list of the best hits, stopping as soon as
 //! nothing unread can make it (see the [index docs](super::index)).
 //!
@@ -12,9 +12,10 @@
 //! the others holding it unless they are left likewise. Each entity keeps its best name (the
 //! first of equal scores in its own order), wherever it was met, as the scan does.
 
-use super::super::fold::{fold, loose};
-use super::super::graph::{Graph, Node};
+use super::super::graph::Node;
+use super::super::version::Version;
 use super::index::BUCKETS;
+use super::normalise::{fold, loose};
 use super::score::{best_typo_similarity, bound, score, SearchQuery};
 use super::{ranking, Hit, MatchReason};
 use crate::model::EntityKind;
@@ -43,7 +44,7 @@ impl Kept<'_> {
 
 /// The best hits so far, at most `limit`, best first.
 struct Best<'g> {
-    graph: &'g Graph,
+    graph: &'g Version,
     limit: usize,
     kept: Vec<Kept<'g>>,
     /// Whether the index's order of prominence is this version's tie-break order (no
@@ -135,8 +136,8 @@ struct Group {
     bucket: usize,
 }
 
-impl Graph {
-    /// [`Graph::search`]'s work once the query is parsed (see the [module docs](self)).
+impl Version {
+    /// [`Version::search`]'s work once the query is parsed (see the [module docs](self)).
     pub(super) fn search_indexed(
         &self,
         q: &SearchQuery,
@@ -170,9 +171,9 @@ impl Graph {
     }
 
     /// Offers the entities added or changed since the index was built (see
-    /// `Graph::search_layer`), scored from their names folded now.
+    /// `Graph::touched_since_layout`), scored from their names folded now.
     fn offer_layer(&self, q: &SearchQuery, kinds: Option<&[EntityKind]>, best: &mut Best<'_>) {
-        for &node in &self.search_layer {
+        for &node in self.touched_since_layout() {
             if kinds.is_some_and(|k| !k.contains(&self.entity_kind(node))) {
                 continue;
             }

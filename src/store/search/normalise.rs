@@ -1,4 +1,4 @@
-//! Name folding for search: the same name written in different scripts and transliterations
+//! Name folding (normalisation) for search: the same name written in different scripts and transliterations
 //! folds to the same key.
 //!
 //! Two levels:
