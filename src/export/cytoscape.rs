@@ -6,8 +6,7 @@
 //! relation id: `cytoscape_graph` keys parallel edges by it) and `label` ("arrested").
 //! `directed` and `multigraph` are set for NetworkX; Cytoscape.js ignores them.
 
-use super::brokers::brokers;
-use super::fields::{graph_json, link_json, node_json, page_ref_json, Object};
+use super::fields::{graph_json, link_json, nodes_json, Object};
 use super::Prepared;
 use crate::store::Graph;
 use serde::Serialize;
@@ -34,23 +33,12 @@ struct Cytoscape {
 
 /// Writes the view as Cytoscape JSON.
 pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
-    let brokers = brokers(graph, view);
-    let nodes = view
-        .nodes
-        .iter()
-        .map(|&n| {
-            let e = graph.entity(n);
-            let mut extra = vec![
-                ("value", json!(e.id())),
-                ("label", json!(e.name())),
-                ("broker", json!(brokers.contains(&n))),
-            ];
-            extra.extend(page_ref_json(view, n));
-            Element {
-                data: node_json(graph, n, &extra),
-            }
-        })
-        .collect();
+    let nodes = nodes_json(graph, view, |e| {
+        vec![("value", json!(e.id())), ("label", json!(e.name()))]
+    })
+    .into_iter()
+    .map(|data| Element { data })
+    .collect();
     let edges = view
         .edges
         .iter()

@@ -4,9 +4,10 @@
 //!
 //! Past 450 lines only with its tests, at the end of the file.
 
+use super::brokers::brokers;
 use super::Prepared;
 use crate::model::{AttributeValue, Attributes, Date, Document};
-use crate::store::{Edge, Graph, Node, RelationRef};
+use crate::store::{Edge, EntityRef, Graph, Node, RelationRef};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Value as Json};
 use std::borrow::Cow;
@@ -45,28 +46,11 @@ pub(crate) const EDGE_FIELDS: &[&str] = &[
     "document_title",
 ];
 
-/// Field names an attribute may not take: the fixed fields, and the names formats give
-/// structure (`source`, `target`, `key`, `value`, `element`…). An attribute with one of these
-/// names is written as `attr_<name>`.
-pub(crate) const RESERVED: &[&str] = &[
+/// Field names an attribute may not take besides the fixed fields ([`NODE_FIELDS`],
+/// [`EDGE_FIELDS`]): `id`, and the names formats give structure (`source`, `target`, `key`,
+/// `value`, `element`…). An attribute with one of these names is written as `attr_<name>`.
+const STRUCTURE_FIELDS: &[&str] = &[
     "id",
-    "kind",
-    "name",
-    "label",
-    "aliases",
-    "description",
-    "roles",
-    "start",
-    "end",
-    "place",
-    "place_name",
-    "date",
-    "until",
-    "role",
-    "claim",
-    "quote",
-    "document",
-    "document_title",
     "citations",
     "from",
     "to",
@@ -80,9 +64,17 @@ pub(crate) const RESERVED: &[&str] = &[
     "page_ref",
 ];
 
+/// Whether an attribute may not take `name`: a fixed field's, or one of
+/// [`STRUCTURE_FIELDS`].
+pub(crate) fn reserved(name: &str) -> bool {
+    [NODE_FIELDS, EDGE_FIELDS, STRUCTURE_FIELDS]
+        .iter()
+        .any(|names| names.contains(&name))
+}
+
 /// The field name an attribute is written under.
 pub(crate) fn attribute_field(name: &str) -> Cow<'_, str> {
-    if RESERVED.contains(&name) {
+    if reserved(name) {
         Cow::Owned(format!("attr_{name}"))
     } else {
         Cow::Borrowed(name)
@@ -435,10 +427,24 @@ pub(crate) fn graph_json(graph: &Graph, view: &Prepared) -> Object {
     o
 }
 
-/// The `page_ref` flag of the JSON formats, for an entity that is on a page only as the
-/// other end of a relation.
-pub(crate) fn page_ref_json(view: &Prepared, node: Node) -> Option<(&'static str, Json)> {
-    view.is_ref(node).then_some(("page_ref", Json::Bool(true)))
+/// The entities of the view as the JSON formats (node-link, Cytoscape) write them:
+/// [`node_json`] with the format's `first` keys, then `broker` (whether removing it splits
+/// the view) and, for an entity on a page only as the other end of a relation, `page_ref`.
+pub(crate) fn nodes_json(
+    graph: &Graph,
+    view: &Prepared,
+    first: impl Fn(EntityRef<'_>) -> Vec<(&'static str, Json)>,
+) -> Vec<Object> {
+    let brokers = brokers(graph, view);
+    view.nodes
+        .iter()
+        .map(|&n| {
+            let mut extra = first(graph.entity(n));
+            extra.push(("broker", brokers.contains(&n).into()));
+            extra.extend(view.is_ref(n).then_some(("page_ref", Json::Bool(true))));
+            node_json(graph, n, &extra)
+        })
+        .collect()
 }
 
 #[cfg(test)]

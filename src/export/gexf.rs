@@ -9,22 +9,12 @@
 //! different kinds stay apart. Every field is an `<attvalue>` of a declared `<attribute>`.
 
 use super::fields::{
-    edge_columns, edge_texts, node_columns, node_texts, AttributeColumn, ColumnType, EDGE_FIELDS,
-    NODE_FIELDS,
+    edge_columns, edge_texts, node_columns, node_texts, AttributeColumn, EDGE_FIELDS, NODE_FIELDS,
 };
-use super::xml::Xml;
+use super::xml::{xml_type, Xml};
 use super::Prepared;
 use crate::model::Date;
 use crate::store::Graph;
-
-fn gexf_type(t: ColumnType) -> &'static str {
-    match t {
-        ColumnType::Integer => "long",
-        ColumnType::Float => "double",
-        ColumnType::Bool => "boolean",
-        ColumnType::Text => "string",
-    }
-}
 
 fn day((y, m, d): (i32, u8, u8)) -> String {
     format!("{y:04}-{m:02}-{d:02}")
@@ -213,7 +203,7 @@ fn declare(
             &[
                 ("id", &id),
                 ("title", &col.field),
-                ("type", gexf_type(col.ty)),
+                ("type", xml_type(col.ty)),
             ],
         );
     }

@@ -7,21 +7,11 @@
 //! NetworkX uses as the edge key when relations run in parallel.
 
 use super::fields::{
-    edge_columns, edge_texts, node_columns, node_texts, AttributeColumn, ColumnType, EDGE_FIELDS,
-    NODE_FIELDS,
+    edge_columns, edge_texts, node_columns, node_texts, AttributeColumn, EDGE_FIELDS, NODE_FIELDS,
 };
-use super::xml::Xml;
+use super::xml::{xml_type, Xml};
 use super::Prepared;
 use crate::store::Graph;
-
-fn graphml_type(t: ColumnType) -> &'static str {
-    match t {
-        ColumnType::Integer => "long",
-        ColumnType::Float => "double",
-        ColumnType::Bool => "boolean",
-        ColumnType::Text => "string",
-    }
-}
 
 /// Writes the view as GraphML.
 pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
@@ -183,7 +173,7 @@ fn keys(
                 ("id", &id),
                 ("for", domain),
                 ("attr.name", &col.field),
-                ("attr.type", graphml_type(col.ty)),
+                ("attr.type", xml_type(col.ty)),
             ],
         );
     }

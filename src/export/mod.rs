@@ -8,7 +8,7 @@
 //! Relations: `id`, `kind`, `label` ("arrested"), the two ends, `date`, `until`, `role`,
 //! `claim`, `description`, the citations, and each attribute under its own name.
 //! An attribute whose name is taken by one of those fields is written as `attr_<name>`
-//! (see `fields::RESERVED`). Absent values are left out, never written as empty strings.
+//! (see `fields::reserved`). Absent values are left out, never written as empty strings.
 //!
 //! The JSON formats (node-link, Cytoscape) also flag each entity with `broker`: whether
 //! removing it splits the part of the exported subgraph it is in (an articulation point of

@@ -2,8 +2,7 @@
 //! `{"directed": true, "multigraph": true, "graph": {...}, "nodes": [...], "links": [...]}`.
 //! Each link's `key` is the relation id, so parallel relations stay apart in a `MultiDiGraph`.
 
-use super::brokers::brokers;
-use super::fields::{graph_json, link_json, node_json, page_ref_json, Object};
+use super::fields::{graph_json, link_json, nodes_json, Object};
 use super::Prepared;
 use crate::store::Graph;
 use serde::Serialize;
@@ -19,16 +18,7 @@ struct NodeLink {
 
 /// Writes the view as node-link JSON.
 pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
-    let brokers = brokers(graph, view);
-    let nodes = view
-        .nodes
-        .iter()
-        .map(|&n| {
-            let mut extra = vec![("broker", brokers.contains(&n).into())];
-            extra.extend(page_ref_json(view, n));
-            node_json(graph, n, &extra)
-        })
-        .collect();
+    let nodes = nodes_json(graph, view, |_| Vec::new());
     let links = view.edges.iter().map(|&e| link_json(graph, e)).collect();
     let doc = NodeLink {
         directed: true,

@@ -140,38 +140,24 @@ pub(crate) fn fixture() -> Graph {
     let mut called = relation("ali-aliyev", RelationKind::Called, "aram-petrosyan");
     called.date = date("2023-09-21");
     b.add_relation(called).unwrap();
-    b.add_relation(relation("lawyers", RelationKind::Defended, "rail-mammadov"))
-        .unwrap();
-    b.add_relation(relation("court", RelationKind::RuledOn, "rail-mammadov"))
-        .unwrap();
-    b.add_relation(relation(
-        "ali-aliyev",
-        RelationKind::ParticipatedIn,
-        "talks",
-    ))
-    .unwrap();
-    b.add_relation(relation(
-        "aram-petrosyan",
-        RelationKind::ParticipatedIn,
-        "talks",
-    ))
-    .unwrap();
-    b.add_relation(relation("state", RelationKind::Organised, "talks"))
-        .unwrap();
-    b.add_relation(relation("talks", RelationKind::LocatedIn, "town"))
-        .unwrap();
-    b.add_relation(relation("ali-aliyev", RelationKind::Leads, "state"))
-        .unwrap();
-    b.add_relation(relation("ali-aliyev", RelationKind::MemberOf, "lawyers"))
-        .unwrap();
-    b.add_relation(relation("aram-petrosyan", RelationKind::WorksFor, "court"))
-        .unwrap();
-    b.add_relation(relation(
-        "rail-mammadov",
-        RelationKind::SpokespersonFor,
-        "aram-petrosyan",
-    ))
-    .unwrap();
+    for (from, kind, to) in [
+        ("lawyers", RelationKind::Defended, "rail-mammadov"),
+        ("court", RelationKind::RuledOn, "rail-mammadov"),
+        ("ali-aliyev", RelationKind::ParticipatedIn, "talks"),
+        ("aram-petrosyan", RelationKind::ParticipatedIn, "talks"),
+        ("state", RelationKind::Organised, "talks"),
+        ("talks", RelationKind::LocatedIn, "town"),
+        ("ali-aliyev", RelationKind::Leads, "state"),
+        ("ali-aliyev", RelationKind::MemberOf, "lawyers"),
+        ("aram-petrosyan", RelationKind::WorksFor, "court"),
+        (
+            "rail-mammadov",
+            RelationKind::SpokespersonFor,
+            "aram-petrosyan",
+        ),
+    ] {
+        b.add_relation(relation(from, kind, to)).unwrap();
+    }
     let mut family = relation("ali-aliyev", RelationKind::RelativeOf, "rail-mammadov");
     family.role = Some("brother-in-law".into());
     b.add_relation(family).unwrap();

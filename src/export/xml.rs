@@ -5,10 +5,22 @@
 //! carriage returns are written as character references, since a parser turns literal ones
 //! into spaces (attribute-value normalisation) and GEXF keeps its values in attributes.
 
+use super::fields::ColumnType;
 use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 use std::io::Cursor;
+
+/// The type of an attribute column as GraphML's `attr.type` and GEXF's `type` both name it
+/// (XML Schema's names).
+pub(crate) fn xml_type(t: ColumnType) -> &'static str {
+    match t {
+        ColumnType::Integer => "long",
+        ColumnType::Float => "double",
+        ColumnType::Bool => "boolean",
+        ColumnType::Text => "string",
+    }
+}
 
 /// Whether XML 1.0 can hold this character.
 fn allowed(c: char) -> bool {

@@ -3,11 +3,12 @@
 //! (the same fields on `Subgraph`). Results are computed by the store once per graph version and
 //! scope, then cached.
 
+use super::arguments::{as_of_day, with_arguments};
+use super::bounds::bounded;
 use super::context::{self, blocking, graph};
 use super::entity::Entity;
 use super::error::ApiError;
-use super::query::as_of_day;
-use super::scalars::{entity_kinds, relation_kinds, Date, EntityKind, RelationKind};
+use super::scalars::{entity_kinds, relation_kinds, EntityKind, RelationKind};
 use crate::model;
 use crate::store::{AsOf, Communities, Measure, Node, Scope, Version};
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
@@ -124,21 +125,9 @@ impl Partition {
     }
 }
 
+/// The `limit` of a list of entities, groups or relations, from 1 to [`MAX_LISTED`].
 pub(crate) fn listed(limit: i32) -> Result<usize, ApiError> {
-    if limit > MAX_LISTED {
-        return Err(ApiError::LimitExceeded {
-            argument: "limit",
-            limit: MAX_LISTED as i64,
-            value: limit as i64,
-        });
-    }
-    if limit < 1 {
-        return Err(ApiError::invalid(
-            "limit",
-            format!("must be between 1 and {MAX_LISTED}, got {limit}"),
-        ));
-    }
-    Ok(limit as usize)
+    bounded("limit", limit, 1, MAX_LISTED)
 }
 
 /// The scope of an analysis from its arguments.
@@ -218,82 +207,57 @@ pub(crate) async fn communities(ctx: &Context<'_>, scope: Scope) -> Result<Parti
 #[derive(Default)]
 pub struct AnalysisQuery;
 
-/// Rankings, components and communities of the whole graph.
-#[Object]
-impl AnalysisQuery {
-    /// The entities ranked by a centrality measure, best first, computed over the relations of
-    /// `relationKinds` (default all) and listing only entities of `kinds` (default all): "rank
-    /// the people by betweenness" keeps every tie but lists people only. With `asOf`, over the
-    /// graph as it stood on that day ("who was central before the arrests?").
-    #[allow(clippy::too_many_arguments)]
-    async fn ranking(
-        &self,
-        ctx: &Context<'_>,
-        measure: Centrality,
-        kinds: Option<Vec<EntityKind>>,
-        relation_kinds: Option<Vec<RelationKind>>,
-        #[graphql(default = 20)] limit: i32,
-        #[graphql(
-            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
-        )]
-        as_of: Option<Date>,
-        #[graphql(
-            default = true,
-            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
-        )]
-        undated: bool,
-    ) -> Result<Vec<RankedEntity>> {
-        rank(
-            ctx,
-            measure,
-            scope(relation_kinds, None, None, as_of_day(as_of, undated)?),
-            entity_kinds(kinds),
-            limit,
-        )
-        .await
-    }
+with_arguments! {
+    /// Rankings, components and communities of the whole graph.
+    #[Object]
+    impl AnalysisQuery {
+        /// The entities ranked by a centrality measure, best first, computed over the relations of
+        /// `relationKinds` (default all) and listing only entities of `kinds` (default all): "rank
+        /// the people by betweenness" keeps every tie but lists people only. With `asOf`, over the
+        /// graph as it stood on that day ("who was central before the arrests?").
+        #[allow(clippy::too_many_arguments)]
+        async fn ranking(
+            &self,
+            ctx: &Context<'_>,
+            measure: Centrality,
+            kinds: Option<Vec<EntityKind>>,
+            relation_kinds: Option<Vec<RelationKind>>,
+            #[graphql(default = 20)] limit: i32
+        ) as_of(as_of, undated) -> Result<Vec<RankedEntity>> {
+            rank(
+                ctx,
+                measure,
+                scope(relation_kinds, None, None, as_of_day(as_of, undated)?),
+                entity_kinds(kinds),
+                limit,
+            )
+            .await
+        }
 
-    /// The connected components, largest first, of the graph restricted to the relations of
-    /// `relationKinds` and the entities of `kinds` (default: all of both), as of a day if
-    /// `asOf` is given.
-    async fn components(
-        &self,
-        ctx: &Context<'_>,
-        relation_kinds: Option<Vec<RelationKind>>,
-        kinds: Option<Vec<EntityKind>>,
-        #[graphql(default = 20)] limit: i32,
-        #[graphql(
-            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
-        )]
-        as_of: Option<Date>,
-        #[graphql(
-            default = true,
-            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
-        )]
-        undated: bool,
-    ) -> Result<Vec<Group>> {
-        let scope = scope(relation_kinds, kinds, None, as_of_day(as_of, undated)?);
-        components(ctx, scope, limit).await
-    }
+        /// The connected components, largest first, of the graph restricted to the relations of
+        /// `relationKinds` and the entities of `kinds` (default: all of both), as of a day if
+        /// `asOf` is given.
+        async fn components(
+            &self,
+            ctx: &Context<'_>,
+            relation_kinds: Option<Vec<RelationKind>>,
+            kinds: Option<Vec<EntityKind>>,
+            #[graphql(default = 20)] limit: i32
+        ) as_of(as_of, undated) -> Result<Vec<Group>> {
+            let scope = scope(relation_kinds, kinds, None, as_of_day(as_of, undated)?);
+            components(ctx, scope, limit).await
+        }
 
-    /// The communities (Louvain) of the graph restricted to the relations of `relationKinds`
-    /// and the entities of `kinds` (default: all of both), as of a day if `asOf` is given.
-    async fn communities(
-        &self,
-        ctx: &Context<'_>,
-        relation_kinds: Option<Vec<RelationKind>>,
-        kinds: Option<Vec<EntityKind>>,
-        #[graphql(
-            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
-        )]
-        as_of: Option<Date>,
-        #[graphql(
-            default = true,
-            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
-        )]
-        undated: bool,
-    ) -> Result<Partition> {
-        let scope = scope(relation_kinds, kinds, None, as_of_day(as_of, undated)?);
-        communities(ctx, scope).await
+        /// The communities (Louvain) of the graph restricted to the relations of `relationKinds`
+        /// and the entities of `kinds` (default: all of both), as of a day if `asOf` is given.
+        async fn communities(
+            &self,
+            ctx: &Context<'_>,
+            relation_kinds: Option<Vec<RelationKind>>,
+            kinds: Option<Vec<EntityKind>>
+        ) as_of(as_of, undated) -> Result<Partition> {
+            let scope = scope(relation_kinds, kinds, None, as_of_day(as_of, undated)?);
+            communities(ctx, scope).await
+        }
     }
 }

@@ -7,11 +7,14 @@
 
 mod analysis;
 mod api;
+mod arguments;
+mod bounds;
 mod codes;
 mod context;
 mod curation;
 mod entity;
 pub mod error;
+mod filter;
 mod limits;
 mod listed;
 mod nulls;

@@ -1,5 +1,6 @@
 //! Relay-style paging: `first`/`after` arguments, opaque cursors, and the connection types.
 
+use super::bounds::bounded;
 use super::error::ApiError;
 use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
 use async_graphql::{OutputType, SimpleObject};
@@ -81,20 +82,7 @@ impl PageRequest {
     ) -> Result<PageRequest, ApiError> {
         let size = match first {
             None => DEFAULT_PAGE,
-            Some(n) if n > MAX_PAGE as i32 => {
-                return Err(ApiError::LimitExceeded {
-                    argument: "first",
-                    limit: MAX_PAGE as i64,
-                    value: n as i64,
-                })
-            }
-            Some(n) if n < 1 => {
-                return Err(ApiError::invalid(
-                    "first",
-                    format!("must be between 1 and {MAX_PAGE}, got {n}"),
-                ))
-            }
-            Some(n) => n as usize,
+            Some(n) => bounded("first", n, 1, MAX_PAGE as i32)?,
         };
         let offset = match after {
             None => 0,

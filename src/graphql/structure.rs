@@ -4,16 +4,17 @@
 //! petgraph's traits; each runs inside the request's work deadline and answers
 //! `LIMIT_EXCEEDED` when stopped.
 
-use super::analysis::{listed, Group};
+use super::analysis::{listed, scope, Group};
+use super::arguments::with_arguments;
+use super::bounds::{at_most, bounded};
 use super::context::timed_out;
 use super::context::{self, blocking, deadline, graph};
 use super::entity::Entity;
-use super::error::ApiError;
-use super::query::{as_of_day, node, Subgraph};
+use super::query::{node, nodes, Subgraph};
 use super::relation::Relation;
-use super::scalars::{entity_kinds, relation_kinds, ClaimStatus, Date, EntityKind, RelationKind};
+use super::scalars::{ClaimStatus, Date, EntityKind, RelationKind};
 use crate::model;
-use crate::store::{self, AsOf, Node, Scope, Version, Within};
+use crate::store::{self, AsOf, Node, Version, Within};
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use std::sync::Arc;
 
@@ -101,12 +102,7 @@ pub(crate) fn within(
     as_of: Option<AsOf>,
 ) -> Within {
     Within {
-        scope: Scope {
-            relation_kinds: relation_kinds(relation),
-            entity_kinds: entity_kinds(entity),
-            nodes,
-            as_of,
-        },
+        scope: scope(relation, entity, nodes, as_of),
         claims: claims.map(|c| c.into_iter().map(model::ClaimStatus::from).collect()),
         since: since.map(|d| d.0),
         until: until.map(|d| d.0),
@@ -115,19 +111,9 @@ pub(crate) fn within(
 
 /// Few relations joining `ids` within `w` (see `connectingSubgraph`).
 pub(crate) async fn connecting(ctx: &Context<'_>, ids: Vec<ID>, w: Within) -> Result<Connection> {
-    if ids.len() > MAX_TERMINALS {
-        return Err(ApiError::LimitExceeded {
-            argument: "ids",
-            limit: MAX_TERMINALS as i64,
-            value: ids.len() as i64,
-        }
-        .into());
-    }
+    at_most("ids", ids.len(), MAX_TERMINALS)?;
     let g = graph(ctx);
-    let terminals = ids
-        .iter()
-        .map(|id| node(g, "ids", id))
-        .collect::<Result<Vec<_>, _>>()?;
+    let terminals = nodes(g, "ids", &ids)?;
     let deadline = deadline(ctx);
     let as_of = w.scope.as_of;
     let found = blocking(ctx, move |g: &Version| {
@@ -147,22 +133,7 @@ pub(crate) async fn cliques(
     limit: i32,
 ) -> Result<Cliques> {
     let limit = listed(limit)?;
-    let cap = if neighbours > MAX_CLIQUE_NEIGHBOURS {
-        return Err(ApiError::LimitExceeded {
-            argument: "neighbours",
-            limit: MAX_CLIQUE_NEIGHBOURS as i64,
-            value: neighbours as i64,
-        }
-        .into());
-    } else if neighbours < 1 {
-        return Err(ApiError::invalid(
-            "neighbours",
-            format!("must be between 1 and {MAX_CLIQUE_NEIGHBOURS}, got {neighbours}"),
-        )
-        .into());
-    } else {
-        neighbours as usize
-    };
+    let cap = bounded("neighbours", neighbours, 1, MAX_CLIQUE_NEIGHBOURS)?;
     let g = graph(ctx);
     let centre = node(g, "around", &around)?;
     let deadline = deadline(ctx);
@@ -234,198 +205,74 @@ pub(crate) async fn cycles(ctx: &Context<'_>, within: Within, limit: i32) -> Res
 #[derive(Default)]
 pub struct StructureQuery;
 
-/// Brokers, bridges, cycles, connecting subgraphs and cliques of the whole graph.
-#[Object]
-impl StructureQuery {
-    /// Brokers: entities whose removal splits their part of the network (articulation
-    /// points), each with the sizes of the parts it separates — "who is the only link between
-    /// the detained activists and the foreign governments?". Relations are read undirected.
-    /// Most entities cut off first; at most `limit` (default 20, at most 1000). Optionally
-    /// only over some relation kinds, entity kinds, claim statuses (a relation without one
-    /// counts as REPORTED), relations overlapping a date range, or the graph as of a day
-    /// (`asOf`). Cost: O(V + E) on the part in
-    /// scope (Tarjan's search), once per graph version and scope; cached afterwards.
-    #[allow(clippy::too_many_arguments)]
-    async fn brokers(
-        &self,
-        ctx: &Context<'_>,
-        relation_kinds: Option<Vec<RelationKind>>,
-        kinds: Option<Vec<EntityKind>>,
-        claims: Option<Vec<ClaimStatus>>,
-        since: Option<Date>,
-        until: Option<Date>,
-        #[graphql(default = 20)] limit: i32,
-        #[graphql(
-            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
-        )]
-        as_of: Option<Date>,
-        #[graphql(
-            default = true,
-            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
-        )]
-        undated: bool,
-    ) -> Result<Vec<Broker>> {
-        let w = within(
-            relation_kinds,
-            kinds,
-            claims,
-            since,
-            until,
-            None,
-            as_of_day(as_of, undated)?,
-        );
-        brokers(ctx, w, limit).await
-    }
+with_arguments! {
+    /// Brokers, bridges, cycles, connecting subgraphs and cliques of the whole graph.
+    #[Object]
+    impl StructureQuery {
+        /// Brokers: entities whose removal splits their part of the network (articulation
+        /// points), each with the sizes of the parts it separates — "who is the only link between
+        /// the detained activists and the foreign governments?". Relations are read undirected.
+        /// Most entities cut off first; at most `limit` (default 20, at most 1000). Optionally
+        /// only over some relation kinds, entity kinds, claim statuses (a relation without one
+        /// counts as REPORTED), relations overlapping a date range, or the graph as of a day
+        /// (`asOf`). Cost: O(V + E) on the part in
+        /// scope (Tarjan's search), once per graph version and scope; cached afterwards.
+        #[allow(clippy::too_many_arguments)]
+        async fn brokers(&self, ctx: &Context<'_>) within(w) (#[graphql(default = 20)] limit: i32)
+            -> Result<Vec<Broker>> {
+            brokers(ctx, w, limit).await
+        }
 
-    /// Bridges: relations that are the only tie between two parts of the network, read
-    /// undirected (two relations between the same entities are never bridges), in the order
-    /// they were recorded; at most `limit` (default 100, at most 1000). Scoped as `brokers`.
-    /// Cost: O(V + E) on the part in scope (petgraph's `bridges`), once per graph version and
-    /// scope; cached afterwards.
-    #[allow(clippy::too_many_arguments)]
-    async fn bridges(
-        &self,
-        ctx: &Context<'_>,
-        relation_kinds: Option<Vec<RelationKind>>,
-        kinds: Option<Vec<EntityKind>>,
-        claims: Option<Vec<ClaimStatus>>,
-        since: Option<Date>,
-        until: Option<Date>,
-        #[graphql(default = 100)] limit: i32,
-        #[graphql(
-            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
-        )]
-        as_of: Option<Date>,
-        #[graphql(
-            default = true,
-            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
-        )]
-        undated: bool,
-    ) -> Result<Vec<Relation>> {
-        let w = within(
-            relation_kinds,
-            kinds,
-            claims,
-            since,
-            until,
-            None,
-            as_of_day(as_of, undated)?,
-        );
-        bridges(ctx, w, limit).await
-    }
+        /// Bridges: relations that are the only tie between two parts of the network, read
+        /// undirected (two relations between the same entities are never bridges), in the order
+        /// they were recorded; at most `limit` (default 100, at most 1000). Scoped as `brokers`.
+        /// Cost: O(V + E) on the part in scope (petgraph's `bridges`), once per graph version and
+        /// scope; cached afterwards.
+        #[allow(clippy::too_many_arguments)]
+        async fn bridges(&self, ctx: &Context<'_>) within(w) (#[graphql(default = 100)] limit: i32)
+            -> Result<Vec<Relation>> {
+            bridges(ctx, w, limit).await
+        }
 
-    /// Cycles: strongly connected groups of two or more entities over directed relations —
-    /// in each, every entity reaches every other following relations from `from` to `to`
-    /// (who accuses, requests or criticises whom in a circle). Symmetric kinds (CALLED, MET,
-    /// …) are left out. Largest first, at most `limit` (default 20, at most 1000). Scoped as
-    /// `brokers`. Cost: O(V + E) on the part in scope (petgraph's `kosaraju_scc`), once per
-    /// graph version and scope; cached afterwards.
-    #[allow(clippy::too_many_arguments)]
-    async fn cycles(
-        &self,
-        ctx: &Context<'_>,
-        relation_kinds: Option<Vec<RelationKind>>,
-        kinds: Option<Vec<EntityKind>>,
-        claims: Option<Vec<ClaimStatus>>,
-        since: Option<Date>,
-        until: Option<Date>,
-        #[graphql(default = 20)] limit: i32,
-        #[graphql(
-            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
-        )]
-        as_of: Option<Date>,
-        #[graphql(
-            default = true,
-            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
-        )]
-        undated: bool,
-    ) -> Result<Vec<Group>> {
-        let w = within(
-            relation_kinds,
-            kinds,
-            claims,
-            since,
-            until,
-            None,
-            as_of_day(as_of, undated)?,
-        );
-        cycles(ctx, w, limit).await
-    }
+        /// Cycles: strongly connected groups of two or more entities over directed relations —
+        /// in each, every entity reaches every other following relations from `from` to `to`
+        /// (who accuses, requests or criticises whom in a circle). Symmetric kinds (CALLED, MET,
+        /// …) are left out. Largest first, at most `limit` (default 20, at most 1000). Scoped as
+        /// `brokers`. Cost: O(V + E) on the part in scope (petgraph's `kosaraju_scc`), once per
+        /// graph version and scope; cached afterwards.
+        #[allow(clippy::too_many_arguments)]
+        async fn cycles(&self, ctx: &Context<'_>) within(w) (#[graphql(default = 20)] limit: i32)
+            -> Result<Vec<Group>> {
+            cycles(ctx, w, limit).await
+        }
 
-    /// Few relations joining the given entities (2 to 50), read undirected: an approximate
-    /// Steiner tree by Mehlhorn's algorithm, never more than twice the relations of the
-    /// smallest tree (at most 2(1 − 1/ℓ) times, ℓ its leaves). Scoped as `brokers`. Cost:
-    /// O(V + E) (one breadth-first search from all the entities at once), plus sorting the
-    /// relations between their regions; not cached.
-    #[allow(clippy::too_many_arguments)]
-    async fn connecting_subgraph(
-        &self,
-        ctx: &Context<'_>,
-        ids: Vec<ID>,
-        relation_kinds: Option<Vec<RelationKind>>,
-        kinds: Option<Vec<EntityKind>>,
-        claims: Option<Vec<ClaimStatus>>,
-        since: Option<Date>,
-        until: Option<Date>,
-        #[graphql(
-            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
-        )]
-        as_of: Option<Date>,
-        #[graphql(
-            default = true,
-            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
-        )]
-        undated: bool,
-    ) -> Result<Connection> {
-        let w = within(
-            relation_kinds,
-            kinds,
-            claims,
-            since,
-            until,
-            None,
-            as_of_day(as_of, undated)?,
-        );
-        connecting(ctx, ids, w).await
-    }
+        /// Few relations joining the given entities (2 to 50), read undirected: an approximate
+        /// Steiner tree by Mehlhorn's algorithm, never more than twice the relations of the
+        /// smallest tree (at most 2(1 − 1/ℓ) times, ℓ its leaves). Scoped as `brokers`. Cost:
+        /// O(V + E) (one breadth-first search from all the entities at once), plus sorting the
+        /// relations between their regions; not cached.
+        #[allow(clippy::too_many_arguments)]
+        async fn connecting_subgraph(&self, ctx: &Context<'_>, ids: Vec<ID>) within(w)
+            -> Result<Connection> {
+            connecting(ctx, ids, w).await
+        }
 
-    /// The maximal cliques containing an entity — groups in which everyone is tied to
-    /// everyone, read undirected — searched among its first `neighbours` distinct neighbours
-    /// (default 100, at most 200; `truncated` says whether it had more), largest first, at
-    /// most `limit` (default 20, at most 1000). Scoped as `brokers`. Cost: O(Σ degree) of the
-    /// neighbours to tie them up, then petgraph's Bron–Kerbosch, exponential in the worst
-    /// case (hence the cap and the deadline); not cached.
-    #[allow(clippy::too_many_arguments)]
-    async fn cliques(
-        &self,
-        ctx: &Context<'_>,
-        around: ID,
-        relation_kinds: Option<Vec<RelationKind>>,
-        kinds: Option<Vec<EntityKind>>,
-        claims: Option<Vec<ClaimStatus>>,
-        since: Option<Date>,
-        until: Option<Date>,
-        #[graphql(default = 100)] neighbours: i32,
-        #[graphql(default = 20)] limit: i32,
-        #[graphql(
-            desc = "Only the graph as it stood on this day (YYYY-MM-DD): relations begun by then and not ended before it, between entities in force then (events by their start and end). A partial date counts from its first possible day (`2023-09` from 1 September), an end through its last. Without it, every relation ever recorded."
-        )]
-        as_of: Option<Date>,
-        #[graphql(
-            default = true,
-            desc = "With `asOf`: whether relations and events without a date count (default true: standing facts, such as who leads a government, are mostly undated)."
-        )]
-        undated: bool,
-    ) -> Result<Cliques> {
-        let w = within(
-            relation_kinds,
-            kinds,
-            claims,
-            since,
-            until,
-            None,
-            as_of_day(as_of, undated)?,
-        );
-        cliques(ctx, around, w, neighbours, limit).await
+        /// The maximal cliques containing an entity — groups in which everyone is tied to
+        /// everyone, read undirected — searched among its first `neighbours` distinct neighbours
+        /// (default 100, at most 200; `truncated` says whether it had more), largest first, at
+        /// most `limit` (default 20, at most 1000). Scoped as `brokers`. Cost: O(Σ degree) of the
+        /// neighbours to tie them up, then petgraph's Bron–Kerbosch, exponential in the worst
+        /// case (hence the cap and the deadline); not cached.
+        #[allow(clippy::too_many_arguments)]
+        async fn cliques(
+            &self,
+            ctx: &Context<'_>,
+            around: ID
+        ) within(w) (
+            #[graphql(default = 100)] neighbours: i32,
+            #[graphql(default = 20)] limit: i32
+        ) -> Result<Cliques> {
+            cliques(ctx, around, w, neighbours, limit).await
+        }
     }
 }

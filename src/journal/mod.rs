@@ -11,7 +11,7 @@
 //! - `entry.rs`: [`Entry`] and [`NewEntry`], what one change records;
 //! - `sqlite.rs`: [`Sqlite`], the journal in a SQLite database in the state directory;
 //! - `kept.rs`: the datasets `dossier import` keeps in the same database;
-//! - `kept_start.rs`: starting from them, their rows read in chunks and checked on the pool;
+//! - `kept_start/`: starting from them, their rows read in chunks and checked on the pool;
 //! - `in_order.rs`: work on the pool with the results handed over in order;
 //! - `compact.rs`: the journal folded into its net effect.
 

@@ -17,6 +17,17 @@ pub const FILE: &str = "journal.sqlite3";
 /// The format written; a journal of another format is refused rather than misread.
 const FORMAT: &str = "1";
 
+/// The columns of an entry, in `changes` and in `folded_changes` (the same, in the same
+/// order: compaction moves rows from one to the other with `SELECT *`).
+const CHANGE_COLUMNS: &str = "
+    seq INTEGER PRIMARY KEY,
+    at_us INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    key TEXT UNIQUE,
+    reverts INTEGER,
+    edits TEXT NOT NULL";
+
 /// The journal in `<state>/journal.sqlite3`.
 pub struct Sqlite {
     conn: Connection,
@@ -53,30 +64,16 @@ impl Sqlite {
             .map_err(db)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(db)?;
-        conn.execute_batch(
+        conn.execute_batch(&format!(
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS changes (
-                 seq INTEGER PRIMARY KEY,
-                 at_us INTEGER NOT NULL,
-                 author TEXT NOT NULL,
-                 operation TEXT NOT NULL,
-                 key TEXT UNIQUE,
-                 reverts INTEGER,
-                 edits TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS changes ({CHANGE_COLUMNS});
              CREATE INDEX IF NOT EXISTS changes_at ON changes (at_us);
-             CREATE TABLE IF NOT EXISTS folded_changes (
-                 seq INTEGER PRIMARY KEY,
-                 at_us INTEGER NOT NULL,
-                 author TEXT NOT NULL,
-                 operation TEXT NOT NULL,
-                 key TEXT UNIQUE,
-                 reverts INTEGER,
-                 edits TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS folded_changes ({CHANGE_COLUMNS});
              CREATE TABLE IF NOT EXISTS change_entities (
                  entity TEXT NOT NULL,
                  seq INTEGER NOT NULL,
                  PRIMARY KEY (entity, seq)) WITHOUT ROWID;",
-        )
+        ))
         .map_err(db)?;
         conn.execute_batch(super::kept::TABLES).map_err(db)?;
         let format: Option<String> = conn

@@ -6,33 +6,13 @@
 //! built from `explorer/` (sigma.js, graphology, ForceAtlas2, bundled by esbuild) and
 //! committed in `assets/explore/`; see `assets/explore/VENDORED.md`.
 
+use super::assets::{asset, Asset};
 use super::AppState;
 use axum::extract::Path;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-
-/// One file of the page, embedded in the binary.
-struct Asset {
-    name: &'static str,
-    content_type: &'static str,
-    bytes: &'static [u8],
-}
-
-macro_rules! asset {
-    ($name:literal, $type:literal) => {
-        Asset {
-            name: $name,
-            content_type: $type,
-            bytes: include_bytes!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/assets/explore/",
-                $name
-            )),
-        }
-    };
-}
 
 /// The page itself, served at `/explore`.
 const PAGE: &[u8] = include_bytes!(concat!(
@@ -42,10 +22,10 @@ const PAGE: &[u8] = include_bytes!(concat!(
 
 /// Every file served under `/explore/`.
 const ASSETS: &[Asset] = &[
-    asset!("explore.js", "text/javascript; charset=utf-8"),
-    asset!("explore.css", "text/css; charset=utf-8"),
-    asset!("LICENSES.txt", "text/plain; charset=utf-8"),
-    asset!("VENDORED.md", "text/markdown; charset=utf-8"),
+    asset!("explore", "explore.js", "text/javascript; charset=utf-8"),
+    asset!("explore", "explore.css", "text/css; charset=utf-8"),
+    asset!("explore", "LICENSES.txt", "text/plain; charset=utf-8"),
+    asset!("explore", "VENDORED.md", "text/markdown; charset=utf-8"),
 ];
 
 /// The routes: `/explore` and `/explore/{file}`.
@@ -62,14 +42,7 @@ async fn page() -> Html<&'static [u8]> {
 async fn asset(Path(file): Path<String>) -> Response {
     match ASSETS.iter().find(|a| a.name == file) {
         // The names do not change when the files do, so browsers revalidate after an hour.
-        Some(a) => (
-            [
-                (header::CONTENT_TYPE, a.content_type),
-                (header::CACHE_CONTROL, "public, max-age=3600"),
-            ],
-            a.bytes,
-        )
-            .into_response(),
+        Some(a) => a.response("public, max-age=3600"),
         None => (StatusCode::NOT_FOUND, "no such file").into_response(),
     }
 }

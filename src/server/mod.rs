@@ -151,14 +151,7 @@ async fn playground() -> Html<&'static [u8]> {
 
 async fn asset(Path(file): Path<String>) -> Response {
     match assets::find(&file) {
-        Some(a) => (
-            [
-                (header::CONTENT_TYPE, a.content_type),
-                (header::CACHE_CONTROL, "public, max-age=86400"),
-            ],
-            a.bytes,
-        )
-            .into_response(),
+        Some(a) => a.response("public, max-age=86400"),
         None => (StatusCode::NOT_FOUND, "no such asset").into_response(),
     }
 }

@@ -75,8 +75,14 @@ pub(crate) fn router(settings: &Settings) -> Router<AppState> {
     Router::new()
         .route("/reconcile", get(get_batch).post(post_batch))
         .route("/reconcile/suggest/entity", get(card::suggest_entity))
-        .route("/reconcile/suggest/type", get(card::suggest_type))
-        .route("/reconcile/suggest/property", get(card::suggest_property))
+        .route(
+            "/reconcile/suggest/type",
+            get(card::suggest_among::<EntityKind>),
+        )
+        .route(
+            "/reconcile/suggest/property",
+            get(card::suggest_among::<batch::Property>),
+        )
         .route("/reconcile/preview/{id}", get(card::preview))
         .route("/reconcile/entity/{id}", get(card::entity))
         .layer(Extension(caps))

@@ -133,19 +133,76 @@ impl<T: Clone> Layered<T> {
                 base[i as usize] = item;
             }
         }
-        if self.layer.is_empty() {
-            return;
-        }
-        let mut layer = std::mem::take(&mut self.layer);
-        if self.base.is_empty() {
-            layer.shrink_to_fit();
-            self.base = Arc::new(layer);
-            return;
-        }
-        let base = Arc::make_mut(&mut self.base);
-        base.reserve_exact(layer.len());
-        base.append(&mut layer);
+        fold_layer(&mut self.base, &mut self.layer);
     }
+}
+
+/// What a layer and its base are: a vector, or a string (the text arena, [`super::records`]).
+pub(super) trait Buffer: Clone + Default {
+    /// Whether it holds nothing.
+    fn is_empty(&self) -> bool;
+    /// Its length.
+    fn len(&self) -> usize;
+    /// Gives back its spare capacity.
+    fn shrink_to_fit(&mut self);
+    /// Makes room for exactly `more`.
+    fn reserve_exact(&mut self, more: usize);
+    /// Moves `other` onto its end.
+    fn append(&mut self, other: Self);
+}
+
+impl<T: Clone> Buffer for Vec<T> {
+    fn is_empty(&self) -> bool {
+        Vec::is_empty(self)
+    }
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+    fn shrink_to_fit(&mut self) {
+        Vec::shrink_to_fit(self)
+    }
+    fn reserve_exact(&mut self, more: usize) {
+        Vec::reserve_exact(self, more)
+    }
+    fn append(&mut self, mut other: Self) {
+        Vec::append(self, &mut other)
+    }
+}
+
+impl Buffer for String {
+    fn is_empty(&self) -> bool {
+        str::is_empty(self)
+    }
+    fn len(&self) -> usize {
+        str::len(self)
+    }
+    fn shrink_to_fit(&mut self) {
+        String::shrink_to_fit(self)
+    }
+    fn reserve_exact(&mut self, more: usize) {
+        String::reserve_exact(self, more)
+    }
+    fn append(&mut self, other: Self) {
+        self.push_str(&other)
+    }
+}
+
+/// Makes `layer` part of `base`, leaving it empty: moved when the base is empty, else the
+/// base is copied (when another version shares it) and extended. Positions stay valid.
+/// O(base + layer) at worst.
+pub(super) fn fold_layer<B: Buffer>(base: &mut Arc<B>, layer: &mut B) {
+    if layer.is_empty() {
+        return;
+    }
+    let mut layer = std::mem::take(layer);
+    if base.is_empty() {
+        layer.shrink_to_fit();
+        *base = Arc::new(layer);
+        return;
+    }
+    let base = Arc::make_mut(base);
+    base.reserve_exact(layer.len());
+    base.append(layer);
 }
 
 /// The items of a [`Layered`] in order, replacements read in place of what they replaced.

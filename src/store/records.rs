@@ -89,18 +89,7 @@ impl Text {
     /// Makes the layer part of the base (moved when the base is empty, else the base is
     /// copied when shared, and extended). Spans stay valid. O(bytes) at worst.
     pub(super) fn fold(&mut self) {
-        if self.layer.is_empty() {
-            return;
-        }
-        let mut layer = std::mem::take(&mut self.layer);
-        if self.base.is_empty() {
-            layer.shrink_to_fit();
-            self.base = Arc::new(layer);
-            return;
-        }
-        let base = Arc::make_mut(&mut self.base);
-        base.reserve_exact(layer.len());
-        base.push_str(&layer);
+        super::layered::fold_layer(&mut self.base, &mut self.layer);
     }
 }
 

@@ -109,28 +109,43 @@ pub(crate) async fn suggest_entity(
     answer(p.callback.as_deref(), &json!({ "result": result }))
 }
 
+/// What a suggest service over a fixed list lists.
+pub(crate) trait Suggested: Sized + 'static {
+    /// Every item, in the order they are suggested.
+    const ALL: &'static [Self];
+    /// Whether the item is suggested for `prefix` (trimmed and lowercased).
+    fn matches(&self, prefix: &str) -> bool;
+    /// The suggestion.
+    fn to_json(&self) -> Value;
+}
+
 /// `GET /reconcile/suggest/type?prefix=…`: the entity kinds whose id or name starts with the
 /// prefix, ignoring case.
-pub(crate) async fn suggest_type(
-    Extension(caps): Extension<Arc<Caps>>,
-    params: Result<Query<SuggestParams>, QueryRejection>,
-) -> Response {
-    let (p, prefix) = match suggest_params(params, &caps) {
-        Ok(x) => x,
-        Err(r) => return error(&r),
-    };
-    let prefix = prefix.trim().to_lowercase();
-    let result: Vec<Value> = EntityKind::ALL
-        .iter()
-        .filter(|k| k.name().to_lowercase().starts_with(&prefix))
-        .map(|&k| kind_json(k))
-        .collect();
-    answer(p.callback.as_deref(), &json!({ "result": result }))
+impl Suggested for EntityKind {
+    const ALL: &'static [EntityKind] = EntityKind::ALL;
+    fn matches(&self, prefix: &str) -> bool {
+        self.name().to_lowercase().starts_with(prefix)
+    }
+    fn to_json(&self) -> Value {
+        kind_json(*self)
+    }
 }
 
 /// `GET /reconcile/suggest/property?prefix=…`: the properties a query may give, whose id or
 /// name starts with the prefix, ignoring case.
-pub(crate) async fn suggest_property(
+impl Suggested for Property {
+    const ALL: &'static [Property] = &Property::ALL;
+    fn matches(&self, prefix: &str) -> bool {
+        self.id().starts_with(prefix) || self.name().to_lowercase().starts_with(prefix)
+    }
+    fn to_json(&self) -> Value {
+        json!({ "id": self.id(), "name": self.name(), "description": self.description() })
+    }
+}
+
+/// `GET /reconcile/suggest/type` and `/property`: every `T` the prefix matches; `cursor` and
+/// `limit` are checked, but a list this short is never cut.
+pub(crate) async fn suggest_among<T: Suggested>(
     Extension(caps): Extension<Arc<Caps>>,
     params: Result<Query<SuggestParams>, QueryRejection>,
 ) -> Response {
@@ -139,10 +154,10 @@ pub(crate) async fn suggest_property(
         Err(r) => return error(&r),
     };
     let prefix = prefix.trim().to_lowercase();
-    let result: Vec<Value> = Property::ALL
+    let result: Vec<Value> = T::ALL
         .iter()
-        .filter(|p| p.id().starts_with(&prefix) || p.name().to_lowercase().starts_with(&prefix))
-        .map(|p| json!({ "id": p.id(), "name": p.name(), "description": p.description() }))
+        .filter(|x| x.matches(&prefix))
+        .map(T::to_json)
         .collect();
     answer(p.callback.as_deref(), &json!({ "result": result }))
 }

@@ -216,7 +216,7 @@ impl Search {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testgraph::{assert_close, TestGraph};
+    use super::super::testgraph::{assert_close, worst_error, TestGraph};
     use super::*;
 
     fn exact(g: &Graph) -> Betweenness {
@@ -300,12 +300,7 @@ mod tests {
             assert_eq!(sampled.sampled_sources, Some(k));
             let bound = sampled.error_bound.unwrap();
             assert!((bound - hoeffding_bound(k)).abs() < 1e-15);
-            let worst = exact
-                .scores
-                .iter()
-                .zip(&sampled.scores)
-                .map(|(e, s)| (e.1 - s.1).abs())
-                .fold(0.0, f64::max);
+            let worst = worst_error(&exact, &sampled);
             assert!(worst <= bound, "k = {k}: off by {worst}, bound {bound}");
             assert_eq!(sampled, g.betweenness(&Scope::all(), Some((k, seed))));
         }

@@ -5,6 +5,7 @@
 //! graph (`nx.Graph` of the relations, self-loops removed).
 
 use super::rng::SplitMix64;
+use super::Betweenness;
 use crate::model::{Citation, Document, Entity, EntityKind, Id, Relation, RelationKind};
 use crate::store::{Graph, GraphBuilder, Node};
 
@@ -189,4 +190,14 @@ pub(super) fn assert_close(actual: &[(Node, f64)], expected: &[f64], tolerance: 
             "entity {i}: {a} vs {e} (all: {values:?})"
         );
     }
+}
+
+/// The largest difference between a sampled betweenness and the exact one, entity by entity.
+pub(super) fn worst_error(exact: &Betweenness, sampled: &Betweenness) -> f64 {
+    exact
+        .scores
+        .iter()
+        .zip(&sampled.scores)
+        .map(|(e, s)| (e.1 - s.1).abs())
+        .fold(0.0, f64::max)
 }

@@ -1,7 +1,7 @@
 //! Timings on a larger graph; run with
 //! `cargo test --release --lib store::analytics::timing -- --ignored --nocapture`.
 
-use super::testgraph::TestGraph;
+use super::testgraph::{worst_error, TestGraph};
 use super::*;
 use std::time::Instant;
 
@@ -29,12 +29,7 @@ fn time_the_measures_on_ten_thousand_entities() {
     time("components", &|| g.components(&all).len());
     time("louvain", &|| g.communities(&all, 42).groups.len());
     let (exact, sampled) = (g.betweenness(&all, None), g.betweenness_auto(&all));
-    let worst = exact
-        .scores
-        .iter()
-        .zip(&sampled.scores)
-        .map(|(e, s)| (e.1 - s.1).abs())
-        .fold(0.0, f64::max);
+    let worst = worst_error(&exact, &sampled);
     println!(
         "sampled: worst error {worst:.5}, bound {:?}",
         sampled.error_bound

@@ -32,6 +32,7 @@
 //! # Layout
 //! - `mod.rs`: what the views share — the iterators, petgraph's node and edge references, the
 //!   visit map and the deadline watch;
+//! - `steps.rs`: the walk of an entity's relations that the iterators share;
 //! - `graph.rs`: the traits on `&Graph`; `watch.rs` the deadline a view checks;
 //! - `scoped.rs`: [`Scoped`] and [`Undirected`] and their traits.
 
@@ -54,9 +55,11 @@ use std::ops::Range;
 
 mod graph;
 mod scoped;
+mod steps;
 mod watch;
 
 pub use scoped::{Scoped, Undirected};
+use steps::{Row, Steps};
 pub use watch::Watch;
 
 /// A relation seen through a view: petgraph's edge reference. `source` and `target` are as
@@ -104,110 +107,6 @@ impl NodeRef for EntityNode {
     }
     fn weight(&self) -> &EntityKind {
         &self.kind
-    }
-}
-
-/// A part of an adjacency row: relations and the entities at their other ends.
-#[derive(Debug, Clone, Copy, Default)]
-struct Row<'g> {
-    edges: &'g [u32],
-    ends: &'g [u32],
-    /// Only relations of symmetric kinds.
-    symmetric_only: bool,
-}
-
-impl<'g> Row<'g> {
-    fn out(g: &'g Graph, n: Node) -> Row<'g> {
-        Row {
-            edges: g.outgoing.row(n.index()),
-            ends: g.outgoing.ends(n.index()),
-            symmetric_only: false,
-        }
-    }
-
-    fn inc(g: &'g Graph, n: Node) -> Row<'g> {
-        Row {
-            edges: g.incoming.row(n.index()),
-            ends: g.incoming.ends(n.index()),
-            symmetric_only: false,
-        }
-    }
-
-    fn symmetric(self) -> Row<'g> {
-        Row {
-            symmetric_only: true,
-            ..self
-        }
-    }
-
-    #[inline]
-    fn pop(&mut self) -> Option<(u32, u32)> {
-        let (&e, rest) = self.edges.split_first()?;
-        let o = self.ends[0];
-        self.edges = rest;
-        self.ends = &self.ends[1..];
-        Some((e, o))
-    }
-}
-
-/// The relations of one entity through a view, with the entity at the other end and whether
-/// the relation is stored leaving the entity: the walk every neighbour and edge iterator here
-/// shares. Reads the outgoing row, then the incoming one.
-#[derive(Debug, Clone)]
-struct Steps<'g> {
-    graph: &'g Graph,
-    lens: Option<&'g Lens>,
-    node: u32,
-    out: Row<'g>,
-    inc: Row<'g>,
-    /// Skip self-loops in the incoming row (they were given from the outgoing one).
-    skip_loops: bool,
-}
-
-impl<'g> Steps<'g> {
-    fn new(graph: &'g Graph, lens: Option<&'g Lens>, node: Node) -> Steps<'g> {
-        Steps {
-            graph,
-            lens,
-            node: node.index() as u32,
-            out: Row::default(),
-            inc: Row::default(),
-            skip_loops: false,
-        }
-    }
-
-    #[inline]
-    fn passes(&self, e: u32, other: u32, symmetric_only: bool) -> bool {
-        (!symmetric_only || self.graph.relations[e as usize].kind.is_symmetric())
-            && self
-                .lens
-                .is_none_or(|l| l.passes(self.graph, e) && l.admits(Node::new(other as usize)))
-    }
-}
-
-impl Iterator for Steps<'_> {
-    type Item = (Edge, Node, bool);
-
-    #[inline]
-    fn next(&mut self) -> Option<(Edge, Node, bool)> {
-        while let Some((e, o)) = self.out.pop() {
-            if self.passes(e, o, self.out.symmetric_only) {
-                return Some((Edge::new(e as usize), Node::new(o as usize), true));
-            }
-        }
-        while let Some((e, o)) = self.inc.pop() {
-            if self.skip_loops && o == self.node {
-                continue;
-            }
-            if self.passes(e, o, self.inc.symmetric_only) {
-                return Some((Edge::new(e as usize), Node::new(o as usize), false));
-            }
-        }
-        None
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, Some(self.out.edges.len() + self.inc.edges.len()))
     }
 }
 
