@@ -23,9 +23,10 @@
 //!   handed out ([`EntityRef`], [`RelationRef`], [`CitationRef`]); `ids.rs` derived relation
 //!   ids.
 //! - `builder/`: [`GraphBuilder`], where every rule a change must meet is checked once
-//!   ([`GraphBuilder::check_relation`]) before it is added, a load laid out at once and a
-//!   change beside the version it changes ([`GraphBuilder::over`], `replace.rs` changes in
-//!   place); `error.rs` why it refuses; `resolver.rs` a copy of a builder's entities, to
+//!   ([`GraphBuilder::check_relation`], `relation.rs`; `resolve.rs` takes a relation apart)
+//!   before it is added, a load laid out at once and a change beside the version it changes
+//!   (`layout.rs`; [`GraphBuilder::over`], `replace.rs` and `remove.rs` change in place);
+//!   `error.rs` why it refuses; `resolver.rs` a copy of a builder's entities, to
 //!   check relations against on other threads while the builder takes them in ([`Resolver`]).
 //! - `change.rs`: [`Edit`], a change as each record before and after (inverse, net effect,
 //!   rebase); `apply.rs` the next version from edits; `tombstones.rs` removals without a new
