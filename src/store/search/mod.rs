@@ -19,6 +19,7 @@
 mod equivalence;
 mod index;
 mod score;
+mod split;
 mod typo;
 mod walk;
 
