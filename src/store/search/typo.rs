@@ -26,13 +26,13 @@
 //! insertions and nothing else.
 //!
 //! # Layout
-//! The nodes in preorder (children by character, as the words are sorted, so the words come
-//! out in their own order), each node's character, depth, subtree end and word count side
-//! by side in 12 bytes, each distinct prefix of a word once: the walk jumps over subtrees
-//! and meets its nodes far apart in memory, so what it reads of a node (and of the next, to
-//! tell whether it ends a word) comes in one cache line rather than from four arrays.
-//! Leaving a subtree is a jump to its recorded end. Words longer than [`LONGEST`]
-//! characters stay out of the trie and are compared one by one.
+//! Breadth first: the root, then each node's children side by side, in character order, 16
+//! bytes a node (character and depth, first child, child count, the word it ends), each
+//! distinct prefix of a word once. The walk goes depth first with a stack of nodes; it
+//! tests every child of each node it keeps and descends into few, so siblings side by side
+//! come a cache line at a time, where a preorder layout met each sibling across its elder
+//! siblings' subtrees, one cache miss apiece. Words longer than [`LONGEST`] characters stay
+//! out of the trie and are compared one by one.
 
 use super::score::TYPO_SIMILARITY;
 
@@ -42,38 +42,34 @@ const LONGEST: usize = 64;
 /// A value no distance reaches (the rows' border outside the matrix).
 const FAR: u32 = 1 << 20;
 
-/// The distinct loose words as a preorder trie (see the [module docs](self)).
+/// The distinct loose words as a trie, each node's children side by side (see the
+/// [module docs](self)).
 #[derive(Debug, Clone, Default)]
 pub(super) struct WordTrie {
-    /// The nodes in preorder, the root first, and one more at the end holding only the
-    /// count of words.
+    /// The root first, then each node's children together, in character order.
     nodes: Vec<TrieNode>,
     /// The words longer than [`LONGEST`] characters, with their lengths in characters.
     long: Vec<(u32, usize)>,
 }
 
-/// One node of a [`WordTrie`]. 12 bytes.
+/// One node of a [`WordTrie`]. 16 bytes.
 #[derive(Debug, Clone, Copy)]
 struct TrieNode {
     /// The node's character (the root's is `'\0'`) above its depth — the characters from
     /// the root to it, at most [`LONGEST`] — in the low 7 bits.
     key: u32,
-    /// The node after its subtree.
-    end: u32,
-    /// How many words end before it in preorder: a node ends word `first` when the next
-    /// node's is larger.
-    first: u32,
+    /// Its first child.
+    children: u32,
+    /// How many children it has.
+    count: u32,
+    /// The word it ends, or [`NO_WORD`].
+    word: u32,
 }
 
-impl TrieNode {
-    fn new(c: char, depth: usize, first: u32) -> TrieNode {
-        TrieNode {
-            key: (u32::from(c) << 7) | depth as u32,
-            end: 0,
-            first,
-        }
-    }
+/// The `word` of a node that ends none.
+const NO_WORD: u32 = u32::MAX;
 
+impl TrieNode {
     fn char(&self) -> char {
         char::from_u32(self.key >> 7).expect("a character was stored")
     }
@@ -81,52 +77,84 @@ impl TrieNode {
     fn depth(&self) -> usize {
         (self.key & 0x7f) as usize
     }
+
+    fn children(&self) -> std::ops::Range<u32> {
+        self.children..self.children + self.count
+    }
 }
 
 impl WordTrie {
     /// The trie of `words`, distinct and sorted by bytes. O(total characters).
     pub(super) fn build<'a>(words: impl Iterator<Item = &'a str>) -> WordTrie {
-        let mut t = WordTrie {
-            nodes: vec![TrieNode::new('\0', 0, 0)],
-            long: Vec::new(),
-        };
+        // First in preorder: (character, depth, the node after its subtree, the word it
+        // ends), the nodes of each word's new suffix appended after the previous word's.
+        let mut preorder: Vec<(char, usize, u32, u32)> = vec![('\0', 0, 0, NO_WORD)];
+        let mut long = Vec::new();
         // The open nodes, from the root down the path of the previous word.
         let mut path: Vec<u32> = vec![0];
         let mut previous: Vec<char> = Vec::new();
-        let mut count = 0u32;
         let mut chars: Vec<char> = Vec::new();
         for (w, word) in words.enumerate() {
             chars.clear();
             chars.extend(word.chars());
             if chars.len() > LONGEST {
-                t.long.push((w as u32, chars.len()));
-            } else {
-                let shared = previous
-                    .iter()
-                    .zip(&chars)
-                    .take_while(|(a, b)| a == b)
-                    .count();
-                // Close the previous word's nodes below the shared prefix.
-                while path.len() > shared + 1 {
-                    let node = path.pop().expect("the root stays open");
-                    t.nodes[node as usize].end = t.nodes.len() as u32;
-                }
-                for (depth, &c) in chars.iter().enumerate().skip(shared) {
-                    path.push(t.nodes.len() as u32);
-                    t.nodes.push(TrieNode::new(c, depth + 1, count));
-                }
-                previous.clone_from(&chars);
+                long.push((w as u32, chars.len()));
+                continue;
             }
-            // Its last node (or the root, for the empty word) ends it: the nodes after it
-            // count one more word before them.
-            count += 1;
+            let shared = previous
+                .iter()
+                .zip(&chars)
+                .take_while(|(a, b)| a == b)
+                .count();
+            // Close the previous word's nodes below the shared prefix.
+            while path.len() > shared + 1 {
+                let node = path.pop().expect("the root stays open");
+                preorder[node as usize].2 = preorder.len() as u32;
+            }
+            for (depth, &c) in chars.iter().enumerate().skip(shared) {
+                path.push(preorder.len() as u32);
+                preorder.push((c, depth + 1, 0, NO_WORD));
+            }
+            // Its last node (or the root, for the empty word) ends it.
+            let last = *path.last().expect("the root stays open");
+            preorder[last as usize].3 = w as u32;
+            previous.clone_from(&chars);
         }
         while let Some(node) = path.pop() {
-            t.nodes[node as usize].end = t.nodes.len() as u32;
+            preorder[node as usize].2 = preorder.len() as u32;
         }
-        t.nodes.push(TrieNode::new('\0', 0, count));
-        t.nodes.shrink_to_fit();
-        t
+        // Then breadth first, so each node's children sit together: `from[k]` is the
+        // preorder node of node `k`.
+        let mut nodes: Vec<TrieNode> = Vec::with_capacity(preorder.len());
+        let mut from: Vec<u32> = Vec::with_capacity(preorder.len());
+        let (c, depth, _, word) = preorder[0];
+        nodes.push(TrieNode {
+            key: (u32::from(c) << 7) | depth as u32,
+            children: 0,
+            count: 0,
+            word,
+        });
+        from.push(0);
+        let mut k = 0;
+        while k < nodes.len() {
+            let p = from[k] as usize;
+            nodes[k].children = nodes.len() as u32;
+            let mut child = p + 1;
+            while child < preorder[p].2 as usize {
+                let (c, depth, end, word) = preorder[child];
+                nodes.push(TrieNode {
+                    key: (u32::from(c) << 7) | depth as u32,
+                    children: 0,
+                    count: 0,
+                    word,
+                });
+                from.push(child as u32);
+                child = end as usize;
+            }
+            nodes[k].count = nodes.len() as u32 - nodes[k].children;
+            k += 1;
+        }
+        WordTrie { nodes, long }
     }
 }
 
@@ -213,14 +241,18 @@ impl WordTrie {
         let reachable = |i: usize, y: usize, cell: u32| {
             (lo.max(i)..=hi).any(|m| cell + (m - i).abs_diff(n - y) as u32 <= allowed[m - lo])
         };
-        if self.ends_word(0) && accept(0, limit(n, n as u32)) {
-            found(self.nodes[0].first);
+        let root = self.nodes[0];
+        if root.word != NO_WORD && accept(0, limit(n, n as u32)) {
+            found(root.word);
         }
-        let end = self.nodes[0].end as usize;
-        // The root's children, unless no typo is longer than the empty word.
-        let mut node = if deepest == 0 { end } else { 1 };
-        while node < end {
-            let this = self.nodes[node];
+        // Depth first: a node's children are taken off the stack before anything pushed
+        // earlier, so the rows above a node's depth are its path's.
+        let mut stack: Vec<u32> = Vec::new();
+        if deepest > 0 {
+            stack.extend(root.children().rev());
+        }
+        while let Some(node) = stack.pop() {
+            let this = self.nodes[node as usize];
             let i = this.depth();
             let a = this.char();
             let (above, below) = rows.split_at_mut((i + 1) * width);
@@ -277,15 +309,13 @@ impl WordTrie {
                 row[j + 1] = cell;
                 alive = alive || (cell as usize <= most && reachable(i, j, cell));
             }
-            if self.ends_word(node) && i.abs_diff(n) <= most && accept(i, row[n + 1]) {
-                found(this.first);
+            if this.word != NO_WORD && i.abs_diff(n) <= most && accept(i, row[n + 1]) {
+                found(this.word);
             }
             jumps[i] = jumps[i - 1].min(jump_from(row, i, first..=last_column));
-            node = if !alive || i >= deepest {
-                this.end as usize
-            } else {
-                node + 1
-            };
+            if alive && i < deepest {
+                stack.extend(this.children().rev());
+            }
         }
     }
 
@@ -313,11 +343,6 @@ impl WordTrie {
                 out.push(w);
             }
         }
-    }
-
-    /// Whether node `node` ends a word (that word is its `first`).
-    fn ends_word(&self, node: usize) -> bool {
-        self.nodes[node + 1].first > self.nodes[node].first
     }
 
     /// Bytes held.
