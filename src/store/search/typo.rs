@@ -238,9 +238,17 @@ impl WordTrie {
         // the node's cell of column `y` (the path against the query's first `y` characters):
         // the rest of any alignment through that cell costs at least the difference of the
         // two remainders' lengths.
-        let reachable = |i: usize, y: usize, cell: u32| {
-            (lo.max(i)..=hi).any(|m| cell + (m - i).abs_diff(n - y) as u32 <= allowed[m - lo])
-        };
+        // Computed once a walk: `slack[i * (n + 1) + y]` is the most the cell may hold.
+        let slack: Vec<u32> = (0..=deepest)
+            .flat_map(|i| (0..=n).map(move |y| (i, y)))
+            .map(|(i, y)| {
+                (lo.max(i)..=hi)
+                    .filter_map(|m| allowed[m - lo].checked_sub((m - i).abs_diff(n - y) as u32))
+                    .max()
+                    .map_or(0, |s| s + 1)
+            })
+            .collect();
+        let reachable = |i: usize, y: usize, cell: u32| cell < slack[i * (n + 1) + y];
         let root = self.nodes[0];
         if root.word != NO_WORD && accept(0, limit(n, n as u32)) {
             found(root.word);
@@ -312,7 +320,11 @@ impl WordTrie {
             if this.word != NO_WORD && i.abs_diff(n) <= most && accept(i, row[n + 1]) {
                 found(this.word);
             }
-            jumps[i] = jumps[i - 1].min(jump_from(row, i, first..=last_column));
+            jumps[i] = if capped.is_some() {
+                jumps[i - 1].min(jump_from(row, i, first..=last_column))
+            } else {
+                jumps[i - 1]
+            };
             if alive && i < deepest {
                 stack.extend(this.children().rev());
             }
