@@ -2,6 +2,9 @@
 //! Damerau–Levenshtein distance to the query word, so only the words' shared prefixes that
 //! can still end within the typo distance are visited.
 //!
+//! (Somewhat over the usual length: the walk's pruning rules and their proofs are one
+//! concept, and its tests check them against strsim.)
+//!
 //! # Why this finds every typo, and only typos
 //! The distance is computed as [`strsim::damerau_levenshtein`] computes it (the unrestricted
 //! distance, Lowrance–Wagner: a row for each prefix of the word, a column for each prefix of

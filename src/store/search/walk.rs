@@ -10,7 +10,10 @@
 //! position scores at most the bound and comes later in the order of prominence, which is
 //! the tie-break order, so it is outranked too. A name left in one posting is still read in
 //! the others holding it unless they are left likewise. Each entity keeps its best name (the
-//! first of equal scores in its own order), wherever it was met, as the scan does.
+//! first of equal scores in its own order), wherever it was met, as the scan does. A name
+//! read is not scored when it holds none of the words another query word matches (those
+//! listed cheaply: see `Graph::filter`): [`score`] gives it nothing either, since every
+//! query word must find a word of the name.
 
 use super::super::fold::{fold, loose};
 use super::super::graph::{Graph, Node};
