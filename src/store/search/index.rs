@@ -11,8 +11,9 @@
 //! - word → names postings (`word_starts`, `word_names`): which names hold each word, split
 //!   by how many words the name has (1, 2, 3, 4, 5 or more: a name's "bucket"), each part in
 //!   name order — so in order of prominence.
-//! - `trie`: the same words as a trie ([`super::typo`]), walked with the Damerau–Levenshtein
-//!   rows to find the words a query word is a typo of.
+//! - `trie`: the same words as a trie ([`super::typo`]), and reversed as a second trie,
+//!   walked with the Damerau–Levenshtein rows to find the words a query word is a typo of,
+//!   each with few edits allowed on one half of the query ([`super::split`]).
 //!
 //! # How a query uses it
 //! A name matches (at any tier) only if every query word equals, begins or is a typo of one
@@ -38,7 +39,7 @@ use super::super::graph::{Graph, Node};
 use super::super::records::{Span, Text};
 use super::normalise::{fold, loose};
 use super::score::PREFIX_MIN_BYTES;
-use super::typo::WordTrie;
+use super::split::TypoTries;
 use hashbrown::{HashMap, HashSet};
 
 /// One name or alias of an entity, folded. 24 bytes; the texts live in the index's arena.
@@ -74,8 +75,8 @@ pub struct SearchIndex {
     /// `word_names[word_starts[w * BUCKETS + b]..word_starts[w * BUCKETS + b + 1]]`.
     word_starts: Vec<u32>,
     word_names: Vec<u32>,
-    /// The words again, as a trie for their typos.
-    trie: WordTrie,
+    /// The words again, as a trie and a trie of the reversed words, for their typos.
+    trie: TypoTries,
 }
 
 /// How many buckets the names are split into by their word count: 1, 2, 3, 4, 5 or more.
@@ -127,7 +128,7 @@ impl SearchIndex {
         index.names.shrink_to_fit();
         index.text.shrink();
         index.build_words();
-        index.trie = WordTrie::build(index.words.iter().map(|&s| index.text.get(s)));
+        index.trie = TypoTries::build(index.words.iter().map(|&s| index.text.get(s)));
         index
     }
 
@@ -218,7 +219,7 @@ impl SearchIndex {
     }
 
     /// Adds to `out` the words (ids in word order) the loose query word `ql` is a typo of
-    /// (see [`WordTrie::typos`]).
+    /// (see [`TypoTries::typos`]).
     pub(super) fn typos(&self, ql: &str, out: &mut Vec<u32>) {
         self.trie.typos(ql, |w| self.word(w), out);
     }

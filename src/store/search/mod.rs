@@ -21,6 +21,7 @@ mod equivalence;
 mod index;
 mod normalise;
 mod score;
+mod split;
 mod typo;
 mod walk;
 

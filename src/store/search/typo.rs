@@ -2,6 +2,9 @@
 //! Damerau–Levenshtein distance to the query word, so only the words' shared prefixes that
 //! can still end within the typo distance are visited.
 //!
+//! (Somewhat over the usual length: the walk's pruning rules and their proofs are one
+//! concept, and its tests check them against strsim.)
+//!
 //! # Why this finds every typo, and only typos
 //! The distance is computed as [`strsim::damerau_levenshtein`] computes it (the unrestricted
 //! distance, Lowrance–Wagner: a row for each prefix of the word, a column for each prefix of
@@ -26,10 +29,13 @@
 //! insertions and nothing else.
 //!
 //! # Layout
-//! The nodes in preorder (children by character, as the words are sorted, so the words come
-//! out in their own order), in parallel arrays: 13 bytes a node, each distinct prefix of a
-//! word once. Leaving a subtree is a jump to its recorded end. Words longer than
-//! [`LONGEST`] characters stay out of the trie and are compared one by one.
+//! Breadth first: the root, then each node's children side by side, in character order, 16
+//! bytes a node (character and depth, first child, child count, the word it ends), each
+//! distinct prefix of a word once. The walk goes depth first with a stack of nodes; it
+//! tests every child of each node it keeps and descends into few, so siblings side by side
+//! come a cache line at a time, where a preorder layout met each sibling across its elder
+//! siblings' subtrees, one cache miss apiece. Words longer than [`LONGEST`] characters stay
+//! out of the trie and are compared one by one.
 
 use super::score::TYPO_SIMILARITY;
 
@@ -39,103 +45,194 @@ const LONGEST: usize = 64;
 /// A value no distance reaches (the rows' border outside the matrix).
 const FAR: u32 = 1 << 20;
 
-/// The distinct loose words as a preorder trie (see the [module docs](self)).
+/// The distinct loose words as a trie, each node's children side by side (see the
+/// [module docs](self)).
 #[derive(Debug, Clone, Default)]
 pub(super) struct WordTrie {
-    /// Each node's character; the root (node 0) has `'\0'`.
-    chars: Vec<char>,
-    /// Each node's depth: the characters from the root to it.
-    depths: Vec<u8>,
-    /// The node after each node's subtree.
-    ends: Vec<u32>,
-    /// How many words end before each node in preorder (one more entry at the end): a node
-    /// ends word `firsts[n]` when `firsts[n + 1]` is larger.
-    firsts: Vec<u32>,
+    /// The root first, then each node's children together, in character order.
+    nodes: Vec<TrieNode>,
     /// The words longer than [`LONGEST`] characters, with their lengths in characters.
     long: Vec<(u32, usize)>,
+}
+
+/// One node of a [`WordTrie`]. 16 bytes.
+#[derive(Debug, Clone, Copy)]
+struct TrieNode {
+    /// The node's character (the root's is `'\0'`) above its depth — the characters from
+    /// the root to it, at most [`LONGEST`] — in the low 7 bits.
+    key: u32,
+    /// Its first child.
+    children: u32,
+    /// How many children it has.
+    count: u32,
+    /// The word it ends, or [`NO_WORD`].
+    word: u32,
+}
+
+/// The `word` of a node that ends none.
+const NO_WORD: u32 = u32::MAX;
+
+impl TrieNode {
+    fn char(&self) -> char {
+        char::from_u32(self.key >> 7).expect("a character was stored")
+    }
+
+    fn depth(&self) -> usize {
+        (self.key & 0x7f) as usize
+    }
+
+    fn children(&self) -> std::ops::Range<u32> {
+        self.children..self.children + self.count
+    }
 }
 
 impl WordTrie {
     /// The trie of `words`, distinct and sorted by bytes. O(total characters).
     pub(super) fn build<'a>(words: impl Iterator<Item = &'a str>) -> WordTrie {
-        let mut t = WordTrie {
-            chars: vec!['\0'],
-            depths: vec![0],
-            ends: vec![0],
-            firsts: vec![0],
-            long: Vec::new(),
-        };
+        // First in preorder: (character, depth, the node after its subtree, the word it
+        // ends), the nodes of each word's new suffix appended after the previous word's.
+        let mut preorder: Vec<(char, usize, u32, u32)> = vec![('\0', 0, 0, NO_WORD)];
+        let mut long = Vec::new();
         // The open nodes, from the root down the path of the previous word.
         let mut path: Vec<u32> = vec![0];
         let mut previous: Vec<char> = Vec::new();
-        let mut count = 0u32;
         let mut chars: Vec<char> = Vec::new();
         for (w, word) in words.enumerate() {
             chars.clear();
             chars.extend(word.chars());
             if chars.len() > LONGEST {
-                t.long.push((w as u32, chars.len()));
-            } else {
-                let shared = previous
-                    .iter()
-                    .zip(&chars)
-                    .take_while(|(a, b)| a == b)
-                    .count();
-                // Close the previous word's nodes below the shared prefix.
-                while path.len() > shared + 1 {
-                    let node = path.pop().expect("the root stays open");
-                    t.ends[node as usize] = t.chars.len() as u32;
-                }
-                for (depth, &c) in chars.iter().enumerate().skip(shared) {
-                    path.push(t.chars.len() as u32);
-                    t.chars.push(c);
-                    t.depths.push(depth as u8 + 1);
-                    t.ends.push(0);
-                    t.firsts.push(count);
-                }
-                previous.clone_from(&chars);
+                long.push((w as u32, chars.len()));
+                continue;
             }
-            // Its last node (or the root, for the empty word) ends it: the nodes after it
-            // count one more word before them.
-            count += 1;
+            let shared = previous
+                .iter()
+                .zip(&chars)
+                .take_while(|(a, b)| a == b)
+                .count();
+            // Close the previous word's nodes below the shared prefix.
+            while path.len() > shared + 1 {
+                let node = path.pop().expect("the root stays open");
+                preorder[node as usize].2 = preorder.len() as u32;
+            }
+            for (depth, &c) in chars.iter().enumerate().skip(shared) {
+                path.push(preorder.len() as u32);
+                preorder.push((c, depth + 1, 0, NO_WORD));
+            }
+            // Its last node (or the root, for the empty word) ends it.
+            let last = *path.last().expect("the root stays open");
+            preorder[last as usize].3 = w as u32;
+            previous.clone_from(&chars);
         }
         while let Some(node) = path.pop() {
-            t.ends[node as usize] = t.chars.len() as u32;
+            preorder[node as usize].2 = preorder.len() as u32;
         }
-        t.firsts.push(count);
-        t.chars.shrink_to_fit();
-        t.depths.shrink_to_fit();
-        t.ends.shrink_to_fit();
-        t.firsts.shrink_to_fit();
-        t
+        // Then breadth first, so each node's children sit together: `from[k]` is the
+        // preorder node of node `k`.
+        let mut nodes: Vec<TrieNode> = Vec::with_capacity(preorder.len());
+        let mut from: Vec<u32> = Vec::with_capacity(preorder.len());
+        let (c, depth, _, word) = preorder[0];
+        nodes.push(TrieNode {
+            key: (u32::from(c) << 7) | depth as u32,
+            children: 0,
+            count: 0,
+            word,
+        });
+        from.push(0);
+        let mut k = 0;
+        while k < nodes.len() {
+            let p = from[k] as usize;
+            nodes[k].children = nodes.len() as u32;
+            let mut child = p + 1;
+            while child < preorder[p].2 as usize {
+                let (c, depth, end, word) = preorder[child];
+                nodes.push(TrieNode {
+                    key: (u32::from(c) << 7) | depth as u32,
+                    children: 0,
+                    count: 0,
+                    word,
+                });
+                from.push(child as u32);
+                child = end as usize;
+            }
+            nodes[k].count = nodes.len() as u32 - nodes[k].children;
+            k += 1;
+        }
+        WordTrie { nodes, long }
     }
 }
 
+/// A cap on the walk's matrix: the cells of the query's prefixes of at most `columns`
+/// characters are kept only while they are at most `edits`; above it they count as
+/// unreachable. The walk then finds the words whose distance some alignment reaches while
+/// costing at most `edits` when it leaves those first `columns` characters of the query
+/// (see [`super::split`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Cap {
+    pub(super) columns: usize,
+    pub(super) edits: u32,
+}
+
 impl WordTrie {
-    /// Adds to `out` the words (ids in word order) that are typos of the loose query word
-    /// `ql`: a similarity of at least the typo threshold, as [`super::score::is_typo`] says.
-    /// `word` gives a word's text (for the few too long for the trie).
+    /// Calls `found` with each word (its place in the trie's order) of `lo..=hi` characters
+    /// (typo lengths of the query, see [`typo_lengths`]) whose distance to the query `b` —
+    /// under `cap`, when given — is within the edits [`super::score::is_typo`] allows for the
+    /// longer of the two: all of them are typos, and without a cap every typo of those
+    /// lengths is found. Words too long for the trie are not looked at (see [`WordTrie::long`]).
     /// O(visited nodes × query length); the visited nodes are the prefixes still within the
-    /// most edits allowed of some prefix of `ql`.
-    pub(super) fn typos<'a>(&self, ql: &str, word: impl Fn(u32) -> &'a str, out: &mut Vec<u32>) {
-        if self.chars.is_empty() {
+    /// most edits allowed of some prefix of the query (and within the cap).
+    pub(super) fn walk(
+        &self,
+        b: &[char],
+        (lo, hi): (usize, usize),
+        cap: Option<Cap>,
+        mut found: impl FnMut(u32),
+    ) {
+        if self.nodes.is_empty() || lo > hi {
             return; // the default, of no graph
         }
-        let b: Vec<char> = ql.chars().collect();
         let n = b.len();
-        let (lo, hi) = typo_lengths(n);
-        let most = max_typo_edits(hi);
+        let most = max_typo_edits(n.max(hi));
         let deepest = hi.min(LONGEST);
+        // Without a cap, no column is capped.
+        let (capped, cap_edits) = cap.map_or((None, FAR), |c| (Some(c.columns), c.edits));
+        let limit = |column: usize, cell: u32| {
+            if capped.is_some_and(|h| column <= h) && cell > cap_edits {
+                FAR
+            } else {
+                cell
+            }
+        };
         // strsim's matrix, one row a depth: row x is the path's first x - 1 characters
         // against every prefix of the query (column y is its first y - 1); row 0 and column
         // 0 are the border.
         let width = n + 2;
         let mut rows = vec![FAR; (deepest + 2) * width];
         for (y, cell) in rows[width + 1..2 * width].iter_mut().enumerate() {
-            *cell = y as u32;
+            *cell = limit(y, y as u32);
         }
         // The path's characters by depth (1 on), for the transpositions.
         let mut path = vec!['\0'; deepest + 1];
+        // Under a cap, a transposition can jump from a capped cell over several rows into
+        // the uncapped columns, while the capped cells of the rows it jumps over are
+        // unreachable. `jumps[d]` is the least, over the rows `r <= d` on the path, of
+        // `cell + (h - column) - 1 - r` over the capped cells of row `r` before column `h`
+        // (the last capped one): a node at depth `i` below can still be reached by such a
+        // jump only if `jumps[i - 1] + i` is within the most edits.
+        let mut jumps = vec![i64::from(FAR); deepest + 1];
+        // Row `r`'s cells are valid in column 0 and in `columns` (its band).
+        let jump_from = |row: &[u32], r: usize, columns: std::ops::RangeInclusive<usize>| {
+            let Some(h) = capped else {
+                return i64::from(FAR);
+            };
+            let (first, last) = (*columns.start(), (*columns.end()).min(h.saturating_sub(1)));
+            std::iter::once(0)
+                .filter(|_| h >= 1)
+                .chain(first.max(1)..=last)
+                .map(|c| i64::from(row[c + 1]) + (h - c) as i64 - 1 - r as i64)
+                .min()
+                .unwrap_or(i64::from(FAR))
+        };
+        jumps[0] = jump_from(&rows[width..2 * width], 0, 0..=n);
         // The edits allowed a typo of each length from `lo` to `hi`.
         let allowed: Vec<u32> = (lo..=hi).map(|m| max_typo_edits(n.max(m)) as u32).collect();
         let accept =
@@ -144,18 +241,31 @@ impl WordTrie {
         // the node's cell of column `y` (the path against the query's first `y` characters):
         // the rest of any alignment through that cell costs at least the difference of the
         // two remainders' lengths.
-        let reachable = |i: usize, y: usize, cell: u32| {
-            (lo.max(i)..=hi).any(|m| cell + (m - i).abs_diff(n - y) as u32 <= allowed[m - lo])
-        };
-        if self.ends_word(0) && accept(0, n as u32) {
-            out.push(self.firsts[0]);
+        // Computed once a walk: `slack[i * (n + 1) + y]` is the most the cell may hold.
+        let slack: Vec<u32> = (0..=deepest)
+            .flat_map(|i| (0..=n).map(move |y| (i, y)))
+            .map(|(i, y)| {
+                (lo.max(i)..=hi)
+                    .filter_map(|m| allowed[m - lo].checked_sub((m - i).abs_diff(n - y) as u32))
+                    .max()
+                    .map_or(0, |s| s + 1)
+            })
+            .collect();
+        let reachable = |i: usize, y: usize, cell: u32| cell < slack[i * (n + 1) + y];
+        let root = self.nodes[0];
+        if root.word != NO_WORD && accept(0, limit(n, n as u32)) {
+            found(root.word);
         }
-        let end = self.ends[0] as usize;
-        // The root's children, unless no typo is longer than the empty word.
-        let mut node = if deepest == 0 { end } else { 1 };
-        while node < end {
-            let i = usize::from(self.depths[node]);
-            let a = self.chars[node];
+        // Depth first: a node's children are taken off the stack before anything pushed
+        // earlier, so the rows above a node's depth are its path's.
+        let mut stack: Vec<u32> = Vec::new();
+        if deepest > 0 {
+            stack.extend(root.children().rev());
+        }
+        while let Some(node) = stack.pop() {
+            let this = self.nodes[node as usize];
+            let i = this.depth();
+            let a = this.char();
             let (above, below) = rows.split_at_mut((i + 1) * width);
             let row = &mut below[..width];
             let up = &above[i * width..];
@@ -165,15 +275,17 @@ impl WordTrie {
             // just outside it are set past `most`, which is all the next rows need of them.
             let first = i.saturating_sub(most).max(1);
             let last_column = (i + most).min(n);
-            row[1] = i as u32;
+            row[1] = limit(0, i as u32);
             if first >= 2 {
                 row[first] = FAR;
             }
             if last_column < n {
                 row[last_column + 2] = FAR;
             }
-            // Whether a typo can still end below this node (see `reachable`).
-            let mut alive = i <= most && reachable(i, 0, row[1]);
+            // Whether a typo can still end below this node (see `reachable`), or be reached
+            // by a transposition jumping out of the capped columns (see `jumps`).
+            let mut alive =
+                (i <= most && reachable(i, 0, row[1])) || jumps[i - 1] + i as i64 <= most as i64;
             // The last column before this one whose query character is this node's.
             let mut db = b[..first - 1]
                 .iter()
@@ -204,19 +316,43 @@ impl WordTrie {
                         FAR
                     }
                 };
-                let cell = substitute.min(insert).min(delete).min(transpose);
+                let cell = limit(j, substitute.min(insert).min(delete).min(transpose));
                 row[j + 1] = cell;
                 alive = alive || (cell as usize <= most && reachable(i, j, cell));
             }
-            if self.ends_word(node) && i.abs_diff(n) <= most && accept(i, row[n + 1]) {
-                out.push(self.firsts[node]);
+            if this.word != NO_WORD && i.abs_diff(n) <= most && accept(i, row[n + 1]) {
+                found(this.word);
             }
-            node = if !alive || i >= deepest {
-                self.ends[node] as usize
+            jumps[i] = if capped.is_some() {
+                jumps[i - 1].min(jump_from(row, i, first..=last_column))
             } else {
-                node + 1
+                jumps[i - 1]
             };
+            if alive && i < deepest {
+                stack.extend(this.children().rev());
+            }
         }
+    }
+
+    /// Adds to `out` the words (ids in word order) that are typos of the loose query word
+    /// `ql` without a cap, the long ones too: the reference the split walk is checked
+    /// against. O(visited nodes × query length + long words × their length²).
+    #[cfg(test)]
+    pub(super) fn typos<'a>(&self, ql: &str, word: impl Fn(u32) -> &'a str, out: &mut Vec<u32>) {
+        let b: Vec<char> = ql.chars().collect();
+        self.walk(&b, typo_lengths(b.len()), None, |w| out.push(w));
+        self.long_typos(ql, word, out);
+    }
+
+    /// Adds to `out` the words too long for the trie that are typos of `ql`.
+    /// O(long words × their length²), the lengths ruling most out at once.
+    pub(super) fn long_typos<'a>(
+        &self,
+        ql: &str,
+        word: impl Fn(u32) -> &'a str,
+        out: &mut Vec<u32>,
+    ) {
+        let (lo, hi) = typo_lengths(ql.chars().count());
         for &(w, m) in &self.long {
             if (lo..=hi).contains(&m) && super::score::is_typo(ql, word(w)) {
                 out.push(w);
@@ -224,17 +360,9 @@ impl WordTrie {
         }
     }
 
-    /// Whether node `node` ends a word (that word is `firsts[node]`).
-    fn ends_word(&self, node: usize) -> bool {
-        self.firsts[node + 1] > self.firsts[node]
-    }
-
     /// Bytes held.
     pub(super) fn bytes(&self) -> usize {
-        self.chars.capacity() * 4
-            + self.depths.capacity()
-            + self.ends.capacity() * 4
-            + self.firsts.capacity() * 4
+        self.nodes.capacity() * std::mem::size_of::<TrieNode>()
             + self.long.capacity() * std::mem::size_of::<(u32, usize)>()
     }
 }

@@ -10,13 +10,17 @@
 //! position scores at most the bound and comes later in the order of prominence, which is
 //! the tie-break order, so it is outranked too. A name left in one posting is still read in
 //! the others holding it unless they are left likewise. Each entity keeps its best name (the
-//! first of equal scores in its own order), wherever it was met, as the scan does.
+//! first of equal scores in its own order), wherever it was met, as the scan does. A name
+//! read is not scored when it holds none of the words another query word matches (those
+//! listed cheaply: see `Graph::filter`): [`score`] gives it nothing either, since every
+//! query word must find a word of the name.
 
 use super::super::graph::Node;
 use super::super::version::Version;
 use super::index::BUCKETS;
 use super::normalise::{fold, loose};
 use super::score::{best_typo_similarity, bound, score, SearchQuery};
+use super::typo::{max_typo_edits, typo_lengths};
 use super::{ranking, Hit, MatchReason};
 use crate::model::EntityKind;
 use std::cmp::Reverse;
@@ -222,12 +226,23 @@ impl Version {
             plans.push((i, words, exact, cost, typos));
         }
         // The lead: the word whose matches the fewest names hold, then the longer word.
-        let Some((lead, words, exact, _, walked)) = plans
-            .into_iter()
-            .min_by_key(|&(i, _, _, cost, _)| (cost, Reverse(q.words[i].1.len()), i))
-        else {
+        let Some(at) = (0..plans.len()).min_by_key(|&k| {
+            let (i, _, _, cost, _) = &plans[k];
+            (*cost, Reverse(q.words[*i].1.len()), *i)
+        }) else {
             return;
         };
+        // What the other query words match, where it is known or cheap to list: a name
+        // holding none of one's words cannot match.
+        let filters: Vec<Vec<u32>> = plans
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k != at)
+            .filter_map(|(_, (i, words, _, _, typos))| {
+                self.filter(&q.words[*i].1, q.typo_chars[*i], words, typos.as_deref())
+            })
+            .collect();
+        let (lead, words, exact, _, walked) = plans.swap_remove(at);
         let lead_most = most[lead];
         // The lead's tiers: its words that score alike in a name.
         let mut tiers: Vec<(f64, Vec<u32>)> = Vec::new();
@@ -297,8 +312,36 @@ impl Version {
             if best.closed_below(group.most) {
                 break;
             }
-            self.read_group(q, kinds, best, group, &tiers[group.tier].1);
+            self.read_group(q, kinds, best, group, &tiers[group.tier].1, &filters);
         }
+    }
+
+    /// Every word the loose query word `ql` (of `typo_chars` characters when it is matched
+    /// as a typo) matches in a name — `words`, those it is or begins, and its typos, from
+    /// `tiers` when they were walked, else walked here when that is cheap (a word of at most
+    /// one edit) — sorted; `None` when they are not listed cheaply or are too many to test a
+    /// name against. O(the walk + found × log found).
+    fn filter(
+        &self,
+        ql: &str,
+        typo_chars: Option<usize>,
+        words: &[u32],
+        tiers: Option<&[(f64, Vec<u32>)]>,
+    ) -> Option<Vec<u32>> {
+        let mut all = words.to_vec();
+        match (typo_chars, tiers) {
+            (None, _) => {}
+            (Some(_), Some(tiers)) => all.extend(tiers.iter().flat_map(|t| t.1.iter().copied())),
+            (Some(n), None) => {
+                if max_typo_edits(typo_lengths(n).1) > 1 {
+                    return None;
+                }
+                self.search.typos(ql, &mut all);
+            }
+        }
+        all.sort_unstable();
+        all.dedup();
+        (all.len() <= FILTER_WORDS).then_some(all)
     }
 
     /// The words the loose query word `ql` is a typo of, but neither is nor begins (those
@@ -331,8 +374,23 @@ impl Version {
         best: &mut Best<'_>,
         group: &Group,
         words: &[u32],
+        filters: &[Vec<u32>],
     ) {
         let index = &self.search;
+        // For each filter, its words' names in this bucket, each read on from where the
+        // last name tested left it (names come in ascending order).
+        let mut holding: Vec<Vec<&[u32]>> = filters
+            .iter()
+            .map(|f| {
+                f.iter()
+                    .map(|&w| index.postings(w, group.bucket))
+                    .filter(|p| !p.is_empty())
+                    .collect()
+            })
+            .collect();
+        if holding.iter().any(Vec::is_empty) {
+            return; // some query word matches no word of any name here
+        }
         let mut heap: BinaryHeap<Reverse<(u32, &[u32])>> = words
             .iter()
             .map(|&w| index.postings(w, group.bucket))
@@ -350,6 +408,9 @@ impl Version {
                     heap.pop();
                 }
             }
+            if !holding.iter_mut().all(|postings| holds(postings, i)) {
+                continue;
+            }
             let name = &index.names[i as usize];
             if !self.scored_from_index(name.node, kinds) {
                 continue;
@@ -362,6 +423,25 @@ impl Version {
             }
         }
     }
+}
+
+/// The most words a query word's filter may have: each name read is looked up in all of
+/// their postings.
+const FILTER_WORDS: usize = 16;
+
+/// Whether name `i` is in one of `postings` (each sorted), moving each looked at past the
+/// names before `i`. O(log of the names skipped) a posting (exponential search).
+fn holds(postings: &mut [&[u32]], i: u32) -> bool {
+    postings.iter_mut().any(|p| {
+        let mut step = 1;
+        while step < p.len() && p[step - 1] < i {
+            step *= 2;
+        }
+        let end = step.min(p.len());
+        let skip = p[..end].partition_point(|&x| x < i);
+        *p = &p[skip..];
+        p.first() == Some(&i)
+    })
 }
 
 /// Groups by their bound, best first (then tier, then bucket, for a stable order).
