@@ -76,6 +76,14 @@ impl Seen {
         fresh
     }
 
+    /// Takes `node`'s mark off (for a walk that clears its own marks and names none to
+    /// [`Seen::with`]).
+    #[inline]
+    pub(super) fn remove(&mut self, node: Node) {
+        let i = node.index();
+        self.bits[i >> 6] &= !(1u64 << (i & 63));
+    }
+
     /// Whether `node` is marked.
     #[inline]
     pub(super) fn contains(&self, node: Node) -> bool {

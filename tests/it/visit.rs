@@ -423,3 +423,30 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// The count of distinct neighbours is the 1-hop neighbourhood's size without the entity
+    /// (self-loops and parallel relations included), and leaves no mark behind for the walks
+    /// after it.
+    #[test]
+    fn the_neighbour_count_is_the_one_hop_neighbourhood((n, rels) in graphs()) {
+        let g = build(n, &rels);
+        for i in 0..n {
+            let node = Node::new(i);
+            let reach = g.reach(&[node], 1, &Filter::default(), usize::MAX).nodes;
+            prop_assert_eq!(g.neighbour_count(node), reach.len() - 1);
+            let distinct: BTreeSet<usize> = g
+                .incident(node)
+                .into_iter()
+                .map(|e| {
+                    let (a, z) = g.endpoints(e);
+                    if a == node { z.index() } else { a.index() }
+                })
+                .filter(|&m| m != i)
+                .collect();
+            prop_assert_eq!(g.neighbour_count(node), distinct.len());
+        }
+    }
+}
