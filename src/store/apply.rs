@@ -16,6 +16,17 @@ use super::graph::Graph;
 /// on the builder's methods (a document's removal looks for a citation of it, O(E); a place
 /// removed or given another kind has every entity's place checked, O(V)).
 pub fn apply(graph: &Graph, edits: &[Edit]) -> Result<Graph, Vec<StoreError>> {
+    apply_with(graph, edits, |_| ()).map(|(graph, _)| graph)
+}
+
+/// [`apply`], computing `also` from the next version's layout beside its rows when the edits
+/// make the builder lay it out anew (see [`GraphBuilder::build_with`]); `None` when they are
+/// laid beside the layout of `graph`.
+pub(super) fn apply_with<T: Send>(
+    graph: &Graph,
+    edits: &[Edit],
+    also: impl FnOnce(&Graph) -> T + Send,
+) -> Result<(Graph, Option<T>), Vec<StoreError>> {
     check_befores(graph, edits).map_err(|e| vec![e])?;
     let mut problems = Vec::new();
     let mut b = over(graph, edits, &mut problems);
@@ -38,7 +49,7 @@ pub fn apply(graph: &Graph, edits: &[Edit]) -> Result<Graph, Vec<StoreError>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    b.build()
+    b.build_with(also)
         .map_err(|errors| errors.into_iter().map(|(_, e)| e).collect())
 }
 

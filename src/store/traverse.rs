@@ -106,7 +106,9 @@ impl Graph {
         filter: &Filter,
         limit: usize,
     ) -> Reach {
-        // One allocation for a walk of one step: the seeds and every entity their rows name.
+        // One allocation for a walk of one step: the seeds and every entity their rows name
+        // (a floor for deeper walks). Only the first 16 seeds' rows are counted, so a long
+        // list of seeds costs no second pass over it.
         let first_step: usize = match depth {
             0 => 0,
             _ => (seeds.iter().take(16))

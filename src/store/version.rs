@@ -9,7 +9,7 @@
 //! shared: each version starts with an empty cache.
 
 use super::analytics::Cache;
-use super::apply::apply;
+use super::apply::apply_with;
 use super::builder::GraphBuilder;
 use super::change::Edit;
 use super::error::StoreError;
@@ -36,10 +36,15 @@ impl Version {
     /// V log V). The entities `graph` touched since its layout are left out of the index and
     /// scored beside it, as in a version made by a change.
     pub fn new(graph: Graph) -> Version {
-        let search = Arc::new(SearchIndex::build(&graph));
+        let index = SearchIndex::build(&graph);
+        Version::with_index(graph, index)
+    }
+
+    /// `graph` with `index`, built from it, and an empty cache.
+    fn with_index(graph: Graph, index: SearchIndex) -> Version {
         Version {
             graph,
-            search,
+            search: Arc::new(index),
             analytics: Cache::default(),
         }
     }
@@ -50,11 +55,7 @@ impl Version {
     pub fn build(builder: GraphBuilder) -> Result<Version, Vec<(Id, StoreError)>> {
         let (graph, index) = builder.build_with(SearchIndex::build)?;
         Ok(match index {
-            Some(index) => Version {
-                graph,
-                search: Arc::new(index),
-                analytics: Cache::default(),
-            },
+            Some(index) => Version::with_index(graph, index),
             None => Version::new(graph),
         })
     }
@@ -74,9 +75,14 @@ impl Version {
     }
 
     /// The next version: this one with `edits` made (see [`super::apply`]). This version is
-    /// not changed.
+    /// not changed. When the edits make the builder lay the graph out anew, the new index is
+    /// built beside the rows; otherwise this version's is shared.
     pub fn apply(&self, edits: &[Edit]) -> Result<Version, Vec<StoreError>> {
-        Ok(self.next(apply(&self.graph, edits)?))
+        let (graph, index) = apply_with(&self.graph, edits, SearchIndex::build)?;
+        Ok(match index {
+            Some(index) => Version::with_index(graph, index),
+            None => self.next(graph),
+        })
     }
 
     /// This version laid out anew ([`Graph::folded`]), with the index of the new layout: the
@@ -84,11 +90,7 @@ impl Version {
     /// rayon's thread pool beside the layout's rows. O(V log V + E + total name length).
     pub fn folded(&self) -> Version {
         let (graph, index) = self.graph.folded_with(SearchIndex::build);
-        Version {
-            graph,
-            search: Arc::new(index),
-            analytics: Cache::default(),
-        }
+        Version::with_index(graph, index)
     }
 
     /// The graph. O(1).
@@ -135,5 +137,59 @@ impl std::fmt::Debug for Version {
             .field("entities", &self.graph.entity_count())
             .field("relations", &self.graph.relation_count())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entity, EntityKind};
+    use crate::store::{GraphBuilder, FOLD_AT};
+
+    fn person(i: usize) -> Entity {
+        let id = Id::parse(&format!("p{i}")).unwrap();
+        Entity::new(id, EntityKind::Person, format!("Person Number{i}"))
+    }
+
+    fn added(range: std::ops::Range<usize>) -> Vec<Edit> {
+        range
+            .map(|i| Edit::Entity {
+                id: person(i).id,
+                before: None,
+                after: Some(person(i)),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_small_change_shares_the_index_and_a_large_one_comes_with_a_new_one() {
+        let mut b = GraphBuilder::new();
+        b.add_entity(person(0)).unwrap();
+        let first = Version::build(b).unwrap();
+        // Beside the layout: the index is shared, the new entity scored beside it.
+        let small = first.apply(&added(1..3)).unwrap();
+        assert!(Arc::ptr_eq(&small.search, &first.search));
+        assert_eq!(small.layout(), first.layout());
+        // Past what a builder keeps beside a layout: laid out anew, with its own index.
+        let large = small.apply(&added(3..FOLD_AT + 10)).unwrap();
+        assert_ne!(large.layout(), small.layout());
+        assert!(!Arc::ptr_eq(&large.search, &small.search));
+        assert!(large.touched_since_layout().is_empty());
+        for q in ["Person Number2", "Person Number4000", "Persn Number17"] {
+            assert_eq!(
+                large.search(q, None, 5),
+                large.search_scan(q, None, 5),
+                "{q}"
+            );
+            assert_eq!(
+                small.search(q, None, 5),
+                small.search_scan(q, None, 5),
+                "{q}"
+            );
+        }
+        assert_eq!(
+            large.search("Person Number4000", None, 1)[0].node,
+            large.node("p4000").unwrap()
+        );
     }
 }
