@@ -75,19 +75,20 @@ fn power_iteration(
     let dangling: Vec<usize> = (0..n).filter(|&i| view.degree(i) == 0).collect();
     let mut x = vec![uniform; n];
     let mut next = vec![0.0; n];
+    // What each entity passes to each neighbour this iteration: its score times its share.
+    let mut passed = vec![0.0; n];
     for _ in 0..max_iterations {
         deadline.check()?;
-        next.fill(0.0);
-        for (i, &xi) in x.iter().enumerate() {
-            let passed = xi * share[i];
-            for &j in view.neighbours(i) {
-                next[j as usize] += passed;
-            }
+        for ((p, &xi), &s) in passed.iter_mut().zip(&x).zip(&share) {
+            *p = xi * s;
         }
         let dangling_sum: f64 = dangling.iter().map(|&i| x[i]).sum();
+        let jump = damping * dangling_sum * uniform + (1.0 - damping) * uniform;
+        // The ties are undirected, so what reaches `i` is gathered from its own row: one
+        // write an entity, where scattering along the rows wrote once a tie.
         let mut change = 0.0;
-        for (new, old) in next.iter_mut().zip(&x) {
-            *new = damping * (*new + dangling_sum * uniform) + (1.0 - damping) * uniform;
+        for (i, (new, old)) in next.iter_mut().zip(&x).enumerate() {
+            *new = damping * gathered(&passed, view.neighbours(i)) + jump;
             change += (*new - old).abs();
         }
         std::mem::swap(&mut x, &mut next);
@@ -96,6 +97,23 @@ fn power_iteration(
         }
     }
     Ok(x)
+}
+
+/// The sum of `passed` over `row`, in four running sums so that the additions of one do not
+/// wait on the others'.
+#[inline]
+fn gathered(passed: &[f64], row: &[u32]) -> f64 {
+    let mut sums = [0.0; 4];
+    let mut quads = row.chunks_exact(4);
+    for q in &mut quads {
+        for (sum, &j) in sums.iter_mut().zip(q) {
+            *sum += passed[j as usize];
+        }
+    }
+    for (sum, &j) in sums.iter_mut().zip(quads.remainder()) {
+        *sum += passed[j as usize];
+    }
+    (sums[0] + sums[1]) + (sums[2] + sums[3])
 }
 
 #[cfg(test)]
