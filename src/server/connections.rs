@@ -278,7 +278,9 @@ async fn serve_connection(
                 Path::Router(app.router.clone())
             }
         };
-        async move {
+        // Boxed: hyper moves the future into its own slot, and the GraphQL execution inside
+        // makes it kilobytes large.
+        Box::pin(async move {
             let response = match path {
                 Path::Direct(direct) => direct.serve(req, peer).await,
                 Path::Router(router) => {
@@ -291,7 +293,7 @@ async fn serve_connection(
                 body,
                 _in_flight: in_flight,
             }))
-        }
+        })
     });
     let builder = Builder::new(TokioExecutor::new());
     let conn = builder.serve_connection_with_upgrades(io, service);

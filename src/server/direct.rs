@@ -78,27 +78,30 @@ impl Direct {
                 Level::DEBUG,
                 "started processing request"
             );
-            let response = AssertUnwindSafe(self.guarded(request, peer))
+            let response = AssertUnwindSafe(self.guarded(request, peer, started))
                 .catch_unwind()
                 .await
                 .unwrap_or_else(guards::panic_response);
             let status = response.status();
-            let latency = started.elapsed().as_millis();
-            tracing::event!(
-                target: "tower_http::trace::on_response",
-                Level::DEBUG,
-                latency = %format_args!("{latency} ms"),
-                status = status.as_u16(),
-                "finished processing request"
-            );
-            if status.is_server_error() {
+            let traced = tracing::enabled!(target: "tower_http::trace::on_response", Level::DEBUG);
+            if traced || status.is_server_error() {
+                let latency = started.elapsed().as_millis();
                 tracing::event!(
-                    target: "tower_http::trace::on_failure",
-                    Level::ERROR,
-                    classification = %format_args!("Status code: {status}"),
+                    target: "tower_http::trace::on_response",
+                    Level::DEBUG,
                     latency = %format_args!("{latency} ms"),
-                    "response failed"
+                    status = status.as_u16(),
+                    "finished processing request"
                 );
+                if status.is_server_error() {
+                    tracing::event!(
+                        target: "tower_http::trace::on_failure",
+                        Level::ERROR,
+                        classification = %format_args!("Status code: {status}"),
+                        latency = %format_args!("{latency} ms"),
+                        "response failed"
+                    );
+                }
             }
             response
         }
@@ -107,7 +110,7 @@ impl Direct {
     }
 
     /// Steps 3 to 9 of the module's list.
-    async fn guarded<B>(&self, request: Request<B>, peer: SocketAddr) -> Response
+    async fn guarded<B>(&self, request: Request<B>, peer: SocketAddr, started: Instant) -> Response
     where
         B: hyper::body::Body<Data = axum::body::Bytes>,
         B::Error: std::error::Error + Send + Sync + 'static,
@@ -123,7 +126,9 @@ impl Direct {
         let Ok(_slot) = self.in_flight.try_acquire() else {
             return guards::overloaded();
         };
-        match tokio::time::timeout(self.timeout, self.answer(request)).await {
+        // The deadline from the clock already read (a read costs as much as a check here).
+        let deadline = tokio::time::Instant::from_std(started) + self.timeout;
+        match tokio::time::timeout_at(deadline, self.answer(request)).await {
             Ok(response) => response,
             Err(_) => guards::timed_out(),
         }
