@@ -117,9 +117,7 @@ fn app_with(store: Store, settings: &Settings) -> App {
         ));
     }
     // One set of slots for the whole API (a layer on a router is applied to each route).
-    let in_flight = std::sync::Arc::new(tokio::sync::Semaphore::new(
-        settings.max_in_flight.max(1),
-    ));
+    let in_flight = std::sync::Arc::new(tokio::sync::Semaphore::new(settings.max_in_flight.max(1)));
     let api = api.layer(
         ServiceBuilder::new()
             .layer(HandleErrorLayer::new(guards::busy))

@@ -239,7 +239,10 @@ async fn the_in_flight_cap_is_one_for_the_whole_api() {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(status, 503, "the SDL was served while the only slot was taken");
+    assert_eq!(
+        status, 503,
+        "the SDL was served while the only slot was taken"
+    );
     let health = client().get(app.url("/health")).send().await.unwrap();
     assert_eq!(health.status(), 200);
     drop(holder);
