@@ -32,17 +32,14 @@ pub(crate) async fn answer_post(state: &AppState, headers: &HeaderMap, body: &[u
     let wants_gql = accepts_graphql_response(headers);
     // GraphQL over HTTP: a POST body is `application/json` (parameters such as `charset`
     // aside); anything else, or no content type at all, is refused.
-    let media_type = headers
+    let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|ct| ct.to_str().ok())
-        .map(|ct| {
-            ct.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
+        .is_some_and(|ct| {
+            let media_type = ct.split(';').next().unwrap_or_default().trim();
+            media_type.eq_ignore_ascii_case("application/json")
         });
-    if media_type.as_deref() != Some("application/json") {
+    if !json {
         return refuse(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "send the request with `Content-Type: application/json`: {\"query\": \"...\", \"variables\": {...}}",
