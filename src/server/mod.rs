@@ -10,6 +10,10 @@
 //! | `GET /health` | liveness and counts, JSON |
 //! | `GET /export/{format}` | a subgraph as a file (GraphML, GEXF, CSV, …), see `export` |
 //! | `GET, POST /reconcile…` | the Reconciliation API (0.2) for OpenRefine, see `reconcile` |
+//!
+//! Every route goes through the router and its guards, except `POST /graphql` on a served
+//! connection: that takes `direct`, the same guards as one function (the router's layers cost
+//! the smallest query more than its GraphQL).
 
 mod assets;
 mod connections;
