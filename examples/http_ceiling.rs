@@ -1,7 +1,9 @@
 //! The ceiling of `bench/http.sh`: a raw axum server with one route that answers a small fixed
 //! JSON body, built on the same axum and tokio as `dossier serve` and run the same way (a
-//! multi-threaded runtime from `tokio::runtime::Runtime::new()`, `axum::serve` with connect
-//! info), but with no GraphQL, no layers and no logging. Whatever dossier's small query costs
+//! multi-threaded runtime from `tokio::runtime::Runtime::new()`; `axum::serve`, which serves
+//! each connection with hyper-util's `auto` builder as dossier does, with connect info; and
+//! `TCP_NODELAY` on every connection, as dossier sets it), but with no GraphQL, no layers and
+//! no logging. Whatever dossier's small query costs
 //! above this is the price of dossier's own stack.
 //!
 //! ```sh
@@ -16,6 +18,7 @@
 use axum::body::Bytes;
 use axum::http::header;
 use axum::response::IntoResponse;
+use axum::serve::ListenerExt;
 use axum::Router;
 use std::net::SocketAddr;
 
@@ -39,6 +42,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "http_ceiling: serving on http://{}/",
             listener.local_addr()?
         );
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         let app = Router::new()
             .fallback(hello)
             .into_make_service_with_connect_info::<SocketAddr>();

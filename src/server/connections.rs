@@ -22,12 +22,12 @@
 //! connection upgraded to a websocket leaves hyper (and this watchdog) but keeps its slot
 //! until the socket closes; `socket` guards it from then on.
 
+use super::direct::Direct;
 use super::socket::Slot;
-use axum::body::Body;
+use super::App;
+use axum::body::{Body, Bytes};
 use axum::extract::ConnectInfo;
-use axum::Router;
-use http_body_util::BodyExt;
-use hyper::body::Incoming;
+use hyper::body::{Frame, Incoming, SizeHint};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder;
 use std::future::Future;
@@ -118,6 +118,32 @@ impl Drop for InFlight {
     }
 }
 
+/// A response body that keeps its request in flight until it has been sent (or dropped).
+struct Tracked {
+    body: Body,
+    _in_flight: InFlight,
+}
+
+impl hyper::body::Body for Tracked {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
 /// A socket that tells its watchdog when bytes arrive between requests.
 struct Watched {
     io: TcpStream,
@@ -176,7 +202,7 @@ impl AsyncWrite for Watched {
 /// connections, and returns once the requests in flight have been answered.
 pub(crate) async fn serve(
     listener: TcpListener,
-    app: Router,
+    app: App,
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
@@ -220,11 +246,17 @@ pub(crate) async fn serve(
     Ok(())
 }
 
+/// Where a request goes.
+enum Path {
+    Direct(Arc<Direct>),
+    Router(axum::Router),
+}
+
 /// Serves one connection under its watchdog.
 async fn serve_connection(
     stream: TcpStream,
     peer: SocketAddr,
-    app: Router,
+    app: App,
     limits: ConnectionLimits,
     mut stop: watch::Receiver<bool>,
     slot: Slot,
@@ -235,21 +267,33 @@ async fn serve_connection(
         watch: watch.clone(),
     });
     let w = watch.clone();
+    // POST /graphql takes its own path (`direct`); everything else the router.
     let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
         let in_flight = w.start();
-        req.extensions_mut().insert(ConnectInfo(peer));
-        req.extensions_mut().insert(slot.clone());
-        let app = app.clone();
-        async move {
-            let response = tower::ServiceExt::oneshot(app, req.map(Body::new)).await?;
+        let path = match app.direct.as_ref().filter(|_| Direct::takes(&req)) {
+            Some(direct) => Path::Direct(direct.clone()),
+            None => {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                req.extensions_mut().insert(slot.clone());
+                Path::Router(app.router.clone())
+            }
+        };
+        // Boxed: hyper moves the future into its own slot, and the GraphQL execution inside
+        // makes it kilobytes large.
+        Box::pin(async move {
+            let response = match path {
+                Path::Direct(direct) => direct.serve(req, peer).await,
+                Path::Router(router) => {
+                    let Ok(r) = tower::ServiceExt::oneshot(router, req.map(Body::new)).await;
+                    r
+                }
+            };
             // The request stays in flight until its body has been sent or dropped.
-            Ok::<_, std::convert::Infallible>(response.map(move |body| {
-                Body::new(body.map_frame(move |frame| {
-                    let _ = &in_flight;
-                    frame
-                }))
+            Ok::<_, std::convert::Infallible>(response.map(move |body| Tracked {
+                body,
+                _in_flight: in_flight,
             }))
-        }
+        })
     });
     let builder = Builder::new(TokioExecutor::new());
     let conn = builder.serve_connection_with_upgrades(io, service);

@@ -21,41 +21,44 @@ use serde_json::json;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
-/// `POST /graphql`.
+/// `POST /graphql` through the router (the connections of `dossier serve` answer it on their
+/// own path, `direct`, with the same [`answer_post`]).
 pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let wants_gql = accepts_graphql_response(&headers);
+    answer_post(&state, &headers, &body).await
+}
+
+/// The answer to a `POST /graphql` whose body has been read.
+pub(crate) async fn answer_post(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Response {
+    let wants_gql = accepts_graphql_response(headers);
     // GraphQL over HTTP: a POST body is `application/json` (parameters such as `charset`
     // aside); anything else, or no content type at all, is refused.
-    let media_type = headers
+    let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|ct| ct.to_str().ok())
-        .map(|ct| {
-            ct.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
+        .is_some_and(|ct| {
+            let media_type = ct.split(';').next().unwrap_or_default().trim();
+            media_type.eq_ignore_ascii_case("application/json")
         });
-    if media_type.as_deref() != Some("application/json") {
+    if !json {
         return refuse(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "send the request with `Content-Type: application/json`: {\"query\": \"...\", \"variables\": {...}}",
             wants_gql,
         );
     }
-    let request = match one_request(&body) {
+    let request = match one_request(body) {
         Some(r) => r,
-        None => match parse_slowly(&body, wants_gql) {
+        None => match parse_slowly(body, wants_gql) {
             Ok(r) => r,
             Err(refusal) => return *refusal,
         },
     };
-    let request = match author(&state, &headers) {
+    let request = match author(state, headers) {
         Ok(Some(a)) => request.data(a),
         Ok(None) => request,
         Err(refusal) => return *refusal,
     };
-    execute(&state, request, wants_gql).await
+    execute(state, request, wants_gql).await
 }
 
 /// The request in a body that is one JSON object with a non-empty `query` string, read in one

@@ -15,6 +15,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
+use tower_http::compression::predicate::{And, DefaultPredicate, Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// Everything the server enforces, with documented defaults (see the README's operations
@@ -99,16 +101,24 @@ pub(crate) const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// JSON shape of every other refusal. (Far larger ones are refused by hyper itself, with its
 /// own empty answer, before any middleware runs.)
 pub(crate) async fn request_size(request: Request, next: Next) -> Response {
+    match oversize(&request) {
+        Some(refused) => refused,
+        None => next.run(request).await,
+    }
+}
+
+/// The 414 or 431 refusal for a request whose target or headers are over the limits.
+pub(crate) fn oversize<B>(request: &axum::http::Request<B>) -> Option<Response> {
     let uri = request
         .uri()
         .path_and_query()
         .map_or(0, |p| p.as_str().len());
     if uri > MAX_URI_BYTES {
-        return refusal(
+        return Some(refusal(
             StatusCode::URI_TOO_LONG,
             "URI_TOO_LONG",
             &format!("the request target is {uri} bytes, over the limit of {MAX_URI_BYTES}: send long queries by POST"),
-        );
+        ));
     }
     let headers: usize = request
         .headers()
@@ -116,15 +126,15 @@ pub(crate) async fn request_size(request: Request, next: Next) -> Response {
         .map(|(k, v)| k.as_str().len() + v.len())
         .sum();
     if headers > MAX_HEADER_BYTES {
-        return refusal(
+        return Some(refusal(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             "HEADERS_TOO_LARGE",
             &format!(
                 "the request headers are {headers} bytes, over the limit of {MAX_HEADER_BYTES}"
             ),
-        );
+        ));
     }
-    next.run(request).await
+    None
 }
 
 /// Gives the refusals that layers make with a bare body (413 from the body limit, 408 from
@@ -139,18 +149,29 @@ pub(crate) async fn shape_refusals(response: Response) -> Response {
         return response;
     }
     match response.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => refusal(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "PAYLOAD_TOO_LARGE",
-            "the request body is over the server's limit (see --max-body-bytes)",
-        ),
-        StatusCode::REQUEST_TIMEOUT => refusal(
-            StatusCode::REQUEST_TIMEOUT,
-            "TIMEOUT",
-            "the request took longer than the server's limit (see --request-timeout): narrow it",
-        ),
+        StatusCode::PAYLOAD_TOO_LARGE => too_large(),
+        StatusCode::REQUEST_TIMEOUT => timed_out(),
         _ => response,
     }
+}
+
+/// 413, for a body over the limit (without `Connection: close`: see
+/// [`close_after_refused_body`]).
+pub(crate) fn too_large() -> Response {
+    refusal(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "PAYLOAD_TOO_LARGE",
+        "the request body is over the server's limit (see --max-body-bytes)",
+    )
+}
+
+/// 408, for a request past the time limit.
+pub(crate) fn timed_out() -> Response {
+    refusal(
+        StatusCode::REQUEST_TIMEOUT,
+        "TIMEOUT",
+        "the request took longer than the server's limit (see --request-timeout): narrow it",
+    )
 }
 
 /// Visited a 413 answer `Connection: close`: the unread body is still on the connection, so the
@@ -188,19 +209,23 @@ pub(crate) async fn rate_limit(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
-    if let Some(ip) = ip {
-        if limiter.check_key(&ip).is_err() {
-            let mut resp = refusal(
-                StatusCode::TOO_MANY_REQUESTS,
-                "RATE_LIMITED",
-                "too many requests from this address: slow down and retry",
-            );
-            resp.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-            return resp;
-        }
+    if let Some(refused) = ip.and_then(|ip| over_rate(&limiter, ip)) {
+        return refused;
     }
     next.run(request).await
+}
+
+/// The 429 refusal when the client at `ip` is over its rate (which this call counts against).
+pub(crate) fn over_rate(limiter: &Limiter, ip: IpAddr) -> Option<Response> {
+    limiter.check_key(&ip).err()?;
+    let mut resp = refusal(
+        StatusCode::TOO_MANY_REQUESTS,
+        "RATE_LIMITED",
+        "too many requests from this address: slow down and retry",
+    );
+    resp.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    Some(resp)
 }
 
 /// Forgets idle clients once a minute, so the limiter's memory follows the active clients.
@@ -217,6 +242,11 @@ pub(crate) fn spawn_limiter_cleanup(limiter: Arc<Limiter>) {
 
 /// The answer when every slot is taken.
 pub(crate) async fn busy(_: tower::BoxError) -> Response {
+    overloaded()
+}
+
+/// 503, when every slot for a request in flight is taken.
+pub(crate) fn overloaded() -> Response {
     refusal(
         StatusCode::SERVICE_UNAVAILABLE,
         "OVERLOADED",
@@ -262,4 +292,17 @@ pub(crate) fn cors(settings: &Settings) -> Option<CorsLayer> {
             .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
             .max_age(Duration::from_secs(3600)),
     )
+}
+
+/// The smallest response body that is compressed for a client that accepts it. Below about a
+/// kilobyte gzip saves a few hundred bytes at most (a 45-byte answer grows), and the
+/// negotiation costs every request; the playground's assets, exports and large GraphQL
+/// answers are far above it.
+pub(crate) const COMPRESS_FROM_BYTES: u16 = 1024;
+
+/// The compression layer: gzip, for bodies of [`COMPRESS_FROM_BYTES`] or more (or of unknown
+/// length) of the types tower-http compresses by default.
+pub(crate) fn compression() -> CompressionLayer<And<SizeAbove, DefaultPredicate>> {
+    CompressionLayer::new()
+        .compress_when(SizeAbove::new(COMPRESS_FROM_BYTES).and(DefaultPredicate::new()))
 }

@@ -10,9 +10,14 @@
 //! | `GET /health` | liveness and counts, JSON |
 //! | `GET /export/{format}` | a subgraph as a file (GraphML, GEXF, CSV, …), see `export` |
 //! | `GET, POST /reconcile…` | the Reconciliation API (0.2) for OpenRefine, see `reconcile` |
+//!
+//! Every route goes through the router and its guards, except `POST /graphql` on a served
+//! connection: that takes `direct`, the same guards as one function (the router's layers cost
+//! the smallest query more than its GraphQL).
 
 mod assets;
 mod connections;
+mod direct;
 mod explore;
 mod export;
 mod graphql_http;
@@ -36,9 +41,9 @@ use axum::{Json, Router};
 use serde_json::json;
 use std::future::Future;
 use tokio::net::TcpListener;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -62,6 +67,18 @@ pub fn router(store: Store) -> Router {
 /// The router over a store, guarded as `settings` says. `/health` is outside the guards, so
 /// a liveness probe answers even when the API is at its limits.
 pub fn router_with(store: Store, settings: &Settings) -> Router {
+    app_with(store, settings).router
+}
+
+/// What the connections of a server answer with: the router, and `POST /graphql` on its own
+/// path under the same guards (see `direct`), unless CORS is configured.
+#[derive(Clone)]
+pub(crate) struct App {
+    router: Router,
+    direct: Option<std::sync::Arc<direct::Direct>>,
+}
+
+fn app_with(store: Store, settings: &Settings) -> App {
     let state = AppState {
         schema: build_schema_with(
             store.clone(),
@@ -90,36 +107,51 @@ pub fn router_with(store: Store, settings: &Settings) -> Router {
         .route("/schema.graphql", get(schema_sdl))
         .route("/export/{format}", get(export::get))
         .merge(explore::routes())
-        .layer(CompressionLayer::new());
+        .layer(guards::compression());
     if let Some(cors) = guards::cors(settings) {
         api = api.layer(cors);
     }
     api = api.merge(reconcile::router(settings)); // after CORS: it allows any origin
-    if let Some(limiter) = guards::limiter(settings) {
+    let limiter = guards::limiter(settings);
+    if let Some(limiter) = &limiter {
         guards::spawn_limiter_cleanup(limiter.clone());
         api = api.layer(axum::middleware::from_fn_with_state(
-            limiter,
+            limiter.clone(),
             guards::rate_limit,
         ));
     }
+    // One set of slots for the whole API (a layer on a router is applied to each route).
+    let in_flight = std::sync::Arc::new(tokio::sync::Semaphore::new(settings.max_in_flight.max(1)));
     let api = api.layer(
         ServiceBuilder::new()
             .layer(HandleErrorLayer::new(guards::busy))
             .load_shed()
-            .concurrency_limit(settings.max_in_flight.max(1))
+            .layer(GlobalConcurrencyLimitLayer::with_semaphore(
+                in_flight.clone(),
+            ))
             .layer(TimeoutLayer::with_status_code(
                 StatusCode::REQUEST_TIMEOUT,
                 settings.request_timeout,
             )),
     );
-    Router::new()
+    let direct = settings.cors_origins.is_empty().then(|| {
+        std::sync::Arc::new(direct::Direct {
+            state: state.clone(),
+            in_flight,
+            timeout: settings.request_timeout,
+            max_body_bytes: settings.max_body_bytes,
+            limiter,
+        })
+    });
+    let router = Router::new()
         .route("/health", get(health))
         .merge(api)
         .layer(axum::middleware::map_response(guards::shape_refusals))
         .layer(axum::middleware::from_fn(guards::request_size))
         .layer(CatchPanicLayer::custom(guards::panic_response))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    App { router, direct }
 }
 
 /// Serves the API on an already-bound listener until `shutdown` completes, then finishes the
@@ -141,7 +173,7 @@ pub async fn serve_with(
     settings: &Settings,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router_with(store, settings);
+    let app = app_with(store, settings);
     connections::serve(listener, app, settings.connections, shutdown).await
 }
 

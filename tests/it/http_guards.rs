@@ -209,3 +209,146 @@ async fn the_body_limit_is_configurable() {
         .unwrap();
     assert_eq!(resp.status(), 413);
 }
+
+#[tokio::test]
+async fn the_in_flight_cap_is_one_for_the_whole_api() {
+    use tokio::io::AsyncWriteExt;
+    let settings = Settings {
+        max_in_flight: 1,
+        ..Settings::default()
+    };
+    let app = spawn_app_with(&small_fixture_dir(), settings).await;
+    // A POST to /graphql holds the only slot: its body is announced and never finished.
+    let mut holder = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    holder
+        .write_all(b"POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{")
+        .await
+        .unwrap();
+    // Another route of the API is shed meanwhile; liveness is outside the cap.
+    let mut status = 0;
+    for _ in 0..50 {
+        status = client()
+            .get(app.url("/schema.graphql"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        if status == 503 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        status, 503,
+        "the SDL was served while the only slot was taken"
+    );
+    let health = client().get(app.url("/health")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    drop(holder);
+    for _ in 0..50 {
+        status = post(&app.url("/graphql"), QUERY).await.status().as_u16();
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_body_streamed_past_the_limit_gets_413_and_the_connection_closes() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let settings = Settings {
+        max_body_bytes: 100,
+        ..Settings::default()
+    };
+    let app = spawn_app_with(&small_fixture_dir(), settings).await;
+    // No length announced: the limit is found while reading.
+    let mut s = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let chunk = "x".repeat(150);
+    let request = format!(
+        "POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n{:x}\r\n{chunk}\r\n0\r\n\r\n",
+        chunk.len()
+    );
+    s.write_all(request.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut out)).await;
+    assert!(read.is_ok(), "the connection stayed open after the 413");
+    let text = String::from_utf8_lossy(&out).to_lowercase();
+    assert!(text.starts_with("http/1.1 413 "), "{text}");
+    assert!(text.contains("connection: close"), "{text}");
+    assert!(text.contains("payload_too_large"), "{text}");
+}
+
+#[tokio::test]
+async fn graphql_answers_are_compressed_from_a_kilobyte() {
+    let app = spawn_app(&small_fixture_dir()).await;
+    let ask = |query: &'static str| {
+        client()
+            .post(app.url("/graphql"))
+            .header("content-type", "application/json")
+            .header("accept-encoding", "gzip")
+            .body(query)
+            .send()
+    };
+    // A few dozen bytes go as they are: gzip would hardly make them smaller.
+    let small = ask(r#"{"query": "{ __type(name: \"Entity\") { name kind } }"}"#)
+        .await
+        .unwrap();
+    assert_eq!(small.status(), 200);
+    assert!(small.headers().get("content-encoding").is_none());
+    assert_eq!(
+        small.text().await.unwrap(),
+        r#"{"data":{"__type":{"name":"Entity","kind":"INTERFACE"}}}"#
+    );
+    // The schema's types are kilobytes.
+    let large = ask(r#"{"query": "{ __schema { types { name description } } }"}"#)
+        .await
+        .unwrap();
+    assert_eq!(large.status(), 200);
+    assert_eq!(large.headers()["content-encoding"], "gzip");
+    assert_eq!(large.headers()["vary"], "accept-encoding");
+}
+
+#[test]
+fn graphql_posts_are_traced_under_tower_https_targets() {
+    use std::sync::{Arc, Mutex};
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_env_filter("warn,tower_http=debug")
+        .finish();
+    tracing::subscriber::with_default(subscriber, || {
+        tracing::callsite::rebuild_interest_cache();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let app = spawn_app(&small_fixture_dir()).await;
+            assert_eq!(post(&app.url("/graphql"), QUERY).await.status(), 200);
+        });
+    });
+    let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let line = log
+        .lines()
+        .find(|l| l.contains("finished processing request"))
+        .unwrap_or_else(|| panic!("no request traced: {log}"));
+    assert!(line.contains("tower_http::trace::on_response"), "{line}");
+    assert!(line.contains(r#"method=POST uri=/graphql"#), "{line}");
+    assert!(line.contains("status=200"), "{line}");
+}
