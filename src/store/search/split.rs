@@ -406,6 +406,18 @@ mod tests {
     }
 
     #[test]
+    fn a_ten_letter_word_walks_its_closest_typos_first() {
+        let walked: Vec<((usize, usize), usize)> =
+            stages(10).iter().map(|s| (s.lengths, s.edits)).collect();
+        // One edit (best 10/11), two to twelve letters (10/12), two (9/11), three (10/13).
+        assert_eq!(
+            walked,
+            [((8, 11), 1), ((12, 13), 2), ((8, 11), 2), ((12, 13), 3)]
+        );
+        assert!(stages(10)[0].long && !stages(10)[1].long);
+    }
+
+    #[test]
     fn the_plain_matrix_is_strsims() {
         let words = [
             "",

@@ -325,8 +325,8 @@ impl Version {
                 let first = tiers.len();
                 self.next_stage(&q.words[lead].1, &words, &mut typos);
                 tiers.append(&mut typos.tiers);
-                for tier in first..tiers.len() {
-                    with(tier, tiers[tier].0, &mut groups, &mut most);
+                for (tier, &(s, _)) in tiers.iter().enumerate().skip(first) {
+                    with(tier, s, &mut groups, &mut most);
                 }
                 sort(&mut groups[next..]);
                 continue;
