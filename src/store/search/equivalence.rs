@@ -232,3 +232,45 @@ fn typos_of_long_words_are_found_through_the_trie() {
         assert!(!indexed.is_empty(), "{q}");
     }
 }
+
+#[test]
+fn typos_of_every_stage_are_found_as_the_scan_finds_them() {
+    // A ten-letter surname and its typos at one, two and three edits, in names of one to
+    // twenty words, so the hits kept before a stage is walked score just above or below
+    // what its typos can: a stage left on a bound too low loses a hit the scan has.
+    let filler = |n: usize| vec!["o"; n].join(" ");
+    let mut names: Vec<String> = vec![
+        format!("Jasalazade {}", filler(19)),
+        format!("Jasalazade {}", filler(9)),
+        format!("Jasalazade {}", filler(4)),
+        "Tural Jasalazade".to_string(),
+        "Jasalazadd".to_string(),
+        "Jasalazadeoo".to_string(),
+        "Jasalazadeooo".to_string(),
+        "Jasalxzadx".to_string(),
+        "Jaslazade".to_string(),
+        "Tural Jasalzaade".to_string(),
+        "Tural Jasalazadeyo".to_string(),
+        "Turla Jasalazde".to_string(),
+    ];
+    names.extend((1..6).map(|k| format!("Jasalazadd {}", filler(k))));
+    let entities: Vec<(String, Vec<String>, u8)> =
+        names.into_iter().map(|n| (n, Vec::new(), 0)).collect();
+    let g = graph(&entities);
+    for q in [
+        "Jasalazade",
+        "Jasalazadd",
+        "Tural Jasalazade",
+        "Jasalzaade",
+        "Tural Jasalazadeo",
+        "Jasalazadeooo",
+    ] {
+        for limit in (1..=12).chain([100]) {
+            assert_eq!(
+                g.search(q, None, limit),
+                g.search_scan(q, None, limit),
+                "{q}, limit {limit}"
+            );
+        }
+    }
+}

@@ -23,8 +23,9 @@
 //! itself, the words it begins, its typos), and for each tier and bucket the best score any
 //! name there could reach (see [`super::score::bound`]); it reads those postings, best bound
 //! first, each in order of prominence, and stops reading one once the hits kept outrank
-//! anything still unread in it. The lead's typos are looked for only when some name holding
-//! one could still make the answer.
+//! anything still unread in it. The lead's typos are looked for stage by stage (by length
+//! and number of edits, best possible similarity first), each only when some name holding
+//! one of its typos could still make the answer.
 //!
 //! # Writes
 //! The index is immutable, like the version it belongs to, and shared by the versions made
@@ -222,6 +223,12 @@ impl SearchIndex {
     /// (see [`TypoTries::typos`]).
     pub(super) fn typos(&self, ql: &str, out: &mut Vec<u32>) {
         self.trie.typos(ql, |w| self.word(w), out);
+    }
+
+    /// Adds to `out` the words (ids in word order) of one stage of the typos of the loose
+    /// query word `ql` (see [`TypoTries::typos_in`]).
+    pub(super) fn typos_in(&self, ql: &str, stage: super::split::Stage, out: &mut Vec<u32>) {
+        self.trie.typos_in(ql, stage, |w| self.word(w), out);
     }
 
     /// The words a loose query word matches as a whole or a prefix: itself, and the words

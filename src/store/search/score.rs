@@ -153,16 +153,6 @@ pub(super) fn bound(most: &[f64], m: usize, open: bool) -> f64 {
     0.8 * word_score * (0.7 + 0.3 * coverage) * 1.0
 }
 
-/// The highest similarity a typo of a loose query word of `n` characters can have (its
-/// typos having `lo..=hi` characters), as strsim computes it: at least one edit, and at
-/// least the difference of the lengths. O(n).
-pub(super) fn best_typo_similarity(n: usize) -> f64 {
-    let (lo, hi) = super::typo::typo_lengths(n);
-    (lo..=hi)
-        .map(|m| 1.0 - (n.abs_diff(m).max(1) as f64) / (n.max(m) as f64))
-        .fold(0.0, f64::max)
-}
-
 /// The similarity of loose words `ql` (of `n` characters) and `wl` when it reaches the typo
 /// threshold, without computing their distance when their lengths or letters alone rule it
 /// out: the distance is at least the difference of their lengths and at least their bag

@@ -46,6 +46,18 @@
 //! keeps such a subtree while that jump could be within the edits (see [`WordTrie::walk`]). Words longer than the trie holds are compared one
 //! by one, as before. The proptests of this module check both walks together against
 //! strsim word by word, and each walk alone against the words its cap must keep.
+//!
+//! # Stages
+//! A search often needs only the closest typos: a word of distance `e` to a query of `n`
+//! characters, `m` of its own, has a similarity of `1 − e / max(n, m)`, so the typos of
+//! fewer edits can be enough to fill the answer, and the typos of three edits (a twelve-
+//! letter word for a nine-letter query) are needed least. Each length class is therefore
+//! walked in [`stages`] of 1, 2, … edits up to its own: a stage of `E` edits is the class's
+//! walk with every length allowing at most `E` ([`WordTrie::walk`]'s `edits`), split as above
+//! with `E` for `D` (the argument holds for any bound on the distance). It finds the typos
+//! of distance at most `E`, so a typo is first found by the stage of its own distance,
+//! where its similarity is at most the stage's `best`. The stage of one edit is two exact
+//! halves: cheap. The proptests check every stage against strsim.
 
 use super::typo::{max_typo_edits, typo_lengths, Cap, WordTrie};
 
@@ -82,22 +94,41 @@ impl TypoTries {
     /// [`super::score::is_typo`] says. `word` gives a word's text (for the few too long for
     /// the tries). O(visited nodes × query length), the visited nodes those within the caps.
     pub(super) fn typos<'a>(&self, ql: &str, word: impl Fn(u32) -> &'a str, out: &mut Vec<u32>) {
+        for stage in stages(ql.chars().count()) {
+            self.typos_in(ql, stage, &word, out);
+        }
+    }
+
+    /// Adds to `out` the words (ids in word order; one may come twice) of `stage`'s lengths
+    /// that are typos of the loose query word `ql` within its edits — those a query of
+    /// `ql`'s length has in [`stages`] next to it, and the long words when it is the first.
+    /// The walks of [`TypoTries::typos`], for one stage.
+    pub(super) fn typos_in<'a>(
+        &self,
+        ql: &str,
+        stage: Stage,
+        word: impl Fn(u32) -> &'a str,
+        out: &mut Vec<u32>,
+    ) {
         let b: Vec<char> = ql.chars().collect();
-        let back: Vec<char> = b.iter().rev().copied().collect();
         let n = b.len();
-        for (lengths, most) in length_classes(n) {
-            if most == 0 || n < 2 {
-                // No edits to split (only the word itself), or no halves.
-                self.forward.walk(&b, lengths, None, |w| out.push(w));
-            } else {
-                let (first, second) = caps(n, most);
-                self.forward.walk(&b, lengths, Some(first), |w| out.push(w));
-                self.reversed.walk(&back, lengths, Some(second), |w| {
+        let Stage { lengths, edits, .. } = stage;
+        if edits == 0 || n < 2 {
+            // No edits to split (only the word itself), or no halves.
+            self.forward.walk(&b, lengths, None, edits, |w| out.push(w));
+        } else {
+            let back: Vec<char> = b.iter().rev().copied().collect();
+            let (first, second) = caps(n, edits);
+            self.forward
+                .walk(&b, lengths, Some(first), edits, |w| out.push(w));
+            self.reversed
+                .walk(&back, lengths, Some(second), edits, |w| {
                     out.push(self.ids[w as usize])
                 });
-            }
         }
-        self.forward.long_typos(ql, word, out);
+        if stage.long {
+            self.forward.long_typos(ql, word, out);
+        }
     }
 
     /// Bytes held.
@@ -121,6 +152,61 @@ fn length_classes(n: usize) -> Vec<((usize, usize), usize)> {
         }
     }
     classes
+}
+
+/// A part of a query word's typos, walked only when a name holding one of them can still
+/// make the answer (see `Version::read_index`): the words of `lengths` characters within
+/// `edits` edits (a length class of [`length_classes`] allowing at least that many). The
+/// stages of one class allow 1, 2, … edits up to the class's, so a typo is first found by the
+/// stage of its distance, and its similarity is at most that stage's `best`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Stage {
+    lengths: (usize, usize),
+    edits: usize,
+    /// Whether the words too long for the tries are compared here (the first stage).
+    long: bool,
+    /// The highest similarity, as strsim computes it, of a typo of this stage's lengths at
+    /// a distance of exactly its edits (or none, for a class of no edits).
+    pub(super) best: f64,
+}
+
+/// The stages of the typos of a query word of `n` characters, highest `best` first (then in
+/// length order, fewer edits first): together they hold every typo, each typo in the stage
+/// of its distance, where its similarity is at most the stage's `best`. O(n²).
+pub(super) fn stages(n: usize) -> Vec<Stage> {
+    let mut out: Vec<Stage> = Vec::new();
+    for (lengths, most) in length_classes(n) {
+        for edits in most.min(1)..=most {
+            // A word of `m` characters is at least `|n − m|` edits away.
+            let best = (lengths.0..=lengths.1)
+                .filter(|m| n.abs_diff(*m) <= edits)
+                .map(|m| match n.max(m) {
+                    0 => 1.0, // two empty words
+                    longest => 1.0 - (edits as f64) / (longest as f64),
+                })
+                .fold(f64::NEG_INFINITY, f64::max);
+            if best > f64::NEG_INFINITY {
+                out.push(Stage {
+                    lengths,
+                    edits,
+                    long: false,
+                    best,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| b.best.total_cmp(&a.best));
+    match out.first_mut() {
+        Some(first) => first.long = true,
+        // No typo lengths (no query of any length has none; kept for the long words).
+        None => out.push(Stage {
+            lengths: (1, 0),
+            edits: 0,
+            long: true,
+            best: 1.0,
+        }),
+    }
+    out
 }
 
 /// The caps of the forward and the reversed walk for a query of `n ≥ 2` characters whose
@@ -251,7 +337,7 @@ mod tests {
                 }).collect());
                 let trie = WordTrie::build(texts.iter().map(String::as_str));
                 let mut found = Vec::new();
-                trie.walk(query, (lo, hi), Some(cap), |w| found.push(w));
+                trie.walk(query, (lo, hi), Some(cap), usize::MAX, |w| found.push(w));
                 found.sort_unstable();
                 let want: Vec<u32> = (0..texts.len() as u32)
                     .filter(|&w| {
@@ -265,6 +351,70 @@ mod tests {
             }
             }
         }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// What `Version::read_index` needs of the stages: together they find every typo,
+        /// best first, each typo in the stage of its distance, scoring at most its `best`.
+        #[test]
+        fn each_stage_finds_the_typos_of_its_distance(
+            words in prop::collection::vec(word(), 1..80),
+            query in word(),
+        ) {
+            let words = sorted(words);
+            let tries = TypoTries::build(words.iter().map(String::as_str));
+            let n = query.chars().count();
+            let mut all = Vec::new();
+            let mut above = f64::INFINITY;
+            for stage in stages(n) {
+                prop_assert!(stage.best <= above, "stages out of order: {:?}", stages(n));
+                above = stage.best;
+                let mut found = Vec::new();
+                tries.typos_in(&query, stage, |w| words[w as usize].as_str(), &mut found);
+                found.sort_unstable();
+                found.dedup();
+                for w in 0..words.len() as u32 {
+                    let text = words[w as usize].as_str();
+                    let m = text.chars().count();
+                    let d = distance(&query, text);
+                    let here = is_typo(&query, text)
+                        && (stage.lengths.0..=stage.lengths.1).contains(&m)
+                        && d <= stage.edits;
+                    prop_assert_eq!(
+                        found.binary_search(&w).is_ok(),
+                        here,
+                        "query {:?}, word {:?}, stage {:?}", query, text, stage
+                    );
+                    if here && d == stage.edits && d > 0 {
+                        prop_assert!(
+                            strsim::normalized_damerau_levenshtein(&query, text) <= stage.best,
+                            "query {:?}, word {:?}, stage {:?}", query, text, stage
+                        );
+                    }
+                }
+                all.extend(found);
+            }
+            all.sort_unstable();
+            all.dedup();
+            let want: Vec<u32> = (0..words.len() as u32)
+                .filter(|&w| is_typo(&query, &words[w as usize]))
+                .collect();
+            prop_assert_eq!(all, want, "query {:?}", query);
+        }
+    }
+
+    #[test]
+    fn a_ten_letter_word_walks_its_closest_typos_first() {
+        let walked: Vec<((usize, usize), usize)> =
+            stages(10).iter().map(|s| (s.lengths, s.edits)).collect();
+        // One edit (best 10/11), two to twelve letters (10/12), two (9/11), three (10/13).
+        assert_eq!(
+            walked,
+            [((8, 11), 1), ((12, 13), 2), ((8, 11), 2), ((12, 13), 3)]
+        );
+        assert!(stages(10)[0].long && !stages(10)[1].long);
     }
 
     #[test]

@@ -176,8 +176,8 @@ impl WordTrie {
     /// Calls `found` with each word (its place in the trie's order) of `lo..=hi` characters
     /// (typo lengths of the query, see [`typo_lengths`]) whose distance to the query `b` —
     /// under `cap`, when given — is within the edits [`super::score::is_typo`] allows for the
-    /// longer of the two: all of them are typos, and without a cap every typo of those
-    /// lengths is found. Words too long for the trie are not looked at (see [`WordTrie::long`]).
+    /// longer of the two, and within `edits`: all of them are typos, and without a cap every
+    /// typo of those lengths within `edits` is found. Words too long for the trie are not looked at (see [`WordTrie::long`]).
     /// O(visited nodes × query length); the visited nodes are the prefixes still within the
     /// most edits allowed of some prefix of the query (and within the cap).
     pub(super) fn walk(
@@ -185,13 +185,14 @@ impl WordTrie {
         b: &[char],
         (lo, hi): (usize, usize),
         cap: Option<Cap>,
+        edits: usize,
         mut found: impl FnMut(u32),
     ) {
         if self.nodes.is_empty() || lo > hi {
             return; // the default, of no graph
         }
         let n = b.len();
-        let most = max_typo_edits(n.max(hi));
+        let most = max_typo_edits(n.max(hi)).min(edits);
         let deepest = hi.min(LONGEST);
         // Without a cap, no column is capped.
         let (capped, cap_edits) = cap.map_or((None, FAR), |c| (Some(c.columns), c.edits));
@@ -234,7 +235,9 @@ impl WordTrie {
         };
         jumps[0] = jump_from(&rows[width..2 * width], 0, 0..=n);
         // The edits allowed a typo of each length from `lo` to `hi`.
-        let allowed: Vec<u32> = (lo..=hi).map(|m| max_typo_edits(n.max(m)) as u32).collect();
+        let allowed: Vec<u32> = (lo..=hi)
+            .map(|m| max_typo_edits(n.max(m)).min(edits) as u32)
+            .collect();
         let accept =
             |m: usize, distance: u32| (lo..=hi).contains(&m) && distance <= allowed[m - lo];
         // Whether a word of `m` characters below a node at depth `i` can be a typo, given
@@ -340,7 +343,7 @@ impl WordTrie {
     #[cfg(test)]
     pub(super) fn typos<'a>(&self, ql: &str, word: impl Fn(u32) -> &'a str, out: &mut Vec<u32>) {
         let b: Vec<char> = ql.chars().collect();
-        self.walk(&b, typo_lengths(b.len()), None, |w| out.push(w));
+        self.walk(&b, typo_lengths(b.len()), None, usize::MAX, |w| out.push(w));
         self.long_typos(ql, word, out);
     }
 

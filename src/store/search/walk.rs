@@ -14,12 +14,21 @@
 //! read is not scored when it holds none of the words another query word matches (those
 //! listed cheaply: see `Graph::filter`): [`score`] gives it nothing either, since every
 //! query word must find a word of the name.
+//!
+//! The lead's typos are found in stages ([`Stage`]: a length class of the typos and a number
+//! of edits, the stages best first), each walked only once its bound — the most a name
+//! holding a typo first found there can score — is above every group left, and not at all
+//! once the hits kept outrank it. A typo is first found by the stage of its distance and
+//! scores at most that stage's best (the split module's proptests check both), so a name
+//! holding only typos not walked yet scores at most the bound of the first stage pending,
+//! which is at least every later stage's: stopping then is stopping as for a group.
 
 use super::super::graph::Node;
 use super::super::version::Version;
 use super::index::BUCKETS;
 use super::normalise::{fold, loose};
-use super::score::{best_typo_similarity, bound, score, SearchQuery};
+use super::score::{bound, score, SearchQuery};
+use super::split::{stages, Stage};
 use super::typo::{max_typo_edits, typo_lengths};
 use super::{ranking, Hit, MatchReason};
 use crate::model::EntityKind;
@@ -200,8 +209,8 @@ impl Version {
         let index = &self.search;
         // Each query word's words (itself first when it is one), how many names hold them,
         // and the most its best match in a name can score. A word that neither is nor begins
-        // a word is likely misspelt: its typos are looked for at once, as they are all that
-        // can match it and tell how common it is.
+        // a word is likely misspelt: its typos are looked for at once, stage by stage until
+        // one holds some, as they are all that can match it and tell how common it is.
         let mut most = Vec::with_capacity(q.words.len());
         let mut plans = Vec::with_capacity(q.words.len());
         for (i, (_, ql)) in q.words.iter().enumerate() {
@@ -210,16 +219,24 @@ impl Version {
             let mut cost: usize = words.iter().map(|&w| index.names_holding(w)).sum();
             let mut typos = None;
             if words.is_empty() {
-                let tiers = self.typo_tiers(ql, &words);
+                let mut t = Typos::new(ql);
+                while t.tiers.is_empty() && !t.pending.is_empty() {
+                    self.next_stage(ql, &words, &mut t);
+                }
                 // Nothing holds a match of this word: no name in the index matches.
-                let Some(&(s, _)) = tiers.first() else { return };
-                most.push(s);
-                cost = tiers
+                let Some(&(s, _)) = t.tiers.first() else {
+                    return;
+                };
+                // A later stage's typos may score more than the first found (a stage's best
+                // is its most, not its least).
+                most.push(t.pending.iter().fold(s, |m, stage| m.max(0.8 * stage.best)));
+                cost = t
+                    .tiers
                     .iter()
                     .flat_map(|t| &t.1)
                     .map(|&w| index.names_holding(w))
                     .sum();
-                typos = Some(tiers);
+                typos = Some(t);
             } else {
                 most.push(if exact { 1.0 } else { 0.85 });
             }
@@ -239,7 +256,11 @@ impl Version {
             .enumerate()
             .filter(|&(k, _)| k != at)
             .filter_map(|(_, (i, words, _, _, typos))| {
-                self.filter(&q.words[*i].1, q.typo_chars[*i], words, typos.as_deref())
+                let walked = typos
+                    .as_ref()
+                    .filter(|t| t.pending.is_empty())
+                    .map(|t| t.tiers.as_slice());
+                self.filter(&q.words[*i].1, q.typo_chars[*i], words, walked)
             })
             .collect();
         let (lead, words, exact, _, walked) = plans.swap_remove(at);
@@ -253,12 +274,17 @@ impl Version {
         if !begun.is_empty() {
             tiers.push((0.85, begun.to_vec()));
         }
-        let walked = match walked {
-            Some(typos) => {
-                tiers.extend(typos);
-                true
+        // The lead's typos still to walk, stage by stage, each only if a name holding one of
+        // its typos can still be kept.
+        let mut typos = match walked {
+            Some(mut t) => {
+                tiers.append(&mut t.tiers);
+                t
             }
-            None => false,
+            None => match q.typo_chars[lead] {
+                Some(_) => Typos::new(&q.words[lead].1),
+                None => Typos::none(),
+            },
         };
         let mut groups: Vec<Group> = Vec::new();
         // The groups of tier `tier`, whose words score `s`, one a bucket.
@@ -277,32 +303,30 @@ impl Version {
         for (tier, &(s, _)) in tiers.iter().enumerate() {
             with(tier, s, &mut groups, &mut most);
         }
-        // The typos come last, walked only if a name holding one can still be kept: the most
-        // such a name can score is with the best typo similarity and every word of it taken.
-        let mut typos = q.typo_chars[lead].filter(|_| !walked).map(|n| {
-            most[lead] = 0.8 * best_typo_similarity(n);
+        // The most a name holding a typo of the next stage can score: with the stage's best
+        // similarity and every word of it taken.
+        let stage_most = |stage: &Stage, most: &mut [f64]| {
+            most[lead] = 0.8 * stage.best;
             let m = q.words.len().min(BUCKETS);
-            let m = bound(&most, m, m == BUCKETS);
+            let m = bound(most, m, m == BUCKETS);
             most[lead] = lead_most;
             m
-        });
+        };
         sort(&mut groups);
         let mut next = 0;
         loop {
             let group_most = groups.get(next).map(|g| g.most);
-            if let Some(typo_most) = typos.filter(|&t| group_most.is_none_or(|g| g < t)) {
-                typos = None;
+            let typo_most = typos.pending.first().map(|s| stage_most(s, &mut most));
+            if let Some(typo_most) = typo_most.filter(|&t| group_most.is_none_or(|g| g < t)) {
+                // The stages come best first: nothing left scores more than this one.
                 if best.closed_below(typo_most) {
                     break;
                 }
-                for tier in self.typo_tiers(&q.words[lead].1, &words) {
-                    tiers.push(tier);
-                    with(
-                        tiers.len() - 1,
-                        tiers[tiers.len() - 1].0,
-                        &mut groups,
-                        &mut most,
-                    );
+                let first = tiers.len();
+                self.next_stage(&q.words[lead].1, &words, &mut typos);
+                tiers.append(&mut typos.tiers);
+                for (tier, &(s, _)) in tiers.iter().enumerate().skip(first) {
+                    with(tier, s, &mut groups, &mut most);
                 }
                 sort(&mut groups[next..]);
                 continue;
@@ -318,9 +342,9 @@ impl Version {
 
     /// Every word the loose query word `ql` (of `typo_chars` characters when it is matched
     /// as a typo) matches in a name — `words`, those it is or begins, and its typos, from
-    /// `tiers` when they were walked, else walked here when that is cheap (a word of at most
-    /// one edit) — sorted; `None` when they are not listed cheaply or are too many to test a
-    /// name against. O(the walk + found × log found).
+    /// `tiers` when they were all walked, else walked here when that is cheap (a word of at
+    /// most one edit) — sorted; `None` when they are not listed cheaply or are too many to
+    /// test a name against. O(the walk + found × log found).
     fn filter(
         &self,
         ql: &str,
@@ -344,25 +368,30 @@ impl Version {
         (all.len() <= FILTER_WORDS).then_some(all)
     }
 
-    /// The words the loose query word `ql` is a typo of, but neither is nor begins (those
-    /// in `words`, ascending), by what they score as its match: each score's words, the
-    /// best first. O(trie walk + found × word length²).
-    fn typo_tiers(&self, ql: &str, words: &[u32]) -> Vec<(f64, Vec<u32>)> {
+    /// Walks the next stage of `typos` for the loose query word `ql`, and adds to its tiers
+    /// the typos found that neither are nor begin it (those in `words`, ascending) nor were
+    /// found by an earlier stage, by what they score as its match: each score's words, the
+    /// best first. O(the stage's walk + found × word length²).
+    fn next_stage(&self, ql: &str, words: &[u32], typos: &mut Typos) {
         let index = &self.search;
+        let stage = typos.pending.remove(0);
         let mut found = Vec::new();
-        index.typos(ql, &mut found);
+        index.typos_in(ql, stage, &mut found);
         found.sort_unstable();
         found.dedup();
-        found.retain(|w| words.binary_search(w).is_err());
+        found.retain(|w| words.binary_search(w).is_err() && typos.seen.binary_search(w).is_err());
+        typos.seen.extend(&found);
+        typos.seen.sort_unstable();
         let mut scored: Vec<(f64, u32)> = found
             .into_iter()
             .map(|w| (0.8 * similarity(ql, index.word(w)), w))
             .collect();
         scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored
-            .chunk_by(|a, b| a.0 == b.0)
-            .map(|chunk| (chunk[0].0, chunk.iter().map(|&(_, w)| w).collect()))
-            .collect()
+        typos.tiers.extend(
+            scored
+                .chunk_by(|a, b| a.0 == b.0)
+                .map(|chunk| (chunk[0].0, chunk.iter().map(|&(_, w)| w).collect())),
+        );
     }
 
     /// Reads the postings of one group's words, merged in name order, until the hits kept
@@ -421,6 +450,37 @@ impl Version {
                 let rank = index.ranks[name.node.index()];
                 best.offer(name.node, hit, name.which, Some(rank));
             }
+        }
+    }
+}
+
+/// A query word's typos walked so far (see [`Stage`]).
+struct Typos {
+    /// The tiers of the typos found and not yet taken, each score's words, best first
+    /// within a stage.
+    tiers: Vec<(f64, Vec<u32>)>,
+    /// The stages not walked yet, best first.
+    pending: Vec<Stage>,
+    /// Every typo found so far, ascending.
+    seen: Vec<u32>,
+}
+
+impl Typos {
+    /// None walked yet of the loose query word `ql`.
+    fn new(ql: &str) -> Typos {
+        Typos {
+            tiers: Vec::new(),
+            pending: stages(ql.chars().count()),
+            seen: Vec::new(),
+        }
+    }
+
+    /// No typos to walk (a word too short to be matched as a typo).
+    fn none() -> Typos {
+        Typos {
+            tiers: Vec::new(),
+            pending: Vec::new(),
+            seen: Vec::new(),
         }
     }
 }
