@@ -36,7 +36,9 @@ impl Graph {
     fn components_of_all(&self, deadline: &Deadline) -> Result<Vec<Vec<Node>>, Expired> {
         let bound = self.node_bound();
         let mut component = vec![u32::MAX; bound];
-        let mut stack: Vec<u32> = Vec::new();
+        // Breadth first, through one queue of every entity reached (each is put in once), so
+        // that the rows of the entities a few places on can be asked for while these are read.
+        let mut queue: Vec<u32> = Vec::with_capacity(bound);
         let mut ticker = Ticker::new(*deadline);
         let mut count = 0;
         for start in 0..bound {
@@ -44,14 +46,20 @@ impl Graph {
                 continue;
             }
             component[start] = count;
-            stack.push(start as u32);
-            while let Some(n) = stack.pop() {
+            let mut next = queue.len();
+            queue.push(start as u32);
+            while let Some(&n) = queue.get(next) {
+                if let Some(&ahead) = queue.get(next + AHEAD) {
+                    self.outgoing.prefetch_ends(ahead as usize);
+                    self.incoming.prefetch_ends(ahead as usize);
+                }
+                next += 1;
                 let n = n as usize;
                 for &m in self.outgoing.ends(n).iter().chain(self.incoming.ends(n)) {
                     ticker.tick()?;
                     if component[m as usize] == u32::MAX {
                         component[m as usize] = count;
-                        stack.push(m);
+                        queue.push(m);
                     }
                 }
             }
@@ -87,6 +95,10 @@ impl Graph {
         Ok(grouped(nodes.iter().copied(), nodes.len(), position))
     }
 }
+
+/// How many places ahead in the walk's queue the rows are asked for (see
+/// `Adjacency::prefetch_ends`).
+const AHEAD: usize = 16;
 
 /// The entities of `nodes` (in entity order) gathered by their component's label (below
 /// `labels`), largest first, equal sizes in the order of their first entity; each group
