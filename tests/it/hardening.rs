@@ -1,7 +1,7 @@
 //! What the probe of the public endpoint found, each fixed: errors in the right place and at
 //! the right log level, refusals in one shape, arguments checked.
 
-use crate::support::{first_code, run, small_fixture_dir, spawn_app, traversal_graph};
+use crate::support::{first_code, run, small_fixture_dir, spawn_app, traversal_graph, LogBuffer};
 use serde_json::{json, Value};
 
 #[tokio::test]
@@ -64,29 +64,7 @@ async fn a_long_list_in_the_variables_is_named_in_plain_words() {
 
 #[test]
 fn a_client_error_is_not_logged_as_an_error() {
-    use std::sync::{Arc, Mutex};
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Buffer {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::DEBUG)
-        .finish();
-    tracing::subscriber::with_default(subscriber, || {
-        // Callsites first seen by other tests' threads cached their interest without this
-        // subscriber: recompute it.
-        tracing::callsite::rebuild_interest_cache();
+    let log = LogBuffer::capture("debug", || {
         tracing::debug!("probe");
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -105,7 +83,6 @@ fn a_client_error_is_not_logged_as_an_error() {
             }
         });
     });
-    let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     assert!(log.contains("probe"), "{log}");
     assert!(!log.contains("ERROR"), "{log}");
     assert!(log.contains("client error"), "{log}");

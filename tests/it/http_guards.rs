@@ -1,6 +1,8 @@
 //! The HTTP guards: rate per client, requests in flight, time, CORS, compression, body size.
 
-use crate::support::{small_fixture_dir, spawn_app, spawn_app_with, spawn_graph_with, Fixture};
+use crate::support::{
+    small_fixture_dir, spawn_app, spawn_app_with, spawn_graph_with, Fixture, LogBuffer,
+};
 use dossier::model::{EntityKind, RelationKind};
 use dossier::server::Settings;
 use serde_json::{json, Value};
@@ -313,27 +315,7 @@ async fn graphql_answers_are_compressed_from_a_kilobyte() {
 
 #[test]
 fn graphql_posts_are_traced_under_tower_https_targets() {
-    use std::sync::{Arc, Mutex};
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Buffer {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_env_filter("warn,tower_http=debug")
-        .finish();
-    tracing::subscriber::with_default(subscriber, || {
-        tracing::callsite::rebuild_interest_cache();
+    let log = LogBuffer::capture("warn,tower_http=debug", || {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -343,7 +325,6 @@ fn graphql_posts_are_traced_under_tower_https_targets() {
             assert_eq!(post(&app.url("/graphql"), QUERY).await.status(), 200);
         });
     });
-    let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     let line = log
         .lines()
         .find(|l| l.contains("finished processing request"))

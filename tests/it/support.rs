@@ -212,3 +212,38 @@ pub async fn spawn_graph_with(graph: Graph, settings: dossier::server::Settings)
         stop: Some(tx),
     }
 }
+
+/// The log lines a test's tracing subscriber writes, kept in memory (see [`LogBuffer::capture`]).
+#[derive(Clone, Default)]
+pub struct LogBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl LogBuffer {
+    /// Runs `f` with a subscriber that writes what `filter` (an `EnvFilter` directive) lets
+    /// through into a buffer, plain text; returns the log. Callsites other tests' threads saw
+    /// first cached their interest without this subscriber, so it is computed again.
+    pub fn capture(filter: &str, f: impl FnOnce()) -> String {
+        let buffer = LogBuffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_env_filter(filter)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::callsite::rebuild_interest_cache();
+            f()
+        });
+        let log = buffer.0.lock().unwrap().clone();
+        String::from_utf8(log).unwrap()
+    }
+}
