@@ -7,6 +7,7 @@
 #   bash bench/compare.sh [ENTITIES RELATIONS]     # the generated graph's size, default 100000 1000000
 #   PEERS=igraph,rustworkx bash bench/compare.sh 1000000 10000000   # only some peers
 #   WHAT=structure bash bench/compare.sh     # only articulation points, bridges, SCC (igraph, NetworkX)
+#   BENCH_REPEAT=5 bash bench/compare.sh     # timed runs a query set after the warm one (default 3)
 #
 # Creates .venv-bench/ at the repository root on first use (kept out of git by a .gitignore
 # inside it), installs bench/requirements.txt, builds dossier in release, generates the graph
