@@ -50,12 +50,11 @@ impl Graph {
             queue.push(start as u32);
             while let Some(&n) = queue.get(next) {
                 if let Some(&ahead) = queue.get(next + AHEAD) {
-                    self.outgoing.prefetch_ends(ahead as usize);
-                    self.incoming.prefetch_ends(ahead as usize);
+                    self.prefetch_other_ends(ahead as usize);
                 }
                 next += 1;
                 let n = n as usize;
-                for &m in self.outgoing.ends(n).iter().chain(self.incoming.ends(n)) {
+                for &m in self.other_ends(n).into_iter().flatten() {
                     ticker.tick()?;
                     if component[m as usize] == u32::MAX {
                         component[m as usize] = count;

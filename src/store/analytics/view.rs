@@ -167,10 +167,7 @@ impl View {
     /// up at the end.
     fn from_rows(graph: &Graph, nodes: Vec<Node>, index: &[u32]) -> View {
         let n = nodes.len();
-        let rows = |g: Node| {
-            let g = g.index();
-            [graph.outgoing.ends(g), graph.incoming.ends(g)]
-        };
+        let rows = |g: Node| graph.other_ends(g.index());
         let mut offsets = vec![0u32; n + 1];
         for (i, &g) in nodes.iter().enumerate() {
             let [out, inc] = rows(g);
