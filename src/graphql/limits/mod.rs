@@ -103,23 +103,41 @@ const CACHED_QUERY_BYTES: usize = 4 * 1024;
 /// [`CACHED_QUERY_BYTES`]; when full it is emptied, so a client sending ever new texts costs
 /// the others one parse each per refill, no more. (Hashed with a randomly seeded foldhash: the
 /// keys are clients' texts, and SipHash of the text was a visible part of a small query.)
+///
+/// Each document also remembers whether it passed every check as a plain request (no
+/// variables, no write token): the checks read only the text, the variables and the limits,
+/// so the same text sent plainly again passes them again, and is let through unmeasured.
 #[derive(Default)]
-struct Documents(Mutex<HashMap<String, Arc<ExecutableDocument>, foldhash::fast::RandomState>>);
+struct Documents(Mutex<HashMap<String, Cached, foldhash::fast::RandomState>>);
+
+/// A parsed document, and whether it passed the checks as a plain request.
+#[derive(Clone)]
+struct Cached {
+    doc: Arc<ExecutableDocument>,
+    plain: bool,
+}
 
 impl Documents {
-    fn get(&self, query: &str) -> Option<Arc<ExecutableDocument>> {
+    fn get(&self, query: &str) -> Option<Cached> {
         self.0.lock().ok()?.get(query).cloned()
     }
 
-    fn keep(&self, query: &str, doc: &Arc<ExecutableDocument>) {
+    /// Keeps `doc` as the document of `query`; `plain`: it passed as a plain request (an
+    /// entry that passed plainly before stays so).
+    fn keep(&self, query: &str, doc: &Arc<ExecutableDocument>, plain: bool) {
         if query.len() > CACHED_QUERY_BYTES {
             return;
         }
         let Ok(mut map) = self.0.lock() else { return };
+        if let Some(entry) = map.get_mut(query) {
+            entry.plain |= plain;
+            return;
+        }
         if map.len() >= CACHED_DOCUMENTS {
             map.clear();
         }
-        map.insert(query.to_owned(), doc.clone());
+        let doc = doc.clone();
+        map.insert(query.to_owned(), Cached { doc, plain });
     }
 }
 
@@ -165,6 +183,16 @@ impl Gate {
         } else {
             &self.limits
         };
+        let plain = !writer && variables.is_empty();
+        // A text parsed before is not parsed again; every check below still runs, on the
+        // variables of this request, unless the text passed them all as a plain request
+        // before and this one is plain too (the same text and limits, the same answer).
+        let cached = self.documents.get(query);
+        if let Some(Cached { doc, plain: true }) = &cached {
+            if plain {
+                return Ok(doc.clone());
+            }
+        }
         let nesting = text_nesting(query);
         if nesting > l.max_nesting {
             return Err(exceeded("nesting", l.max_nesting, nesting, None));
@@ -181,12 +209,9 @@ impl Gate {
                 "the variables",
             )?;
         }
-        // A text parsed before is not parsed again; every check below still runs, on the
-        // variables of this request.
-        let cached = self.documents.get(query);
         let hit = cached.is_some();
         let doc = match cached {
-            Some(doc) => doc,
+            Some(cached) => cached.doc,
             None => Arc::new(async_graphql::parser::parse_query(query).map_err(|e| {
                 let mut e = ServerError::from(e);
                 set_code(&mut e, code::PARSE_FAILED);
@@ -258,9 +283,60 @@ impl Gate {
         if depth > max_depth {
             return Err(exceeded("depth", max_depth, depth, None));
         }
-        if !hit {
-            self.documents.keep(query, &doc);
+        // A hit that was plain returned above: only a new text, or a known one now passed
+        // plainly, changes the cache.
+        if !hit || plain {
+            self.documents.keep(query, &doc, plain);
         }
         Ok(doc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::Name;
+
+    fn variables(pairs: &[(&str, Value)]) -> Variables {
+        let mut v = Variables::default();
+        for (k, value) in pairs {
+            v.insert(Name::new(k), value.clone());
+        }
+        v
+    }
+
+    #[test]
+    fn a_text_passed_plainly_is_still_measured_with_variables() {
+        let gate = Gate::new(Limits::default());
+        let query = "query($n: Int = 1) { entities(first: $n) { nodes { name } } }";
+        let none = Variables::default();
+        // Passed plainly, twice: the second time from the cache, unmeasured.
+        assert!(gate.check(query, &none, false).is_ok());
+        assert!(gate.check(query, &none, false).is_ok());
+        // The same text with a list too long for the limits is refused all the same.
+        let long = Value::List(vec![
+            Value::Number(1.into());
+            Limits::default().max_list + 1
+        ]);
+        let refused = gate.check(query, &variables(&[("x", long)]), false);
+        assert!(
+            refused.is_err(),
+            "the variables are measured on every request"
+        );
+    }
+
+    #[test]
+    fn a_text_passed_only_with_a_write_token_is_measured_again_without_one() {
+        let gate = Gate::new(Limits::default());
+        let text = "x".repeat(Limits::default().max_string + 1);
+        let query = format!("{{ search(query: \"{text}\") {{ name }} }}");
+        let none = Variables::default();
+        assert!(
+            gate.check(&query, &none, true).is_ok(),
+            "a writer's longer strings"
+        );
+        assert!(gate.check(&query, &none, false).is_err());
+        assert!(gate.check(&query, &none, true).is_ok());
+        assert!(gate.check(&query, &none, false).is_err());
     }
 }
