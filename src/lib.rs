@@ -31,6 +31,7 @@
 //!   `/schema.graphql`, `/export`, `/reconcile` — its guards, and the connections it keeps
 //!   (timeouts, a cap, graceful shutdown).
 //! - [`generate`]: synthetic graphs for benchmarks, as import CSV tables; the same seed, the same bytes.
+//! - [`memory`]: the allocator (mimalloc), and its slack given back after a bulk build.
 //! - [`config`]: the command line and its `DOSSIER_*` variables.
 //! - [`cli`]: the commands (`serve`, `check`, `import`, `export`, `generate`) as library
 //!   functions with typed errors; `main` only parses, sets up logging and runs one.
@@ -44,6 +45,7 @@ pub mod graphql;
 pub mod import;
 pub mod journal;
 pub mod load;
+pub mod memory;
 pub mod model;
 mod rng;
 pub mod server;

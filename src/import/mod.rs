@@ -147,6 +147,8 @@ fn build(
                 .collect(),
         )
     })?;
+    // What the parse allocated on the pool and freed here goes back to the system.
+    crate::memory::give_back();
     Ok((graph, summary))
 }
 

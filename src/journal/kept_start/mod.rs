@@ -90,7 +90,10 @@ impl Sqlite {
                 Ok(())
             })?;
         }
-        b.build().map_err(|errors| {
+        let built = b.build();
+        // What was decoded on the pool and freed here goes back to the system.
+        crate::memory::give_back();
+        built.map_err(|errors| {
             let (id, err) = errors.into_iter().next().expect("an error");
             KeptError::Conflict {
                 import: 0,
