@@ -28,10 +28,20 @@
 //! query of nine characters allows three edits, but only to a word of twelve, three
 //! insertions and nothing else.
 //!
+//! And a subtree none of whose words has one of the lengths looked for (a walk looks for
+//! the typos of some lengths only: see `super::split::stages`) is not entered at all: each
+//! node keeps the lengths of the words below it as bits. Nothing below could be found, so
+//! this leaves out nothing the walk would find. On the generated names, whose words have at
+//! most eleven letters, the stages of twelve- and thirteen-letter typos of a long surname
+//! (8,000–30,000 nodes each) visit no node; on CoDEx-M, whose ids are mostly of seven
+//! characters, the walk for eight- and nine-character typos keeps to the subtrees holding
+//! them (a third of the nodes).
+//!
 //! # Layout
 //! Breadth first: the root, then each node's children side by side, in character order, 16
-//! bytes a node (character and depth, first child, child count, the word it ends), each
-//! distinct prefix of a word once. The walk goes depth first with a stack of nodes; it
+//! bytes a node (character and depth, first child, the lengths of the words below it, the
+//! word it ends; a node's children end where the next node's begin), each distinct prefix of
+//! a word once. The walk goes depth first with a stack of nodes; it
 //! tests every child of each node it keeps and descends into few, so siblings side by side
 //! come a cache line at a time, where a preorder layout met each sibling across its elder
 //! siblings' subtrees, one cache miss apiece. Words longer than [`LONGEST`] characters stay
@@ -40,7 +50,7 @@
 use super::score::TYPO_SIMILARITY;
 
 /// The longest word (in characters) kept in the trie; longer ones are compared directly.
-const LONGEST: usize = 64;
+pub(super) const LONGEST: usize = 64;
 
 /// A value no distance reaches (the rows' border outside the matrix).
 const FAR: u32 = 1 << 20;
@@ -63,8 +73,10 @@ struct TrieNode {
     key: u32,
     /// Its first child.
     children: u32,
-    /// How many children it has.
-    count: u32,
+    /// The lengths (in characters) of the words ending in its subtree, its own included:
+    /// bit `m` for a word of `m` characters, bit 31 for 31 or more (see [`length_bits`]).
+    /// Its children's count is not stored: they end where the next node's begin.
+    lengths: u32,
     /// The word it ends, or [`NO_WORD`].
     word: u32,
 }
@@ -80,13 +92,39 @@ impl TrieNode {
     fn depth(&self) -> usize {
         (self.key & 0x7f) as usize
     }
+}
 
-    fn children(&self) -> std::ops::Range<u32> {
-        self.children..self.children + self.count
+/// The bit of [`TrieNode::lengths`] for a word of `m` characters.
+fn length_bit(m: usize) -> u32 {
+    1 << m.min(31)
+}
+
+/// The bits of [`TrieNode::lengths`] a word of `lo..=hi` characters may have: a subtree
+/// whose lengths hold none of them has no such word. O(1).
+fn length_bits(lo: usize, hi: usize) -> u32 {
+    if lo > hi {
+        return 0;
     }
+    let to_hi = if hi >= 31 {
+        u32::MAX
+    } else {
+        (1u32 << (hi + 1)) - 1
+    };
+    to_hi & !(length_bit(lo) - 1)
 }
 
 impl WordTrie {
+    /// The children of node `k`, side by side: up to where the next node's begin (the
+    /// nodes are laid out breadth first). O(1).
+    fn children(&self, k: u32) -> std::ops::Range<u32> {
+        let start = self.nodes[k as usize].children;
+        let end = self
+            .nodes
+            .get(k as usize + 1)
+            .map_or(self.nodes.len() as u32, |n| n.children);
+        start..end
+    }
+
     /// The trie of `words`, distinct and sorted by bytes. O(total characters).
     pub(super) fn build<'a>(words: impl Iterator<Item = &'a str>) -> WordTrie {
         // First in preorder: (character, depth, the node after its subtree, the word it
@@ -134,7 +172,7 @@ impl WordTrie {
         nodes.push(TrieNode {
             key: (u32::from(c) << 7) | depth as u32,
             children: 0,
-            count: 0,
+            lengths: 0,
             word,
         });
         from.push(0);
@@ -148,14 +186,26 @@ impl WordTrie {
                 nodes.push(TrieNode {
                     key: (u32::from(c) << 7) | depth as u32,
                     children: 0,
-                    count: 0,
+                    lengths: 0,
                     word,
                 });
                 from.push(child as u32);
                 child = end as usize;
             }
-            nodes[k].count = nodes.len() as u32 - nodes[k].children;
             k += 1;
+        }
+        // Each node's word lengths: its own word's and its children's (which come after it
+        // in the layout, so are done first).
+        for k in (0..nodes.len()).rev() {
+            let end = nodes.get(k + 1).map_or(nodes.len() as u32, |n| n.children);
+            let mut lengths = match nodes[k].word {
+                NO_WORD => 0,
+                _ => length_bit(nodes[k].depth()),
+            };
+            for child in nodes[k].children..end {
+                lengths |= nodes[child as usize].lengths;
+            }
+            nodes[k].lengths = lengths;
         }
         WordTrie { nodes, long }
     }
@@ -262,11 +312,16 @@ impl WordTrie {
         // Depth first: a node's children are taken off the stack before anything pushed
         // earlier, so the rows above a node's depth are its path's.
         let mut stack: Vec<u32> = Vec::new();
-        if deepest > 0 {
-            stack.extend(root.children().rev());
+        // A subtree holding no word of the lengths looked for is left unvisited.
+        let want = length_bits(lo, deepest);
+        if deepest > 0 && root.lengths & want != 0 {
+            stack.extend(self.children(0).rev());
         }
         while let Some(node) = stack.pop() {
             let this = self.nodes[node as usize];
+            if this.lengths & want == 0 {
+                continue;
+            }
             let i = this.depth();
             let a = this.char();
             let (above, below) = rows.split_at_mut((i + 1) * width);
@@ -332,7 +387,7 @@ impl WordTrie {
                 jumps[i - 1]
             };
             if alive && i < deepest {
-                stack.extend(this.children().rev());
+                stack.extend(self.children(node).rev());
             }
         }
     }
