@@ -15,7 +15,9 @@
 //! are one call a query (the first, when repeated). `SEARCH_REPEAT=r` (default 1) calls each
 //! query `r` times in a row and also gives the least of the `r` ("best of r" columns): on a
 //! machine shared with other work, that leaves out most of the time a query spent waiting
-//! for a core.
+//! for a core. `SEARCH_LOOP=n` then calls the `n` queries of each kind slowest at their best
+//! (the p99 queries, for `n` = 1% of them) over and over for `SEARCH_LOOP_SECONDS` (default
+//! 5) seconds, and names them on stderr: a loop to run under `perf record`.
 
 use dossier::import::{self, ImportSource, Mapping, Silent};
 use dossier::store::{Graph, Node};
@@ -34,6 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let count = env("SEARCH_QUERIES", 1000);
     let scans = env("SEARCH_SCANS", 20);
     let slowest = env("SEARCH_SLOWEST", 0);
+    let looped = env("SEARCH_LOOP", 0);
     let started = Instant::now();
     let source = ImportSource::at(&PathBuf::from(dataset), None).map_err(|e| e.to_string())?;
     let (graph, _) =
@@ -61,6 +64,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let h = graph.search(q, None, 10);
             hits += h.len();
         });
+        if looped > 0 {
+            let mut each: Vec<(Duration, &String)> = queries
+                .iter()
+                .map(|q| {
+                    let least = (0..3)
+                        .map(|_| {
+                            let started = Instant::now();
+                            graph.search(q, None, 10);
+                            started.elapsed()
+                        })
+                        .min()
+                        .expect("three calls");
+                    (least, q)
+                })
+                .collect();
+            each.sort_unstable_by(|a, b| b.cmp(a));
+            each.truncate(looped);
+            for (t, q) in &each {
+                eprintln!("{kind}, looped: {} {q:?}", ms(*t));
+            }
+            let until = Instant::now() + Duration::from_secs(env("SEARCH_LOOP_SECONDS", 5) as u64);
+            while Instant::now() < until {
+                for (_, q) in &each {
+                    graph.search(q, None, 10);
+                }
+            }
+        }
         if slowest > 0 {
             let mut each: Vec<(Duration, &String)> = queries
                 .iter()

@@ -223,7 +223,8 @@ pub(super) struct Cap {
 }
 
 impl WordTrie {
-    /// Calls `found` with each word (its place in the trie's order) of `lo..=hi` characters
+    /// Calls `found` with each word (its place in the trie's order, and its length in
+    /// characters) of `lo..=hi` characters
     /// (typo lengths of the query, see [`typo_lengths`]) whose distance to the query `b` —
     /// under `cap`, when given — is within the edits [`super::score::is_typo`] allows for the
     /// longer of the two, and within `edits`: all of them are typos, and without a cap every
@@ -236,7 +237,7 @@ impl WordTrie {
         (lo, hi): (usize, usize),
         cap: Option<Cap>,
         edits: usize,
-        mut found: impl FnMut(u32),
+        mut found: impl FnMut(u32, usize),
     ) {
         if self.nodes.is_empty() || lo > hi {
             return; // the default, of no graph
@@ -307,7 +308,7 @@ impl WordTrie {
         let reachable = |i: usize, y: usize, cell: u32| cell < slack[i * (n + 1) + y];
         let root = self.nodes[0];
         if root.word != NO_WORD && accept(0, limit(n, n as u32)) {
-            found(root.word);
+            found(root.word, 0);
         }
         // Depth first: a node's children are taken off the stack before anything pushed
         // earlier, so the rows above a node's depth are its path's.
@@ -379,7 +380,7 @@ impl WordTrie {
                 alive = alive || (cell as usize <= most && reachable(i, j, cell));
             }
             if this.word != NO_WORD && i.abs_diff(n) <= most && accept(i, row[n + 1]) {
-                found(this.word);
+                found(this.word, i);
             }
             jumps[i] = if capped.is_some() {
                 jumps[i - 1].min(jump_from(row, i, first..=last_column))
@@ -398,22 +399,25 @@ impl WordTrie {
     #[cfg(test)]
     pub(super) fn typos<'a>(&self, ql: &str, word: impl Fn(u32) -> &'a str, out: &mut Vec<u32>) {
         let b: Vec<char> = ql.chars().collect();
-        self.walk(&b, typo_lengths(b.len()), None, usize::MAX, |w| out.push(w));
-        self.long_typos(ql, word, out);
+        self.walk(&b, typo_lengths(b.len()), None, usize::MAX, |w, _| {
+            out.push(w)
+        });
+        self.long_typos(ql, word, |w, _| out.push(w));
     }
 
-    /// Adds to `out` the words too long for the trie that are typos of `ql`.
-    /// O(long words × their length²), the lengths ruling most out at once.
+    /// Calls `found` with each word too long for the trie that is a typo of `ql`, and its
+    /// length in characters. O(long words × their length²), the lengths ruling most out at
+    /// once.
     pub(super) fn long_typos<'a>(
         &self,
         ql: &str,
         word: impl Fn(u32) -> &'a str,
-        out: &mut Vec<u32>,
+        mut found: impl FnMut(u32, usize),
     ) {
         let (lo, hi) = typo_lengths(ql.chars().count());
         for &(w, m) in &self.long {
             if (lo..=hi).contains(&m) && super::score::is_typo(ql, word(w)) {
-                out.push(w);
+                found(w, m);
             }
         }
     }
@@ -515,6 +519,55 @@ mod tests {
         typo.replace_range(10..12, "ba");
         let words = vec!["ab".to_string(), long.clone()];
         assert_eq!(typos_of(&words, &typo), vec![1]);
+    }
+
+    #[test]
+    fn words_of_every_length_the_trie_holds_are_found() {
+        // Lengths 28 to 36 around a query of 32 characters: those of 31 or more share the
+        // last bit of the nodes' lengths, the others have one each.
+        let base: String = "abcdefghijklmnopqrstuvwxyz0123456789".chars().collect();
+        let mut words: Vec<String> = (28..=36).map(|m| base[..m].to_string()).collect();
+        words.push("zz".to_string());
+        words.sort();
+        for q in [&base[..32], &base[..29], &base[..31], &base[1..33]] {
+            let want: Vec<u32> = (0..words.len() as u32)
+                .filter(|&w| is_typo(q, &words[w as usize]))
+                .collect();
+            assert!(want.len() >= 3, "{q}");
+            assert_eq!(typos_of(&words, q), want, "{q}");
+        }
+        // Each walk of a length range alone: a subtree is left only when it holds no word
+        // of the range.
+        let trie = WordTrie::build(words.iter().map(String::as_str));
+        let q: Vec<char> = base[..32].chars().collect();
+        for m in 28..=36 {
+            let mut found = Vec::new();
+            trie.walk(&q, (m, m), None, usize::MAX, |w, length| {
+                found.push((w, length))
+            });
+            let want: Vec<(u32, usize)> = (0..words.len() as u32)
+                .filter(|&w| {
+                    words[w as usize].len() == m && is_typo(&base[..32], &words[w as usize])
+                })
+                .map(|w| (w, m))
+                .collect();
+            assert_eq!(found, want, "length {m}");
+        }
+    }
+
+    #[test]
+    fn the_lengths_below_a_node_are_its_words_and_its_childrens() {
+        assert_eq!(length_bits(2, 4), 0b11100);
+        assert_eq!(length_bits(3, 2), 0);
+        assert_eq!(length_bits(30, 31), 0b11 << 30);
+        assert_eq!(length_bits(29, 64), 0b111 << 29);
+        let words = ["ab", "abcd", "b"].map(String::from);
+        let trie = WordTrie::build(words.iter().map(String::as_str));
+        // The root holds every length; `a` those of `ab` and `abcd`; `b` its own.
+        assert_eq!(trie.nodes[0].lengths, 0b10110);
+        let a = trie.children(0).start as usize;
+        assert_eq!(trie.nodes[a].lengths, 0b10100);
+        assert_eq!(trie.nodes[a + 1].lengths, 0b10);
     }
 
     #[test]
