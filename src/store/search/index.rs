@@ -225,10 +225,15 @@ impl SearchIndex {
         self.trie.typos(ql, |w| self.word(w), out);
     }
 
-    /// Adds to `out` the words (ids in word order) of one stage of the typos of the loose
-    /// query word `ql` (see [`TypoTries::typos_in`]).
-    pub(super) fn typos_in(&self, ql: &str, stage: super::split::Stage, out: &mut Vec<u32>) {
-        self.trie.typos_in(ql, stage, |w| self.word(w), out);
+    /// Calls `found` with the words (ids in word order) of one stage of the typos of the
+    /// loose query word `ql`, and their lengths in characters (see [`TypoTries::typos_in`]).
+    pub(super) fn typos_in(
+        &self,
+        ql: &str,
+        stage: super::split::Stage,
+        found: impl FnMut(u32, usize),
+    ) {
+        self.trie.typos_in(ql, stage, |w| self.word(w), found);
     }
 
     /// The words a loose query word matches as a whole or a prefix: itself, and the words

@@ -59,7 +59,7 @@
 //! where its similarity is at most the stage's `best`. The stage of one edit is two exact
 //! halves: cheap. The proptests check every stage against strsim.
 
-use super::typo::{max_typo_edits, typo_lengths, Cap, WordTrie};
+use super::typo::{max_typo_edits, typo_lengths, Cap, WordTrie, LONGEST};
 
 /// The words as a trie and reversed as a second trie (see the [module docs](self)).
 #[derive(Debug, Clone, Default)]
@@ -95,12 +95,13 @@ impl TypoTries {
     /// the tries). O(visited nodes × query length), the visited nodes those within the caps.
     pub(super) fn typos<'a>(&self, ql: &str, word: impl Fn(u32) -> &'a str, out: &mut Vec<u32>) {
         for stage in stages(ql.chars().count()) {
-            self.typos_in(ql, stage, &word, out);
+            self.typos_in(ql, stage, &word, |w, _| out.push(w));
         }
     }
 
-    /// Adds to `out` the words (ids in word order; one may come twice) of `stage`'s lengths
-    /// that are typos of the loose query word `ql` within its edits — those a query of
+    /// Calls `found` with the words (ids in word order; one may come twice), and their
+    /// lengths in characters, of `stage`'s lengths that are typos of the loose query word
+    /// `ql` within its edits — those a query of
     /// `ql`'s length has in [`stages`] next to it, and the long words when it is the first.
     /// The walks of [`TypoTries::typos`], for one stage.
     pub(super) fn typos_in<'a>(
@@ -108,26 +109,26 @@ impl TypoTries {
         ql: &str,
         stage: Stage,
         word: impl Fn(u32) -> &'a str,
-        out: &mut Vec<u32>,
+        mut found: impl FnMut(u32, usize),
     ) {
         let b: Vec<char> = ql.chars().collect();
         let n = b.len();
         let Stage { lengths, edits, .. } = stage;
         if edits == 0 || n < 2 {
             // No edits to split (only the word itself), or no halves.
-            self.forward.walk(&b, lengths, None, edits, |w| out.push(w));
+            self.forward.walk(&b, lengths, None, edits, &mut found);
         } else {
             let back: Vec<char> = b.iter().rev().copied().collect();
             let (first, second) = caps(n, edits);
             self.forward
-                .walk(&b, lengths, Some(first), edits, |w| out.push(w));
+                .walk(&b, lengths, Some(first), edits, &mut found);
             self.reversed
-                .walk(&back, lengths, Some(second), edits, |w| {
-                    out.push(self.ids[w as usize])
+                .walk(&back, lengths, Some(second), edits, |w, m| {
+                    found(self.ids[w as usize], m)
                 });
         }
         if stage.long {
-            self.forward.long_typos(ql, word, out);
+            self.forward.long_typos(ql, word, found);
         }
     }
 
@@ -168,6 +169,25 @@ pub(super) struct Stage {
     /// The highest similarity, as strsim computes it, of a typo of this stage's lengths at
     /// a distance of exactly its edits (or none, for a class of no edits).
     pub(super) best: f64,
+}
+
+impl Stage {
+    /// The similarity, as strsim computes it, of a typo of `m` characters this stage finds
+    /// for a query word of `n` characters, when no earlier stage found it and it is not the
+    /// query word itself (a typo of no edits, found by every stage): its distance is
+    /// then this stage's edits (every stage of its class with fewer edits comes earlier and
+    /// finds the typos within them), so its similarity is `1 − edits / max(n, m)` — unless
+    /// it is too long for the tries (compared one by one, at any distance): `None` then.
+    /// O(1).
+    pub(super) fn similarity(&self, n: usize, m: usize) -> Option<f64> {
+        if m > LONGEST {
+            return None;
+        }
+        Some(match n.max(m) {
+            0 => 1.0, // two empty words, as strsim has it
+            longest => 1.0 - (self.edits as f64) / (longest as f64),
+        })
+    }
 }
 
 /// The stages of the typos of a query word of `n` characters, highest `best` first (then in
@@ -337,7 +357,7 @@ mod tests {
                 }).collect());
                 let trie = WordTrie::build(texts.iter().map(String::as_str));
                 let mut found = Vec::new();
-                trie.walk(query, (lo, hi), Some(cap), usize::MAX, |w| found.push(w));
+                trie.walk(query, (lo, hi), Some(cap), usize::MAX, |w, _| found.push(w));
                 found.sort_unstable();
                 let want: Vec<u32> = (0..texts.len() as u32)
                     .filter(|&w| {
@@ -366,13 +386,20 @@ mod tests {
             let words = sorted(words);
             let tries = TypoTries::build(words.iter().map(String::as_str));
             let n = query.chars().count();
-            let mut all = Vec::new();
+            let mut all: Vec<u32> = Vec::new();
             let mut above = f64::INFINITY;
             for stage in stages(n) {
                 prop_assert!(stage.best <= above, "stages out of order: {:?}", stages(n));
                 above = stage.best;
                 let mut found = Vec::new();
-                tries.typos_in(&query, stage, |w| words[w as usize].as_str(), &mut found);
+                let mut lengths = Vec::new();
+                tries.typos_in(&query, stage, |w| words[w as usize].as_str(), |w, m| {
+                    found.push(w);
+                    lengths.push((w, m));
+                });
+                for (w, m) in lengths {
+                    prop_assert_eq!(m, words[w as usize].chars().count());
+                }
                 found.sort_unstable();
                 found.dedup();
                 for w in 0..words.len() as u32 {
@@ -390,6 +417,14 @@ mod tests {
                     if here && d == stage.edits && d > 0 {
                         prop_assert!(
                             strsim::normalized_damerau_levenshtein(&query, text) <= stage.best,
+                            "query {:?}, word {:?}, stage {:?}", query, text, stage
+                        );
+                    }
+                    // A typo no earlier stage found has the similarity the stage gives it.
+                    if here && d > 0 && !all.contains(&w) {
+                        prop_assert_eq!(
+                            stage.similarity(n, m),
+                            Some(strsim::normalized_damerau_levenshtein(&query, text)),
                             "query {:?}, word {:?}, stage {:?}", query, text, stage
                         );
                     }

@@ -28,10 +28,20 @@
 //! query of nine characters allows three edits, but only to a word of twelve, three
 //! insertions and nothing else.
 //!
+//! And a subtree none of whose words has one of the lengths looked for (a walk looks for
+//! the typos of some lengths only: see `super::split::stages`) is not entered at all: each
+//! node keeps the lengths of the words below it as bits. Nothing below could be found, so
+//! this leaves out nothing the walk would find. On the generated names, whose words have at
+//! most eleven letters, the stages of twelve- and thirteen-letter typos of a long surname
+//! (8,000–30,000 nodes each) visit no node; on CoDEx-M, whose ids are mostly of seven
+//! characters, the walk for eight- and nine-character typos keeps to the subtrees holding
+//! them (a third of the nodes).
+//!
 //! # Layout
 //! Breadth first: the root, then each node's children side by side, in character order, 16
-//! bytes a node (character and depth, first child, child count, the word it ends), each
-//! distinct prefix of a word once. The walk goes depth first with a stack of nodes; it
+//! bytes a node (character and depth, first child, the lengths of the words below it, the
+//! word it ends; a node's children end where the next node's begin), each distinct prefix of
+//! a word once. The walk goes depth first with a stack of nodes; it
 //! tests every child of each node it keeps and descends into few, so siblings side by side
 //! come a cache line at a time, where a preorder layout met each sibling across its elder
 //! siblings' subtrees, one cache miss apiece. Words longer than [`LONGEST`] characters stay
@@ -40,7 +50,7 @@
 use super::score::TYPO_SIMILARITY;
 
 /// The longest word (in characters) kept in the trie; longer ones are compared directly.
-const LONGEST: usize = 64;
+pub(super) const LONGEST: usize = 64;
 
 /// A value no distance reaches (the rows' border outside the matrix).
 const FAR: u32 = 1 << 20;
@@ -63,8 +73,10 @@ struct TrieNode {
     key: u32,
     /// Its first child.
     children: u32,
-    /// How many children it has.
-    count: u32,
+    /// The lengths (in characters) of the words ending in its subtree, its own included:
+    /// bit `m` for a word of `m` characters, bit 31 for 31 or more (see [`length_bits`]).
+    /// Its children's count is not stored: they end where the next node's begin.
+    lengths: u32,
     /// The word it ends, or [`NO_WORD`].
     word: u32,
 }
@@ -80,13 +92,39 @@ impl TrieNode {
     fn depth(&self) -> usize {
         (self.key & 0x7f) as usize
     }
+}
 
-    fn children(&self) -> std::ops::Range<u32> {
-        self.children..self.children + self.count
+/// The bit of [`TrieNode::lengths`] for a word of `m` characters.
+fn length_bit(m: usize) -> u32 {
+    1 << m.min(31)
+}
+
+/// The bits of [`TrieNode::lengths`] a word of `lo..=hi` characters may have: a subtree
+/// whose lengths hold none of them has no such word. O(1).
+fn length_bits(lo: usize, hi: usize) -> u32 {
+    if lo > hi {
+        return 0;
     }
+    let to_hi = if hi >= 31 {
+        u32::MAX
+    } else {
+        (1u32 << (hi + 1)) - 1
+    };
+    to_hi & !(length_bit(lo) - 1)
 }
 
 impl WordTrie {
+    /// The children of node `k`, side by side: up to where the next node's begin (the
+    /// nodes are laid out breadth first). O(1).
+    fn children(&self, k: u32) -> std::ops::Range<u32> {
+        let start = self.nodes[k as usize].children;
+        let end = self
+            .nodes
+            .get(k as usize + 1)
+            .map_or(self.nodes.len() as u32, |n| n.children);
+        start..end
+    }
+
     /// The trie of `words`, distinct and sorted by bytes. O(total characters).
     pub(super) fn build<'a>(words: impl Iterator<Item = &'a str>) -> WordTrie {
         // First in preorder: (character, depth, the node after its subtree, the word it
@@ -134,7 +172,7 @@ impl WordTrie {
         nodes.push(TrieNode {
             key: (u32::from(c) << 7) | depth as u32,
             children: 0,
-            count: 0,
+            lengths: 0,
             word,
         });
         from.push(0);
@@ -148,14 +186,26 @@ impl WordTrie {
                 nodes.push(TrieNode {
                     key: (u32::from(c) << 7) | depth as u32,
                     children: 0,
-                    count: 0,
+                    lengths: 0,
                     word,
                 });
                 from.push(child as u32);
                 child = end as usize;
             }
-            nodes[k].count = nodes.len() as u32 - nodes[k].children;
             k += 1;
+        }
+        // Each node's word lengths: its own word's and its children's (which come after it
+        // in the layout, so are done first).
+        for k in (0..nodes.len()).rev() {
+            let end = nodes.get(k + 1).map_or(nodes.len() as u32, |n| n.children);
+            let mut lengths = match nodes[k].word {
+                NO_WORD => 0,
+                _ => length_bit(nodes[k].depth()),
+            };
+            for child in nodes[k].children..end {
+                lengths |= nodes[child as usize].lengths;
+            }
+            nodes[k].lengths = lengths;
         }
         WordTrie { nodes, long }
     }
@@ -173,7 +223,8 @@ pub(super) struct Cap {
 }
 
 impl WordTrie {
-    /// Calls `found` with each word (its place in the trie's order) of `lo..=hi` characters
+    /// Calls `found` with each word (its place in the trie's order, and its length in
+    /// characters) of `lo..=hi` characters
     /// (typo lengths of the query, see [`typo_lengths`]) whose distance to the query `b` —
     /// under `cap`, when given — is within the edits [`super::score::is_typo`] allows for the
     /// longer of the two, and within `edits`: all of them are typos, and without a cap every
@@ -186,7 +237,7 @@ impl WordTrie {
         (lo, hi): (usize, usize),
         cap: Option<Cap>,
         edits: usize,
-        mut found: impl FnMut(u32),
+        mut found: impl FnMut(u32, usize),
     ) {
         if self.nodes.is_empty() || lo > hi {
             return; // the default, of no graph
@@ -257,16 +308,21 @@ impl WordTrie {
         let reachable = |i: usize, y: usize, cell: u32| cell < slack[i * (n + 1) + y];
         let root = self.nodes[0];
         if root.word != NO_WORD && accept(0, limit(n, n as u32)) {
-            found(root.word);
+            found(root.word, 0);
         }
         // Depth first: a node's children are taken off the stack before anything pushed
         // earlier, so the rows above a node's depth are its path's.
         let mut stack: Vec<u32> = Vec::new();
-        if deepest > 0 {
-            stack.extend(root.children().rev());
+        // A subtree holding no word of the lengths looked for is left unvisited.
+        let want = length_bits(lo, deepest);
+        if deepest > 0 && root.lengths & want != 0 {
+            stack.extend(self.children(0).rev());
         }
         while let Some(node) = stack.pop() {
             let this = self.nodes[node as usize];
+            if this.lengths & want == 0 {
+                continue;
+            }
             let i = this.depth();
             let a = this.char();
             let (above, below) = rows.split_at_mut((i + 1) * width);
@@ -324,7 +380,7 @@ impl WordTrie {
                 alive = alive || (cell as usize <= most && reachable(i, j, cell));
             }
             if this.word != NO_WORD && i.abs_diff(n) <= most && accept(i, row[n + 1]) {
-                found(this.word);
+                found(this.word, i);
             }
             jumps[i] = if capped.is_some() {
                 jumps[i - 1].min(jump_from(row, i, first..=last_column))
@@ -332,7 +388,7 @@ impl WordTrie {
                 jumps[i - 1]
             };
             if alive && i < deepest {
-                stack.extend(this.children().rev());
+                stack.extend(self.children(node).rev());
             }
         }
     }
@@ -343,22 +399,25 @@ impl WordTrie {
     #[cfg(test)]
     pub(super) fn typos<'a>(&self, ql: &str, word: impl Fn(u32) -> &'a str, out: &mut Vec<u32>) {
         let b: Vec<char> = ql.chars().collect();
-        self.walk(&b, typo_lengths(b.len()), None, usize::MAX, |w| out.push(w));
-        self.long_typos(ql, word, out);
+        self.walk(&b, typo_lengths(b.len()), None, usize::MAX, |w, _| {
+            out.push(w)
+        });
+        self.long_typos(ql, word, |w, _| out.push(w));
     }
 
-    /// Adds to `out` the words too long for the trie that are typos of `ql`.
-    /// O(long words × their length²), the lengths ruling most out at once.
+    /// Calls `found` with each word too long for the trie that is a typo of `ql`, and its
+    /// length in characters. O(long words × their length²), the lengths ruling most out at
+    /// once.
     pub(super) fn long_typos<'a>(
         &self,
         ql: &str,
         word: impl Fn(u32) -> &'a str,
-        out: &mut Vec<u32>,
+        mut found: impl FnMut(u32, usize),
     ) {
         let (lo, hi) = typo_lengths(ql.chars().count());
         for &(w, m) in &self.long {
             if (lo..=hi).contains(&m) && super::score::is_typo(ql, word(w)) {
-                out.push(w);
+                found(w, m);
             }
         }
     }
@@ -460,6 +519,55 @@ mod tests {
         typo.replace_range(10..12, "ba");
         let words = vec!["ab".to_string(), long.clone()];
         assert_eq!(typos_of(&words, &typo), vec![1]);
+    }
+
+    #[test]
+    fn words_of_every_length_the_trie_holds_are_found() {
+        // Lengths 28 to 36 around a query of 32 characters: those of 31 or more share the
+        // last bit of the nodes' lengths, the others have one each.
+        let base: String = "abcdefghijklmnopqrstuvwxyz0123456789".chars().collect();
+        let mut words: Vec<String> = (28..=36).map(|m| base[..m].to_string()).collect();
+        words.push("zz".to_string());
+        words.sort();
+        for q in [&base[..32], &base[..29], &base[..31], &base[1..33]] {
+            let want: Vec<u32> = (0..words.len() as u32)
+                .filter(|&w| is_typo(q, &words[w as usize]))
+                .collect();
+            assert!(want.len() >= 3, "{q}");
+            assert_eq!(typos_of(&words, q), want, "{q}");
+        }
+        // Each walk of a length range alone: a subtree is left only when it holds no word
+        // of the range.
+        let trie = WordTrie::build(words.iter().map(String::as_str));
+        let q: Vec<char> = base[..32].chars().collect();
+        for m in 28..=36 {
+            let mut found = Vec::new();
+            trie.walk(&q, (m, m), None, usize::MAX, |w, length| {
+                found.push((w, length))
+            });
+            let want: Vec<(u32, usize)> = (0..words.len() as u32)
+                .filter(|&w| {
+                    words[w as usize].len() == m && is_typo(&base[..32], &words[w as usize])
+                })
+                .map(|w| (w, m))
+                .collect();
+            assert_eq!(found, want, "length {m}");
+        }
+    }
+
+    #[test]
+    fn the_lengths_below_a_node_are_its_words_and_its_childrens() {
+        assert_eq!(length_bits(2, 4), 0b11100);
+        assert_eq!(length_bits(3, 2), 0);
+        assert_eq!(length_bits(30, 31), 0b11 << 30);
+        assert_eq!(length_bits(29, 64), 0b111 << 29);
+        let words = ["ab", "abcd", "b"].map(String::from);
+        let trie = WordTrie::build(words.iter().map(String::as_str));
+        // The root holds every length; `a` those of `ab` and `abcd`; `b` its own.
+        assert_eq!(trie.nodes[0].lengths, 0b10110);
+        let a = trie.children(0).start as usize;
+        assert_eq!(trie.nodes[a].lengths, 0b10100);
+        assert_eq!(trie.nodes[a + 1].lengths, 0b10);
     }
 
     #[test]

@@ -375,16 +375,25 @@ impl Version {
     fn next_stage(&self, ql: &str, words: &[u32], typos: &mut Typos) {
         let index = &self.search;
         let stage = typos.pending.remove(0);
-        let mut found = Vec::new();
-        index.typos_in(ql, stage, &mut found);
+        let mut found: Vec<(u32, usize)> = Vec::new();
+        index.typos_in(ql, stage, |w, m| found.push((w, m)));
         found.sort_unstable();
         found.dedup();
-        found.retain(|w| words.binary_search(w).is_err() && typos.seen.binary_search(w).is_err());
-        typos.seen.extend(&found);
+        found.retain(|(w, _)| {
+            words.binary_search(w).is_err() && typos.seen.binary_search(w).is_err()
+        });
+        typos.seen.extend(found.iter().map(|&(w, _)| w));
         typos.seen.sort_unstable();
+        // Each typo's similarity from its length: its distance is the stage's edits.
+        let n = ql.chars().count();
         let mut scored: Vec<(f64, u32)> = found
             .into_iter()
-            .map(|w| (0.8 * similarity(ql, index.word(w)), w))
+            .map(|(w, m)| {
+                let s = stage
+                    .similarity(n, m)
+                    .unwrap_or_else(|| similarity(ql, index.word(w)));
+                (0.8 * s, w)
+            })
             .collect();
         scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         typos.tiers.extend(
