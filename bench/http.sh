@@ -14,7 +14,9 @@
 # Settings (environment): DURATION (s, default 10), WARMUP (s, default 2), CONNECTIONS
 # (default 32), ENTITIES / RELATIONS (generated graph, default 100000 / 1000000),
 # CEILING_PORT / DOSSIER_PORT (default 18080 / 18081), SERVER_CPUS / CLIENT_CPUS (taskset
-# lists; default: the last CPU for the servers, the others for wrk; PIN=0 for no pinning).
+# lists; default: the last CPU for the servers, the others for wrk; PIN=0 for no pinning),
+# DOSSIER_BIN (the server timed, default target/release/dossier: give a saved older build to
+# compare two side by side).
 #
 # Why these choices:
 # - POST /graphql with an application/json body: what clients send; the ceiling gets the same
@@ -111,7 +113,7 @@ done
 ceiling_pid=$!
 pids+=("$ceiling_pid")
 # The bundled bulletin (for the small query) plus the generated graph, with the default limits.
-"${server_run[@]}" target/release/dossier serve --addr "127.0.0.1:$DOSSIER_PORT" --data data \
+"${server_run[@]}" "${DOSSIER_BIN:-target/release/dossier}" serve --addr "127.0.0.1:$DOSSIER_PORT" --data data \
     --import "$gen" > "$out/dossier.log" 2>&1 &
 dossier_pid=$!
 pids+=("$dossier_pid")

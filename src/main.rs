@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
+    dossier::memory::configure();
     let cli = Cli::parse();
     match cli.command {
         Command::Schema => {

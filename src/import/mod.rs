@@ -172,6 +172,7 @@ fn import_with(
     mapping: &Mapping,
     progress: &dyn Progress,
 ) -> Result<ImportSummary, LoadErrors> {
+    crate::memory::configure();
     let entities_before = builder.entity_count();
     let documents_before = builder.document_ids().map(|id| id.to_string()).collect();
     let mut cx = Session {

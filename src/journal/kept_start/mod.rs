@@ -35,6 +35,7 @@ impl Sqlite {
         if imports.is_empty() {
             return Ok(graph);
         }
+        crate::memory::configure();
         let mut b = GraphBuilder::from_graph(&graph);
         drop(graph);
         let (e, r) = imports
