@@ -94,6 +94,13 @@ impl TrieNode {
     }
 }
 
+/// The children of node `k` of a breadth-first layout, side by side: up to where the next
+/// node's begin. O(1).
+fn children_of(nodes: &[TrieNode], k: usize) -> std::ops::Range<u32> {
+    let end = nodes.get(k + 1).map_or(nodes.len() as u32, |n| n.children);
+    nodes[k].children..end
+}
+
 /// The bit of [`TrieNode::lengths`] for a word of `m` characters.
 fn length_bit(m: usize) -> u32 {
     1 << m.min(31)
@@ -114,15 +121,9 @@ fn length_bits(lo: usize, hi: usize) -> u32 {
 }
 
 impl WordTrie {
-    /// The children of node `k`, side by side: up to where the next node's begin (the
-    /// nodes are laid out breadth first). O(1).
+    /// The children of node `k` (see [`children_of`]). O(1).
     fn children(&self, k: u32) -> std::ops::Range<u32> {
-        let start = self.nodes[k as usize].children;
-        let end = self
-            .nodes
-            .get(k as usize + 1)
-            .map_or(self.nodes.len() as u32, |n| n.children);
-        start..end
+        children_of(&self.nodes, k as usize)
     }
 
     /// The trie of `words`, distinct and sorted by bytes. O(total characters).
@@ -197,12 +198,11 @@ impl WordTrie {
         // Each node's word lengths: its own word's and its children's (which come after it
         // in the layout, so are done first).
         for k in (0..nodes.len()).rev() {
-            let end = nodes.get(k + 1).map_or(nodes.len() as u32, |n| n.children);
             let mut lengths = match nodes[k].word {
                 NO_WORD => 0,
                 _ => length_bit(nodes[k].depth()),
             };
-            for child in nodes[k].children..end {
+            for child in children_of(&nodes, k) {
                 lengths |= nodes[child as usize].lengths;
             }
             nodes[k].lengths = lengths;
