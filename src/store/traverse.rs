@@ -158,6 +158,20 @@ impl Graph {
                 break;
             }
             let next_start = nodes.len();
+            if follow_all {
+                // Room for every entity the layer's rows name (at most the limit), asked for
+                // once: the rows of a hub run to thousands, and growing the list by doubling
+                // copied it again and again.
+                let named: usize = (nodes[layer.clone()].iter())
+                    .map(|n| {
+                        self.other_ends(n.index())
+                            .iter()
+                            .map(|r| r.len())
+                            .sum::<usize>()
+                    })
+                    .sum();
+                nodes.reserve(named.min(limit - nodes.len()));
+            }
             for i in layer.clone() {
                 let n = nodes[i];
                 if follow_all {
@@ -235,14 +249,20 @@ fn visit_row(row: &[u32], seen: &mut Seen, nodes: &mut Vec<Node>, limit: usize) 
     if limit - nodes.len() >= row.len() {
         // The whole row fits under the limit: no test per entity but the mark's, and no
         // branch on it — each entity is written, and counted only if it is new.
-        let mut len = nodes.len();
-        nodes.resize(len + row.len(), Node::new(0));
-        for &m in row {
+        nodes.reserve(row.len());
+        let spare = &mut nodes.spare_capacity_mut()[..row.len()];
+        let mut added = 0;
+        for (i, &m) in row.iter().enumerate() {
             let m = Node::new(m as usize);
-            nodes[len] = m;
-            len += usize::from(seen.insert(m));
+            debug_assert!(added <= i);
+            // SAFETY: `added <= i < row.len() == spare.len()`: it starts at 0 and grows by
+            // at most one a step.
+            unsafe { spare.get_unchecked_mut(added) }.write(m);
+            added += usize::from(seen.insert(m));
         }
-        nodes.truncate(len);
+        let len = nodes.len() + added;
+        // SAFETY: the first `added` slots of the spare capacity were written above.
+        unsafe { nodes.set_len(len) };
         return true;
     }
     for &m in row {

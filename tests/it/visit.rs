@@ -450,3 +450,71 @@ proptest! {
         }
     }
 }
+
+/// The plain breadth-first walk [`Graph::reach`] documents: the seeds (once each, in order),
+/// then layer by layer, each entity's outgoing relations in the order they were added and
+/// then its incoming ones; at most `limit` entities, `truncated` when one more was in reach.
+fn reach_by_hand(g: &Graph, seeds: &[Node], depth: usize, limit: usize) -> (Vec<usize>, bool) {
+    let mut nodes: Vec<usize> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut truncated = false;
+    let mut visit = |m: usize, nodes: &mut Vec<usize>| {
+        if seen.contains(&m) {
+            return true;
+        }
+        if nodes.len() >= limit {
+            return false;
+        }
+        seen.insert(m);
+        nodes.push(m);
+        true
+    };
+    for s in seeds {
+        if !visit(s.index(), &mut nodes) {
+            return (nodes, true);
+        }
+    }
+    let mut layer = 0..nodes.len();
+    'walk: for _ in 0..depth {
+        let next = nodes.len();
+        for i in layer.clone() {
+            let n = Node::new(nodes[i]);
+            for e in g.outgoing(n).chain(g.incoming(n)) {
+                let (a, z) = g.endpoints(e);
+                let m = if a == n { z } else { a };
+                if !visit(m.index(), &mut nodes) {
+                    truncated = true;
+                    break 'walk;
+                }
+            }
+        }
+        layer = next..nodes.len();
+    }
+    (nodes, truncated)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// `reach` through every relation (its fast path, which writes each row's entities
+    /// straight into the list) returns the plain walk's entities in the plain walk's order,
+    /// stops at the limit at the same entity, and leaves no mark behind for the next walk.
+    #[test]
+    fn reach_is_the_plain_breadth_first_walk(
+        (n, rels) in graphs(),
+        seeds in prop::collection::vec(0usize..24, 1..4),
+        depth in 0usize..4,
+        limit in 0usize..30,
+    ) {
+        let g = build(n, &rels);
+        let seeds: Vec<Node> = seeds.into_iter().map(|s| Node::new(s % n)).collect();
+        let limit = if limit >= 26 { usize::MAX } else { limit };
+        let reach = g.reach(&seeds, depth, &Filter::default(), limit);
+        let nodes: Vec<usize> = reach.nodes.iter().map(|m| m.index()).collect();
+        let (expected, truncated) = reach_by_hand(&g, &seeds, depth, limit);
+        prop_assert_eq!(&nodes, &expected);
+        prop_assert_eq!(reach.truncated, truncated);
+        let again = g.reach(&seeds, depth, &Filter::default(), limit);
+        prop_assert_eq!(again, reach);
+    }
+}
