@@ -170,7 +170,10 @@ impl Graph {
                             .sum::<usize>()
                     })
                     .sum();
-                nodes.reserve(named.min(limit - nodes.len()));
+                // (Rows name an entity once for each relation with it: no more room than
+                // the entities not listed yet, or than the limit leaves.)
+                let left = self.node_bound().saturating_sub(nodes.len());
+                nodes.reserve(named.min(limit - nodes.len()).min(left));
             }
             for i in layer.clone() {
                 let n = nodes[i];
