@@ -123,6 +123,32 @@ fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
+impl Date {
+    /// Appends the date as [`Display`](fmt::Display) writes it (`2023-09-22`, `2023-09`,
+    /// `2023`), without the formatting machinery for the years of four digits: what a quote
+    /// kept as a template is filled with (`store::quotes`).
+    pub fn push_to(self, out: &mut String) {
+        let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+        match u32::try_from(self.year) {
+            Ok(y) if y <= 9999 => {
+                out.extend([digit(y / 1000), digit(y / 100), digit(y / 10), digit(y)]);
+            }
+            _ => {
+                use fmt::Write;
+                let _ = write!(out, "{:04}", self.year);
+            }
+        }
+        if self.month > 0 {
+            let m = u32::from(self.month);
+            out.extend(['-', digit(m / 10), digit(m)]);
+        }
+        if self.day > 0 {
+            let d = u32::from(self.day);
+            out.extend(['-', digit(d / 10), digit(d)]);
+        }
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}", self.year)?;
@@ -139,6 +165,28 @@ impl fmt::Display for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn push_to_writes_what_display_writes() {
+        let mut dates = vec![
+            Date::ymd(2023, 9, 22),
+            Date::ymd(1, 1, 1),
+            Date::ymd(9999, 12, 31),
+        ];
+        for year in [-40_000, -1, 0, 7, 999, 2024, 10_000, 4_000_000] {
+            for month in [0, 1, 9, 12] {
+                for day in [0, 1, 28] {
+                    let day = if month == 0 { 0 } else { day };
+                    dates.push(Date { year, month, day });
+                }
+            }
+        }
+        for d in dates {
+            let mut pushed = String::from("x");
+            d.push_to(&mut pushed);
+            assert_eq!(pushed, format!("x{d}"));
+        }
+    }
 
     #[test]
     fn bits_round_trip_and_keep_the_order() {

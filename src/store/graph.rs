@@ -5,14 +5,16 @@ use super::adjacency::Adjacency;
 use super::ids::{self, EntityIndex};
 use super::incident::Incident;
 use super::layered::{Layered, LayeredMap};
+use super::quotes;
 use super::records::{
-    CitationRecord, EntityExtra, EntityRecord, RelationExtra, RelationRecord, Text, DEFAULT_ID,
-    HAS_EXTRA,
+    CitationRecord, EntityExtra, EntityRecord, QuoteIs, RelationExtra, RelationRecord,
+    TemplateRecord, Text, DEFAULT_ID, HAS_EXTRA,
 };
 use super::refs::{EntityRef, RelationRef};
 use super::tombstones::AllRelations;
-use crate::model::{Document, EntityKind, Id, RelationKind};
+use crate::model::{Date, Document, EntityKind, Id, RelationKind};
 use hashbrown::{HashMap, HashSet};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// A handle to an entity in one [`Graph`] version. Valid only for the graph that returned it
@@ -80,6 +82,8 @@ pub struct Graph {
     /// Own labels; index 0 is unused (it means "none").
     pub(super) labels: Arc<Vec<Box<str>>>,
     pub(super) citations: Layered<CitationRecord>,
+    /// The shapes of the quotes kept as templates (see [`super::quotes`]).
+    pub(super) templates: Layered<TemplateRecord>,
     /// Documents in the order they were added (a removed one stays, out of the index: the
     /// citations hold documents' numbers, and documents are few).
     pub(super) documents: Arc<Vec<Document>>,
@@ -118,14 +122,16 @@ pub struct MemoryUse {
     pub structure: usize,
     /// Ids, names and labels in the text arena, and the side tables.
     pub text: usize,
-    /// The text of the citations' quotes.
+    /// The text of the citations' quotes kept as text.
     pub quotes: usize,
+    /// The quotes kept as templates: the templates' text and records (see `store::quotes`).
+    pub templates: usize,
 }
 
 impl MemoryUse {
     /// Everything.
     pub fn total(&self) -> usize {
-        self.structure + self.text + self.quotes
+        self.structure + self.text + self.quotes + self.templates
     }
 }
 
@@ -407,6 +413,41 @@ impl Graph {
         seen
     }
 
+    /// The name entity `node` was added with: the one its relations' quotes are templates of
+    /// (see [`super::quotes`]), which a rename does not change. O(1).
+    #[inline]
+    pub(super) fn quote_name(&self, node: Node) -> &str {
+        let record = &self.entities[node.index()];
+        let quoted = (self.entity_extras.get(record.extra as usize)).and_then(|x| x.quoted);
+        self.text.get(quoted.unwrap_or(record.name))
+    }
+
+    /// The quote of citation `citation` of `relation`: its text, or its template filled with
+    /// the names the relation's ends were added with and its date. O(quote).
+    pub(super) fn quote(
+        &self,
+        citation: &CitationRecord,
+        relation: &RelationRecord,
+    ) -> Cow<'_, str> {
+        match citation.quote.is() {
+            QuoteIs::Text(span) => Cow::Borrowed(self.text.get(span)),
+            QuoteIs::Template(t) => {
+                let t = &self.templates[t as usize];
+                let filled =
+                    quotes::decode_with(self.text.get(t.text), t.holes, |kind, out| match kind {
+                        quotes::FROM => out.push_str(self.quote_name(Node(relation.from))),
+                        quotes::TO => out.push_str(self.quote_name(Node(relation.to))),
+                        _ => {
+                            if let Some(d) = Date::from_bits(relation.date) {
+                                d.push_to(out);
+                            }
+                        }
+                    });
+                Cow::Owned(filled)
+            }
+        }
+    }
+
     /// Where this version's memory goes (see [`MemoryUse`]).
     pub fn memory(&self) -> MemoryUse {
         use std::mem::size_of;
@@ -415,11 +456,14 @@ impl Graph {
         // starts past every quote before it, and one that shares an earlier one does not.
         let (mut quotes, mut end) = (0, 0);
         for c in &self.citations {
-            if c.quote.start() >= end {
-                quotes += c.quote.len();
-                end = c.quote.start() + c.quote.len();
+            if let QuoteIs::Text(q) = c.quote.is() {
+                if q.start() >= end {
+                    quotes += q.len();
+                    end = q.start() + q.len();
+                }
             }
         }
+        let template_text: usize = self.templates.iter().map(|t| t.text.len()).sum();
         let structure = self.entities.bytes()
             + (self.entity_order.capacity() + self.entity_order_layer.capacity())
                 * size_of::<Node>()
@@ -434,8 +478,9 @@ impl Graph {
             + self.labels.iter().map(|l| l.len() + 16).sum::<usize>();
         MemoryUse {
             structure,
-            text: self.text.len() - quotes + extras,
+            text: self.text.len() - quotes - template_text + extras,
             quotes,
+            templates: template_text + self.templates.bytes(),
         }
     }
 }

@@ -9,6 +9,7 @@
 //! the records that have them. The model's structs stay the currency of loading and of the API's owned values
 //! ([`super::EntityRef::to_entity`], [`super::RelationRef::to_relation`]).
 
+use super::quotes::Holes;
 use crate::model::{Attributes, ClaimStatus, Date, Entity, EntityKind, Id, RelationKind};
 use std::sync::Arc;
 
@@ -116,6 +117,9 @@ pub(super) struct EntityExtra {
     pub(super) end: Option<Date>,
     pub(super) place: Option<Id>,
     pub(super) attributes: Attributes,
+    /// The name the entity was added with, once it has another: the name its relations'
+    /// quotes are templates of (see [`super::Graph::quote_name`]). Not part of the entity.
+    pub(super) quoted: Option<Span>,
 }
 
 impl EntityExtra {
@@ -129,6 +133,7 @@ impl EntityExtra {
         end: None,
         place: None,
         attributes: Attributes::new(),
+        quoted: None,
     };
 
     /// Splits an entity into what its record holds (id, kind, name) and the rest.
@@ -153,6 +158,7 @@ impl EntityExtra {
             end,
             place,
             attributes,
+            quoted: None,
         };
         (id, kind, name, extra)
     }
@@ -246,7 +252,67 @@ impl RelationExtra {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct CitationRecord {
     pub(super) document: u32,
-    pub(super) quote: Span,
+    pub(super) quote: Quote,
+}
+
+/// Where a citation's quote is: its text in the arena, or a template ([`super::quotes`])
+/// filled from the relation that cites it. 8 bytes, the size of a [`Span`]: the top bit of
+/// the length tells a template, whose index is then the start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Quote {
+    at: u32,
+    len: u32,
+}
+
+/// [`Quote::len`]'s bit telling a template.
+const TEMPLATE: u32 = 1 << 31;
+
+/// What a [`Quote`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum QuoteIs {
+    /// The quote's text.
+    Text(Span),
+    /// The index of its template in [`super::Graph`]'s template table.
+    Template(u32),
+}
+
+impl Quote {
+    /// A quote kept as text. `None` for a text of 2 GiB or more.
+    pub(super) fn text(span: Span) -> Option<Quote> {
+        (span.len < TEMPLATE).then_some(Quote {
+            at: span.start,
+            len: span.len,
+        })
+    }
+
+    /// A quote kept as the template at `index`.
+    pub(super) fn template(index: u32) -> Quote {
+        Quote {
+            at: index,
+            len: TEMPLATE,
+        }
+    }
+
+    /// Which it is.
+    #[inline]
+    pub(super) fn is(self) -> QuoteIs {
+        if self.len & TEMPLATE == 0 {
+            QuoteIs::Text(Span {
+                start: self.at,
+                len: self.len,
+            })
+        } else {
+            QuoteIs::Template(self.at)
+        }
+    }
+}
+
+/// A quote's shape, shared by the quotes that have it ([`super::quotes`]): its text without
+/// the values, and where they go. 16 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct TemplateRecord {
+    pub(super) text: Span,
+    pub(super) holes: Holes,
 }
 
 /// The (from, to, kind) of every relation that holds its default id, while a graph is built:
@@ -335,6 +401,7 @@ mod tests {
         assert_eq!(std::mem::size_of::<EntityRecord>(), 24);
         assert_eq!(std::mem::size_of::<RelationRecord>(), 20);
         assert_eq!(std::mem::size_of::<CitationRecord>(), 12);
+        assert_eq!(std::mem::size_of::<TemplateRecord>(), 16);
     }
 
     #[test]

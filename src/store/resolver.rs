@@ -17,6 +17,8 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub struct Resolver {
     pub(super) entities: EntityTable,
+    /// The names the entities were added with, which quotes are templates of.
+    pub(super) names: QuoteNames,
     /// Document ids to their index.
     pub(super) documents: HashMap<Id, u32>,
     /// The documents' full texts.
@@ -60,6 +62,46 @@ impl Entities for Resolver {
 
     fn document(&self, id: &Id) -> Option<u32> {
         self.documents.get(id).copied()
+    }
+
+    fn quote_name(&self, node: Node) -> &str {
+        self.names.get(node)
+    }
+}
+
+/// The name each entity was added with ([`super::Graph::quote_name`]), by number: one
+/// string and where each name ends, two allocations whatever the number of entities.
+#[derive(Debug, Default)]
+pub(super) struct QuoteNames {
+    text: String,
+    /// Where the name of entity `i` ends in `text` (it starts where the one before ends).
+    ends: Vec<usize>,
+}
+
+impl QuoteNames {
+    /// Room for `n` names of `bytes` bytes in all.
+    pub(super) fn with_capacity(n: usize, bytes: usize) -> QuoteNames {
+        QuoteNames {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(n),
+        }
+    }
+
+    /// Adds the name of the next entity.
+    pub(super) fn push(&mut self, name: &str) {
+        self.text.push_str(name);
+        self.ends.push(self.text.len());
+    }
+
+    /// The name of entity `node`; empty for one not copied.
+    pub(super) fn get(&self, node: Node) -> &str {
+        let i = node.index();
+        let end = self.ends.get(i).copied().unwrap_or(0);
+        let start = match i.checked_sub(1) {
+            Some(j) => self.ends.get(j).copied().unwrap_or(end),
+            None => 0,
+        };
+        self.text.get(start..end).unwrap_or("")
     }
 }
 

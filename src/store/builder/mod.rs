@@ -28,7 +28,7 @@ use super::error::StoreError;
 use super::graph::{Graph, Node};
 use super::ids;
 use super::records::{DefaultIds, EntityExtra, EntityRecord, TextFull, DEAD, DEFAULT_ID, NO_EXTRA};
-use super::resolver::{EntityTable, Resolver};
+use super::resolver::{EntityTable, QuoteNames, Resolver};
 use crate::model::{Document, Entity, EntityKind, Id};
 use foldhash::fast::FixedState;
 use hashbrown::HashMap;
@@ -55,6 +55,13 @@ pub struct GraphBuilder {
     /// ([`QUOTE_SLOTS`]): a quote found there is not stored again. Empty until a relation is
     /// added.
     quote_slots: Vec<(u64, u32)>,
+    /// The last template added with each template hash, by the hash's low bits: a template
+    /// found there is not stored again. Empty until a template is added.
+    template_slots: Vec<(u64, u32)>,
+    /// The last citation of each template and document, `[template + 1, document,
+    /// citation]` by a hash of the two: a citation found there is shared. Empty until a
+    /// template is added.
+    template_citations: Vec<[u32; 3]>,
     /// Where the version this builder started from ends, when it keeps that version's layout
     /// ([`GraphBuilder::over`]): the additions are then laid out beside it, not with it.
     start: Option<Start>,
@@ -81,6 +88,10 @@ struct Start {
 /// (an exact table would cost a cache miss a relation and 15 bytes a distinct quote).
 const QUOTE_SLOTS: usize = 1 << 16;
 
+/// How many templates [`GraphBuilder::citation`] remembers (by hash, the last of each slot):
+/// a template repeated while it is still remembered is stored once.
+const TEMPLATE_SLOTS: usize = 1 << 14;
+
 /// The seed of the quotes' hash: fixed, so that which quotes are stored once does not change
 /// from run to run.
 const QUOTE_SEED: u64 = 0x0064_6f73_7369_6572;
@@ -95,6 +106,8 @@ impl Default for GraphBuilder {
             origin: next_origin(),
             quote_hasher: FixedState::with_seed(QUOTE_SEED),
             quote_slots: Vec::new(),
+            template_slots: Vec::new(),
+            template_citations: Vec::new(),
             start: None,
             replaced: Vec::new(),
             rekinded: Vec::new(),
@@ -171,6 +184,8 @@ impl GraphBuilder {
             origin: next_origin(),
             quote_hasher: FixedState::with_seed(QUOTE_SEED),
             quote_slots: Vec::new(),
+            template_slots: Vec::new(),
+            template_citations: Vec::new(),
             start: Some(start),
             replaced: Vec::new(),
             rekinded: Vec::new(),
@@ -178,18 +193,26 @@ impl GraphBuilder {
         }
     }
 
-    /// A copy of the entities' ids and kinds and of the documents, to resolve relations
-    /// against while the builder takes relations in (see [`Resolver`]). O(V + documents).
+    /// A copy of the entities' ids, kinds and names (those they were added with, which quotes
+    /// are templates of) and of the documents, to resolve relations against while the
+    /// builder takes relations in (see [`Resolver`]). O(V + documents + names).
     pub fn resolver(&self) -> Resolver {
         let g = &self.graph;
         let mut entities = EntityTable::with_capacity(g.entities.len());
+        let bytes = g.entities.iter().map(|r| r.name.len()).sum();
+        let mut names = QuoteNames::with_capacity(g.entities.len(), bytes);
         for (i, record) in g.entities.iter().enumerate() {
-            if !g.node_removed(Node::new(i)) {
-                entities.insert(g.text.get(record.id), Node::new(i), record.kind);
+            let node = Node::new(i);
+            if g.node_removed(node) {
+                names.push("");
+            } else {
+                entities.insert(g.text.get(record.id), node, record.kind);
+                names.push(g.quote_name(node));
             }
         }
         Resolver {
             entities,
+            names,
             documents: (*g.document_index).clone(),
             texts: self.curated.texts.clone(),
             quote_hasher: self.quote_hasher.clone(),

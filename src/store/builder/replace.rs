@@ -12,8 +12,9 @@ use crate::store::graph::{Edge, Node};
 use crate::store::records::{EntityExtra, EntityRecord, DEAD, DEFAULT_ID};
 
 impl GraphBuilder {
-    /// Gives entity `node` the fields of `entity`, which keeps its id. Fails on an empty
-    /// name; an event's place, and the relations and held entities of an entity given another
+    /// Gives entity `node` the fields of `entity`, which keeps its id. A new name leaves the
+    /// quotes of its relations as they were (see [`crate::store::Graph`]'s `quote_name`).
+    /// Fails on an empty name; an event's place, and the relations and held entities of an entity given another
     /// kind, are checked by [`GraphBuilder::build`]. O(its text).
     pub fn replace_entity(&mut self, node: Node, entity: Entity) -> Result<(), StoreError> {
         let g = &mut self.graph;
@@ -25,7 +26,12 @@ impl GraphBuilder {
             });
         }
         super::check_name(&entity)?;
-        let (_, kind, name, extra) = EntityExtra::split(entity);
+        let (_, kind, name, mut extra) = EntityExtra::split(entity);
+        // The quotes of its relations stay templates of the name it was added with.
+        let quoted = g.entity_extras.get(current.extra as usize);
+        extra.quoted = quoted
+            .and_then(|x| x.quoted)
+            .or_else(|| (g.text.get(current.name) != name).then_some(current.name));
         let name = g.text.push(&name)?;
         let extra = super::store_extra(g, extra);
         g.entities.set(

@@ -7,6 +7,7 @@ use crate::store::curated as curation;
 use crate::store::error::StoreError;
 use crate::store::graph::{Graph, Node};
 use crate::store::ids;
+use crate::store::quotes::{self, Holes};
 use foldhash::fast::FixedState;
 use hashbrown::HashMap;
 use std::hash::BuildHasher;
@@ -21,6 +22,10 @@ pub(in crate::store) trait Entities {
 
     /// The index of the document with this id.
     fn document(&self, id: &Id) -> Option<u32>;
+
+    /// The name entity `node` (found by [`Entities::end`]) was added with (see
+    /// [`Graph::quote_name`]).
+    fn quote_name(&self, node: Node) -> &str;
 }
 
 impl Entities for Graph {
@@ -34,6 +39,10 @@ impl Entities for Graph {
 
     fn document(&self, id: &Id) -> Option<u32> {
         self.document_index.get(id).copied()
+    }
+
+    fn quote_name(&self, node: Node) -> &str {
+        Graph::quote_name(self, node)
     }
 }
 
@@ -78,12 +87,30 @@ pub(super) struct Rare {
 }
 
 /// A citation taken apart: the index of its document ([`UNKNOWN`] when there is none), its
-/// quote, and the quote's hash (for finding the same quote among those stored).
+/// quote, and the quote's hash (for finding the same quote among those stored). When the
+/// quote is a template of its relation's ends and date ([`quotes::encode`]), `quote` is the
+/// template's text and `holes` where the values go.
 #[derive(Debug)]
 pub(super) struct Cited {
     pub(super) document: u32,
     pub(super) quote: String,
+    /// The hash of the quote (not of the template's text).
     pub(super) hash: u64,
+    /// [`Holes::NONE`] for a quote kept as text.
+    pub(super) holes: Holes,
+    /// The hash of the template (its text and holes); 0 for a quote kept as text.
+    pub(super) template_hash: u64,
+}
+
+impl Cited {
+    /// Makes the quote a template of `values` (its relation's ends' names and date), when
+    /// that saves enough (see [`quotes::encode`]).
+    fn make_template(&mut self, values: [&str; 3], hasher: &FixedState) {
+        if let Some(holes) = quotes::encode(&mut self.quote, values) {
+            self.holes = holes;
+            self.template_hash = hasher.hash_one((self.quote.as_str(), holes.bits()));
+        }
+    }
 }
 
 /// The document index of a citation whose document is unknown (a problem reported).
@@ -154,11 +181,13 @@ pub(super) fn kinds_not_allowed(
 }
 
 /// [`GraphBuilder::resolve_relation`](super::GraphBuilder::resolve_relation) against the entities and documents of `g` and the
-/// documents' texts, for the builder `origin`, whose quotes are hashed by `quotes`.
+/// documents' texts, for the builder `origin`, whose quotes are hashed by `hasher`. Quotes
+/// that hold the names of the relation's ends are made templates of them here, on the thread
+/// that resolves (see `store::quotes`).
 pub(in crate::store) fn resolve(
     g: &impl Entities,
     texts: &HashMap<Id, Arc<str>>,
-    quotes: &FixedState,
+    hasher: &FixedState,
     origin: u64,
     ends: (Option<Node>, Option<Node>),
     mut relation: Relation,
@@ -211,8 +240,10 @@ pub(in crate::store) fn resolve(
         };
         let cited = Cited {
             document,
-            hash: quotes.hash_one(c.quote.as_str()),
+            hash: hasher.hash_one(c.quote.as_str()),
             quote: c.quote,
+            holes: Holes::NONE,
+            template_hash: 0,
         };
         match first {
             None => first = Some(cited),
@@ -239,6 +270,17 @@ pub(in crate::store) fn resolve(
         }
         (None, Some(_)) => problems.push(StoreError::EndWithoutStart),
         _ => {}
+    }
+    if let (Some((from, _)), Some((to, _)), true) = (from_end, to_end, problems.is_empty()) {
+        // What the graph fills a template with: the date as it reads it back.
+        let mut written = String::new();
+        if let Some(d) = Date::from_bits(date) {
+            d.push_to(&mut written);
+        }
+        let values = [g.quote_name(from), g.quote_name(to), written.as_str()];
+        for c in first.iter_mut().chain(more.iter_mut()) {
+            c.make_template(values, hasher);
+        }
     }
     let default = ids::is_default_id(
         relation.id.as_str(),
