@@ -34,10 +34,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let resident_kib = status_kib("VmRSS:");
     let memory = graph.memory();
     let search = graph.search_bytes();
-    // Every quote read once, as an export reads them: the best of three passes.
+    // Every quote read once, as an export reads them: the best of three passes (or of
+    // QUOTE_PASSES, for a profile of the reads).
+    let passes = std::env::var("QUOTE_PASSES").map_or(3, |p| p.parse().unwrap_or(3));
     let mut read_quotes_s = f64::MAX;
     let mut quote_bytes = 0;
-    for _ in 0..3 {
+    for _ in 0..passes {
         let started = Instant::now();
         quote_bytes = 0;
         for e in graph.all_relations() {
@@ -46,6 +48,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         read_quotes_s = read_quotes_s.min(started.elapsed().as_secs_f64());
+    }
+    // EXPORT=csv,node-link: the whole graph written in each format, the best of two.
+    let mut exports = serde_json::Map::new();
+    for name in std::env::var("EXPORT").unwrap_or_default().split(',') {
+        let Ok(format) = dossier::export::Format::parse(name.trim()) else {
+            continue;
+        };
+        let view = dossier::export::View::whole(&graph);
+        let mut best = f64::MAX;
+        let mut bytes = 0;
+        for _ in 0..2 {
+            let started = Instant::now();
+            bytes = dossier::export::export(&graph, &view, format).len();
+            best = best.min(started.elapsed().as_secs_f64());
+        }
+        exports.insert(
+            format!("export_{}_s", name.trim()),
+            json!((best * 1000.0).round() / 1000.0),
+        );
+        exports.insert(format!("export_{}_bytes", name.trim()), json!(bytes));
     }
     let total = memory.total() + search;
     let relations = graph.relation_count().max(1) as f64;
@@ -60,6 +82,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "graph_mib": total / (1 << 20),
         "read_quotes_s": (read_quotes_s * 1000.0).round() / 1000.0,
         "quote_bytes_read": quote_bytes,
+        "exports": exports,
         "per_relation": {
             "resident_growth": per(growth),
             "graph": per(total),

@@ -17,6 +17,10 @@ use hashbrown::{HashMap, HashSet};
 use std::borrow::Cow;
 use std::sync::Arc;
 
+/// How many relations ahead [`Graph::quote`] asks for the names of a relation's quotes kept
+/// as templates: about what a DRAM miss costs over what filling a quote costs.
+const QUOTE_READ_AHEAD: usize = 8;
+
 /// A handle to an entity in one [`Graph`] version. Valid only for the graph that returned it
 /// (and the versions built from it, which keep every entity where it was).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -84,6 +88,11 @@ pub struct Graph {
     pub(super) citations: Layered<CitationRecord>,
     /// The shapes of the quotes kept as templates (see [`super::quotes`]).
     pub(super) templates: Layered<TemplateRecord>,
+    /// By relation: where the names its quotes kept as templates are filled with start in
+    /// the text arena (`[from's, to's]`, see `Text::push_name`), so that reading such a quote
+    /// reads neither end's record; what a relation with no such quote holds here is not
+    /// read. A rename leaves the old name in the arena, so these quotes stay as cited.
+    pub(super) quote_names: Layered<[u32; 2]>,
     /// Documents in the order they were added (a removed one stays, out of the index: the
     /// citations hold documents' numbers, and documents are few).
     pub(super) documents: Arc<Vec<Document>>,
@@ -124,7 +133,8 @@ pub struct MemoryUse {
     pub text: usize,
     /// The text of the citations' quotes kept as text.
     pub quotes: usize,
-    /// The quotes kept as templates: the templates' text and records (see `store::quotes`).
+    /// The quotes kept as templates: the templates' text and records, and where each
+    /// relation's names to fill them with are (see `store::quotes`).
     pub templates: usize,
 }
 
@@ -413,36 +423,46 @@ impl Graph {
         seen
     }
 
-    /// The name entity `node` was added with: the one its relations' quotes are templates of
-    /// (see [`super::quotes`]), which a rename does not change. O(1).
+    /// Where the name of entity `node` starts in the text arena, as the relations whose
+    /// quotes are templates of it keep it ([`Graph::quote_names`]). O(1).
     #[inline]
-    pub(super) fn quote_name(&self, node: Node) -> &str {
-        let record = &self.entities[node.index()];
-        let quoted = (self.entity_extras.get(record.extra as usize)).and_then(|x| x.quoted);
-        self.text.get(quoted.unwrap_or(record.name))
+    pub(super) fn name_start(&self, node: Node) -> u32 {
+        Text::name_start(self.entities[node.index()].name)
     }
 
-    /// The quote of citation `citation` of `relation`: its text, or its template filled with
-    /// the names the relation's ends were added with and its date. O(quote).
+    /// The quote of citation `citation` of relation `edge` (whose record is `relation`): its
+    /// text, or its template filled with the names kept for the relation and its date. O(quote),
+    /// one allocation; the names are read where the relation keeps them, not through its
+    /// ends' records.
+    #[inline]
     pub(super) fn quote(
         &self,
         citation: &CitationRecord,
+        edge: Edge,
         relation: &RelationRecord,
     ) -> Cow<'_, str> {
         match citation.quote.is() {
             QuoteIs::Text(span) => Cow::Borrowed(self.text.get(span)),
             QuoteIs::Template(t) => {
                 let t = &self.templates[t as usize];
-                let filled =
-                    quotes::decode_with(self.text.get(t.text), t.holes, |kind, out| match kind {
-                        quotes::FROM => out.push_str(self.quote_name(Node(relation.from))),
-                        quotes::TO => out.push_str(self.quote_name(Node(relation.to))),
-                        _ => {
-                            if let Some(d) = Date::from_bits(relation.date) {
-                                d.push_to(out);
-                            }
-                        }
-                    });
+                let e = edge.index();
+                // Read ahead: the names of the relation a few places on, which a reader going
+                // through relations in order (an export, a page) asks for next, are asked of
+                // memory now, so that their cache misses overlap this one's.
+                if let Some(&[from, to]) = self.quote_names.get(e + QUOTE_READ_AHEAD) {
+                    self.text.prefetch(from);
+                    self.text.prefetch(to);
+                }
+                let [from, to] = self.quote_names[e];
+                let names = [self.text.name_at(from), self.text.name_at(to)];
+                let date = Date::from_bits(relation.date);
+                let filled = quotes::fill(
+                    self.text.get(t.text),
+                    t.holes,
+                    names,
+                    |out| date.into_iter().for_each(|d| d.push_to(out)),
+                    date.map_or(0, Date::written_len),
+                );
                 Cow::Owned(filled)
             }
         }
@@ -480,7 +500,7 @@ impl Graph {
             structure,
             text: self.text.len() - quotes - template_text + extras,
             quotes,
-            templates: template_text + self.templates.bytes(),
+            templates: template_text + self.templates.bytes() + self.quote_names.bytes(),
         }
     }
 }

@@ -27,8 +27,10 @@ use super::curated::Curated;
 use super::error::StoreError;
 use super::graph::{Graph, Node};
 use super::ids;
-use super::records::{DefaultIds, EntityExtra, EntityRecord, TextFull, DEAD, DEFAULT_ID, NO_EXTRA};
-use super::resolver::{EntityTable, QuoteNames, Resolver};
+use super::records::{
+    DefaultIds, EntityExtra, EntityRecord, Text, TextFull, DEAD, DEFAULT_ID, NO_EXTRA,
+};
+use super::resolver::{EntityTable, Resolver};
 use crate::model::{Document, Entity, EntityKind, Id};
 use foldhash::fast::FixedState;
 use hashbrown::HashMap;
@@ -58,10 +60,6 @@ pub struct GraphBuilder {
     /// The last template added with each template hash, by the hash's low bits: a template
     /// found there is not stored again. Empty until a template is added.
     template_slots: Vec<(u64, u32)>,
-    /// The last citation of each template and document, `[template + 1, document,
-    /// citation]` by a hash of the two: a citation found there is shared. Empty until a
-    /// template is added.
-    template_citations: Vec<[u32; 3]>,
     /// Where the version this builder started from ends, when it keeps that version's layout
     /// ([`GraphBuilder::over`]): the additions are then laid out beside it, not with it.
     start: Option<Start>,
@@ -107,7 +105,6 @@ impl Default for GraphBuilder {
             quote_hasher: FixedState::with_seed(QUOTE_SEED),
             quote_slots: Vec::new(),
             template_slots: Vec::new(),
-            template_citations: Vec::new(),
             start: None,
             replaced: Vec::new(),
             rekinded: Vec::new(),
@@ -185,7 +182,6 @@ impl GraphBuilder {
             quote_hasher: FixedState::with_seed(QUOTE_SEED),
             quote_slots: Vec::new(),
             template_slots: Vec::new(),
-            template_citations: Vec::new(),
             start: Some(start),
             replaced: Vec::new(),
             rekinded: Vec::new(),
@@ -193,26 +189,23 @@ impl GraphBuilder {
         }
     }
 
-    /// A copy of the entities' ids, kinds and names (those they were added with, which quotes
-    /// are templates of) and of the documents, to resolve relations against while the
-    /// builder takes relations in (see [`Resolver`]). O(V + documents + names).
+    /// A copy of the entities' ids and kinds (with where their names start in the text
+    /// arena, which quotes are templates of), of the text arena, and of the documents, to
+    /// resolve relations against while the builder takes relations in (see [`Resolver`]).
+    /// O(V + documents + the text added since the last layout).
     pub fn resolver(&self) -> Resolver {
         let g = &self.graph;
         let mut entities = EntityTable::with_capacity(g.entities.len());
-        let bytes = g.entities.iter().map(|r| r.name.len()).sum();
-        let mut names = QuoteNames::with_capacity(g.entities.len(), bytes);
         for (i, record) in g.entities.iter().enumerate() {
             let node = Node::new(i);
-            if g.node_removed(node) {
-                names.push("");
-            } else {
-                entities.insert(g.text.get(record.id), node, record.kind);
-                names.push(g.quote_name(node));
+            if !g.node_removed(node) {
+                let name = Text::name_start(record.name);
+                entities.insert(g.text.get(record.id), node, record.kind, name);
             }
         }
         Resolver {
             entities,
-            names,
+            text: g.text.clone(),
             documents: (*g.document_index).clone(),
             texts: self.curated.texts.clone(),
             quote_hasher: self.quote_hasher.clone(),
@@ -227,6 +220,7 @@ impl GraphBuilder {
         g.entities.reserve(entities);
         g.entity_index.reserve(entities, &g.text);
         g.relations.reserve(relations);
+        g.quote_names.reserve(relations);
         g.citations.reserve(relations);
         self.defaults.reserve(relations);
     }
@@ -269,7 +263,8 @@ impl GraphBuilder {
             })?;
         let (id, kind, name, extra) = EntityExtra::split(entity);
         let id = g.text.push(id.as_str())?;
-        let name = g.text.push(&name)?;
+        // After its length: relations keep where it starts (see `Text::push_name`).
+        let name = g.text.push_name(&name)?;
         let extra = store_extra(g, extra);
         g.entities.push(EntityRecord {
             id,

@@ -163,6 +163,7 @@ impl GraphBuilder {
         let edge = self.graph.relations.len() as u32;
         let default = parts.default;
         let kind = parts.kind;
+        let names = parts.names;
         let (record, extra) = self.record(parts, from, to)?;
         let g = &mut self.graph;
         // Over a version, default ids are found in the rows instead (`holds_default`).
@@ -183,6 +184,7 @@ impl GraphBuilder {
                 .push(to.index() as u32, edge, from.index() as u32);
         }
         g.relations.push(record);
+        g.quote_names.push(names);
         Ok(Edge::new(edge as usize))
     }
 
@@ -201,6 +203,7 @@ impl GraphBuilder {
             default,
             claim,
             date,
+            names,
             label,
             first,
             rare,
@@ -216,10 +219,10 @@ impl GraphBuilder {
         // unreachable text behind. The first citation is in the record, any others in the
         // side table.
         let first = first.expect("a checked relation cites a document");
-        let first = self.citation(first, from, to, date)?;
+        let first = self.citation(first, names, date)?;
         let mut cited = Vec::with_capacity(more.len());
         for c in more {
-            cited.push(self.citation(c, from, to, date)?);
+            cited.push(self.citation(c, names, date)?);
         }
         let mut extra = RelationExtra {
             id: (!default).then_some(id),
@@ -260,8 +263,8 @@ impl GraphBuilder {
         Ok((record, extra))
     }
 
-    /// The index of a citation of `document` with `quote` for a relation from `from` to `to`
-    /// dated `date` (packed): one added before with the same document and quote when it is
+    /// The index of a citation of `document` with `quote` for a relation whose ends' names
+    /// start at `names` in the text arena, dated `date` (packed): one added before with the same document and quote when it is
     /// remembered (curated data cites one sentence for several relations in a row, bulk data
     /// one sentence for several relations), else a new one — whose quote is the text stored
     /// already when the same quote is remembered, else the quote's template (interned: the
@@ -271,13 +274,7 @@ impl GraphBuilder {
     /// A quote seen before with other ends (one sentence naming several people, cited by a
     /// relation for each) is stored as text from its second citation on, then shared: its
     /// templates would differ from relation to relation.
-    fn citation(
-        &mut self,
-        cited: Cited,
-        from: Node,
-        to: Node,
-        date: u32,
-    ) -> Result<u32, StoreError> {
+    fn citation(&mut self, cited: Cited, names: [u32; 2], date: u32) -> Result<u32, StoreError> {
         if self.quote_slots.is_empty() {
             // A few writes to a version remember a few quotes; a load remembers many.
             let (quotes, templates) = match self.start {
@@ -286,7 +283,6 @@ impl GraphBuilder {
             };
             self.quote_slots = vec![(0, u32::MAX); quotes];
             self.template_slots = vec![(0, u32::MAX); templates];
-            self.template_citations = vec![[0; 3]; quotes];
         }
         let Cited {
             document,
@@ -298,11 +294,12 @@ impl GraphBuilder {
         // The quote itself, put together again when it was made a template (only when a
         // quote with its hash was stored before: rare in bulk data).
         let whole = |g: &Graph| -> String {
-            let mut written = String::new();
-            if let Some(d) = Date::from_bits(date) {
-                d.push_to(&mut written);
-            }
-            let values = [g.quote_name(from), g.quote_name(to), written.as_str()];
+            let written = Date::from_bits(date).map(Date::written);
+            let values = [
+                g.text.name_at(names[0]),
+                g.text.name_at(names[1]),
+                written.as_ref().map_or("", |d| d.as_str()),
+            ];
             quotes::decode(&quote, holes, values)
         };
         let slots = self.quote_slots.len();
@@ -347,20 +344,14 @@ impl GraphBuilder {
         if holes.is_empty() {
             return self.new_citation(document, slot, hash, |g| g.text.push(&quote));
         }
+        // A citation of its own even when another of the same template and document came
+        // before: the relations' citation records are then read in the order the relations
+        // are (an export, a page of relations), where a shared one was a cache miss a quote.
         let t = self.template(&quote, holes, template_hash)?;
-        let mix = (template_hash ^ u64::from(document).wrapping_mul(0x9e37_79b9_7f4a_7c15))
-            .wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        let at = (mix >> 32) as usize & (self.template_citations.len() - 1);
-        let [shape, doc, index] = self.template_citations[at];
-        if shape == t + 1 && doc == document {
-            self.quote_slots[slot] = (hash, index);
-            return Ok(index);
-        }
         let index = self.push_citation(CitationRecord {
             document,
             quote: Quote::template(t),
         })?;
-        self.template_citations[at] = [t + 1, document, index];
         self.quote_slots[slot] = (hash, index);
         Ok(index)
     }

@@ -13,9 +13,10 @@ use crate::store::records::{EntityExtra, EntityRecord, DEAD, DEFAULT_ID};
 
 impl GraphBuilder {
     /// Gives entity `node` the fields of `entity`, which keeps its id. A new name leaves the
-    /// quotes of its relations as they were (see [`crate::store::Graph`]'s `quote_name`).
-    /// Fails on an empty name; an event's place, and the relations and held entities of an entity given another
-    /// kind, are checked by [`GraphBuilder::build`]. O(its text).
+    /// quotes of its relations as they were (they keep where the old one is, see
+    /// `store::quotes`). Fails on an empty name; an event's place, and the relations and held
+    /// entities of an entity given another kind, are checked by [`GraphBuilder::build`].
+    /// O(its text).
     pub fn replace_entity(&mut self, node: Node, entity: Entity) -> Result<(), StoreError> {
         let g = &mut self.graph;
         let current = g.entities[node.index()];
@@ -26,13 +27,10 @@ impl GraphBuilder {
             });
         }
         super::check_name(&entity)?;
-        let (_, kind, name, mut extra) = EntityExtra::split(entity);
-        // The quotes of its relations stay templates of the name it was added with.
-        let quoted = g.entity_extras.get(current.extra as usize);
-        extra.quoted = quoted
-            .and_then(|x| x.quoted)
-            .or_else(|| (g.text.get(current.name) != name).then_some(current.name));
-        let name = g.text.push(&name)?;
+        let (_, kind, name, extra) = EntityExtra::split(entity);
+        // The old name stays in the arena, where its relations' quotes kept as templates
+        // read it (see `Text::push_name`).
+        let name = g.text.push_name(&name)?;
         let extra = super::store_extra(g, extra);
         g.entities.set(
             node.index(),
@@ -114,6 +112,7 @@ impl GraphBuilder {
         // relation, so the relation holds it as its default id.
         let default = parts.default;
         let id = parts.id.clone();
+        let names = parts.names;
         let (record, extra) = self.record(parts, from, to).map_err(|e| vec![e])?;
         let g = &mut self.graph;
         match (explicit, default) {
@@ -126,6 +125,7 @@ impl GraphBuilder {
             rows.add(e as u32, record.from, record.to);
         }
         g.relations.set(e, record);
+        g.quote_names.set(e, names);
         match extra {
             Some(extra) => {
                 g.replaced_extras.insert(e as u32, extra);

@@ -16,33 +16,33 @@ use std::sync::Arc;
 /// Where [`resolve`] finds the ends and documents of a relation: the builder's graph, or a
 /// [`Resolver`](crate::store::Resolver)'s copy of them.
 pub(in crate::store) trait Entities {
-    /// The entity `id` names and its kind. `given`: where the caller found it, if it did (a
-    /// handle that is not that entity is ignored).
-    fn end(&self, given: Option<Node>, id: &str) -> Option<(Node, EntityKind)>;
+    /// The entity `id` names, its kind, and where its name starts in the text arena (see
+    /// `Text::push_name`). `given`: where the caller found it, if it did (a handle that is not
+    /// that entity is ignored).
+    fn end(&self, given: Option<Node>, id: &str) -> Option<(Node, EntityKind, u32)>;
 
     /// The index of the document with this id.
     fn document(&self, id: &Id) -> Option<u32>;
 
-    /// The name entity `node` (found by [`Entities::end`]) was added with (see
-    /// [`Graph::quote_name`]).
-    fn quote_name(&self, node: Node) -> &str;
+    /// The name whose start [`Entities::end`] gave.
+    fn name_at(&self, at: u32) -> &str;
 }
 
 impl Entities for Graph {
-    fn end(&self, given: Option<Node>, id: &str) -> Option<(Node, EntityKind)> {
+    fn end(&self, given: Option<Node>, id: &str) -> Option<(Node, EntityKind, u32)> {
         let node = match given {
             Some(n) if n.index() < self.node_bound() && self.entity(n).id() == id => Some(n),
             _ => self.node(id),
         };
-        node.map(|n| (n, self.entity_kind(n)))
+        node.map(|n| (n, self.entity_kind(n), self.name_start(n)))
     }
 
     fn document(&self, id: &Id) -> Option<u32> {
         self.document_index.get(id).copied()
     }
 
-    fn quote_name(&self, node: Node) -> &str {
-        Graph::quote_name(self, node)
+    fn name_at(&self, at: u32) -> &str {
+        self.text.name_at(at)
     }
 }
 
@@ -68,6 +68,10 @@ pub(super) struct Parts {
     pub(super) claim: Option<ClaimStatus>,
     /// Its date, packed (0 for none, or when it cannot be).
     pub(super) date: u32,
+    /// Where the names of its ends start in the text arena (`[from's, to's]`): what its
+    /// quotes kept as templates are filled with ([`crate::store::Graph`]'s `quote_names`).
+    /// `[0, 0]` when its ends are unknown.
+    pub(super) names: [u32; 2],
     pub(super) label: Option<String>,
     /// The first citation. Most relations cite once, and carry no list for it.
     pub(super) first: Option<Cited>,
@@ -195,7 +199,7 @@ pub(in crate::store) fn resolve(
     let mut problems = Vec::new();
     let from_end = g.end(ends.0, relation.from.as_str());
     let to_end = g.end(ends.1, relation.to.as_str());
-    let (from, to) = (from_end.map(|(n, _)| n), to_end.map(|(n, _)| n));
+    let (from, to) = (from_end.map(|(n, ..)| n), to_end.map(|(n, ..)| n));
     let unknown = |field: &'static str, id: &Id| StoreError::Unknown {
         field,
         what: "entity",
@@ -207,7 +211,7 @@ pub(in crate::store) fn resolve(
     if to.is_none() {
         problems.push(unknown("to", &relation.to));
     }
-    if let (Some((_, fk)), Some((_, tk))) = (from_end, to_end) {
+    if let (Some((_, fk, _)), Some((_, tk, _))) = (from_end, to_end) {
         problems.extend(kinds_not_allowed(relation.kind, fk, tk));
     }
     if relation.citations.is_empty() {
@@ -271,13 +275,16 @@ pub(in crate::store) fn resolve(
         (None, Some(_)) => problems.push(StoreError::EndWithoutStart),
         _ => {}
     }
-    if let (Some((from, _)), Some((to, _)), true) = (from_end, to_end, problems.is_empty()) {
+    let mut names = [0; 2];
+    if let (Some((.., from)), Some((.., to)), true) = (from_end, to_end, problems.is_empty()) {
+        names = [from, to];
         // What the graph fills a template with: the date as it reads it back.
-        let mut written = String::new();
-        if let Some(d) = Date::from_bits(date) {
-            d.push_to(&mut written);
-        }
-        let values = [g.quote_name(from), g.quote_name(to), written.as_str()];
+        let written = Date::from_bits(date).map(Date::written);
+        let values = [
+            g.name_at(from),
+            g.name_at(to),
+            written.as_ref().map_or("", |d| d.as_str()),
+        ];
         for c in first.iter_mut().chain(more.iter_mut()) {
             c.make_template(values, hasher);
         }
@@ -322,6 +329,7 @@ pub(in crate::store) fn resolve(
             default,
             claim,
             date,
+            names,
             label,
             first,
             rare,

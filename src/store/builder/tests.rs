@@ -200,14 +200,18 @@ fn quotes_of_one_shape_share_one_template_and_come_back_exact() {
     for (i, &(.., quote)) in cases.iter().enumerate() {
         assert_eq!(quote_of(&g, &format!("r{i}")), quote);
     }
-    // The first two share " called  on ." (one template, one citation); the third keeps its
-    // date as text (it has none), the fourth has a shape of its own, the fifth is text.
+    // The first two share " called  on ." (one template; a citation each, read in the
+    // relations' order); the third keeps its date as text (it has none), the fourth has a
+    // shape of its own, the fifth is text.
     assert_eq!(g.templates.len(), 3);
-    assert_eq!(g.citations.len(), 4);
+    assert_eq!(g.citations.len(), 5);
     let m = g.memory();
     assert_eq!(m.quotes, cases[4].3.len());
     let texts = " called  on .".len() + " called  on 2023-09-22.".len() + " called , not .".len();
-    assert_eq!(m.templates - g.templates.bytes(), texts);
+    assert_eq!(
+        m.templates - g.templates.bytes() - g.quote_names.bytes(),
+        texts
+    );
 }
 
 #[test]
@@ -276,4 +280,55 @@ fn a_text_given_later_is_checked_against_quotes_kept_as_templates() {
     assert!(matches!(err, StoreError::NotVerbatim { .. }), "{err}");
     let text = format!("Police said: {quote} Nothing else.");
     b.set_document_text(&id("doc"), Some(&text)).unwrap();
+}
+
+#[test]
+fn quotes_kept_as_templates_stay_exact_when_removals_renumber_what_is_left() {
+    let mut b = named_builder();
+    b.add_entity(Entity::new(
+        id("ilham"),
+        EntityKind::Person,
+        "Ilham Mammadov",
+    ))
+    .unwrap();
+    let day = Some(Date::ymd(2020, 3, 28));
+    let cases = [
+        (
+            "ilham",
+            "rashad",
+            "Ilham Mammadov called Rashad Dadali on 2020-03-28.",
+        ),
+        (
+            "rashad",
+            "aysel",
+            "Rashad Dadali called Aysel Mammadova on 2020-03-28.",
+        ),
+        (
+            "aysel",
+            "gubad",
+            "On 2020-03-28 Aysel Mammadova called Gubad Ibadoglu.",
+        ),
+        (
+            "gubad",
+            "rashad",
+            "Gubad Ibadoglu called Rashad Dadali on 2020-03-28.",
+        ),
+    ];
+    for (i, &(from, to, quote)) in cases.iter().enumerate() {
+        b.add_relation(quoted(from, to, &format!("r{i}"), day, quote))
+            .unwrap();
+    }
+    let g = b.build().unwrap();
+    assert_eq!(g.templates.len(), 2, "all four kept as templates");
+    // The first relation and an entity added before the others go: what is left is numbered
+    // afresh, and each relation must still find its own names.
+    let mut b = GraphBuilder::over(&g);
+    b.remove_relations(&[g.edge("r0").unwrap()]).unwrap();
+    b.remove_entity(g.node("ilham").unwrap()).unwrap();
+    let g = b.build().unwrap().folded();
+    assert!(g.edge("r0").is_none());
+    for (i, &(.., quote)) in cases.iter().enumerate().skip(1) {
+        assert_eq!(quote_of(&g, &format!("r{i}")), quote);
+    }
+    assert_eq!(g.quote_names.len(), g.relation_count());
 }
