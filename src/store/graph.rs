@@ -88,10 +88,10 @@ pub struct Graph {
     pub(super) citations: Layered<CitationRecord>,
     /// The shapes of the quotes kept as templates (see [`super::quotes`]).
     pub(super) templates: Layered<TemplateRecord>,
-    /// By relation: where the names its quotes kept as templates are filled with start in
-    /// the text arena (`[from's, to's]`, see `Text::push_name`), so that reading such a quote
-    /// reads neither end's record; what a relation with no such quote holds here is not
-    /// read. A rename leaves the old name in the arena, so these quotes stay as cited.
+    /// For each citation whose quote is kept as a template, in the order they were added:
+    /// where the names it is filled with start in the text arena (`[from's, to's]`, see
+    /// `Text::push_name`), so that reading such a quote reads neither end's record. A rename
+    /// leaves the old name in the arena, so these quotes stay as cited.
     pub(super) quote_names: Layered<[u32; 2]>,
     /// Documents in the order they were added (a removed one stays, out of the index: the
     /// citations hold documents' numbers, and documents are few).
@@ -430,23 +430,22 @@ impl Graph {
         Text::name_start(self.entities[node.index()].name)
     }
 
-    /// The quote of citation `citation` of relation `edge` (whose record is `relation`): its
-    /// text, or its template filled with the names kept for the relation and its date. O(quote),
-    /// one allocation; the names are read where the relation keeps them, not through its
-    /// ends' records.
+    /// The quote of citation `citation` of a relation whose record is `relation`: its text,
+    /// or its template filled with the names kept for the citation and the relation's date.
+    /// O(quote), one allocation; the names are read where the citation keeps them, not
+    /// through the relation's ends' records.
     #[inline]
     pub(super) fn quote(
         &self,
         citation: &CitationRecord,
-        edge: Edge,
         relation: &RelationRecord,
     ) -> Cow<'_, str> {
         match citation.quote.is() {
             QuoteIs::Text(span) => Cow::Borrowed(self.text.get(span)),
-            QuoteIs::Template(t) => {
-                let t = &self.templates[t as usize];
-                let e = edge.index();
-                // Read ahead: the names of the relation a few places on, which a reader going
+            QuoteIs::Template { template, names } => {
+                let t = &self.templates[template as usize];
+                let e = names as usize;
+                // Read ahead: the names of the citation a few places on, which a reader going
                 // through relations in order (an export, a page) asks for next, are asked of
                 // memory now, so that their cache misses overlap this one's.
                 if let Some(&[from, to]) = self.quote_names.get(e + QUOTE_READ_AHEAD) {

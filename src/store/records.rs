@@ -349,8 +349,9 @@ pub(super) struct CitationRecord {
 }
 
 /// Where a citation's quote is: its text in the arena, or a template ([`super::quotes`])
-/// filled from the relation that cites it. 8 bytes, the size of a [`Span`]: the top bit of
-/// the length tells a template, whose index is then the start.
+/// filled with the names kept for it. 8 bytes, the size of a [`Span`]: the top bit of the
+/// length tells a template, whose index is then the start, and the other 31 bits where its
+/// names are in [`super::Graph`]'s `quote_names`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Quote {
     at: u32,
@@ -365,8 +366,13 @@ const TEMPLATE: u32 = 1 << 31;
 pub(super) enum QuoteIs {
     /// The quote's text.
     Text(Span),
-    /// The index of its template in [`super::Graph`]'s template table.
-    Template(u32),
+    /// A template and the names it is filled with.
+    Template {
+        /// The index of the template in [`super::Graph`]'s template table.
+        template: u32,
+        /// The index of the names in `Graph::quote_names`.
+        names: u32,
+    },
 }
 
 impl Quote {
@@ -378,12 +384,13 @@ impl Quote {
         })
     }
 
-    /// A quote kept as the template at `index`.
-    pub(super) fn template(index: u32) -> Quote {
-        Quote {
+    /// A quote kept as the template at `index`, filled with the names at `names` in
+    /// `Graph::quote_names`. `None` for `names` of 2^31 or more.
+    pub(super) fn template(index: u32, names: u32) -> Option<Quote> {
+        (names < TEMPLATE).then_some(Quote {
             at: index,
-            len: TEMPLATE,
-        }
+            len: TEMPLATE | names,
+        })
     }
 
     /// Which it is.
@@ -395,7 +402,10 @@ impl Quote {
                 len: self.len,
             })
         } else {
-            QuoteIs::Template(self.at)
+            QuoteIs::Template {
+                template: self.at,
+                names: self.len & !TEMPLATE,
+            }
         }
     }
 }

@@ -242,7 +242,7 @@ impl<'g> RelationRef<'g> {
             0 => self.record.citation,
             _ => *self.extra()?.citations.get(i - 1)?,
         };
-        Some(CitationRef::new(self.graph, index, self.edge, self.record))
+        Some(CitationRef::new(self.graph, index, self.record))
     }
 
     /// The citations, in the order given.
@@ -284,22 +284,15 @@ impl std::fmt::Debug for RelationRef<'_> {
 pub struct CitationRef<'g> {
     graph: &'g Graph,
     index: u32,
-    /// The relation citing it (whose names and date fill a quote kept as a template).
-    edge: Edge,
+    /// The relation citing it (whose date fills a quote kept as a template).
     relation: &'g RelationRecord,
 }
 
 impl<'g> CitationRef<'g> {
-    fn new(
-        graph: &'g Graph,
-        index: u32,
-        edge: Edge,
-        relation: &'g RelationRecord,
-    ) -> CitationRef<'g> {
+    fn new(graph: &'g Graph, index: u32, relation: &'g RelationRecord) -> CitationRef<'g> {
         CitationRef {
             graph,
             index,
-            edge,
             relation,
         }
     }
@@ -319,7 +312,7 @@ impl<'g> CitationRef<'g> {
     /// template (see `store::quotes`) when it is kept as one, O(quote).
     pub fn quote(&self) -> Cow<'g, str> {
         let c = &self.graph.citations[self.index as usize];
-        self.graph.quote(c, self.edge, self.relation)
+        self.graph.quote(c, self.relation)
     }
 
     /// The citation as the model's owned struct.

@@ -95,8 +95,8 @@ impl Iterator for AllRelations<'_> {
 impl ExactSizeIterator for AllRelations<'_> {}
 
 /// Leaves the removed entities and relations out of `g`, whose layers must be folded, and
-/// numbers what remains afresh in the same order: the records, the relations' ends and the
-/// places of their names, the side-table and explicit-id entries, the id index. The rows, orders and search index are
+/// numbers what remains afresh in the same order: the records, the relations' ends, the
+/// side-table and explicit-id entries, the id index. The rows, orders and search index are
 /// the layout's to build after. O(V + E).
 pub(super) fn compact(g: &mut Graph) {
     if !g.has_gaps() {
@@ -113,8 +113,7 @@ pub(super) fn compact(g: &mut Graph) {
     }
     let mut edges = vec![GONE; g.relations.len()];
     let mut relations = Vec::with_capacity(g.relation_count());
-    let mut quote_names = Vec::with_capacity(g.relation_count());
-    for ((e, r), names) in g.relations.iter().enumerate().zip(g.quote_names.iter()) {
+    for (e, r) in g.relations.iter().enumerate() {
         if r.bits & DEAD != 0 {
             continue;
         }
@@ -122,10 +121,7 @@ pub(super) fn compact(g: &mut Graph) {
         debug_assert!(from != GONE && to != GONE, "a relation outlived its end");
         edges[e] = relations.len() as u32;
         relations.push(RelationRecord { from, to, ..*r });
-        // Where the names are in the text arena, which keeps its places.
-        quote_names.push(*names);
     }
-    debug_assert_eq!(quote_names.len(), relations.len());
     g.relation_extras = Layered::from_vec(
         (g.relation_extras.iter())
             .filter(|(e, _)| edges[*e as usize] != GONE)
@@ -144,7 +140,6 @@ pub(super) fn compact(g: &mut Graph) {
     g.entity_index = index;
     g.entities = Layered::from_vec(entities);
     g.relations = Layered::from_vec(relations);
-    g.quote_names = Layered::from_vec(quote_names);
     g.dead_nodes.clear();
     g.dead_relations = 0;
 }

@@ -49,7 +49,7 @@ impl GraphBuilder {
                     return Err(not_verbatim(g.text.get(span)));
                 }
                 QuoteIs::Text(_) => {}
-                QuoteIs::Template(_) => templates = true,
+                QuoteIs::Template { .. } => templates = true,
             }
         }
         if templates {
@@ -63,7 +63,8 @@ impl GraphBuilder {
                 let r = g.relation(e);
                 for c in r.citations() {
                     let record = c.record();
-                    if record.document == d && matches!(record.quote.is(), QuoteIs::Template(_)) {
+                    if record.document == d && matches!(record.quote.is(), QuoteIs::Template { .. })
+                    {
                         let quote = c.quote();
                         if !curated::is_verbatim(&quote, text) {
                             return Err(not_verbatim(&quote));

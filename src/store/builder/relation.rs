@@ -163,7 +163,6 @@ impl GraphBuilder {
         let edge = self.graph.relations.len() as u32;
         let default = parts.default;
         let kind = parts.kind;
-        let names = parts.names;
         let (record, extra) = self.record(parts, from, to)?;
         let g = &mut self.graph;
         // Over a version, default ids are found in the rows instead (`holds_default`).
@@ -184,7 +183,6 @@ impl GraphBuilder {
                 .push(to.index() as u32, edge, from.index() as u32);
         }
         g.relations.push(record);
-        g.quote_names.push(names);
         Ok(Edge::new(edge as usize))
     }
 
@@ -324,8 +322,10 @@ impl GraphBuilder {
                     text = Some(span);
                 }
             }
-            Some((i, c, QuoteIs::Template(t))) => {
-                let shape = g.templates[t as usize];
+            Some((i, c, QuoteIs::Template { template, .. })) => {
+                // Shared only when the same quote has the same template and holes: then the
+                // values found in it, and so the names kept for it, are the same strings.
+                let shape = g.templates[template as usize];
                 if !holes.is_empty() && shape.holes == holes && g.text.get(shape.text) == quote {
                     if c.document == document {
                         return Ok(i);
@@ -348,10 +348,16 @@ impl GraphBuilder {
         // before: the relations' citation records are then read in the order the relations
         // are (an export, a page of relations), where a shared one was a cache miss a quote.
         let t = self.template(&quote, holes, template_hash)?;
-        let index = self.push_citation(CitationRecord {
-            document,
-            quote: Quote::template(t),
-        })?;
+        let g = &mut self.graph;
+        let quote = u32::try_from(g.quote_names.len())
+            .ok()
+            .and_then(|n| Quote::template(t, n))
+            .ok_or_else(|| StoreError::Invalid {
+                field: "quote",
+                message: "a graph holds fewer than 2^31 quotes kept as templates".into(),
+            })?;
+        g.quote_names.push(names);
+        let index = self.push_citation(CitationRecord { document, quote })?;
         self.quote_slots[slot] = (hash, index);
         Ok(index)
     }

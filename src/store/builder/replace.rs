@@ -112,7 +112,6 @@ impl GraphBuilder {
         // relation, so the relation holds it as its default id.
         let default = parts.default;
         let id = parts.id.clone();
-        let names = parts.names;
         let (record, extra) = self.record(parts, from, to).map_err(|e| vec![e])?;
         let g = &mut self.graph;
         match (explicit, default) {
@@ -125,7 +124,6 @@ impl GraphBuilder {
             rows.add(e as u32, record.from, record.to);
         }
         g.relations.set(e, record);
-        g.quote_names.set(e, names);
         match extra {
             Some(extra) => {
                 g.replaced_extras.insert(e as u32, extra);
