@@ -4,13 +4,13 @@
 //! stored text, and a quote shared by no other still leaves out its names' bytes.
 //!
 //! Which names: the ones the relation's ends had when its quotes were made templates. The
-//! relation keeps where those names are in the text arena (`Graph::quote_names`; an entity's
-//! name is stored after its length, `Text::push_name`), and the arena is only ever appended
-//! to, so a rename (which stores the new name elsewhere) leaves the quote as it was cited; a
-//! relation moved to other ends (a merge, an update) is taken apart as text and stored again
-//! against its new ends. So the values a template is filled with never change for the
-//! relation it belongs to, and decoding is a concatenation. Reading one reads the relation's
-//! two places and the two names there, not the ends' records.
+//! quote's citation keeps where those names are in the text arena (`Graph::quote_names`; an
+//! entity's name is stored after its length, `Text::push_name`), and the arena is only ever
+//! appended to, so a rename (which stores the new name elsewhere) leaves the quote as it was
+//! cited; a relation moved to other ends (a merge, an update) is taken apart as text and
+//! stored again against its new ends. So the values a template is filled with never change
+//! for the citation they belong to, and decoding is a concatenation. Reading one reads the
+//! citation's two places and the two names there, not the ends' records.
 //!
 //! [`encode`] finds the values on rayon's pool while relations are resolved; the builder
 //! interns what it finds (`GraphBuilder::citation`); [`decode`] puts a quote back
