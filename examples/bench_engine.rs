@@ -137,7 +137,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "memory_kib": resident_kib.saturating_sub(base_kib),
         "memory": {
             "structure": memory.structure, "text": memory.text,
-            "quotes": memory.quotes, "search": graph.search_bytes(),
+            "quotes": memory.quotes, "templates": memory.templates, "search": graph.search_bytes(),
         },
         "hops1_s": hops1_s, "hops2_s": hops2_s, "paths_s": paths_s,
         "components_s": components_s, "pagerank_s": pagerank_s,

@@ -34,6 +34,54 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let resident_kib = status_kib("VmRSS:");
     let memory = graph.memory();
     let search = graph.search_bytes();
+    // Every quote read once, as an export reads them: the best of three passes (or of
+    // QUOTE_PASSES, for a profile of the reads).
+    let passes = std::env::var("QUOTE_PASSES").map_or(3, |p| p.parse().unwrap_or(3));
+    let mut read_quotes_s = f64::MAX;
+    let mut quote_bytes = 0;
+    for _ in 0..passes {
+        let started = Instant::now();
+        quote_bytes = 0;
+        for e in graph.all_relations() {
+            for c in graph.relation(e).citations() {
+                quote_bytes += c.quote().len();
+            }
+        }
+        read_quotes_s = read_quotes_s.min(started.elapsed().as_secs_f64());
+    }
+    // Every quote read once as an owned string, as the GraphQL `quote` field returns it.
+    let mut owned_quotes_s = f64::MAX;
+    for _ in 0..passes {
+        let started = Instant::now();
+        let mut bytes = 0;
+        for e in graph.all_relations() {
+            for c in graph.relation(e).citations() {
+                bytes += std::hint::black_box(String::from(c.quote())).len();
+            }
+        }
+        assert_eq!(bytes, quote_bytes);
+        owned_quotes_s = owned_quotes_s.min(started.elapsed().as_secs_f64());
+    }
+    // EXPORT=csv,node-link: the whole graph written in each format, the best of two.
+    let mut exports = serde_json::Map::new();
+    for name in std::env::var("EXPORT").unwrap_or_default().split(',') {
+        let Ok(format) = dossier::export::Format::parse(name.trim()) else {
+            continue;
+        };
+        let view = dossier::export::View::whole(&graph);
+        let mut best = f64::MAX;
+        let mut bytes = 0;
+        for _ in 0..2 {
+            let started = Instant::now();
+            bytes = dossier::export::export(&graph, &view, format).len();
+            best = best.min(started.elapsed().as_secs_f64());
+        }
+        exports.insert(
+            format!("export_{}_s", name.trim()),
+            json!((best * 1000.0).round() / 1000.0),
+        );
+        exports.insert(format!("export_{}_bytes", name.trim()), json!(bytes));
+    }
     let total = memory.total() + search;
     let relations = graph.relation_count().max(1) as f64;
     let growth = resident_kib.saturating_sub(base_kib) * 1024;
@@ -45,11 +93,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "resident_growth_mib": growth / (1 << 20),
         "peak_mib": peak_kib / 1024,
         "graph_mib": total / (1 << 20),
+        "read_quotes_s": (read_quotes_s * 1000.0).round() / 1000.0,
+        "quote_bytes_read": quote_bytes,
+        "read_quotes_owned_s": (owned_quotes_s * 1000.0).round() / 1000.0,
+        "exports": exports,
         "per_relation": {
             "resident_growth": per(growth),
             "graph": per(total),
-            "graph_without_quotes": per(total - memory.quotes),
+            "graph_without_quotes": per(total - memory.quotes - memory.templates),
             "quotes": per(memory.quotes),
+            "templates": per(memory.templates),
             "structure": per(memory.structure),
             "text": per(memory.text),
             "search": per(search),

@@ -15,6 +15,7 @@ use super::fields::{edge_texts, node_texts};
 use super::Prepared;
 use crate::model::EntityKind;
 use crate::store::Graph;
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// Quotes a DOT string: `"` and `\` escaped, line breaks as `\n`.
@@ -134,7 +135,8 @@ pub(crate) fn write(graph: &Graph, view: &Prepared) -> String {
         }
         let mut attrs: Vec<(String, String)> =
             vec![("id".into(), r.id().to_string()), ("label".into(), label)];
-        let tooltip = r.description().or_else(|| r.citation(0).map(|c| c.quote()));
+        let tooltip =
+            (r.description().map(Cow::Borrowed)).or_else(|| r.citation(0).map(|c| c.quote()));
         if let Some(t) = tooltip {
             attrs.push(("tooltip".into(), t.to_string()));
         }

@@ -102,7 +102,7 @@ impl Citation {
     /// The exact words of the source.
     async fn quote(&self, ctx: &Context<'_>) -> String {
         let c = graph(ctx).relation(self.0).citation(self.1);
-        c.expect("a citation of this relation").quote().to_string()
+        c.expect("a citation of this relation").quote().into_owned()
     }
 }
 

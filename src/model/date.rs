@@ -123,6 +123,126 @@ fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
+/// "00" to "99", for [`Date::push_to`].
+const TWO_DIGITS: &str = "0001020304050607080910111213141516171819\
+                          2021222324252627282930313233343536373839\
+                          4041424344454647484950515253545556575859\
+                          6061626364656667686970717273747576777879\
+                          8081828384858687888990919293949596979899";
+
+/// A date as [`Display`](fmt::Display) writes it, held on the stack ([`Date::written`]).
+#[derive(Debug, Clone, Copy)]
+pub struct WrittenDate {
+    bytes: [u8; 24],
+    len: u8,
+}
+
+impl WrittenDate {
+    /// The text.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits and `-` are written.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for WrittenDate {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let at = usize::from(self.len);
+        let end = at + s.len();
+        self.bytes
+            .get_mut(at..end)
+            .ok_or(fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end as u8;
+        Ok(())
+    }
+}
+
+impl Date {
+    /// How many bytes [`Date::push_to`] appends. O(1).
+    #[inline]
+    pub fn written_len(self) -> usize {
+        match u32::try_from(self.year) {
+            Ok(y) if y <= 9999 => {
+                4 + if self.month > 0 { 3 } else { 0 } + if self.day > 0 { 3 } else { 0 }
+            }
+            _ => self.written().len.into(),
+        }
+    }
+
+    /// Appends the date as [`Display`](fmt::Display) writes it (what [`Date::written`]
+    /// holds), character by character: what a quote kept as a template is filled with as it
+    /// is read (`store::quotes`).
+    #[inline]
+    pub fn push_to(self, out: &mut String) {
+        // Two digits a `push_str` of a constant length, which compiles to a move.
+        let two = |n: u32| {
+            let at = 2 * (n % 100) as usize;
+            &TWO_DIGITS[at..at + 2]
+        };
+        match u32::try_from(self.year) {
+            Ok(y) if y <= 9999 => {
+                out.push_str(two(y / 100));
+                out.push_str(two(y));
+            }
+            _ => {
+                use fmt::Write;
+                let _ = write!(out, "{:04}", self.year);
+            }
+        }
+        if self.month > 0 {
+            out.push('-');
+            out.push_str(two(self.month.into()));
+        }
+        if self.day > 0 {
+            out.push('-');
+            out.push_str(two(self.day.into()));
+        }
+    }
+
+    /// The date as [`Display`](fmt::Display) writes it (`2023-09-22`, `2023-09`, `2023`),
+    /// without an allocation, nor the formatting machinery for the years of four digits: what
+    /// a quote kept as a template is filled with (`store::quotes`).
+    #[inline]
+    pub fn written(self) -> WrittenDate {
+        let mut out = WrittenDate {
+            bytes: [0; 24],
+            len: 0,
+        };
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let mut at = match u32::try_from(self.year) {
+            Ok(y) if y <= 9999 => {
+                out.bytes[..4].copy_from_slice(&[
+                    digit(y / 1000),
+                    digit(y / 100),
+                    digit(y / 10),
+                    digit(y),
+                ]);
+                4
+            }
+            _ => {
+                use fmt::Write;
+                // At most 11 characters (an i32 and its sign).
+                let _ = write!(out, "{:04}", self.year);
+                usize::from(out.len)
+            }
+        };
+        if self.month > 0 {
+            let m = u32::from(self.month);
+            out.bytes[at..at + 3].copy_from_slice(&[b'-', digit(m / 10), digit(m)]);
+            at += 3;
+        }
+        if self.day > 0 {
+            let d = u32::from(self.day);
+            out.bytes[at..at + 3].copy_from_slice(&[b'-', digit(d / 10), digit(d)]);
+            at += 3;
+        }
+        out.len = at as u8;
+        out
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}", self.year)?;
@@ -139,6 +259,36 @@ impl fmt::Display for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn written_is_what_display_writes() {
+        let mut dates = vec![
+            Date::ymd(2023, 9, 22),
+            Date::ymd(1, 1, 1),
+            Date::ymd(9999, 12, 31),
+        ];
+        for year in [-40_000, -1, 0, 7, 999, 2024, 10_000, 4_000_000] {
+            for month in [0, 1, 9, 12] {
+                for day in [0, 1, 28] {
+                    let day = if month == 0 { 0 } else { day };
+                    dates.push(Date { year, month, day });
+                }
+            }
+        }
+        dates.push(Date {
+            year: i32::MIN,
+            month: 12,
+            day: 31,
+        });
+        for d in dates {
+            let shown = d.to_string();
+            assert_eq!(d.written().as_str(), shown);
+            let mut pushed = String::from("x");
+            d.push_to(&mut pushed);
+            assert_eq!(pushed, format!("x{shown}"));
+            assert_eq!(d.written_len(), shown.len());
+        }
+    }
 
     #[test]
     fn bits_round_trip_and_keep_the_order() {

@@ -10,7 +10,7 @@ mod record;
 mod serde;
 mod vocabulary;
 
-pub use date::{Date, DateError};
+pub use date::{Date, DateError, WrittenDate};
 pub use id::{Id, IdError};
 pub use kind::{ClaimStatus, EntityKind, UnknownName};
 pub use record::{AttributeValue, Attributes, Citation, Document, Entity, Relation};

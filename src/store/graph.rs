@@ -5,15 +5,21 @@ use super::adjacency::Adjacency;
 use super::ids::{self, EntityIndex};
 use super::incident::Incident;
 use super::layered::{Layered, LayeredMap};
+use super::quotes;
 use super::records::{
-    CitationRecord, EntityExtra, EntityRecord, RelationExtra, RelationRecord, Text, DEFAULT_ID,
-    HAS_EXTRA,
+    CitationRecord, EntityExtra, EntityRecord, QuoteIs, RelationExtra, RelationRecord,
+    TemplateRecord, Text, DEFAULT_ID, HAS_EXTRA,
 };
 use super::refs::{EntityRef, RelationRef};
 use super::tombstones::AllRelations;
-use crate::model::{Document, EntityKind, Id, RelationKind};
+use crate::model::{Date, Document, EntityKind, Id, RelationKind};
 use hashbrown::{HashMap, HashSet};
+use std::borrow::Cow;
 use std::sync::Arc;
+
+/// How many relations ahead [`Graph::quote`] asks for the names of a relation's quotes kept
+/// as templates: about what a DRAM miss costs over what filling a quote costs.
+const QUOTE_READ_AHEAD: usize = 8;
 
 /// A handle to an entity in one [`Graph`] version. Valid only for the graph that returned it
 /// (and the versions built from it, which keep every entity where it was).
@@ -80,6 +86,13 @@ pub struct Graph {
     /// Own labels; index 0 is unused (it means "none").
     pub(super) labels: Arc<Vec<Box<str>>>,
     pub(super) citations: Layered<CitationRecord>,
+    /// The shapes of the quotes kept as templates (see [`super::quotes`]).
+    pub(super) templates: Layered<TemplateRecord>,
+    /// For each citation whose quote is kept as a template, in the order they were added:
+    /// where the names it is filled with start in the text arena (`[from's, to's]`, see
+    /// `Text::push_name`), so that reading such a quote reads neither end's record. A rename
+    /// leaves the old name in the arena, so these quotes stay as cited.
+    pub(super) quote_names: Layered<[u32; 2]>,
     /// Documents in the order they were added (a removed one stays, out of the index: the
     /// citations hold documents' numbers, and documents are few).
     pub(super) documents: Arc<Vec<Document>>,
@@ -118,14 +131,17 @@ pub struct MemoryUse {
     pub structure: usize,
     /// Ids, names and labels in the text arena, and the side tables.
     pub text: usize,
-    /// The text of the citations' quotes.
+    /// The text of the citations' quotes kept as text.
     pub quotes: usize,
+    /// The quotes kept as templates: the templates' text and records, and where each
+    /// relation's names to fill them with are (see `store::quotes`).
+    pub templates: usize,
 }
 
 impl MemoryUse {
     /// Everything.
     pub fn total(&self) -> usize {
-        self.structure + self.text + self.quotes
+        self.structure + self.text + self.quotes + self.templates
     }
 }
 
@@ -407,6 +423,50 @@ impl Graph {
         seen
     }
 
+    /// Where the name of entity `node` starts in the text arena, as the relations whose
+    /// quotes are templates of it keep it ([`Graph::quote_names`]). O(1).
+    #[inline]
+    pub(super) fn name_start(&self, node: Node) -> u32 {
+        Text::name_start(self.entities[node.index()].name)
+    }
+
+    /// The quote of citation `citation` of a relation whose record is `relation`: its text,
+    /// or its template filled with the names kept for the citation and the relation's date.
+    /// O(quote), one allocation; the names are read where the citation keeps them, not
+    /// through the relation's ends' records.
+    #[inline]
+    pub(super) fn quote(
+        &self,
+        citation: &CitationRecord,
+        relation: &RelationRecord,
+    ) -> Cow<'_, str> {
+        match citation.quote.is() {
+            QuoteIs::Text(span) => Cow::Borrowed(self.text.get(span)),
+            QuoteIs::Template { template, names } => {
+                let t = &self.templates[template as usize];
+                let e = names as usize;
+                // Read ahead: the names of the citation a few places on, which a reader going
+                // through relations in order (an export, a page) asks for next, are asked of
+                // memory now, so that their cache misses overlap this one's.
+                if let Some(&[from, to]) = self.quote_names.get(e + QUOTE_READ_AHEAD) {
+                    self.text.prefetch(from);
+                    self.text.prefetch(to);
+                }
+                let [from, to] = self.quote_names[e];
+                let names = [self.text.name_at(from), self.text.name_at(to)];
+                let date = Date::from_bits(relation.date);
+                let filled = quotes::fill(
+                    self.text.get(t.text),
+                    t.holes,
+                    names,
+                    |out| date.into_iter().for_each(|d| d.push_to(out)),
+                    date.map_or(0, Date::written_len),
+                );
+                Cow::Owned(filled)
+            }
+        }
+    }
+
     /// Where this version's memory goes (see [`MemoryUse`]).
     pub fn memory(&self) -> MemoryUse {
         use std::mem::size_of;
@@ -415,11 +475,14 @@ impl Graph {
         // starts past every quote before it, and one that shares an earlier one does not.
         let (mut quotes, mut end) = (0, 0);
         for c in &self.citations {
-            if c.quote.start() >= end {
-                quotes += c.quote.len();
-                end = c.quote.start() + c.quote.len();
+            if let QuoteIs::Text(q) = c.quote.is() {
+                if q.start() >= end {
+                    quotes += q.len();
+                    end = q.start() + q.len();
+                }
             }
         }
+        let template_text: usize = self.templates.iter().map(|t| t.text.len()).sum();
         let structure = self.entities.bytes()
             + (self.entity_order.capacity() + self.entity_order_layer.capacity())
                 * size_of::<Node>()
@@ -434,8 +497,9 @@ impl Graph {
             + self.labels.iter().map(|l| l.len() + 16).sum::<usize>();
         MemoryUse {
             structure,
-            text: self.text.len() - quotes + extras,
+            text: self.text.len() - quotes - template_text + extras,
             quotes,
+            templates: template_text + self.templates.bytes() + self.quote_names.bytes(),
         }
     }
 }

@@ -120,6 +120,12 @@ impl<T> Layered<T> {
     pub(super) fn layer(&self) -> &[T] {
         &self.layer
     }
+
+    /// The positions of the items replaced or added since the base was folded (the replaced
+    /// in no order, then the added). O(layer).
+    pub(super) fn changed(&self) -> impl Iterator<Item = usize> + '_ {
+        (self.replaced.keys().map(|&i| i as usize)).chain(self.base.len()..self.len())
+    }
 }
 
 impl<T: Clone> Layered<T> {

@@ -61,6 +61,7 @@ mod incident;
 mod layered;
 mod lens;
 mod path;
+mod quotes;
 mod records;
 mod refs;
 mod relation_query;

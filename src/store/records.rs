@@ -9,6 +9,7 @@
 //! the records that have them. The model's structs stay the currency of loading and of the API's owned values
 //! ([`super::EntityRef::to_entity`], [`super::RelationRef::to_relation`]).
 
+use super::quotes::Holes;
 use crate::model::{Attributes, ClaimStatus, Date, Entity, EntityKind, Id, RelationKind};
 use std::sync::Arc;
 
@@ -56,6 +57,70 @@ impl Text {
         Ok(Span { start, len })
     }
 
+    /// Appends an entity's name after its length (in base 64, one ASCII byte a digit, one
+    /// byte below 64: see [`write_length`]), so that the place of the length alone tells the
+    /// name ([`Text::name_at`]): what a relation whose quotes are kept as templates keeps of
+    /// its ends' names (see `store::quotes`). The span of the name itself. Fails if the arena
+    /// would pass 4 GiB.
+    pub(super) fn push_name(&mut self, name: &str) -> Result<Span, TextFull> {
+        let len = u32::try_from(name.len()).map_err(|_| TextFull)?;
+        let mut digits = [0u8; LENGTH_DIGITS];
+        let n = write_length(len, &mut digits);
+        let at = u32::try_from(self.len()).map_err(|_| TextFull)?;
+        at.checked_add(len)
+            .and_then(|end| end.checked_add(n as u32))
+            .ok_or(TextFull)?;
+        self.layer.reserve(n + name.len());
+        self.layer
+            .extend(digits[..n].iter().map(|&b| char::from(b)));
+        self.layer.push_str(name);
+        Ok(Span {
+            start: at + n as u32,
+            len,
+        })
+    }
+
+    /// Where the length before the name at `span` ([`Text::push_name`]) is. O(1).
+    #[inline]
+    pub(super) fn name_start(span: Span) -> u32 {
+        span.start - length_digits(span.len) as u32
+    }
+
+    /// The name whose length is at `at` ([`Text::push_name`], [`Text::name_start`]). O(1):
+    /// one cache line for a short name.
+    #[inline]
+    pub(super) fn name_at(&self, at: u32) -> &str {
+        let at = at as usize;
+        let (part, i): (&str, usize) = match at.checked_sub(self.base.len()) {
+            None => (&self.base, at),
+            Some(i) => (&self.layer, i),
+        };
+        let (len, n) = read_length(&part.as_bytes()[i..]);
+        &part[i + n..i + n + len as usize]
+    }
+
+    /// Asks for the cache line at `at` ahead of reading it (a hint: it changes nothing, and
+    /// does nothing off x86-64 or past the arena's end).
+    #[inline]
+    pub(super) fn prefetch(&self, at: u32) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let at = at as usize;
+            let byte = match at.checked_sub(self.base.len()) {
+                None => self.base.as_bytes().get(at),
+                Some(i) => self.layer.as_bytes().get(i),
+            };
+            if let Some(byte) = byte {
+                use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+                // SAFETY: SSE is part of x86-64, so the instruction exists; a prefetch reads
+                // nothing into the program and cannot fault, and the address is a byte's.
+                unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(byte).cast()) };
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = at;
+    }
+
     /// The part of `span` from byte `offset` for `len` bytes (the caller keeps it inside
     /// `span`, on character boundaries). O(1).
     pub(super) fn sub(span: Span, offset: usize, len: usize) -> Span {
@@ -91,6 +156,40 @@ impl Text {
     pub(super) fn fold(&mut self) {
         super::layered::fold_layer(&mut self.base, &mut self.layer);
     }
+}
+
+/// The most bytes [`write_length`] writes (32 bits, six at a time).
+const LENGTH_DIGITS: usize = 6;
+
+/// Writes `len` in base 64 into `out`, most significant digit first, each digit one ASCII
+/// byte: `0x40 | digit` for every digit but the last, `digit` (below `0x40`) for the last. So
+/// the length of a name below 64 bytes is one byte, and the arena stays UTF-8. How many bytes.
+pub(super) fn write_length(len: u32, out: &mut [u8; LENGTH_DIGITS]) -> usize {
+    let n = length_digits(len);
+    for (i, byte) in out[..n].iter_mut().enumerate() {
+        let digit = ((len >> (6 * (n - 1 - i))) & 0x3f) as u8;
+        *byte = if i + 1 == n { digit } else { 0x40 | digit };
+    }
+    n
+}
+
+/// How many bytes [`write_length`] writes for `len`.
+#[inline]
+pub(super) fn length_digits(len: u32) -> usize {
+    (32 - len.leading_zeros() as usize).div_ceil(6).max(1)
+}
+
+/// The length [`write_length`] wrote at the start of `bytes`, and how many bytes it took.
+#[inline]
+pub(super) fn read_length(bytes: &[u8]) -> (u32, usize) {
+    let mut len = 0u32;
+    for (i, &b) in bytes.iter().take(LENGTH_DIGITS).enumerate() {
+        len = (len << 6) | u32::from(b & 0x3f);
+        if b & 0x40 == 0 {
+            return (len, i + 1);
+        }
+    }
+    (len, LENGTH_DIGITS)
 }
 
 /// "No side-table entry" in [`EntityRecord::extra`].
@@ -246,7 +345,77 @@ impl RelationExtra {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct CitationRecord {
     pub(super) document: u32,
-    pub(super) quote: Span,
+    pub(super) quote: Quote,
+}
+
+/// Where a citation's quote is: its text in the arena, or a template ([`super::quotes`])
+/// filled with the names kept for it. 8 bytes, the size of a [`Span`]: the top bit of the
+/// length tells a template, whose index is then the start, and the other 31 bits where its
+/// names are in [`super::Graph`]'s `quote_names`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Quote {
+    at: u32,
+    len: u32,
+}
+
+/// [`Quote::len`]'s bit telling a template.
+const TEMPLATE: u32 = 1 << 31;
+
+/// What a [`Quote`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum QuoteIs {
+    /// The quote's text.
+    Text(Span),
+    /// A template and the names it is filled with.
+    Template {
+        /// The index of the template in [`super::Graph`]'s template table.
+        template: u32,
+        /// The index of the names in `Graph::quote_names`.
+        names: u32,
+    },
+}
+
+impl Quote {
+    /// A quote kept as text. `None` for a text of 2 GiB or more.
+    pub(super) fn text(span: Span) -> Option<Quote> {
+        (span.len < TEMPLATE).then_some(Quote {
+            at: span.start,
+            len: span.len,
+        })
+    }
+
+    /// A quote kept as the template at `index`, filled with the names at `names` in
+    /// `Graph::quote_names`. `None` for `names` of 2^31 or more.
+    pub(super) fn template(index: u32, names: u32) -> Option<Quote> {
+        (names < TEMPLATE).then_some(Quote {
+            at: index,
+            len: TEMPLATE | names,
+        })
+    }
+
+    /// Which it is.
+    #[inline]
+    pub(super) fn is(self) -> QuoteIs {
+        if self.len & TEMPLATE == 0 {
+            QuoteIs::Text(Span {
+                start: self.at,
+                len: self.len,
+            })
+        } else {
+            QuoteIs::Template {
+                template: self.at,
+                names: self.len & !TEMPLATE,
+            }
+        }
+    }
+}
+
+/// A quote's shape, shared by the quotes that have it ([`super::quotes`]): its text without
+/// the values, and where they go. 16 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct TemplateRecord {
+    pub(super) text: Span,
+    pub(super) holes: Holes,
 }
 
 /// The (from, to, kind) of every relation that holds its default id, while a graph is built:
@@ -335,6 +504,56 @@ mod tests {
         assert_eq!(std::mem::size_of::<EntityRecord>(), 24);
         assert_eq!(std::mem::size_of::<RelationRecord>(), 20);
         assert_eq!(std::mem::size_of::<CitationRecord>(), 12);
+        assert_eq!(std::mem::size_of::<TemplateRecord>(), 16);
+    }
+
+    #[test]
+    fn a_name_is_found_from_where_its_length_starts_whatever_its_length() {
+        // Lengths either side of each extra digit (64 and 4,096 bytes), in the base and in the
+        // layer, between other text.
+        let lengths = [1, 2, 62, 63, 64, 65, 4095, 4096, 4097, 70_000];
+        let names: Vec<String> = (lengths.iter().enumerate())
+            .map(|(i, &n)| "Əa".repeat(n).chars().skip(i % 2).take(n).collect())
+            .collect();
+        let mut text = Text::default();
+        let mut spans = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            text.push(&"x".repeat(i)).unwrap();
+            spans.push(text.push_name(name).unwrap());
+            if i == 4 {
+                text.fold();
+            }
+        }
+        for (name, &span) in names.iter().zip(&spans) {
+            assert_eq!(text.get(span), name, "the name itself at its span");
+            let start = Text::name_start(span);
+            assert_eq!(
+                span.start() - start as usize,
+                length_digits(name.len() as u32)
+            );
+            assert_eq!(text.name_at(start), name);
+        }
+        // One place off either way is not the name (a wrong length, or past the arena).
+        for (i, span) in spans.iter().enumerate() {
+            let start = Text::name_start(*span);
+            for off in [start - 1, start + 1] {
+                let read = std::panic::catch_unwind(|| text.name_at(off).to_string());
+                assert!(read.map_or(true, |n| n != names[i]), "{i}");
+            }
+        }
+    }
+
+    #[test]
+    fn lengths_are_written_in_ascii_and_read_back() {
+        for len in [0, 1, 63, 64, 4095, 4096, 262_143, 262_144, u32::MAX] {
+            let mut digits = [0; LENGTH_DIGITS];
+            let n = write_length(len, &mut digits);
+            assert_eq!(n, length_digits(len));
+            assert!(digits[..n].is_ascii(), "{len}");
+            let mut bytes = digits[..n].to_vec();
+            bytes.extend_from_slice(b"tail");
+            assert_eq!(read_length(&bytes), (len, n));
+        }
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! records: every field as a method, and the model's owned struct on demand.
 
 use super::graph::{Edge, Graph, Node};
-use super::records::{EntityExtra, EntityRecord, RelationExtra, RelationRecord, DEFAULT_ID};
+use super::records::{
+    CitationRecord, EntityExtra, EntityRecord, RelationExtra, RelationRecord, DEFAULT_ID,
+};
 use crate::model::{
     Attributes, Citation, ClaimStatus, Date, Document, Entity, EntityKind, Id, Relation,
     RelationKind,
@@ -240,7 +242,7 @@ impl<'g> RelationRef<'g> {
             0 => self.record.citation,
             _ => *self.extra()?.citations.get(i - 1)?,
         };
-        Some(CitationRef::new(self.graph, index))
+        Some(CitationRef::new(self.graph, index, self.record))
     }
 
     /// The citations, in the order given.
@@ -282,11 +284,22 @@ impl std::fmt::Debug for RelationRef<'_> {
 pub struct CitationRef<'g> {
     graph: &'g Graph,
     index: u32,
+    /// The relation citing it (whose date fills a quote kept as a template).
+    relation: &'g RelationRecord,
 }
 
 impl<'g> CitationRef<'g> {
-    fn new(graph: &'g Graph, index: u32) -> CitationRef<'g> {
-        CitationRef { graph, index }
+    fn new(graph: &'g Graph, index: u32, relation: &'g RelationRecord) -> CitationRef<'g> {
+        CitationRef {
+            graph,
+            index,
+            relation,
+        }
+    }
+
+    /// Its record.
+    pub(super) fn record(&self) -> &'g CitationRecord {
+        &self.graph.citations[self.index as usize]
     }
 
     /// The document quoted.
@@ -295,18 +308,18 @@ impl<'g> CitationRef<'g> {
         &self.graph.documents[c.document as usize]
     }
 
-    /// The exact words.
-    pub fn quote(&self) -> &'g str {
-        self.graph
-            .text
-            .get(self.graph.citations[self.index as usize].quote)
+    /// The exact words. Borrowed when the quote is kept as text; put together from its
+    /// template (see `store::quotes`) when it is kept as one, O(quote).
+    pub fn quote(&self) -> Cow<'g, str> {
+        let c = &self.graph.citations[self.index as usize];
+        self.graph.quote(c, self.relation)
     }
 
     /// The citation as the model's owned struct.
     pub fn to_citation(&self) -> Citation {
         Citation {
             document: self.document().id.clone(),
-            quote: self.quote().to_string(),
+            quote: self.quote().into_owned(),
         }
     }
 }

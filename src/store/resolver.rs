@@ -3,6 +3,7 @@
 
 use super::builder::{resolve, Entities, ResolvedRelation};
 use super::graph::Node;
+use super::records::Text;
 use crate::model::{EntityKind, Id, Relation};
 use foldhash::fast::FixedState;
 use hashbrown::HashMap;
@@ -17,6 +18,9 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub struct Resolver {
     pub(super) entities: EntityTable,
+    /// The builder's text arena, where the entities' names are (each slot of `entities` has
+    /// where its name starts).
+    pub(super) text: Text,
     /// Document ids to their index.
     pub(super) documents: HashMap<Id, u32>,
     /// The documents' full texts.
@@ -45,14 +49,18 @@ impl Resolver {
         )
     }
 
-    /// The entity with this id and its kind, in the copy. O(1).
+    /// The entity with this id and its kind, in the copy. O(1). Asks for the line of its
+    /// name too (a prefetch): [`Resolver::resolve_relation`] reads it, and lookups made a few
+    /// at a time (as the importers make them) then wait for the names at once.
     pub fn find(&self, id: &str) -> Option<(Node, EntityKind)> {
-        self.entities.find(id)
+        let (node, kind, name) = self.entities.find(id)?;
+        self.text.prefetch(name);
+        Some((node, kind))
     }
 }
 
 impl Entities for Resolver {
-    fn end(&self, _given: Option<Node>, id: &str) -> Option<(Node, EntityKind)> {
+    fn end(&self, _given: Option<Node>, id: &str) -> Option<(Node, EntityKind, u32)> {
         // Looking up again costs less than checking the given one: the entry is in the cache
         // (the caller found it here), the entity's record would not be.
         self.entities.find(id)
@@ -60,6 +68,10 @@ impl Entities for Resolver {
 
     fn document(&self, id: &Id) -> Option<u32> {
         self.documents.get(id).copied()
+    }
+
+    fn name_at(&self, at: u32) -> &str {
+        self.text.name_at(at)
     }
 }
 
@@ -78,6 +90,8 @@ struct Slot {
     /// The entity's kind (its place in [`EntityKind::ALL`]) plus one; 0 for an empty slot.
     kind: u8,
     node: u32,
+    /// Where the entity's name starts in the text arena (see `Text::push_name`).
+    name: u32,
 }
 
 /// [`Slot::len`] of an id kept apart.
@@ -88,6 +102,7 @@ const EMPTY: Slot = Slot {
     len: 0,
     kind: 0,
     node: 0,
+    name: 0,
 };
 
 /// Entities by id, each entry holding the id (when short) and the entity's kind, so that a
@@ -117,15 +132,16 @@ impl EntityTable {
         (hash >> 32) as usize & (self.slots.len() - 1)
     }
 
-    /// Adds an entity, whose id is not in the table yet. The table has room (see
-    /// [`EntityTable::with_capacity`]).
-    pub(super) fn insert(&mut self, id: &str, node: Node, kind: EntityKind) {
+    /// Adds an entity, whose id is not in the table yet, with where its name starts in the
+    /// text arena. The table has room (see [`EntityTable::with_capacity`]).
+    pub(super) fn insert(&mut self, id: &str, node: Node, kind: EntityKind, name: u32) {
         let hash = self.hasher.hash_one(id);
         let mut slot = Slot {
             id: [0; INLINE],
             len: LONG,
             kind: kind as u8 + 1,
             node: node.index() as u32,
+            name,
         };
         if id.len() <= INLINE {
             slot.id[..id.len()].copy_from_slice(id.as_bytes());
@@ -145,8 +161,8 @@ impl EntityTable {
         self.slots[i] = slot;
     }
 
-    /// The entity with this id and its kind. O(1) expected.
-    pub(super) fn find(&self, id: &str) -> Option<(Node, EntityKind)> {
+    /// The entity with this id, its kind and where its name starts. O(1) expected.
+    pub(super) fn find(&self, id: &str) -> Option<(Node, EntityKind, u32)> {
         if self.slots.is_empty() {
             return None;
         }
@@ -179,7 +195,7 @@ impl EntityTable {
             };
             if same {
                 let kind = EntityKind::ALL[usize::from(slot.kind) - 1];
-                return Some((Node::new(slot.node as usize), kind));
+                return Some((Node::new(slot.node as usize), kind, slot.name));
             }
             i = (i + 1) & mask;
         }
@@ -203,16 +219,19 @@ mod tests {
             .collect();
         let mut table = EntityTable::with_capacity(ids.len());
         for (i, id) in ids.iter().enumerate() {
-            table.insert(id, Node::new(i), EntityKind::ALL[i % EntityKind::ALL.len()]);
+            let kind = EntityKind::ALL[i % EntityKind::ALL.len()];
+            table.insert(id, Node::new(i), kind, 7 * i as u32 + 1);
         }
         for (i, id) in ids.iter().enumerate() {
-            let found = table.find(id).map(|(n, k)| (n.index(), k));
+            let found = table.find(id).map(|(n, k, name)| (n.index(), k, name));
             let kind = EntityKind::ALL[i % EntityKind::ALL.len()];
-            assert_eq!(found, Some((i, kind)), "{id}");
+            assert_eq!(found, Some((i, kind, 7 * i as u32 + 1)), "{id}");
         }
         assert_eq!(table.find("e1"), None);
         assert_eq!(table.find(&format!("{long}-0")), None);
         assert_eq!(table.find(""), None);
         assert_eq!(EntityTable::default().find("e0"), None);
+        // Still two slots to a cache line with the name's place in each.
+        assert_eq!(std::mem::size_of::<Slot>(), 32);
     }
 }

@@ -59,7 +59,7 @@ fn every_quote_occurs_verbatim_in_the_source_bulletin() {
         assert!(rel.citation_count() > 0, "{} has no citation", rel.id());
         for c in rel.citations() {
             assert!(
-                source.contains(c.quote()),
+                source.contains(&*c.quote()),
                 "{}: quote not in the bulletin: {:?}",
                 rel.id(),
                 c.quote()

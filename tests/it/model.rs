@@ -16,7 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Ids the operations name besides those there are: some in the base graph, some not (yet).
 const IDS: &[&str] = &["p1", "p2", "p3", "p4", "o1", "o2", "pl1", "pl2", "ev"];
-const NAMES: &[&str] = &["Ann", "Bob", "Ngo"];
+/// Long enough that the quotes naming them are kept as templates of their names (see
+/// `store::quotes`): renames and merges must leave those quotes as they were.
+const NAMES: &[&str] = &["Ann", "Bob Bobrovsky-Aliyev", "Ngo Əliyev Fondu"];
 /// Mostly persons, so that merges (of one kind) are often allowed.
 const ENTITY_KINDS: &[EntityKind] = &[
     EntityKind::Person,
@@ -70,6 +72,8 @@ struct Rel {
     from: String,
     to: String,
     date: Option<Date>,
+    /// Its first citation's quote, which nothing but an update of it changes.
+    quote: String,
 }
 
 /// What a change did to one record, before and after.
@@ -308,6 +312,7 @@ impl State {
         from: &str,
         to: &str,
         date: Option<Date>,
+        quote: &str,
     ) -> Outcome {
         let from = self.resolve(from).ok_or(())?;
         let to = self.resolve(to).ok_or(())?;
@@ -326,6 +331,7 @@ impl State {
             from,
             to,
             date,
+            quote: quote.to_owned(),
         };
         Ok(vec![Rec::Relation(rid, None, Some(rel))])
     }
@@ -344,6 +350,7 @@ impl State {
             from: before.from.clone(),
             to,
             date,
+            quote: before.quote.clone(),
         };
         if !self.allows(kind, &after.from, &after.to) {
             return Err(());
@@ -691,6 +698,7 @@ impl Real {
                         from: r.from.to_string(),
                         to: r.to.to_string(),
                         date: r.date,
+                        quote: r.citations[0].quote.clone(),
                     },
                 )
             })
@@ -781,6 +789,21 @@ fn run(ops: &[Op]) -> Result<(), String> {
                 date: d,
             } => {
                 let (from, to) = (s.pick_entity(*from), s.pick_entity(*to));
+                // The quote names both ends as they are named now (and the date): stored as
+                // a template of them, it must not change when they are renamed or merged.
+                let name = |e: &str| {
+                    s.resolve(e)
+                        .map_or("Nobody".into(), |e| s.entities[&e].name.clone())
+                };
+                let quote = match date(*d) {
+                    Some(day) => format!("{} called {} on {day}.", name(&from), name(&to)),
+                    None => format!(
+                        "{} and {} spoke, said {}.",
+                        name(&from),
+                        name(&to),
+                        name(&from)
+                    ),
+                };
                 let r = Relation {
                     date: date(*d),
                     ..Relation::cited(
@@ -790,13 +813,13 @@ fn run(ops: &[Op]) -> Result<(), String> {
                         id(&to),
                         Citation {
                             document: id("doc"),
-                            quote: "q".into(),
+                            quote: quote.clone(),
                         },
                     )
                 };
                 (
                     Operation::AddRelation(r),
-                    s.add_relation(RELATION_KINDS[*kind], &from, &to, date(*d)),
+                    s.add_relation(RELATION_KINDS[*kind], &from, &to, date(*d), &quote),
                 )
             }
             Op::UpdateRelation {
@@ -1201,4 +1224,73 @@ fn a_document_goes_only_once_nothing_cites_it_and_can_come_back() {
     assert_eq!(g.document_count(), documents + 1);
     assert_eq!(g.document_text("memo"), Some("Ann met Bob in Baku."));
     assert_eq!(g.folded().document_count(), documents + 1);
+}
+
+/// The quote of the first citation of relation `rid`, as the curator's graph gives it.
+fn quote_of(real: &Real, rid: &str) -> String {
+    real.relation(rid).citations[0].quote.clone()
+}
+
+#[test]
+fn quotes_naming_their_ends_stay_verbatim_through_renames_updates_merges_and_restarts() {
+    let mut real = Real::new();
+    let person = EntityKind::Person;
+    assert_eq!(upsert(&real, "p3", person, "Rashad Dadali"), Ok(true));
+    assert_eq!(upsert(&real, "p4", person, "Aysel Mammadova"), Ok(true));
+    let quote = "Rashad Dadali called Aysel Mammadova on 2023-09-21, Rashad Dadali said.";
+    let call = Relation {
+        date: Some(Date::parse("2023-09-21").unwrap()),
+        ..Relation::cited(
+            id("p3.called.p4"),
+            RelationKind::Called,
+            id("p3"),
+            id("p4"),
+            Citation {
+                document: id("doc"),
+                quote: quote.into(),
+            },
+        )
+    };
+    assert_eq!(real.write(Operation::AddRelation(call)), Ok(true));
+    let g = real.curator().store().snapshot();
+    assert!(
+        g.memory().templates > 0,
+        "kept as a template of the ends' names and the date"
+    );
+    let same =
+        |real: &Real, when: &str| assert_eq!(quote_of(real, "p3.called.p4"), quote, "{when}");
+    same(&real, "added");
+    // Both ends renamed.
+    assert_eq!(upsert(&real, "p3", person, "Rashad Dadaşlı"), Ok(true));
+    assert_eq!(upsert(&real, "p4", person, "Aysel Məmmədova"), Ok(true));
+    same(&real, "after the renames");
+    // Another date (and kind): the quote stays the words of the source.
+    let mut moved = real.relation("p3.called.p4");
+    moved.date = Some(Date::parse("2024").unwrap());
+    assert_eq!(real.write(Operation::UpdateRelation(moved)), Ok(true));
+    same(&real, "after the date changed");
+    // Its `to` end merged into another person, its `from` end into a third.
+    let merge = |keep: &str, gone: &str| Operation::Merge {
+        keep: id(keep),
+        merge: vec![id(gone)],
+    };
+    assert_eq!(real.write(merge("p2", "p4")), Ok(true));
+    same(&real, "after p4 was merged into p2");
+    assert_eq!(real.write(merge("p1", "p3")), Ok(true));
+    let r = real.relation("p3.called.p4");
+    assert_eq!((r.from.as_str(), r.to.as_str()), ("p1", "p2"));
+    same(&real, "after p3 was merged into p1");
+    // The journal replayed over the base graph, and the graph laid out anew.
+    real.restart();
+    same(&real, "after a restart");
+    let folded = real.curator().store().snapshot().folded();
+    let e = folded.graph().edge("p3.called.p4").unwrap();
+    let q = folded
+        .graph()
+        .relation(e)
+        .citation(0)
+        .unwrap()
+        .quote()
+        .into_owned();
+    assert_eq!(q, quote, "after a new layout");
 }

@@ -5,12 +5,16 @@ use super::GraphBuilder;
 use crate::model::Id;
 use crate::store::curated;
 use crate::store::error::StoreError;
+use crate::store::graph::Edge;
+use crate::store::records::QuoteIs;
 
 impl GraphBuilder {
     /// Gives a document its full text (or takes it away), against which later quotes are
     /// checked word for word. Fails if the document is unknown or a relation added already
     /// quotes it with words the text does not have. O(citations), or O(citations added
-    /// since the layout) for a document added over a version.
+    /// since the layout) for a document added over a version; when a quote of it is kept as
+    /// a template (see `store::quotes`), the relations are read too (all of them, or those
+    /// changed since the layout).
     pub fn set_document_text(&mut self, id: &Id, text: Option<&str>) -> Result<(), StoreError> {
         let Some(&d) = self.graph.document_index.get(id) else {
             return Err(StoreError::Unknown {
@@ -26,20 +30,47 @@ impl GraphBuilder {
         // A document added over a version can only be cited by citations added since: those
         // are read, not every citation.
         let new_here = matches!(self.start, Some(s) if d as usize >= s.documents);
+        let g = &self.graph;
         let (since, all) = match new_here {
-            true => (self.graph.citations.layer(), None),
-            false => (&[][..], Some(self.graph.citations.iter())),
+            true => (g.citations.layer(), None),
+            false => (&[][..], Some(g.citations.iter())),
         };
         let quoted = (since.iter())
             .chain(all.into_iter().flatten())
             .filter(|c| c.document == d);
+        let not_verbatim = |quote: &str| StoreError::NotVerbatim {
+            document: id.to_string(),
+            quote: quote.chars().take(60).collect(),
+        };
+        let mut templates = false;
         for c in quoted {
-            let quote = self.graph.text.get(c.quote);
-            if !curated::is_verbatim(quote, text) {
-                return Err(StoreError::NotVerbatim {
-                    document: id.to_string(),
-                    quote: quote.chars().take(60).collect(),
-                });
+            match c.quote.is() {
+                QuoteIs::Text(span) if !curated::is_verbatim(g.text.get(span), text) => {
+                    return Err(not_verbatim(g.text.get(span)));
+                }
+                QuoteIs::Text(_) => {}
+                QuoteIs::Template { .. } => templates = true,
+            }
+        }
+        if templates {
+            // A template is filled from the relation that cites it: the relations are read
+            // (those changed since the layout, for a document added since).
+            let edges: Box<dyn Iterator<Item = usize>> = match new_here {
+                true => Box::new(g.relations.changed()),
+                false => Box::new(0..g.edge_bound()),
+            };
+            for e in edges.map(Edge::new).filter(|&e| !g.edge_removed(e)) {
+                let r = g.relation(e);
+                for c in r.citations() {
+                    let record = c.record();
+                    if record.document == d && matches!(record.quote.is(), QuoteIs::Template { .. })
+                    {
+                        let quote = c.quote();
+                        if !curated::is_verbatim(&quote, text) {
+                            return Err(not_verbatim(&quote));
+                        }
+                    }
+                }
             }
         }
         self.curated.texts.insert(id.clone(), text.into());

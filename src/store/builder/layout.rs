@@ -63,6 +63,8 @@ pub(super) fn lay_out_with<T: Send>(
     g.relation_extras.fold();
     g.explicit_ids.fold();
     g.citations.fold();
+    g.templates.fold();
+    g.quote_names.fold();
     g.text.shrink();
     g.entity_order_layer = Vec::new();
     g.touched = Vec::new();

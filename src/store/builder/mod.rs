@@ -27,7 +27,9 @@ use super::curated::Curated;
 use super::error::StoreError;
 use super::graph::{Graph, Node};
 use super::ids;
-use super::records::{DefaultIds, EntityExtra, EntityRecord, TextFull, DEAD, DEFAULT_ID, NO_EXTRA};
+use super::records::{
+    DefaultIds, EntityExtra, EntityRecord, Text, TextFull, DEAD, DEFAULT_ID, NO_EXTRA,
+};
 use super::resolver::{EntityTable, Resolver};
 use crate::model::{Document, Entity, EntityKind, Id};
 use foldhash::fast::FixedState;
@@ -55,6 +57,9 @@ pub struct GraphBuilder {
     /// ([`QUOTE_SLOTS`]): a quote found there is not stored again. Empty until a relation is
     /// added.
     quote_slots: Vec<(u64, u32)>,
+    /// The last template added with each template hash, by the hash's low bits: a template
+    /// found there is not stored again. Empty until a template is added.
+    template_slots: Vec<(u64, u32)>,
     /// Where the version this builder started from ends, when it keeps that version's layout
     /// ([`GraphBuilder::over`]): the additions are then laid out beside it, not with it.
     start: Option<Start>,
@@ -81,6 +86,10 @@ struct Start {
 /// (an exact table would cost a cache miss a relation and 15 bytes a distinct quote).
 const QUOTE_SLOTS: usize = 1 << 16;
 
+/// How many templates [`GraphBuilder::citation`] remembers (by hash, the last of each slot):
+/// a template repeated while it is still remembered is stored once.
+const TEMPLATE_SLOTS: usize = 1 << 14;
+
 /// The seed of the quotes' hash: fixed, so that which quotes are stored once does not change
 /// from run to run.
 const QUOTE_SEED: u64 = 0x0064_6f73_7369_6572;
@@ -95,6 +104,7 @@ impl Default for GraphBuilder {
             origin: next_origin(),
             quote_hasher: FixedState::with_seed(QUOTE_SEED),
             quote_slots: Vec::new(),
+            template_slots: Vec::new(),
             start: None,
             replaced: Vec::new(),
             rekinded: Vec::new(),
@@ -171,6 +181,7 @@ impl GraphBuilder {
             origin: next_origin(),
             quote_hasher: FixedState::with_seed(QUOTE_SEED),
             quote_slots: Vec::new(),
+            template_slots: Vec::new(),
             start: Some(start),
             replaced: Vec::new(),
             rekinded: Vec::new(),
@@ -178,18 +189,23 @@ impl GraphBuilder {
         }
     }
 
-    /// A copy of the entities' ids and kinds and of the documents, to resolve relations
-    /// against while the builder takes relations in (see [`Resolver`]). O(V + documents).
+    /// A copy of the entities' ids and kinds (with where their names start in the text
+    /// arena, which quotes are templates of), of the text arena, and of the documents, to
+    /// resolve relations against while the builder takes relations in (see [`Resolver`]).
+    /// O(V + documents + the text added since the last layout).
     pub fn resolver(&self) -> Resolver {
         let g = &self.graph;
         let mut entities = EntityTable::with_capacity(g.entities.len());
         for (i, record) in g.entities.iter().enumerate() {
-            if !g.node_removed(Node::new(i)) {
-                entities.insert(g.text.get(record.id), Node::new(i), record.kind);
+            let node = Node::new(i);
+            if !g.node_removed(node) {
+                let name = Text::name_start(record.name);
+                entities.insert(g.text.get(record.id), node, record.kind, name);
             }
         }
         Resolver {
             entities,
+            text: g.text.clone(),
             documents: (*g.document_index).clone(),
             texts: self.curated.texts.clone(),
             quote_hasher: self.quote_hasher.clone(),
@@ -204,6 +220,7 @@ impl GraphBuilder {
         g.entities.reserve(entities);
         g.entity_index.reserve(entities, &g.text);
         g.relations.reserve(relations);
+        g.quote_names.reserve(relations);
         g.citations.reserve(relations);
         self.defaults.reserve(relations);
     }
@@ -246,7 +263,8 @@ impl GraphBuilder {
             })?;
         let (id, kind, name, extra) = EntityExtra::split(entity);
         let id = g.text.push(id.as_str())?;
-        let name = g.text.push(&name)?;
+        // After its length: relations keep where it starts (see `Text::push_name`).
+        let name = g.text.push_name(&name)?;
         let extra = store_extra(g, extra);
         g.entities.push(EntityRecord {
             id,

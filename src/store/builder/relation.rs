@@ -2,12 +2,16 @@
 //! threads and finished here), then pushed into the records, the rows and the citations.
 
 use super::resolve::{resolve, CheckedRelation, Cited, Parts, Rare, ResolvedRelation};
-use super::{GraphBuilder, QUOTE_SLOTS};
-use crate::model::{Id, IdError, Relation, RelationKind};
+use super::{GraphBuilder, QUOTE_SLOTS, TEMPLATE_SLOTS};
+use crate::model::{Date, Id, IdError, Relation, RelationKind};
 use crate::store::error::StoreError;
-use crate::store::graph::{Edge, Node};
+use crate::store::graph::{Edge, Graph, Node};
 use crate::store::ids;
-use crate::store::records::{CitationRecord, RelationExtra, RelationRecord, DEFAULT_ID, HAS_EXTRA};
+use crate::store::quotes::{self, Holes};
+use crate::store::records::{
+    CitationRecord, Quote, QuoteIs, RelationExtra, RelationRecord, Span, TemplateRecord, TextFull,
+    DEFAULT_ID, HAS_EXTRA,
+};
 use std::sync::Arc;
 
 impl GraphBuilder {
@@ -197,6 +201,7 @@ impl GraphBuilder {
             default,
             claim,
             date,
+            names,
             label,
             first,
             rare,
@@ -212,10 +217,10 @@ impl GraphBuilder {
         // unreachable text behind. The first citation is in the record, any others in the
         // side table.
         let first = first.expect("a checked relation cites a document");
-        let first = self.citation(first)?;
+        let first = self.citation(first, names, date)?;
         let mut cited = Vec::with_capacity(more.len());
         for c in more {
-            cited.push(self.citation(c)?);
+            cited.push(self.citation(c, names, date)?);
         }
         let mut extra = RelationExtra {
             id: (!default).then_some(id),
@@ -256,43 +261,129 @@ impl GraphBuilder {
         Ok((record, extra))
     }
 
-    /// The index of a citation of `document` with `quote`: one added before with the same
-    /// document and quote when it is remembered (curated data cites one sentence for several
-    /// relations in a row, bulk data one sentence for several relations), else a new one —
-    /// whose quote is the text stored already when the same quote is remembered, else the
-    /// quote stored anew. See [`QUOTE_SLOTS`].
-    fn citation(&mut self, cited: Cited) -> Result<u32, StoreError> {
+    /// The index of a citation of `document` with `quote` for a relation whose ends' names
+    /// start at `names` in the text arena, dated `date` (packed): one added before with the same document and quote when it is
+    /// remembered (curated data cites one sentence for several relations in a row, bulk data
+    /// one sentence for several relations), else a new one — whose quote is the text stored
+    /// already when the same quote is remembered, else the quote's template (interned: the
+    /// same shape is stored once) when it is one, else the quote stored anew. See
+    /// [`QUOTE_SLOTS`].
+    ///
+    /// A quote seen before with other ends (one sentence naming several people, cited by a
+    /// relation for each) is stored as text from its second citation on, then shared: its
+    /// templates would differ from relation to relation.
+    fn citation(&mut self, cited: Cited, names: [u32; 2], date: u32) -> Result<u32, StoreError> {
+        if self.quote_slots.is_empty() {
+            // A few writes to a version remember a few quotes; a load remembers many.
+            let (quotes, templates) = match self.start {
+                Some(_) => (64, 64),
+                None => (QUOTE_SLOTS, TEMPLATE_SLOTS),
+            };
+            self.quote_slots = vec![(0, u32::MAX); quotes];
+            self.template_slots = vec![(0, u32::MAX); templates];
+        }
         let Cited {
             document,
             quote,
             hash,
+            holes,
+            template_hash,
         } = cited;
-        let g = &mut self.graph;
-        if self.quote_slots.is_empty() {
-            // A few writes to a version remember a few quotes; a load remembers many.
-            let slots = if self.start.is_some() {
-                64
-            } else {
-                QUOTE_SLOTS
-            };
-            self.quote_slots = vec![(0, u32::MAX); slots];
-        }
-        let slots = self.quote_slots.len();
-        let slot = &mut self.quote_slots[hash as usize & (slots - 1)];
-        let known = (slot.0 == hash)
-            .then(|| g.citations.get(slot.1 as usize))
-            .flatten()
-            .filter(|c| g.text.get(c.quote) == quote)
-            .copied();
-        if let Some(c) = known {
-            if c.document == document {
-                return Ok(slot.1);
-            }
-        }
-        let quote = match known {
-            Some(c) => c.quote,
-            None => g.text.push(&quote)?,
+        // The quote itself, put together again when it was made a template (only when a
+        // quote with its hash was stored before: rare in bulk data).
+        let whole = |g: &Graph| -> String {
+            let written = Date::from_bits(date).map(Date::written);
+            let values = [
+                g.text.name_at(names[0]),
+                g.text.name_at(names[1]),
+                written.as_ref().map_or("", |d| d.as_str()),
+            ];
+            quotes::decode(&quote, holes, values)
         };
+        let slots = self.quote_slots.len();
+        let slot = hash as usize & (slots - 1);
+        let (known_hash, known) = self.quote_slots[slot];
+        let g = &self.graph;
+        let known = (known_hash == hash)
+            .then(|| g.citations.get(known as usize).map(|c| (known, *c)))
+            .flatten();
+        // What the quote is stored as: the text of a known citation, or anew.
+        let mut text = None;
+        match known.map(|(i, c)| (i, c, c.quote.is())) {
+            Some((i, c, QuoteIs::Text(span))) => {
+                let same = match holes.is_empty() {
+                    true => g.text.get(span) == quote,
+                    false => g.text.get(span) == whole(g),
+                };
+                if same && c.document == document {
+                    return Ok(i);
+                }
+                if same {
+                    text = Some(span);
+                }
+            }
+            Some((i, c, QuoteIs::Template { template, .. })) => {
+                // Shared only when the same quote has the same template and holes: then the
+                // values found in it, and so the names kept for it, are the same strings.
+                let shape = g.templates[template as usize];
+                if !holes.is_empty() && shape.holes == holes && g.text.get(shape.text) == quote {
+                    if c.document == document {
+                        return Ok(i);
+                    }
+                } else {
+                    // The same quote with other ends: kept as text from now on.
+                    let quote = whole(g);
+                    return self.new_citation(document, slot, hash, |g| g.text.push(&quote));
+                }
+            }
+            None => {}
+        }
+        if let Some(span) = text {
+            return self.new_citation(document, slot, hash, |_| Ok(span));
+        }
+        if holes.is_empty() {
+            return self.new_citation(document, slot, hash, |g| g.text.push(&quote));
+        }
+        // A citation of its own even when another of the same template and document came
+        // before: the relations' citation records are then read in the order the relations
+        // are (an export, a page of relations), where a shared one was a cache miss a quote.
+        let t = self.template(&quote, holes, template_hash)?;
+        let g = &mut self.graph;
+        let quote = u32::try_from(g.quote_names.len())
+            .ok()
+            .and_then(|n| Quote::template(t, n))
+            .ok_or_else(|| StoreError::Invalid {
+                field: "quote",
+                message: "a graph holds fewer than 2^31 quotes kept as templates".into(),
+            })?;
+        g.quote_names.push(names);
+        let index = self.push_citation(CitationRecord { document, quote })?;
+        self.quote_slots[slot] = (hash, index);
+        Ok(index)
+    }
+
+    /// A new citation of `document` whose quote is kept as the text `text` stores (or finds),
+    /// remembered in quote slot `slot` under `hash`.
+    fn new_citation(
+        &mut self,
+        document: u32,
+        slot: usize,
+        hash: u64,
+        text: impl FnOnce(&mut Graph) -> Result<Span, TextFull>,
+    ) -> Result<u32, StoreError> {
+        let span = text(&mut self.graph)?;
+        let quote = Quote::text(span).ok_or_else(|| StoreError::Invalid {
+            field: "quote",
+            message: "a quote is shorter than 2 GiB".into(),
+        })?;
+        let index = self.push_citation(CitationRecord { document, quote })?;
+        self.quote_slots[slot] = (hash, index);
+        Ok(index)
+    }
+
+    /// Adds a citation record; its index.
+    fn push_citation(&mut self, citation: CitationRecord) -> Result<u32, StoreError> {
+        let g = &mut self.graph;
         let index = u32::try_from(g.citations.len())
             .ok()
             .filter(|&i| i < u32::MAX)
@@ -300,7 +391,32 @@ impl GraphBuilder {
                 field: "quote",
                 message: "a graph holds fewer than 2^32 citations".into(),
             })?;
-        g.citations.push(CitationRecord { document, quote });
+        g.citations.push(citation);
+        Ok(index)
+    }
+
+    /// The index of the template with text `text` and `holes` (hashed to `hash`): one stored
+    /// before when it is remembered, else a new one.
+    fn template(&mut self, text: &str, holes: Holes, hash: u64) -> Result<u32, StoreError> {
+        let g = &mut self.graph;
+        let slots = self.template_slots.len();
+        let slot = &mut self.template_slots[hash as usize & (slots - 1)];
+        let known = (slot.0 == hash)
+            .then(|| g.templates.get(slot.1 as usize))
+            .flatten()
+            .filter(|t| t.holes == holes && g.text.get(t.text) == text);
+        if known.is_some() {
+            return Ok(slot.1);
+        }
+        let index = u32::try_from(g.templates.len())
+            .ok()
+            .filter(|&i| i < u32::MAX)
+            .ok_or_else(|| StoreError::Invalid {
+                field: "quote",
+                message: "a graph holds fewer than 2^32 quote templates".into(),
+            })?;
+        let text = g.text.push(text)?;
+        g.templates.push(TemplateRecord { text, holes });
         *slot = (hash, index);
         Ok(index)
     }

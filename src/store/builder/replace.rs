@@ -12,9 +12,11 @@ use crate::store::graph::{Edge, Node};
 use crate::store::records::{EntityExtra, EntityRecord, DEAD, DEFAULT_ID};
 
 impl GraphBuilder {
-    /// Gives entity `node` the fields of `entity`, which keeps its id. Fails on an empty
-    /// name; an event's place, and the relations and held entities of an entity given another
-    /// kind, are checked by [`GraphBuilder::build`]. O(its text).
+    /// Gives entity `node` the fields of `entity`, which keeps its id. A new name leaves the
+    /// quotes of its relations as they were (they keep where the old one is, see
+    /// `store::quotes`). Fails on an empty name; an event's place, and the relations and held
+    /// entities of an entity given another kind, are checked by [`GraphBuilder::build`].
+    /// O(its text).
     pub fn replace_entity(&mut self, node: Node, entity: Entity) -> Result<(), StoreError> {
         let g = &mut self.graph;
         let current = g.entities[node.index()];
@@ -26,7 +28,9 @@ impl GraphBuilder {
         }
         super::check_name(&entity)?;
         let (_, kind, name, extra) = EntityExtra::split(entity);
-        let name = g.text.push(&name)?;
+        // The old name stays in the arena, where its relations' quotes kept as templates
+        // read it (see `Text::push_name`).
+        let name = g.text.push_name(&name)?;
         let extra = super::store_extra(g, extra);
         g.entities.set(
             node.index(),

@@ -7,6 +7,7 @@ use crate::store::curated as curation;
 use crate::store::error::StoreError;
 use crate::store::graph::{Graph, Node};
 use crate::store::ids;
+use crate::store::quotes::{self, Holes};
 use foldhash::fast::FixedState;
 use hashbrown::HashMap;
 use std::hash::BuildHasher;
@@ -15,25 +16,33 @@ use std::sync::Arc;
 /// Where [`resolve`] finds the ends and documents of a relation: the builder's graph, or a
 /// [`Resolver`](crate::store::Resolver)'s copy of them.
 pub(in crate::store) trait Entities {
-    /// The entity `id` names and its kind. `given`: where the caller found it, if it did (a
-    /// handle that is not that entity is ignored).
-    fn end(&self, given: Option<Node>, id: &str) -> Option<(Node, EntityKind)>;
+    /// The entity `id` names, its kind, and where its name starts in the text arena (see
+    /// `Text::push_name`). `given`: where the caller found it, if it did (a handle that is not
+    /// that entity is ignored).
+    fn end(&self, given: Option<Node>, id: &str) -> Option<(Node, EntityKind, u32)>;
 
     /// The index of the document with this id.
     fn document(&self, id: &Id) -> Option<u32>;
+
+    /// The name whose start [`Entities::end`] gave.
+    fn name_at(&self, at: u32) -> &str;
 }
 
 impl Entities for Graph {
-    fn end(&self, given: Option<Node>, id: &str) -> Option<(Node, EntityKind)> {
+    fn end(&self, given: Option<Node>, id: &str) -> Option<(Node, EntityKind, u32)> {
         let node = match given {
             Some(n) if n.index() < self.node_bound() && self.entity(n).id() == id => Some(n),
             _ => self.node(id),
         };
-        node.map(|n| (n, self.entity_kind(n)))
+        node.map(|n| (n, self.entity_kind(n), self.name_start(n)))
     }
 
     fn document(&self, id: &Id) -> Option<u32> {
         self.document_index.get(id).copied()
+    }
+
+    fn name_at(&self, at: u32) -> &str {
+        self.text.name_at(at)
     }
 }
 
@@ -59,6 +68,10 @@ pub(super) struct Parts {
     pub(super) claim: Option<ClaimStatus>,
     /// Its date, packed (0 for none, or when it cannot be).
     pub(super) date: u32,
+    /// Where the names of its ends start in the text arena (`[from's, to's]`): what its
+    /// quotes kept as templates are filled with ([`crate::store::Graph`]'s `quote_names`).
+    /// `[0, 0]` when its ends are unknown.
+    pub(super) names: [u32; 2],
     pub(super) label: Option<String>,
     /// The first citation. Most relations cite once, and carry no list for it.
     pub(super) first: Option<Cited>,
@@ -78,12 +91,30 @@ pub(super) struct Rare {
 }
 
 /// A citation taken apart: the index of its document ([`UNKNOWN`] when there is none), its
-/// quote, and the quote's hash (for finding the same quote among those stored).
+/// quote, and the quote's hash (for finding the same quote among those stored). When the
+/// quote is a template of its relation's ends and date ([`quotes::encode`]), `quote` is the
+/// template's text and `holes` where the values go.
 #[derive(Debug)]
 pub(super) struct Cited {
     pub(super) document: u32,
     pub(super) quote: String,
+    /// The hash of the quote (not of the template's text).
     pub(super) hash: u64,
+    /// [`Holes::NONE`] for a quote kept as text.
+    pub(super) holes: Holes,
+    /// The hash of the template (its text and holes); 0 for a quote kept as text.
+    pub(super) template_hash: u64,
+}
+
+impl Cited {
+    /// Makes the quote a template of `values` (its relation's ends' names and date), when
+    /// that saves enough (see [`quotes::encode`]).
+    fn make_template(&mut self, values: [&str; 3], hasher: &FixedState) {
+        if let Some(holes) = quotes::encode(&mut self.quote, values) {
+            self.holes = holes;
+            self.template_hash = hasher.hash_one((self.quote.as_str(), holes.bits()));
+        }
+    }
 }
 
 /// The document index of a citation whose document is unknown (a problem reported).
@@ -154,11 +185,13 @@ pub(super) fn kinds_not_allowed(
 }
 
 /// [`GraphBuilder::resolve_relation`](super::GraphBuilder::resolve_relation) against the entities and documents of `g` and the
-/// documents' texts, for the builder `origin`, whose quotes are hashed by `quotes`.
+/// documents' texts, for the builder `origin`, whose quotes are hashed by `hasher`. Quotes
+/// that hold the names of the relation's ends are made templates of them here, on the thread
+/// that resolves (see `store::quotes`).
 pub(in crate::store) fn resolve(
     g: &impl Entities,
     texts: &HashMap<Id, Arc<str>>,
-    quotes: &FixedState,
+    hasher: &FixedState,
     origin: u64,
     ends: (Option<Node>, Option<Node>),
     mut relation: Relation,
@@ -166,7 +199,7 @@ pub(in crate::store) fn resolve(
     let mut problems = Vec::new();
     let from_end = g.end(ends.0, relation.from.as_str());
     let to_end = g.end(ends.1, relation.to.as_str());
-    let (from, to) = (from_end.map(|(n, _)| n), to_end.map(|(n, _)| n));
+    let (from, to) = (from_end.map(|(n, ..)| n), to_end.map(|(n, ..)| n));
     let unknown = |field: &'static str, id: &Id| StoreError::Unknown {
         field,
         what: "entity",
@@ -178,7 +211,7 @@ pub(in crate::store) fn resolve(
     if to.is_none() {
         problems.push(unknown("to", &relation.to));
     }
-    if let (Some((_, fk)), Some((_, tk))) = (from_end, to_end) {
+    if let (Some((_, fk, _)), Some((_, tk, _))) = (from_end, to_end) {
         problems.extend(kinds_not_allowed(relation.kind, fk, tk));
     }
     if relation.citations.is_empty() {
@@ -211,8 +244,10 @@ pub(in crate::store) fn resolve(
         };
         let cited = Cited {
             document,
-            hash: quotes.hash_one(c.quote.as_str()),
+            hash: hasher.hash_one(c.quote.as_str()),
             quote: c.quote,
+            holes: Holes::NONE,
+            template_hash: 0,
         };
         match first {
             None => first = Some(cited),
@@ -239,6 +274,20 @@ pub(in crate::store) fn resolve(
         }
         (None, Some(_)) => problems.push(StoreError::EndWithoutStart),
         _ => {}
+    }
+    let mut names = [0; 2];
+    if let (Some((.., from)), Some((.., to)), true) = (from_end, to_end, problems.is_empty()) {
+        names = [from, to];
+        // What the graph fills a template with: the date as it reads it back.
+        let written = Date::from_bits(date).map(Date::written);
+        let values = [
+            g.name_at(from),
+            g.name_at(to),
+            written.as_ref().map_or("", |d| d.as_str()),
+        ];
+        for c in first.iter_mut().chain(more.iter_mut()) {
+            c.make_template(values, hasher);
+        }
     }
     let default = ids::is_default_id(
         relation.id.as_str(),
@@ -280,6 +329,7 @@ pub(in crate::store) fn resolve(
             default,
             claim,
             date,
+            names,
             label,
             first,
             rare,
