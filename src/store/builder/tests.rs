@@ -233,14 +233,22 @@ fn a_sentence_naming_several_is_stored_once_as_text_for_the_relations_it_backs()
     assert_eq!(g.citations.len(), 2);
 }
 
+/// The quote of one relation, `r0` from `rashad` to `aysel` on its day, and the graph holding
+/// it (kept as a template).
+const CALLED: &str = "Rashad Dadali called Aysel Mammadova on 2023-09-22.";
+
+fn one_call() -> (Graph, Option<Date>) {
+    let mut b = named_builder();
+    let day = Some(Date::ymd(2023, 9, 22));
+    b.add_relation(quoted("rashad", "aysel", "r0", day, CALLED))
+        .unwrap();
+    (b.build().unwrap(), day)
+}
+
 #[test]
 fn a_rename_leaves_the_quotes_of_the_entity_as_they_were() {
-    let mut b = named_builder();
-    let quote = "Rashad Dadali called Aysel Mammadova on 2023-09-22.";
-    let day = Some(Date::ymd(2023, 9, 22));
-    b.add_relation(quoted("rashad", "aysel", "r0", day, quote))
-        .unwrap();
-    let g = b.build().unwrap();
+    let quote = CALLED;
+    let (g, day) = one_call();
     assert_eq!(g.templates.len(), 1, "kept as a template");
     let mut b = GraphBuilder::over(&g);
     let rashad = g.node("rashad").unwrap();
@@ -268,12 +276,8 @@ fn a_rename_leaves_the_quotes_of_the_entity_as_they_were() {
 
 #[test]
 fn a_text_given_later_is_checked_against_quotes_kept_as_templates() {
-    let mut b = named_builder();
-    let quote = "Rashad Dadali called Aysel Mammadova on 2023-09-22.";
-    let day = Some(Date::ymd(2023, 9, 22));
-    b.add_relation(quoted("rashad", "aysel", "r0", day, quote))
-        .unwrap();
-    let g = b.build().unwrap();
+    let quote = CALLED;
+    let (g, _) = one_call();
     let mut b = GraphBuilder::over(&g);
     let other = "Rashad Dadali called Gubad Ibadoglu on 2023-09-22.";
     let err = b.set_document_text(&id("doc"), Some(other)).unwrap_err();
