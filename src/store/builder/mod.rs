@@ -254,13 +254,7 @@ impl GraphBuilder {
             });
         }
         check_name(&entity)?;
-        let index = u32::try_from(g.entities.len())
-            .ok()
-            .filter(|&i| i < u32::MAX)
-            .ok_or_else(|| StoreError::Invalid {
-                field: "id",
-                message: "a graph holds fewer than 2^32 entities".into(),
-            })?;
+        let index = next_index(g.entities.len(), "id", "entities")?;
         let (id, kind, name, extra) = EntityExtra::split(entity);
         let id = g.text.push(id.as_str())?;
         // After its length: relations keep where it starts (see `Text::push_name`).
@@ -418,4 +412,21 @@ fn check_name(entity: &Entity) -> Result<(), StoreError> {
         });
     }
     Ok(())
+}
+
+/// The index the next record of a table of `len` records gets, as a `u32` below `u32::MAX`
+/// (which marks "none"); past that, the graph is full: an error on `field` naming the table's
+/// `records`.
+pub(super) fn next_index(
+    len: usize,
+    field: &'static str,
+    records: &str,
+) -> Result<u32, StoreError> {
+    u32::try_from(len)
+        .ok()
+        .filter(|&i| i < u32::MAX)
+        .ok_or_else(|| StoreError::Invalid {
+            field,
+            message: format!("a graph holds fewer than 2^32 {records}"),
+        })
 }

@@ -2,7 +2,7 @@
 //! threads and finished here), then pushed into the records, the rows and the citations.
 
 use super::resolve::{resolve, CheckedRelation, Cited, Parts, Rare, ResolvedRelation};
-use super::{GraphBuilder, QUOTE_SLOTS, TEMPLATE_SLOTS};
+use super::{next_index, GraphBuilder, QUOTE_SLOTS, TEMPLATE_SLOTS};
 use crate::model::{Date, Id, IdError, Relation, RelationKind};
 use crate::store::error::StoreError;
 use crate::store::graph::{Edge, Graph, Node};
@@ -384,13 +384,7 @@ impl GraphBuilder {
     /// Adds a citation record; its index.
     fn push_citation(&mut self, citation: CitationRecord) -> Result<u32, StoreError> {
         let g = &mut self.graph;
-        let index = u32::try_from(g.citations.len())
-            .ok()
-            .filter(|&i| i < u32::MAX)
-            .ok_or_else(|| StoreError::Invalid {
-                field: "quote",
-                message: "a graph holds fewer than 2^32 citations".into(),
-            })?;
+        let index = next_index(g.citations.len(), "quote", "citations")?;
         g.citations.push(citation);
         Ok(index)
     }
@@ -408,13 +402,7 @@ impl GraphBuilder {
         if known.is_some() {
             return Ok(slot.1);
         }
-        let index = u32::try_from(g.templates.len())
-            .ok()
-            .filter(|&i| i < u32::MAX)
-            .ok_or_else(|| StoreError::Invalid {
-                field: "quote",
-                message: "a graph holds fewer than 2^32 quote templates".into(),
-            })?;
+        let index = next_index(g.templates.len(), "quote", "quote templates")?;
         let text = g.text.push(text)?;
         g.templates.push(TemplateRecord { text, holes });
         *slot = (hash, index);
